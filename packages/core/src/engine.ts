@@ -1,0 +1,63 @@
+import type { Metrics, RegimeBreakdown } from './schemas/metrics.js';
+import type { BarColumns, Costs, RegimeTrack, SignalEvents, TrialSpec } from './types.js';
+
+/**
+ * The narrow engine interface: columns in, result rows out. The TypeScript reference engine and
+ * the WebAssembly kernel both implement it, so the backtester never knows which one runs.
+ *
+ * Window semantics (DESIGN §5): positions are computed over the whole series (earlier bars are
+ * history for indicator warm-up, which is causal), and scored over bars [start, end): the returns
+ * t = start+1 .. end−1, n = end − start − 1, as if the window were a series of its own; the
+ * position before `start` counts as flat. Bar return t belongs to the regime of bar t−1, where the
+ * position it earns was taken; so does a position change at t (its cost is in that return).
+ */
+export interface ScoreWindow {
+  start: number;
+  end: number;
+}
+
+export interface TrialBatch {
+  bars: BarColumns;
+  window: ScoreWindow;
+  trials: TrialSpec[];
+  regimes: RegimeTrack[];
+  costs: Costs;
+  barsPerYear: number;
+  /** return each trial's position change events */
+  captureSignals: boolean;
+}
+
+export interface TrialRow {
+  trial_id: string;
+  metrics: Metrics;
+  regimes: RegimeBreakdown;
+  /** absolute bar indices within [start, end) */
+  signals?: SignalEvents;
+}
+
+/** Combination of captured signals, DESIGN §5 "signal replay". */
+export interface ReplayBatch {
+  close: Float64Array;
+  window: ScoreWindow;
+  /** the classifier whose regimes select trials and weights */
+  regime: RegimeTrack;
+  /** other classifiers for the per-regime breakdown of the result */
+  breakdown: RegimeTrack[];
+  /** per strategy, per regime index: the signal events of the trial chosen for that regime (null → flat) */
+  legs: Array<{ strategy: string; byRegime: Array<SignalEvents | null> }>;
+  /** weight sets to score; each maps regime index → per-strategy weight (same order as legs) */
+  weightSets: Array<Float64Array[]>;
+  costs: Costs;
+  barsPerYear: number;
+}
+
+export interface ReplayRow {
+  metrics: Metrics;
+  regimes: RegimeBreakdown;
+}
+
+export interface Engine {
+  readonly name: 'js' | 'wasm';
+  runTrials(batch: TrialBatch): TrialRow[];
+  replay(batch: ReplayBatch): ReplayRow[];
+}

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { z } from 'zod';
+import { RegimenError } from './errors.js';
+
+/**
+ * Write a file so that readers see either the old content or the whole new one: temp file in the
+ * same directory, fsync, rename. Rename within one directory is atomic on POSIX file systems.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** JSON with sorted-insertion keys as built, 2-space indent and a final newline: byte-stable. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, toJsonText(value));
+}
+
+/** zod issue path → `a.b[2].c` */
+export function issuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/** Validate `value` with `schema`; on failure throw one RegimenError naming file, field and value. */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: { file?: string; code?: 'config' | 'workspace' | 'data' | 'plugin' | 'usage'; prefix?: string },
+): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = [where.prefix, issuePath(issue.path)].filter(Boolean).join('.');
+  const bad = valueAt(value, issue.path);
+  throw new RegimenError({
+    code: where.code ?? 'workspace',
+    file: where.file,
+    field: field || undefined,
+    value: bad,
+    message: issue.message,
+  });
+}
+
+/** Read a JSON file from a workspace and validate it; a missing or broken file is one clear error. */
+export function readJsonFile<S extends z.ZodType>(path: string, schema: S, code: 'workspace' | 'config' = 'workspace'): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new RegimenError({ code, file: path, message: 'cannot read file (' + (e as NodeJS.ErrnoException).code + ')', cause: e });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RegimenError({ code, file: path, message: 'not valid JSON: ' + (e as Error).message, cause: e });
+  }
+  return parseWith(schema, value, { file: path, code });
+}
+
+/** Canonical JSON (object keys sorted, recursively) — the input of every content hash. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+    }
+    return v;
+  });
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

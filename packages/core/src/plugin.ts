@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { RegimenError } from './errors.js';
+import type { Rng } from './rng.js';
+import type { BarColumns, ParamValue } from './types.js';
+
+/**
+ * The plugin contract (DESIGN §6). A plugin is a plain object made by a factory; built-ins and
+ * third-party packages have exactly this shape and are registered the same way.
+ */
+export const PLUGIN_API_VERSION = 1;
+
+export interface ClassifierContext {
+  /** seed for any random choice of the fit (restarts) */
+  seed: number;
+}
+
+export interface ClassifierPlugin<O = any, M = any> {
+  kind: 'classifier';
+  name: string;
+  /** other names a workflow may use (e.g. `pattern_based`) */
+  aliases?: string[];
+  apiVersion?: number;
+  description?: string;
+  options: z.ZodType<O>;
+  /** Fit on the training split only. The model must survive JSON.stringify/parse. */
+  fit(train: BarColumns, options: O, ctx: ClassifierContext): M;
+  /** The regime names, in label order (label i ↔ names[i]). */
+  regimes(model: M, options: O): string[];
+  /** Causal per-bar labels: label[t] may use data[0..t] only. NO_REGIME (255) during warm-up. */
+  label(data: BarColumns, model: M, options: O): Uint8Array;
+  /** Optional per-bar state probabilities (rows of regimes().length), causal like label. */
+  probabilities?(data: BarColumns, model: M, options: O): Float64Array[];
+  /** Optional fit diagnostics (log-likelihood, AIC, BIC...). */
+  summary?(model: M, options: O): Record<string, unknown>;
+}
+
+export type Candidate = Record<string, ParamValue>;
+
+/** A dimension of a search space, after parsing the config. */
+export type Dimension =
+  | { name: string; kind: 'values'; values: ParamValue[] }
+  | { name: string; kind: 'int'; min: number; max: number; step: number }
+  | { name: string; kind: 'float'; min: number; max: number; step?: number; count?: number; log?: boolean };
+
+export interface SearchSpace {
+  dimensions: Dimension[];
+  /** predicates over a candidate; a candidate failing any is never asked */
+  constraints: Array<(c: Candidate) => boolean>;
+  /** when set, candidates are weight vectors on the simplex: each ≥ min_weight, summing to 1 */
+  simplex?: { min_weight: number };
+}
+
+export interface Evaluated {
+  candidate: Candidate;
+  /** higher is better; NaN for a failed evaluation */
+  score: number;
+}
+
+export interface Search {
+  /** up to n new candidates; fewer (or none) when the search is exhausted */
+  ask(n: number): Candidate[];
+  tell(results: Evaluated[]): void;
+  readonly done: boolean;
+  /** how many evaluations the search expects to need, if it can tell (for --dry-run) */
+  estimate(): number | undefined;
+}
+
+export interface OptimizerPlugin<O = any> {
+  kind: 'optimizer';
+  name: string;
+  aliases?: string[];
+  apiVersion?: number;
+  description?: string;
+  options: z.ZodType<O>;
+  create(space: SearchSpace, options: O, rng: Rng): Search;
+}
+
+export type Plugin = ClassifierPlugin | OptimizerPlugin;
+
+export interface PluginRegistry {
+  register(plugin: unknown, source?: string): Plugin;
+  classifier(name: string): ClassifierPlugin;
+  optimizer(name: string): OptimizerPlugin;
+  list(): Array<{ plugin: Plugin; source: string }>;
+}
+
+const PluginShape = z.object({
+  kind: z.enum(['classifier', 'optimizer']),
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'a plugin name is letters, digits, _ . -'),
+  aliases: z.array(z.string()).optional(),
+  apiVersion: z.number().int().optional(),
+  options: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'options must be a zod schema'),
+});
+const HOOKS: Record<Plugin['kind'], string[]> = {
+  classifier: ['fit', 'regimes', 'label'],
+  optimizer: ['create'],
+};
+
+/** Validate a plugin's shape with one clear error naming it. */
+export function assertPlugin(value: unknown, source: string): Plugin {
+  const name = (value as { name?: unknown } | null)?.name;
+  const label = typeof name === 'string' ? `plugin "${name}" (${source})` : `plugin from ${source}`;
+  const r = PluginShape.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new RegimenError({ code: 'plugin', field: issue.path.join('.') || undefined, message: `${label}: ${issue.message}` });
+  }
+  const p = value as Plugin;
+  if (p.apiVersion !== undefined && p.apiVersion !== PLUGIN_API_VERSION) {
+    throw new RegimenError({ code: 'plugin', message: `${label} targets plugin API ${p.apiVersion}; this Regimen speaks ${PLUGIN_API_VERSION}` });
+  }
+  for (const hook of HOOKS[p.kind]) {
+    if (typeof (p as unknown as Record<string, unknown>)[hook] !== 'function') {
+      throw new RegimenError({ code: 'plugin', field: hook, message: `${label}: a ${p.kind} plugin needs a function "${hook}"` });
+    }
+  }
+  return p;
+}
+
+/** Validate a plugin's options with its own schema; errors name the plugin and the option. */
+export function parsePluginOptions<O>(plugin: Plugin, options: unknown, where = ''): O {
+  const r = plugin.options.safeParse(options ?? {});
+  if (r.success) return r.data as O;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), options);
+  throw new RegimenError({
+    code: 'plugin',
+    field: [where, field].filter(Boolean).join('.') || undefined,
+    value,
+    message: `plugin "${plugin.name}": ${issue.message}`,
+  });
+}
+
+export function createRegistry(): PluginRegistry {
+  const byName = new Map<string, { plugin: Plugin; source: string }>();
+  const key = (kind: string, name: string) => `${kind}:${name.toLowerCase()}`;
+  const find = <K extends Plugin['kind']>(kind: K, name: string) => {
+    const hit = byName.get(key(kind, name));
+    if (!hit) {
+      const known = [...new Set([...byName.values()].filter((e) => e.plugin.kind === kind).map((e) => e.plugin.name))].sort();
+      throw new RegimenError({ code: 'plugin', value: name, message: `unknown ${kind} "${name}" (registered: ${known.join(', ') || 'none'})` });
+    }
+    return hit.plugin as Extract<Plugin, { kind: K }>;
+  };
+  return {
+    register(value, source = 'built-in') {
+      const p = assertPlugin(value, source);
+      for (const n of [p.name, ...(p.aliases ?? [])]) {
+        const prev = byName.get(key(p.kind, n));
+        if (prev && prev.plugin !== p) {
+          throw new RegimenError({ code: 'plugin', message: `${p.kind} plugin name "${n}" from ${source} is already registered by ${prev.source}` });
+        }
+        byName.set(key(p.kind, n), { plugin: p, source });
+      }
+      return p;
+    },
+    classifier: (name) => find('classifier', name),
+    optimizer: (name) => find('optimizer', name),
+    list: () => [...new Set(byName.values())].sort((a, b) => (a.plugin.kind + a.plugin.name).localeCompare(b.plugin.kind + b.plugin.name)),
+  };
+}

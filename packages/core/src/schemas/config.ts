@@ -1,0 +1,176 @@
+import { z } from 'zod';
+
+/**
+ * The workflow config (YAML). The seed's YAML (examples/seed-workflow.yaml) is valid as is; every
+ * key it leaves out has a documented default, applied by the coordinator when it resolves the config.
+ */
+
+const scalar = z.union([z.number(), z.string(), z.boolean()]);
+
+/** A parameter dimension: a list of values, or a numeric range. */
+export const RangeSchema = z
+  .object({
+    min: z.number(),
+    max: z.number(),
+    step: z.number().positive().optional(),
+    /** number of points, for log scale or when no step is given */
+    count: z.number().int().positive().optional(),
+    log: z.boolean().optional(),
+    type: z.enum(['int', 'float']).optional(),
+  })
+  .strict()
+  .refine((r) => r.max >= r.min, { message: 'max must be >= min' })
+  .refine((r) => r.step !== undefined || r.count !== undefined || r.min === r.max, {
+    message: 'a range needs step or count',
+  });
+export type RangeSpec = z.infer<typeof RangeSchema>;
+
+export const DimensionSchema = z.union([z.array(scalar).min(1), RangeSchema, scalar]);
+export type DimensionSpec = z.infer<typeof DimensionSchema>;
+
+export const ParameterSpaceSchema = z.record(z.string(), DimensionSchema);
+export type ParameterSpaceSpec = z.infer<typeof ParameterSpaceSchema>;
+
+export const SideSchema = z.enum(['long_only', 'long_short']);
+
+export const StrategyConfigSchema = z
+  .object({
+    type: z.string(),
+    side: SideSchema.optional(),
+    /** fixed parameters, not searched */
+    params: z.record(z.string(), scalar).optional(),
+    /** this strategy's own space; without it the phase's `parameter_space` applies */
+    parameter_space: ParameterSpaceSchema.optional(),
+    /** expressions over parameters, e.g. `fast < slow` */
+    constraints: z.array(z.string()).optional(),
+  })
+  .strict();
+export type StrategyConfig = z.infer<typeof StrategyConfigSchema>;
+
+export const ClassifierConfigSchema = z
+  .object({
+    /** registered plugin name or alias (default: the classifier's key) */
+    plugin: z.string().optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type ClassifierConfig = z.infer<typeof ClassifierConfigSchema>;
+
+export const SplitSchema = z
+  .object({
+    train_fraction: z.number().gt(0).lt(1).optional(),
+    /** first bar of the test split: an ISO date/time */
+    test_start: z.string().optional(),
+  })
+  .strict();
+
+export const DataConfigSchema = z
+  .object({
+    /** CSV or Arrow IPC file; relative to the config file. Default: the embedded series. */
+    path: z.string().optional(),
+    /** price column (default `close`) */
+    column: z.string().optional(),
+    split: SplitSchema.optional(),
+    bars_per_year: z.number().positive().optional(),
+  })
+  .strict();
+
+export const CostsSchema = z
+  .object({
+    fee: z.number().min(0).max(0.1).optional(),
+    slippage: z.number().min(0).max(0.1).optional(),
+  })
+  .strict();
+
+export const PhaseNameSchema = z.enum(['parameter_discovery', 'regime_analysis', 'ensemble_optimization', 'validation']);
+export type PhaseName = z.infer<typeof PhaseNameSchema>;
+export const PHASES: readonly PhaseName[] = PhaseNameSchema.options;
+
+const ObjectiveSchema = z.string();
+
+export const ParameterDiscoveryConfigSchema = z
+  .object({
+    algorithm: z.string().optional(),
+    algorithm_options: z.record(z.string(), z.unknown()).optional(),
+    parameter_space: ParameterSpaceSchema.optional(),
+    regime_classifiers: z.array(z.string()).optional(),
+    capture_signals: z.boolean().optional(),
+    signal_format: z.enum(['arrow', 'jsonl']).optional(),
+    objective: ObjectiveSchema.optional(),
+    /** trials sent to a worker per message */
+    batch_size: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const RegimeAnalysisConfigSchema = z
+  .object({
+    method: z.string().optional(),
+    group_by: z.array(z.string()).optional(),
+    /** ranking metric first, the others reported */
+    metrics: z.array(z.string()).min(1).optional(),
+    objective: ObjectiveSchema.optional(),
+    min_bars: z.number().int().min(0).optional(),
+    min_trades: z.number().int().min(0).optional(),
+    runners_up: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const EnsembleConfigSchema = z
+  .object({
+    algorithm: z.string().optional(),
+    algorithm_options: z.record(z.string(), z.unknown()).optional(),
+    signal_replay: z.boolean().optional(),
+    objective: ObjectiveSchema.optional(),
+    /** weight grid values per strategy (grid algorithm) */
+    weight_space: z.record(z.string(), DimensionSchema).optional(),
+    weight_constraints: z
+      .object({ sum_to_one: z.boolean().optional(), min_weight: z.number().min(0).max(1).optional() })
+      .strict()
+      .optional(),
+    min_bars: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const ValidationConfigSchema = z
+  .object({
+    data_split: z.enum(['test', 'train', 'all']).optional(),
+    mode: z.enum(['adaptive']).optional(),
+    verify_transitions: z.boolean().optional(),
+    /** the classifier whose regimes drive the adaptive strategy (default: the first) */
+    classifier: z.string().optional(),
+  })
+  .strict();
+
+const phase = <N extends PhaseName, C extends z.ZodType>(name: N, config: C) =>
+  z
+    .object({ name: z.literal(name), type: z.string().optional(), config: config.optional() })
+    .strict();
+
+export const PhaseConfigSchema = z.discriminatedUnion('name', [
+  phase('parameter_discovery', ParameterDiscoveryConfigSchema),
+  phase('regime_analysis', RegimeAnalysisConfigSchema),
+  phase('ensemble_optimization', EnsembleConfigSchema),
+  phase('validation', ValidationConfigSchema),
+]);
+export type PhaseConfig = z.infer<typeof PhaseConfigSchema>;
+
+export const WorkflowConfigSchema = z
+  .object({
+    workflow: z
+      .object({
+        id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').optional(),
+        type: z.literal('regime_adaptive_optimization').optional(),
+        output_dir: z.string().optional(),
+        seed: z.number().int().optional(),
+        data: DataConfigSchema.optional(),
+        costs: CostsSchema.optional(),
+        strategies: z.record(z.string(), StrategyConfigSchema).optional(),
+        classifiers: z.record(z.string(), ClassifierConfigSchema).optional(),
+        /** third-party plugin packages (npm names or paths relative to the config) */
+        plugins: z.array(z.string()).optional(),
+        phases: z.array(PhaseConfigSchema).min(1),
+      })
+      .strict(),
+  })
+  .strict();
+export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import { MetricsSchema, RegimeBreakdownSchema, RegimeMetricsSchema } from './metrics.js';
+import { ParameterSpaceSchema, PhaseNameSchema, SideSchema } from './config.js';
+
+/** Schemas of every JSON file in a workspace (DESIGN §4). Every file read back is validated. */
+
+const scalar = z.union([z.number(), z.string(), z.boolean()]);
+export const ParamsSchema = z.record(z.string(), scalar);
+
+export const SplitNameSchema = z.enum(['train', 'test', 'all']);
+export type SplitName = z.infer<typeof SplitNameSchema>;
+
+// ---------- metadata/config.resolved.json: every default applied ----------
+export const ResolvedConfigSchema = z.object({
+  workflow_id: z.string(),
+  seed: z.number().int(),
+  output_dir: z.string(),
+  data: z.object({
+    path: z.string(),
+    embedded: z.boolean(),
+    column: z.string(),
+    split: z.object({ train_fraction: z.number().optional(), test_start: z.string().optional() }),
+    bars_per_year: z.number().positive().nullable(),
+  }),
+  costs: z.object({ fee: z.number(), slippage: z.number() }),
+  strategies: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      side: SideSchema,
+      params: ParamsSchema,
+      parameter_space: ParameterSpaceSchema,
+      constraints: z.array(z.string()),
+    }),
+  ),
+  classifiers: z.array(z.object({ name: z.string(), plugin: z.string(), options: z.record(z.string(), z.unknown()) })),
+  plugins: z.array(z.string()),
+  phases: z.array(PhaseNameSchema),
+  parameter_discovery: z.object({
+    algorithm: z.string(),
+    algorithm_options: z.record(z.string(), z.unknown()),
+    capture_signals: z.boolean(),
+    signal_format: z.enum(['arrow', 'jsonl']),
+    objective: z.string(),
+    batch_size: z.number().int().positive(),
+  }),
+  regime_analysis: z.object({
+    metrics: z.array(z.string()).min(1),
+    objective: z.string(),
+    min_bars: z.number().int(),
+    min_trades: z.number().int(),
+    runners_up: z.number().int(),
+  }),
+  ensemble_optimization: z.object({
+    algorithm: z.string(),
+    algorithm_options: z.record(z.string(), z.unknown()),
+    objective: z.string(),
+    weight_space: z.record(z.string(), z.unknown()),
+    sum_to_one: z.boolean(),
+    min_weight: z.number(),
+    min_bars: z.number().int(),
+  }),
+  validation: z.object({
+    data_split: SplitNameSchema,
+    verify_transitions: z.boolean(),
+    classifier: z.string(),
+  }),
+});
+export type ResolvedConfig = z.infer<typeof ResolvedConfigSchema>;
+
+// ---------- metadata/workflow.json ----------
+export const WorkspacePathsSchema = z.object({
+  base: z.string(),
+  signals: z.string(),
+  regimes: z.string(),
+  performance: z.string(),
+  analysis: z.string(),
+  metadata: z.string(),
+  classifiers: z.string(),
+  checkpoints: z.string(),
+});
+export type WorkspacePathsRecord = z.infer<typeof WorkspacePathsSchema>;
+
+export const DataFingerprintSchema = z.object({
+  sha256: z.string(),
+  bars: z.number().int(),
+  first: z.string(),
+  last: z.string(),
+  source: z.string(),
+});
+export type DataFingerprint = z.infer<typeof DataFingerprintSchema>;
+
+export const ManifestSchema = z.object({
+  workflow_id: z.string(),
+  created_at: z.string(),
+  regimen_version: z.string(),
+  paths: WorkspacePathsSchema,
+  phases: z.array(PhaseNameSchema),
+  config_hash: z.string(),
+  data_fingerprint: DataFingerprintSchema,
+  split: z.object({ train_bars: z.number().int(), test_bars: z.number().int(), test_start: z.string() }),
+  bars_per_year: z.number(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+// ---------- metadata/trials.json ----------
+export const TrialSpecSchema = z.object({
+  trial_id: z.string(),
+  strategy: z.string(),
+  type: z.string(),
+  params: ParamsSchema,
+});
+export const TrialsFileSchema = z.object({ trials: z.array(TrialSpecSchema) });
+export type TrialsFile = z.infer<typeof TrialsFileSchema>;
+
+// ---------- checkpoints/<phase>.json ----------
+export const CheckpointSchema = z.object({
+  phase: PhaseNameSchema,
+  status: z.literal('complete'),
+  completed_at: z.string(),
+  inputs_hash: z.string(),
+  outputs: z.array(z.string()),
+  counts: z.record(z.string(), z.number()),
+  seconds: z.number(),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+// ---------- performance/trial_<id>.json ----------
+export const TrialPerformanceSchema = z.object({
+  trial_id: z.string(),
+  strategy: z.string(),
+  type: z.string(),
+  params: ParamsSchema,
+  split: SplitNameSchema,
+  bars: z.number().int(),
+  metrics: MetricsSchema,
+  regimes: RegimeBreakdownSchema,
+  signals_path: z.string().nullable(),
+});
+export type TrialPerformance = z.infer<typeof TrialPerformanceSchema>;
+
+// ---------- analysis/regime_optimal_params.json ----------
+export const OptimalEntrySchema = z.object({
+  params: ParamsSchema,
+  trial_id: z.string(),
+  metric: z.string(),
+  score: z.number(),
+});
+export type OptimalEntry = z.infer<typeof OptimalEntrySchema>;
+/** classifier → regime → strategy → winner */
+export const RegimeOptimalParamsSchema = z.record(z.string(), z.record(z.string(), z.record(z.string(), OptimalEntrySchema)));
+export type RegimeOptimalParams = z.infer<typeof RegimeOptimalParamsSchema>;
+
+// ---------- analysis/ensemble_weights.json: exactly the seed's shape ----------
+export const EnsembleWeightsSchema = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number().min(0).max(1))));
+export type EnsembleWeights = z.infer<typeof EnsembleWeightsSchema>;
+
+// ---------- performance/ensemble_trial_<id>.json ----------
+export const EnsembleTrialSchema = z.object({
+  ensemble_trial_id: z.string(),
+  classifier: z.string(),
+  weights: z.record(z.string(), z.number()),
+  split: SplitNameSchema,
+  bars: z.number().int(),
+  metrics: MetricsSchema,
+  regimes: RegimeBreakdownSchema,
+  /** per regime, the objective's score of this weight set */
+  scores: z.record(z.string(), z.number()),
+});
+export type EnsembleTrial = z.infer<typeof EnsembleTrialSchema>;
+
+// ---------- performance/validation_results.json ----------
+export const TransitionSchema = z.object({
+  bar: z.number().int(),
+  time: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
+export const ValidationRunSchema = z.object({
+  metrics: MetricsSchema,
+  regimes: z.record(z.string(), RegimeMetricsSchema),
+});
+export const ValidationResultsSchema = z.object({
+  classifier: z.string(),
+  split: SplitNameSchema,
+  bars: z.number().int(),
+  first: z.string(),
+  last: z.string(),
+  adaptive: ValidationRunSchema,
+  baselines: z.object({
+    best_static: ValidationRunSchema.extend({ trial_id: z.string(), strategy: z.string(), params: ParamsSchema }),
+    equal_weights: ValidationRunSchema.extend({ weights: z.record(z.string(), z.number()) }),
+    buy_and_hold: ValidationRunSchema,
+  }),
+  transitions: z.array(TransitionSchema),
+  checks: z.object({
+    transitions_verified: z.boolean().nullable(),
+    transitions_checked: z.number().int(),
+    look_ahead: z.object({ passed: z.boolean(), cuts: z.array(z.number().int()) }).nullable(),
+  }),
+  /** the adaptive run under every other configured classifier, for comparison */
+  other_classifiers: z.record(z.string(), ValidationRunSchema),
+});
+export type ValidationResults = z.infer<typeof ValidationResultsSchema>;
+
+// ---------- analysis/validation_trades.json ----------
+export const ValidationTradeSchema = z.object({
+  bar: z.number().int(),
+  time: z.string(),
+  regime: z.string().nullable(),
+  from_position: z.number(),
+  to_position: z.number(),
+  price: z.number(),
+  params: z.record(z.string(), ParamsSchema),
+  weights: z.record(z.string(), z.number()),
+});
+export const ValidationTradesSchema = z.object({
+  classifier: z.string(),
+  trades: z.array(ValidationTradeSchema),
+});
+export type ValidationTrades = z.infer<typeof ValidationTradesSchema>;
+export type ValidationTrade = z.infer<typeof ValidationTradeSchema>;
+
+// ---------- metadata/classifiers/<name>.json ----------
+export const ClassifierModelFileSchema = z.object({
+  name: z.string(),
+  plugin: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  regimes: z.array(z.string()),
+  train_bars: z.number().int(),
+  model: z.unknown(),
+});
+export type ClassifierModelFile = z.infer<typeof ClassifierModelFileSchema>;

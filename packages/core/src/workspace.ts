@@ -1,0 +1,60 @@
+import { join, resolve } from 'node:path';
+import type { PhaseName } from './schemas/config.js';
+import type { SplitName, WorkspacePathsRecord } from './schemas/files.js';
+
+/**
+ * Every path of a workspace (DESIGN §4), computed in one place. The coordinator hands these to
+ * every component; no component builds a workspace path itself.
+ */
+export interface WorkspacePaths extends WorkspacePathsRecord {
+  manifest: string;
+  configCopy: string;
+  configResolved: string;
+  trials: string;
+  trialsTable: string;
+  regimeOptimalParams: string;
+  ensembleWeights: string;
+  validationResults: string;
+  validationTrades: string;
+  trialSignals(trialId: string, format?: 'arrow' | 'jsonl'): string;
+  trialPerformance(trialId: string): string;
+  ensembleTrial(id: string): string;
+  regimeLabels(classifier: string, split: SplitName): string;
+  classifierModel(classifier: string): string;
+  checkpoint(phase: PhaseName): string;
+}
+
+export function workspacePaths(baseDir: string): WorkspacePaths {
+  const base = resolve(baseDir);
+  const signals = join(base, 'signals');
+  const regimes = join(signals, 'regimes');
+  const performance = join(base, 'performance');
+  const analysis = join(base, 'analysis');
+  const metadata = join(base, 'metadata');
+  const classifiers = join(metadata, 'classifiers');
+  const checkpoints = join(base, 'checkpoints');
+  return {
+    base, signals, regimes, performance, analysis, metadata, classifiers, checkpoints,
+    manifest: join(metadata, 'workflow.json'),
+    configCopy: join(metadata, 'config.yaml'),
+    configResolved: join(metadata, 'config.resolved.json'),
+    trials: join(metadata, 'trials.json'),
+    trialsTable: join(performance, 'trials.arrow'),
+    regimeOptimalParams: join(analysis, 'regime_optimal_params.json'),
+    ensembleWeights: join(analysis, 'ensemble_weights.json'),
+    validationResults: join(performance, 'validation_results.json'),
+    validationTrades: join(analysis, 'validation_trades.json'),
+    trialSignals: (id, format = 'arrow') => join(signals, `trial_${id}.${format}`),
+    trialPerformance: (id) => join(performance, `trial_${id}.json`),
+    ensembleTrial: (id) => join(performance, `ensemble_trial_${id}.json`),
+    regimeLabels: (c, split) => join(regimes, `${c}.${split}.arrow`),
+    classifierModel: (c) => join(classifiers, `${c}.json`),
+    checkpoint: (phase) => join(checkpoints, `${phase}.json`),
+  };
+}
+
+/** The record stored in workflow.json: the directories only. */
+export function pathsRecord(p: WorkspacePaths): WorkspacePathsRecord {
+  const { base, signals, regimes, performance, analysis, metadata, classifiers, checkpoints } = p;
+  return { base, signals, regimes, performance, analysis, metadata, classifiers, checkpoints };
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import each package's TypeScript source through the `@regimen/source` export condition,
+// so `npm test` needs no build of the TypeScript (the kernel's .wasm is built by `npm ci`).
+export default defineConfig({
+  resolve: { conditions: ['@regimen/source'] },
+  ssr: { resolve: { conditions: ['@regimen/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'benchmarks/src/**/*.test.ts', 'tools/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
