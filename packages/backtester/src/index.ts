@@ -1,1 +1,7 @@
-export {};
+export { loadEngine, type EngineName } from './engines.js';
+export { localExecutor, type Executor, type ExecutorOptions, type TrialJob, type BatchDone } from './executor.js';
+export { formBatches } from './batches.js';
+export { runFullBacktest, trialPerformance, type FullOutputs } from './full.js';
+export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';
+export { runAdaptive, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
+export { shareBars, shareRegimes } from './shared-columns.js';

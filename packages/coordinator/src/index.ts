@@ -1,1 +1,7 @@
-export {};
+export { runWorkflow, type RunOptions, type RunResult } from './run.js';
+export { loadWorkflowConfig } from './config-file.js';
+export { resolveConfig, DEFAULTS } from './defaults.js';
+export { builtinRegistry, loadPlugins, BUILTIN_PLUGINS } from './plugins.js';
+export { summarize, workspaceStatus, type RunSummary, type WorkspaceStatus } from './summary.js';
+export { trialId } from './trials.js';
+export type { RunEvent } from './context.js';

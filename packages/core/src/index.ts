@@ -8,3 +8,4 @@ export * from './workspace.js';
 export * from './schemas/metrics.js';
 export * from './schemas/config.js';
 export * from './schemas/files.js';
+export * from './search-space.js';

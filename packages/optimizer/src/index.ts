@@ -1,1 +1,18 @@
-export {};
+export { compileExpression, type Env, type Evaluator, type ExpressionContext, type Value } from './expression.js';
+export { compileConstraint } from './constraint.js';
+export { buildDimension, buildSearchSpace, weightSpace, DEFAULT_WEIGHT_VALUES, type SearchSpaceOptions, type WeightSpaceOptions } from './space.js';
+export { estimateTrials, assertSatisfiable } from './grid.js';
+// the decoding primitives live in core so plugins can share them; re-exported as the optimizer's vocabulary
+export { iterateGrid, gridSize, gridPoint, isContinuous, dimensionSize, dimensionValue, admitCandidate, candidateKey, simplexWeights, normaliseWeights, WEIGHT_UNITS } from '@regimen/core';
+export { compileObjective, compareRanked, compareIds, metricValue, OBJECTIVE_METRICS, type Objective, type Ranked } from './objective.js';
+export { deflatedSharpe, normalCdf, normalQuantile, type DeflatedSharpe, type DeflatedSharpeInput } from './deflated-sharpe.js';
+export {
+  analyzeRegimes,
+  RegimeAnalysisReportSchema,
+  RegimeReportEntrySchema,
+  type RegimeAnalysisOptions,
+  type RegimeAnalysisReport,
+  type RegimeReportEntry,
+} from './regime-analysis.js';
+export { parameterSurface, ParameterSurfaceSchema, type ParameterSurface } from './parameter-surface.js';
+export { analyzeEnsemble, ensembleScores, EnsembleReportSchema, type EnsembleAnalysisOptions, type EnsembleReport } from './ensemble-analysis.js';

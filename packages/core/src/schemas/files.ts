@@ -228,6 +228,8 @@ export const ClassifierModelFileSchema = z.object({
   options: z.record(z.string(), z.unknown()),
   regimes: z.array(z.string()),
   train_bars: z.number().int(),
+  /** fit diagnostics from the plugin's summary hook (log-likelihood, AIC, BIC...) */
+  summary: z.record(z.string(), z.unknown()).optional(),
   model: z.unknown(),
 });
 export type ClassifierModelFile = z.infer<typeof ClassifierModelFileSchema>;

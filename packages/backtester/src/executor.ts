@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { BarColumns, Costs, RegimeTrack, ScoreWindow, TrialRow, TrialSpec } from '@regimen/core';
+import { formBatches } from './batches.js';
+import { loadEngine, type EngineName } from './engines.js';
+import { shareBars, shareRegimes } from './shared-columns.js';
+import type { TrialTask } from './worker.js';
+
+/**
+ * An executor runs batches of trials and reports rows as batches finish (DESIGN §7). The local
+ * executor is a Piscina pool (or the calling thread when workers = 0); a distributed one would
+ * implement the same interface, so nothing above it assumes threads or one host.
+ */
+export interface TrialJob {
+  bars: BarColumns;
+  window: ScoreWindow;
+  trials: TrialSpec[];
+  regimes: RegimeTrack[];
+  costs: Costs;
+  barsPerYear: number;
+  captureSignals: boolean;
+  batchSize?: number;
+}
+
+export interface BatchDone {
+  /** indices into job.trials, with their rows */
+  indices: number[];
+  rows: TrialRow[];
+}
+
+export interface Executor {
+  readonly workers: number;
+  readonly engine: EngineName;
+  /** rows in trial order; `onBatch` sees each finished batch first (to commit files as they come) */
+  run(job: TrialJob, onBatch?: (done: BatchDone) => void | Promise<void>): Promise<TrialRow[]>;
+  close(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  workers: number;
+  engine: EngineName;
+}
+
+/** dist/worker.js, also when this module runs from src/ under vitest */
+function workerFile(): string {
+  const here = import.meta.url;
+  return fileURLToPath(new URL(/\/src\/[^/]+$/.test(here) ? '../dist/worker.js' : './worker.js', here));
+}
+
+export function localExecutor(opts: ExecutorOptions): Executor {
+  const workers = Math.max(0, Math.floor(opts.workers));
+  let pool: Piscina | undefined;
+  const getPool = () =>
+    (pool ??= new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000 }));
+
+  return {
+    workers,
+    engine: opts.engine,
+    async run(job, onBatch) {
+      const rows: TrialRow[] = new Array(job.trials.length);
+      const batches = formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
+      const bars = workers > 0 ? shareBars(job.bars) : job.bars;
+      const regimes = workers > 0 ? shareRegimes(job.regimes) : job.regimes;
+      const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
+      // onBatch calls are chained so files are committed one batch at a time, in completion order
+      let commit: Promise<void> = Promise.resolve();
+      await Promise.all(
+        batches.map(async (b) => {
+          const batch = { bars, window: job.window, trials: b.trials, regimes, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
+          const out: TrialRow[] = engine
+            ? engine.runTrials(batch)
+            : await getPool().run({ ...batch, engine: opts.engine } satisfies TrialTask);
+          b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
+          if (onBatch) {
+            commit = commit.then(() => onBatch({ indices: b.indices, rows: out }));
+            await commit;
+          }
+        }),
+      );
+      await commit;
+      return rows;
+    },
+    async close() {
+      if (pool) await pool.destroy();
+      pool = undefined;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { runWorkflow, type RunSummary } from '@regimen/coordinator';
+import type { PhaseName } from '@regimen/core';
+import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
+import { progressReporter } from '../progress.js';
+import { intOption } from './options.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a workflow: parameter discovery, regime analysis, ensemble optimization, validation')
+    .argument('<workflow.yaml>', 'workflow config (see examples/)')
+    .option('--out <dir>', 'workspace folder (overrides output_dir)')
+    .option('--workers <n>', 'worker threads for backtests (0 = in-process)', intOption('--workers'))
+    .option('--engine <name>', 'js (TypeScript reference) or wasm (WebAssembly kernel)', 'js')
+    .option('--resume', 'continue a run in its workspace: skip phases whose checkpoint is up to date')
+    .option('--force', 'start over in a workspace that already holds a run')
+    .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
+    .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the run summary as JSON')
+    .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; quiet?: boolean; json?: boolean }) => {
+      const progress = progressReporter({ quiet: Boolean(o.quiet || o.json) });
+      try {
+        const r = await runWorkflow(file, {
+          outDir: o.out,
+          workers: o.workers,
+          engine: o.engine as 'js' | 'wasm',
+          resume: o.resume,
+          force: o.force,
+          fromPhase: o.fromPhase as PhaseName | undefined,
+          onlyPhase: o.onlyPhase as PhaseName | undefined,
+          onEvent: progress.onEvent,
+        });
+        progress.stop();
+        if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped }, null, 2));
+        else console.log(formatSummary(r.summary, r.config.validation.classifier));
+      } finally {
+        progress.stop();
+      }
+    });
+}
+
+export function formatSummary(s: RunSummary, classifier: string): string {
+  const out: string[] = [`\nWorkspace: ${s.workspace}`];
+  const optimal = s.optimal?.[classifier];
+  if (optimal) {
+    out.push(`\nBest parameters per regime (${classifier}, training split):`);
+    const rows: string[][] = [];
+    for (const [regime, byStrategy] of Object.entries(optimal)) {
+      for (const [strategy, e] of Object.entries(byStrategy)) rows.push([regime, strategy, paramsText(e.params), `${e.metric} ${num(e.score)}`]);
+    }
+    out.push(table(['regime', 'strategy', 'params', 'score'], rows));
+  }
+  const weights = s.weights?.[classifier];
+  if (weights) {
+    out.push(`\nEnsemble weights (${classifier}):`);
+    const strategies = Object.keys(Object.values(weights)[0] ?? {});
+    out.push(table(['regime', ...strategies], Object.entries(weights).map(([r, w]) => [r, ...strategies.map((k) => num(w[k] ?? 0, 3))])));
+  }
+  const v = s.validation;
+  if (v) {
+    out.push(`\nValidation on the ${v.split} split (${v.first} → ${v.last}, ${v.bars} bars), regimes from ${v.classifier}:`);
+    out.push(
+      table(['', ...METRIC_HEADER], [
+        ['adaptive', ...metricCells(v.adaptive.metrics)],
+        [`best static (${v.baselines.best_static.strategy})`, ...metricCells(v.baselines.best_static.metrics)],
+        ['equal weights', ...metricCells(v.baselines.equal_weights.metrics)],
+        ['buy and hold', ...metricCells(v.baselines.buy_and_hold.metrics)],
+        ...Object.entries(v.other_classifiers).map(([c, r]) => [`adaptive (${c})`, ...metricCells(r.metrics)]),
+      ]),
+    );
+    const la = v.checks.look_ahead;
+    out.push(
+      `checks: ${v.transitions.length} regime transitions; switching verified: ${v.checks.transitions_verified === null ? 'not requested' : v.checks.transitions_verified ? `yes (${v.checks.transitions_checked} bars)` : 'NO'}; ` +
+        `look-ahead: ${la ? (la.passed ? `none (${la.cuts.length} cuts)` : 'DETECTED') : 'not run'}`,
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,154 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { canonicalJson, PHASES, regimenError, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
+import { EMBEDDED_DEFAULT, embeddedDataPath } from '@regimen/data';
+
+/**
+ * Every default of a workflow in one place (the README's config reference lists the same).
+ * The seed's YAML names only phases; what it leaves out is filled in here.
+ */
+export const DEFAULTS = {
+  seed: 42,
+  column: 'close',
+  train_fraction: 0.7,
+  fee: 0.0005,
+  slippage: 0,
+  strategies: {
+    strategy_1: { type: 'momentum' },
+    strategy_2: { type: 'mean_reversion' },
+  } as Record<string, { type: string }>,
+  classifiers: ['hmm', 'pattern'],
+  side: 'long_only' as const,
+  phase1: { algorithm: 'grid', capture_signals: true, signal_format: 'arrow' as const, objective: 'sharpe', batch_size: 64 },
+  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3 },
+  ensemble: { algorithm: 'grid', objective: 'sharpe', weight_values: [0, 0.5, 1], sum_to_one: true, min_weight: 0, min_bars: 20 },
+  validation: { data_split: 'test' as const, verify_transitions: true },
+};
+
+export interface ResolveOptions {
+  configPath: string;
+  /** --out */
+  outDir?: string;
+}
+
+function phaseConfig<N extends PhaseName>(config: WorkflowConfig, name: N) {
+  const p = config.workflow.phases.find((x) => x.name === name);
+  return (p?.config ?? {}) as Extract<WorkflowConfig['workflow']['phases'][number], { name: N }>['config'] & object;
+}
+
+/** The workflow id: given, or the last folder of output_dir, or a hash of the config. */
+function workflowId(config: WorkflowConfig, outDir: string | undefined): string {
+  if (config.workflow.id) return config.workflow.id;
+  const dir = outDir ?? config.workflow.output_dir;
+  if (dir) {
+    const last = resolve(dir).split(/[\\/]/).filter(Boolean).pop();
+    if (last) return last;
+  }
+  return 'workflow_' + sha256(canonicalJson(config)).slice(0, 8);
+}
+
+export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): ResolvedConfig {
+  const w = config.workflow;
+  const base = dirname(resolve(opts.configPath));
+  const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const id = workflowId(config, opts.outDir);
+  const outputDir = opts.outDir ? resolve(opts.outDir) : w.output_dir ? resolve(w.output_dir) : resolve('results', id);
+
+  const order = w.phases.map((p) => p.name);
+  const seen = new Set<string>();
+  order.forEach((name, i) => {
+    if (seen.has(name)) throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.phases[${i}].name`, value: name, message: 'phase listed twice' });
+    seen.add(name);
+  });
+  const sorted = [...order].sort((a, b) => PHASES.indexOf(a) - PHASES.indexOf(b));
+  if (sorted.join() !== order.join()) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases', value: order, message: `phases must run in the order ${PHASES.join(' → ')}` });
+  }
+
+  const p1 = phaseConfig(config, 'parameter_discovery');
+  const pa = phaseConfig(config, 'regime_analysis');
+  const pe = phaseConfig(config, 'ensemble_optimization');
+  const pv = phaseConfig(config, 'validation');
+
+  const strategiesIn = w.strategies ?? DEFAULTS.strategies;
+  const strategies = Object.entries(strategiesIn).map(([name, s]) => {
+    const sc = s as NonNullable<WorkflowConfig['workflow']['strategies']>[string];
+    const space = sc.parameter_space ?? p1.parameter_space;
+    if (!space) {
+      throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.strategies.${name}.parameter_space`, message: 'no parameter space: give the strategy one or set the parameter_discovery phase\'s parameter_space' });
+    }
+    return { name, type: sc.type, side: sc.side ?? DEFAULTS.side, params: sc.params ?? {}, parameter_space: space, constraints: sc.constraints ?? [] };
+  });
+
+  const classifierNames = w.classifiers ? Object.keys(w.classifiers) : (p1.regime_classifiers ?? DEFAULTS.classifiers);
+  if (w.classifiers && p1.regime_classifiers) {
+    for (const [i, c] of p1.regime_classifiers.entries()) {
+      if (!(c in w.classifiers)) throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.phases.parameter_discovery.config.regime_classifiers[${i}]`, value: c, message: 'not a key of workflow.classifiers' });
+    }
+  }
+  const selected = w.classifiers && p1.regime_classifiers ? p1.regime_classifiers : classifierNames;
+  const classifiers = selected.map((name) => ({
+    name,
+    plugin: w.classifiers?.[name]?.plugin ?? name,
+    options: w.classifiers?.[name]?.options ?? {},
+  }));
+  if (classifiers.length === 0) throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.classifiers', message: 'at least one regime classifier is needed' });
+
+  const analysisMetrics = pa.metrics ?? DEFAULTS.analysis.metrics;
+  const validationClassifier = pv.classifier ?? classifiers[0]!.name;
+  if (!classifiers.some((c) => c.name === validationClassifier)) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases.validation.config.classifier', value: validationClassifier, message: `not a configured classifier (${classifiers.map((c) => c.name).join(', ')})` });
+  }
+
+  if (w.data?.split?.test_start !== undefined && w.data.split.train_fraction !== undefined) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.split', value: w.data.split, message: 'give train_fraction or test_start, not both' });
+  }
+
+  return {
+    workflow_id: id,
+    seed: w.seed ?? DEFAULTS.seed,
+    output_dir: outputDir,
+    data: {
+      path: w.data?.path ? rel(w.data.path) : embeddedDataPath(),
+      embedded: !w.data?.path,
+      column: w.data?.column ?? DEFAULTS.column,
+      split: w.data?.split?.test_start ? { test_start: w.data.split.test_start } : { train_fraction: w.data?.split?.train_fraction ?? DEFAULTS.train_fraction },
+      bars_per_year: w.data?.bars_per_year ?? null,
+    },
+    costs: { fee: w.costs?.fee ?? DEFAULTS.fee, slippage: w.costs?.slippage ?? DEFAULTS.slippage },
+    strategies,
+    classifiers,
+    plugins: (w.plugins ?? []).map((p) => (p.startsWith('.') || isAbsolute(p) ? rel(p) : p)),
+    phases: order,
+    parameter_discovery: {
+      algorithm: p1.algorithm ?? DEFAULTS.phase1.algorithm,
+      algorithm_options: p1.algorithm_options ?? {},
+      capture_signals: p1.capture_signals ?? DEFAULTS.phase1.capture_signals,
+      signal_format: p1.signal_format ?? DEFAULTS.phase1.signal_format,
+      objective: p1.objective ?? DEFAULTS.phase1.objective,
+      batch_size: p1.batch_size ?? DEFAULTS.phase1.batch_size,
+    },
+    regime_analysis: {
+      metrics: analysisMetrics,
+      objective: pa.objective ?? analysisMetrics[0]!,
+      min_bars: pa.min_bars ?? DEFAULTS.analysis.min_bars,
+      min_trades: pa.min_trades ?? DEFAULTS.analysis.min_trades,
+      runners_up: pa.runners_up ?? DEFAULTS.analysis.runners_up,
+    },
+    ensemble_optimization: {
+      algorithm: pe.algorithm ?? DEFAULTS.ensemble.algorithm,
+      algorithm_options: pe.algorithm_options ?? {},
+      objective: pe.objective ?? DEFAULTS.ensemble.objective,
+      weight_space: pe.weight_space ?? Object.fromEntries(strategies.map((s) => [s.name, DEFAULTS.ensemble.weight_values])),
+      sum_to_one: pe.weight_constraints?.sum_to_one ?? DEFAULTS.ensemble.sum_to_one,
+      min_weight: pe.weight_constraints?.min_weight ?? DEFAULTS.ensemble.min_weight,
+      min_bars: pe.min_bars ?? DEFAULTS.ensemble.min_bars,
+    },
+    validation: {
+      data_split: pv.data_split ?? DEFAULTS.validation.data_split,
+      verify_transitions: pv.verify_transitions ?? DEFAULTS.validation.verify_transitions,
+      classifier: validationClassifier,
+    },
+  };
+}
+
+export { EMBEDDED_DEFAULT };

@@ -1,0 +1,90 @@
+import {
+  canonicalJson,
+  parsePluginOptions,
+  readJsonFile,
+  RegimeOptimalParamsSchema,
+  sha256,
+  writeJsonAtomic,
+  type Candidate,
+  type EnsembleTrial,
+  type EnsembleWeights,
+  type Search,
+} from '@regimen/core';
+import { runSignalReplay } from '@regimen/backtester';
+import { analyzeEnsemble, compileObjective, ensembleScores, weightSpace } from '@regimen/optimizer';
+import { join } from 'node:path';
+import { readTrainTrack } from '../classifiers.js';
+import type { PhaseOutput, RunContext } from '../context.js';
+
+/**
+ * Phase 3: weight sets are scored by replaying the signals saved in phase 1 — no indicator is
+ * recomputed. Every weight set is replayed with the same weights in every regime; its per-regime
+ * breakdown scores it for each regime at once. One search runs per regime (ask/tell), so a
+ * genetic search evolves each regime's weights on that regime's own score.
+ */
+export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput> {
+  const cfg = ctx.config.ensemble_optimization;
+  const optimal = readJsonFile(ctx.paths.regimeOptimalParams, RegimeOptimalParamsSchema);
+  const strategies = ctx.config.strategies.map((s) => s.name);
+  const objective = compileObjective(cfg.objective);
+  const plugin = ctx.registry.optimizer(cfg.algorithm);
+  const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.ensemble_optimization.config.algorithm_options');
+  const space = weightSpace(strategies, { values: cfg.weight_space as never, sum_to_one: cfg.sum_to_one, min_weight: cfg.min_weight, where: 'workflow.phases.ensemble_optimization.config.weight_space' });
+  const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
+  const window = { start: 0, end: ctx.split.trainEnd };
+
+  const weights: EnsembleWeights = {};
+  const reports: Record<string, unknown> = {};
+  const outputs: string[] = [];
+  let evaluated = 0;
+  for (const regime of tracks) {
+    const c = regime.classifier;
+    const winners = optimal[c];
+    if (!winners) throw new Error(`regime_optimal_params.json has no entry for classifier ${c}`);
+    const searches = regime.names.map((name) => ({ name, search: plugin.create(space, options, ctx.rng.fork(`ensemble:${c}:${name}`)) as Search }));
+    const trials = new Map<string, EnsembleTrial>();
+    const input = { close: ctx.bars.close, window, regime, breakdown: tracks, strategies, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
+
+    for (let active = searches.filter((s) => !s.search.done); active.length > 0; active = active.filter((s) => !s.search.done)) {
+      const asked = active.map((s) => ({ s, candidates: s.search.ask(64) }));
+      if (asked.every((a) => a.candidates.length === 0)) break;
+      const fresh = new Map<string, Candidate>();
+      for (const a of asked) for (const cand of a.candidates) {
+        const key = ensembleId(c, cand);
+        if (!trials.has(key)) fresh.set(key, cand);
+      }
+      const sets = [...fresh.values()].map((cand) => Object.fromEntries(strategies.map((s) => [s, Number(cand[s] ?? 0)])));
+      const rows = sets.length ? runSignalReplay(input, (id) => ctx.paths.trialSignals(id, ctx.config.parameter_discovery.signal_format), sets, ctx.engine) : [];
+      [...fresh.keys()].forEach((id, i) => {
+        const row = rows[i]!;
+        const scores = ensembleScores(row.regimes[c], objective, cfg.min_bars);
+        const trial: EnsembleTrial = { ensemble_trial_id: id, classifier: c, weights: sets[i]!, split: 'train', bars: window.end - window.start, metrics: row.metrics, regimes: row.regimes, scores };
+        writeJsonAtomic(ctx.paths.ensembleTrial(id), trial);
+        outputs.push(ctx.paths.ensembleTrial(id));
+        trials.set(id, trial);
+      });
+      evaluated += sets.length;
+      ctx.emit({ type: 'progress', phase: 'ensemble_optimization', done: evaluated, total: undefined });
+      for (const a of asked) {
+        a.s.search.tell(a.candidates.map((cand) => ({ candidate: cand, score: trials.get(ensembleId(c, cand))!.scores[a.s.name] ?? Number.NaN })));
+      }
+    }
+    const sorted = [...trials.values()].sort((a, b) => (a.ensemble_trial_id < b.ensemble_trial_id ? -1 : 1));
+    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies });
+    weights[c] = analysis.weights;
+    reports[c] = analysis.report;
+  }
+  const reportPath = join(ctx.paths.analysis, 'ensemble_report.json');
+  writeJsonAtomic(reportPath, reports);
+  writeJsonAtomic(ctx.paths.ensembleWeights, weights);
+  return { outputs: [ctx.paths.ensembleWeights, reportPath, ...outputs], counts: { weight_sets: evaluated, classifiers: tracks.length } };
+}
+
+/** `<classifier>-<8 hex>` of the weight vector, stable across runs. */
+function ensembleId(classifier: string, weights: Candidate): string {
+  return `${classifier}-${sha256(canonicalJson(weights)).slice(0, 8)}`;
+}
+
+export function ensembleInputs(ctx: RunContext): string[] {
+  return [ctx.paths.regimeOptimalParams, ...ctx.config.classifiers.map((c) => ctx.paths.regimeLabels(c.name, 'train'))];
+}

@@ -1,0 +1,33 @@
+import { readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
+import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
+import { join } from 'node:path';
+import { readModel } from '../classifiers.js';
+import type { PhaseOutput, RunContext } from '../context.js';
+
+/** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
+export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
+  const cfg = ctx.config.regime_analysis;
+  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
+  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const classifiers = ctx.config.classifiers.map((c) => ({ name: c.name, regimes: readModel(ctx, c.name).regimes }));
+  const { optimal, report } = analyzeRegimes(perfs, {
+    classifiers,
+    strategies: ctx.config.strategies.map((s) => s.name),
+    objective: cfg.objective,
+    metrics: cfg.metrics,
+    min_bars: cfg.min_bars,
+    min_trades: cfg.min_trades,
+    runners_up: cfg.runners_up,
+    bars_per_year: ctx.barsPerYear,
+  });
+  const reportPath = join(ctx.paths.analysis, 'regime_report.json');
+  const surfacePath = join(ctx.paths.analysis, 'parameter_surface.json');
+  writeJsonAtomic(ctx.paths.regimeOptimalParams, optimal);
+  writeJsonAtomic(reportPath, report);
+  writeJsonAtomic(surfacePath, parameterSurface(perfs));
+  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath], counts: { trials: perfs.length, classifiers: classifiers.length } };
+}
+
+export function regimeAnalysisInputs(ctx: RunContext): string[] {
+  return [ctx.paths.trials, ...ctx.config.classifiers.map((c) => ctx.paths.classifierModel(c.name))];
+}

@@ -1,0 +1,134 @@
+import {
+  EnsembleWeightsSchema,
+  NO_REGIME,
+  readJsonFile,
+  RegimeOptimalParamsSchema,
+  regimenError,
+  TrialPerformanceSchema,
+  TrialsFileSchema,
+  writeJsonAtomic,
+  type RegimeTrack,
+  type ScoreWindow,
+  type ValidationResults,
+  type ValidationTrade,
+} from '@regimen/core';
+import { readRegimeLabels, isoTime } from '@regimen/data';
+import { regimeSetting, runAdaptive, type AdaptiveInput } from '@regimen/backtester';
+import { evaluatePositions } from '@regimen/kernel';
+import { compileObjective } from '@regimen/optimizer';
+import { liveTrack } from '../classifiers.js';
+import { sliceBars, type PhaseOutput, type RunContext } from '../context.js';
+import { lookAheadCheck, verifyTransitions } from '../no-look-ahead.js';
+
+/**
+ * Phase 4: the adaptive strategy on held-out data. Regimes are labelled live from the saved model
+ * (and must equal the labels phase 1 wrote); parameters and weights switch when the live regime
+ * changes. Baselines run on the same window: the best static trial, equal weights, buy-and-hold.
+ */
+export async function validation(ctx: RunContext): Promise<PhaseOutput> {
+  const cfg = ctx.config.validation;
+  const optimal = readJsonFile(ctx.paths.regimeOptimalParams, RegimeOptimalParamsSchema);
+  const weights = readJsonFile(ctx.paths.ensembleWeights, EnsembleWeightsSchema);
+  const n = ctx.bars.close.length;
+  const window: ScoreWindow =
+    cfg.data_split === 'test' ? { start: ctx.split.testStart, end: n } : cfg.data_split === 'train' ? { start: 0, end: ctx.split.trainEnd } : { start: 0, end: n };
+  if (window.end - window.start < 2) throw regimenError({ code: 'data', file: ctx.config.data.path, field: 'workflow.data.split', message: 'the validation split has fewer than 2 bars' });
+
+  const tracks = ctx.config.classifiers.map((c) => liveTrack(ctx, c.name));
+  for (const t of tracks) assertSameAsPhase1(ctx, t);
+  const strategies = ctx.config.strategies.map((s) => ({ name: s.name, type: s.type }));
+  const base = { bars: ctx.bars, window, breakdown: tracks, strategies, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
+  const inputFor = (t: RegimeTrack): AdaptiveInput => {
+    const winners = optimal[t.classifier];
+    const w = weights[t.classifier];
+    if (!winners || !w) throw regimenError({ code: 'workspace', file: !winners ? ctx.paths.regimeOptimalParams : ctx.paths.ensembleWeights, field: t.classifier, message: 'no entry for this classifier' });
+    return { ...base, regime: t, winners, weights: w };
+  };
+
+  const driving = tracks.find((t) => t.classifier === cfg.classifier)!;
+  const input = inputFor(driving);
+  const adaptive = runAdaptive(input, ctx.engine);
+  const c = driving.classifier;
+
+  // ---- baselines on the same window
+  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
+  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const objective = compileObjective(ctx.config.parameter_discovery.objective);
+  const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
+  const best = rank[0]!;
+  const bestPerStrategy = Object.fromEntries(strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
+  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: tracks, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: false });
+  const single: RegimeTrack = { classifier: c, names: ['all'], labels: new Uint8Array(n) };
+  const equal = Object.fromEntries(strategies.map((s) => [s.name, 1 / strategies.length]));
+  const equalRun = runAdaptive({ ...base, regime: single, winners: { all: Object.fromEntries(strategies.map((s) => [s.name, { params: bestPerStrategy[s.name]!.params, trial_id: bestPerStrategy[s.name]!.trial_id, metric: 'static', score: 0 }])) }, weights: { all: equal } }, ctx.engine);
+  const hold = new Float64Array(n).fill(1);
+  const bh = evaluatePositions(ctx.bars.close, hold, window, ctx.config.costs, ctx.barsPerYear, tracks);
+
+  // ---- transitions and trades
+  const nameAt = (t: number) => (driving.labels[t] === NO_REGIME ? null : driving.names[driving.labels[t]!]!);
+  const transitions = [];
+  for (let t = window.start + 1; t < window.end; t++) {
+    if (driving.labels[t] !== driving.labels[t - 1]) transitions.push({ bar: t, time: isoTime(ctx.bars.time[t]!), from: nameAt(t - 1), to: nameAt(t) });
+  }
+  const trades: ValidationTrade[] = [];
+  for (let t = window.start; t < window.end; t++) {
+    const prev = t === window.start ? 0 : adaptive.positions[t - 1]!;
+    const cur = adaptive.positions[t]!;
+    if (cur !== prev) {
+      const setting = regimeSetting(input, nameAt(t));
+      trades.push({ bar: t, time: isoTime(ctx.bars.time[t]!), regime: nameAt(t), from_position: prev, to_position: cur, price: ctx.bars.close[t]!, params: setting.params, weights: setting.weights });
+    }
+  }
+
+  // ---- proofs: switching at the right bar, and no look-ahead
+  const verified = cfg.verify_transitions ? verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar)) : null;
+  const lookAhead = lookAheadCheck(ctx, input, adaptive.positions, (cut) => {
+    const bars = sliceBars(ctx.bars, cut);
+    return tracks.map((t) => liveTrack(ctx, t.classifier, bars));
+  });
+
+  const others = Object.fromEntries(
+    tracks.filter((t) => t !== driving).map((t) => {
+      const r = runAdaptive(inputFor(t), ctx.engine);
+      return [t.classifier, { metrics: r.metrics, regimes: r.regimes[t.classifier] ?? {} }];
+    }),
+  );
+
+  const results: ValidationResults = {
+    classifier: c,
+    split: cfg.data_split,
+    bars: window.end - window.start,
+    first: isoTime(ctx.bars.time[window.start]!),
+    last: isoTime(ctx.bars.time[window.end - 1]!),
+    adaptive: { metrics: adaptive.metrics, regimes: adaptive.regimes[c] ?? {} },
+    baselines: {
+      best_static: { trial_id: best.trial_id, strategy: best.strategy, params: best.params, metrics: bestRow!.metrics, regimes: bestRow!.regimes[c] ?? {} },
+      equal_weights: { weights: equal, metrics: equalRun.metrics, regimes: equalRun.regimes[c] ?? {} },
+      buy_and_hold: { metrics: bh.metrics, regimes: bh.regimes[c] ?? {} },
+    },
+    transitions,
+    checks: {
+      transitions_verified: verified ? verified.ok : null,
+      transitions_checked: verified ? verified.checked : 0,
+      look_ahead: { passed: lookAhead.ok, cuts: lookAhead.cuts },
+    },
+    other_classifiers: others,
+  };
+  writeJsonAtomic(ctx.paths.validationResults, results);
+  writeJsonAtomic(ctx.paths.validationTrades, { classifier: c, trades });
+  if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
+  if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
+  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
+}
+
+/** The live labels of validation must be the labels phase 1 saved for the test split. */
+function assertSameAsPhase1(ctx: RunContext, t: RegimeTrack): void {
+  const saved = readRegimeLabels(ctx.paths.regimeLabels(t.classifier, 'test'));
+  const live = t.labels.subarray(ctx.split.testStart);
+  const same = saved.labels.length === live.length && saved.labels.every((v, i) => v === live[i]);
+  if (!same) throw regimenError({ code: 'workspace', file: ctx.paths.regimeLabels(t.classifier, 'test'), message: 'differs from the labels of the saved model: the model or the labels were edited' });
+}
+
+export function validationInputs(ctx: RunContext): string[] {
+  return [ctx.paths.regimeOptimalParams, ctx.paths.ensembleWeights, ...ctx.config.classifiers.map((c) => ctx.paths.classifierModel(c.name))];
+}

@@ -1,0 +1,164 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  CheckpointSchema,
+  ClassifierModelFileSchema,
+  EnsembleTrialSchema,
+  EnsembleWeightsSchema,
+  ManifestSchema,
+  PHASES,
+  readJsonFile,
+  RegimeOptimalParamsSchema,
+  ResolvedConfigSchema,
+  TrialPerformanceSchema,
+  TrialsFileSchema,
+  ValidationResultsSchema,
+  ValidationTradesSchema,
+  workspacePaths,
+  type TrialPerformance,
+} from '@regimen/core';
+import { readArrowTable, readRegimeLabels, readSignalEvents } from '@regimen/data';
+import { loadEngine, runSignalReplay } from '@regimen/backtester';
+import { runWorkflow, type RunResult } from './run.js';
+import { smallWorkflow } from './test-fixtures.js';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe('a small workflow end to end', () => {
+  let run: RunResult;
+  let ws: ReturnType<typeof workspacePaths>;
+
+  beforeAll(async () => {
+    const { dir, config } = smallWorkflow();
+    run = await runWorkflow(config, { outDir: join(dir, 'ws'), workers: 0 });
+    ws = workspacePaths(join(dir, 'ws'));
+  });
+
+  it('runs the four phases and writes a checkpoint for each', () => {
+    expect(run.ran).toEqual([...PHASES]);
+    for (const p of PHASES) expect(readJsonFile(ws.checkpoint(p), CheckpointSchema).phase).toBe(p);
+  });
+
+  it('writes every file of the workspace contract, each valid under its schema', () => {
+    const schemaOf: Array<[RegExp, z.ZodType]> = [
+      [/metadata\/workflow\.json$/, ManifestSchema],
+      [/metadata\/config\.resolved\.json$/, ResolvedConfigSchema],
+      [/metadata\/trials\.json$/, TrialsFileSchema],
+      [/metadata\/classifiers\/[^/]+\.json$/, ClassifierModelFileSchema],
+      [/checkpoints\/[^/]+\.json$/, CheckpointSchema],
+      [/performance\/ensemble_trial_[^/]+\.json$/, EnsembleTrialSchema],
+      [/performance\/trial_[^/]+\.json$/, TrialPerformanceSchema],
+      [/performance\/validation_results\.json$/, ValidationResultsSchema],
+      [/analysis\/regime_optimal_params\.json$/, RegimeOptimalParamsSchema],
+      [/analysis\/ensemble_weights\.json$/, EnsembleWeightsSchema],
+      [/analysis\/validation_trades\.json$/, ValidationTradesSchema],
+    ];
+    const files = filesUnder(ws.base);
+    for (const must of [ws.manifest, ws.configCopy, ws.configResolved, ws.trials, ws.trialsTable, ws.regimeOptimalParams, ws.ensembleWeights, ws.validationResults, ws.validationTrades]) {
+      expect(files).toContain(must);
+    }
+    let validated = 0;
+    for (const f of files.filter((x) => x.endsWith('.json'))) {
+      const hit = schemaOf.find(([re]) => re.test(f));
+      if (hit) {
+        readJsonFile(f, hit[1]);
+        validated++;
+      }
+    }
+    expect(validated).toBeGreaterThan(10);
+    // all 8 trials (2 strategies × 2×2 grid) with signals; regimes per classifier and split
+    const { trials } = readJsonFile(ws.trials, TrialsFileSchema);
+    expect(trials).toHaveLength(8);
+    for (const t of trials) {
+      expect(existsSync(ws.trialSignals(t.trial_id))).toBe(true);
+      expect(readSignalEvents(ws.trialSignals(t.trial_id)).trial_id).toBe(t.trial_id);
+    }
+    expect(readArrowTable(ws.trialsTable).numRows).toBe(8);
+    for (const c of ['hmm', 'pattern_based']) for (const s of ['train', 'test'] as const) expect(readRegimeLabels(ws.regimeLabels(c, s)).names.length).toBeGreaterThan(1);
+  });
+
+  it('records in workflow.json the paths it wrote to', () => {
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    expect(m.paths).toEqual({ base: ws.base, signals: ws.signals, regimes: ws.regimes, performance: ws.performance, analysis: ws.analysis, metadata: ws.metadata, classifiers: ws.classifiers, checkpoints: ws.checkpoints });
+    const dirs = Object.values(m.paths);
+    for (const f of filesUnder(ws.base)) {
+      const top = relative(ws.base, f).split('/')[0]!;
+      expect(dirs).toContain(join(ws.base, top));
+    }
+    expect(m.phases).toEqual([...PHASES]);
+    expect(m.config_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.data_fingerprint.bars).toBe(1200);
+  });
+
+  it('scores every trial under every classifier and names every regime in the analysis', () => {
+    const optimal = readJsonFile(ws.regimeOptimalParams, RegimeOptimalParamsSchema);
+    const weights = readJsonFile(ws.ensembleWeights, EnsembleWeightsSchema);
+    for (const c of ['hmm', 'pattern_based']) {
+      const regimes = readJsonFile(ws.classifierModel(c), ClassifierModelFileSchema).regimes;
+      expect(Object.keys(optimal[c]!).sort()).toEqual([...regimes].sort());
+      expect(Object.keys(weights[c]!).sort()).toEqual([...regimes].sort());
+      for (const r of regimes) {
+        expect(Object.keys(optimal[c]![r]!).sort()).toEqual(['strategy_1', 'strategy_2']);
+        const w = weights[c]![r]!;
+        expect(Math.abs(w.strategy_1! + w.strategy_2! - 1)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('replays one trial with weight 1 and reproduces its phase-1 metrics exactly', async () => {
+    const { trials } = readJsonFile(ws.trials, TrialsFileSchema);
+    const engine = await loadEngine('js');
+    const hmm = readRegimeLabels(ws.regimeLabels('hmm', 'train'));
+    const track = { ...hmm, classifier: 'hmm' };
+    for (const t of trials.slice(0, 3)) {
+      const perf: TrialPerformance = readJsonFile(ws.trialPerformance(t.trial_id), TrialPerformanceSchema);
+      const entry = { params: t.params, trial_id: t.trial_id, metric: 'sharpe', score: 0 };
+      const winners = Object.fromEntries(track.names.map((r) => [r, { [t.strategy]: entry }]));
+      const close = new Float64Array(perf.bars);
+      // the replay needs the prices: read them back through the same loader the run used
+      const { loadMarketData } = await import('@regimen/data');
+      const m = loadMarketData(readJsonFile(ws.configResolved, ResolvedConfigSchema).data.path);
+      close.set(m.bars.close.subarray(0, perf.bars));
+      const [row] = runSignalReplay(
+        { close, window: { start: 0, end: perf.bars }, regime: track, breakdown: [track], strategies: [t.strategy], winners, costs: run.config.costs, barsPerYear: readJsonFile(ws.manifest, ManifestSchema).bars_per_year },
+        (id) => ws.trialSignals(id),
+        [{ [t.strategy]: 1 }],
+        engine,
+      );
+      expect(row!.metrics).toEqual(perf.metrics);
+      expect(row!.regimes.hmm).toEqual(perf.regimes.hmm);
+    }
+  });
+
+  it('validates on the test split against the baselines and proves no look-ahead', () => {
+    const v = readJsonFile(ws.validationResults, ValidationResultsSchema);
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    expect(v.split).toBe('test');
+    expect(v.bars).toBe(m.split.test_bars);
+    expect(v.first).toBe(m.split.test_start);
+    expect(v.checks.transitions_verified).toBe(true);
+    expect(v.checks.look_ahead?.passed).toBe(true);
+    expect(Object.keys(v.other_classifiers)).toEqual(['pattern_based']);
+    const trades = readJsonFile(ws.validationTrades, ValidationTradesSchema).trades;
+    expect(trades.length).toBe(v.adaptive.metrics.trades + (trades[0]?.bar === readJsonFile(ws.manifest, ManifestSchema).split.train_bars ? 1 : 0));
+    for (const t of trades) {
+      expect(t.bar).toBeGreaterThanOrEqual(m.split.train_bars);
+      if (t.regime) expect(Object.keys(t.weights).sort()).toEqual(['strategy_1', 'strategy_2']);
+    }
+    // buy and hold over the test split: total return is the price ratio (no costs after entry)
+    expect(v.baselines.buy_and_hold.metrics.trades).toBe(0);
+  });
+
+  it('reads back its own summary from the analysis files', () => {
+    expect(run.summary.optimal).toEqual(readJsonFile(ws.regimeOptimalParams, RegimeOptimalParamsSchema));
+    expect(run.summary.validation?.classifier).toBe('hmm');
+    expect(readFileSync(ws.configCopy, 'utf8')).toContain('strategy_1');
+  });
+});

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddedDataPath } from '@regimen/data';
+
+/**
+ * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
+ * strategies on a 2×2 grid, both classifiers, a grid ensemble. Seconds, not minutes.
+ */
+export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; phases?: string } = {}): { dir: string; config: string; data: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'regimen-test-'));
+  const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
+  const data = join(dir, 'prices.csv');
+  writeFileSync(data, [lines[0], ...lines.slice(-(opts.bars ?? 1200))].join('\n') + '\n');
+  const config = join(dir, 'workflow.yaml');
+  writeFileSync(
+    config,
+    `workflow:
+  id: small
+  seed: 11
+  data: { path: prices.csv, split: { train_fraction: 0.7 } }
+  strategies:
+    strategy_1: { type: momentum, side: long_short }
+    strategy_2: { type: mean_reversion }
+  classifiers:
+    hmm: { options: { states: 2, restarts: 2, max_iter: 100 } }
+    pattern_based: {}
+${opts.extra ?? ''}
+  phases:
+${
+  opts.phases ??
+  `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
+    - name: regime_analysis
+      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
+    - name: ensemble_optimization
+      config: ${opts.ensemble ?? '{ algorithm: grid, objective: sharpe }'}
+    - name: validation
+      config: { data_split: test, verify_transitions: true }`
+}
+`,
+  );
+  return { dir, config, data };
+}

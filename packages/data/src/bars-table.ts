@@ -1,0 +1,26 @@
+import { TimestampMillisecond, makeData, makeVector, type Data, type Table } from 'apache-arrow';
+import type { BarColumns } from '@regimen/core';
+import { tableOf, writeArrowTable } from './arrow-file.js';
+
+/** Epoch-ms Float64Array → Arrow Timestamp(ms), whose storage is 64-bit integers. */
+export function timestampData(time: Float64Array): Data<TimestampMillisecond> {
+  const ints = new BigInt64Array(time.length);
+  for (let i = 0; i < time.length; i++) ints[i] = BigInt(Math.round(time[i]!));
+  return makeData({ type: new TimestampMillisecond(), length: time.length, data: ints });
+}
+
+/**
+ * The canonical Arrow form of market data: time as Timestamp(ms), prices as Float64. The price
+ * columns wrap the very Float64Arrays of `bars` (no copy), so table and columns cannot disagree.
+ */
+export function barsToTable(bars: BarColumns, metadata?: Map<string, string>): Table {
+  const cols: Array<[string, Data]> = [['time', timestampData(bars.time)]];
+  cols.push(['open', makeVector(bars.open).data[0]!], ['high', makeVector(bars.high).data[0]!], ['low', makeVector(bars.low).data[0]!], ['close', makeVector(bars.close).data[0]!]);
+  if (bars.volume) cols.push(['volume', makeVector(bars.volume).data[0]!]);
+  return tableOf(cols, metadata);
+}
+
+/** Write market data as an Arrow IPC file that `loadMarketData` reads back. */
+export function writeBarsArrow(path: string, bars: BarColumns): void {
+  writeArrowTable(path, barsToTable(bars));
+}

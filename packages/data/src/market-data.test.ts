@@ -1,0 +1,181 @@
+import { describe, it, expect } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatError, isRegimenError } from '@regimen/core';
+import { loadMarketData } from './market-data.js';
+import { embeddedDataPath } from './embedded.js';
+import { writeBarsArrow } from './bars-table.js';
+import { writeArrowTable } from './arrow-file.js';
+import { DateDay, Float32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+
+const SHARED = '/work/shared/data';
+const dir = mkdtempSync(join(tmpdir(), 'regimen-data-'));
+
+/** Independent reading of a simple CSV: split on newlines and commas, Date.parse for the key. */
+function naive(path: string, column: string) {
+  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const c = head!.split(',').indexOf(column);
+  return lines.map((l) => {
+    const cells = l.split(',');
+    return { time: Date.parse(cells[0]! + 'T00:00:00Z'), value: Number(cells[c]) };
+  });
+}
+
+describe('loadMarketData on real files', () => {
+  it('reads the embedded NYSE close-only series', () => {
+    const path = embeddedDataPath();
+    const md = loadMarketData(path);
+    const ref = naive(path, 'close');
+    expect(md.bars.close.length).toBe(9311);
+    expect(md.bars.close.length).toBe(ref.length);
+    expect(Array.from(md.bars.time)).toEqual(ref.map((r) => r.time));
+    expect(Array.from(md.bars.close)).toEqual(ref.map((r) => r.value));
+    // close-only: open/high/low are the close
+    expect(md.bars.open).toBe(md.bars.close);
+    expect(md.bars.high).toBe(md.bars.close);
+    expect(md.bars.volume).toBeUndefined();
+    expect(md.source).toBe(path);
+    expect(md.priceColumn).toBe('close');
+    expect(md.columns).toEqual(['close']);
+    expect(md.timeKind).toBe('date');
+    // the Arrow table holds the same numbers
+    expect(md.table.numRows).toBe(9311);
+    expect(md.table.getChild('close')!.get(9310)).toBe(472.87);
+    expect(md.table.getChild('time')!.get(0)).toBe(Date.UTC(1966, 0, 4));
+    expect(String(md.table.schema.fields[0]!.type)).toBe('Timestamp<MILLISECOND>');
+  });
+
+  it('reads MSFT OHLCV', () => {
+    const md = loadMarketData(embeddedDataPath('msft_daily_ohlcv.csv'));
+    expect(md.bars.close.length).toBe(249);
+    expect([md.bars.open[0], md.bars.high[0], md.bars.low[0], md.bars.close[0], md.bars.volume![0]]).toEqual([63.4375, 63.5625, 59.8125, 60.625, 53077800]);
+    expect(md.bars.close[248]).toBe(49.96);
+    expect(md.table.schema.fields.map((f) => f.name)).toEqual(['time', 'open', 'high', 'low', 'close', 'volume']);
+  });
+
+  it.skipIf(!existsSync(SHARED))('reads one ticker of DowJones30 by column', () => {
+    const path = join(SHARED, 'dowjones30_daily_close.csv');
+    const md = loadMarketData(path, { column: 'MSFT' });
+    const ref = naive(path, 'MSFT');
+    expect(md.priceColumn).toBe('MSFT');
+    expect(md.columns.length).toBe(30);
+    expect(md.bars.close.length).toBe(2529);
+    expect(md.bars.close[0]).toBe(2.08);
+    expect(md.bars.close[2528]).toBe(43.38);
+    expect(Array.from(md.bars.close)).toEqual(ref.map((r) => r.value));
+  });
+
+  it('round-trips market data through an Arrow file', () => {
+    const src = loadMarketData(embeddedDataPath('msft_daily_ohlcv.csv'));
+    const path = join(dir, 'msft.arrow');
+    writeBarsArrow(path, src.bars);
+    const back = loadMarketData(path);
+    for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect(Array.from(back.bars[k]!)).toEqual(Array.from(src.bars[k]!));
+    }
+    expect(back.timeKind).toBe('date');
+    expect(back.columns).toEqual(['open', 'high', 'low', 'close', 'volume']);
+  });
+
+  it('reads Arrow written by other tools: Date32 time, Float32 prices, Int64 volume, text columns', () => {
+    const days = [new Date(Date.UTC(2001, 0, 2)), new Date(Date.UTC(2001, 0, 3)), new Date(Date.UTC(2001, 0, 5))];
+    const table = new Table({
+      name: vectorFromArray(['a', 'b', 'c'], new Utf8()),
+      Date: vectorFromArray(days, new DateDay()),
+      Close: vectorFromArray([10.5, 11.25, 12], new Float32()),
+      Volume: vectorFromArray([100n, 200n, 300n], new Int64()),
+    });
+    const p = join(dir, 'other.feather');
+    writeArrowTable(p, table);
+    const md = loadMarketData(p);
+    expect(md.priceColumn).toBe('Close');
+    expect(md.columns).toEqual(['name', 'Close', 'Volume']);
+    expect(Array.from(md.bars.time)).toEqual(days.map((d) => d.getTime()));
+    expect(Array.from(md.bars.close)).toEqual([10.5, 11.25, 12]);
+    expect(Array.from(md.bars.volume!)).toEqual([100, 200, 300]);
+    expect(md.timeKind).toBe('date');
+  });
+
+  it('rejects nulls and bad values in Arrow input naming the row', () => {
+    const p = join(dir, 'nulls.arrow');
+    const time = [Date.UTC(2001, 0, 2), Date.UTC(2001, 0, 3), Date.UTC(2001, 0, 4)];
+    writeArrowTable(p, new Table({ time: vectorFromArray(time.map((t) => new Date(t)), new DateDay()), close: vectorFromArray([1, null, 2]) }));
+    expect(() => loadMarketData(p)).toThrow(/row 2: empty cell/);
+    writeArrowTable(p, new Table({ time: vectorFromArray(time.map((t) => new Date(t)), new DateDay()), close: vectorFromArray([1, 0, 2]) }));
+    expect(formatError(catchIt(() => loadMarketData(p)))).toMatch(/nulls\.arrow: close = 0: row 2: price must be positive/);
+  });
+
+  it('accepts a bar-index key and marks it', () => {
+    const p = join(dir, 'bars.csv');
+    writeFileSync(p, 'bar,decimal_year,DAX\n0,1991.49,1628.75\n1,1991.50,1613.63\n2,1991.50,1606.51\n');
+    const md = loadMarketData(p, { column: 'DAX' });
+    expect(md.timeKind).toBe('bar');
+    expect(Array.from(md.bars.time)).toEqual([0, 86_400_000, 172_800_000]);
+  });
+});
+
+const HEADER = 'date,open,high,low,close\n';
+const ROW1 = '2001-01-02,10,11,9,10.5\n';
+const ROW2 = '2001-01-03,10.5,12,10,11\n';
+const ROW3 = '2001-01-04,11,11.5,10.2,11.2\n';
+
+const bad: Array<{ name: string; text: string; opts?: { column?: string; minBars?: number }; field: string; has: string[] }> = [
+  { name: 'unsorted', text: HEADER + ROW1 + ROW3 + ROW2, field: 'date', has: ['line 4', '2001-01-03', '2001-01-04', 'line 3'] },
+  { name: 'duplicate', text: HEADER + ROW1 + ROW2 + ROW2, field: 'date', has: ['line 4', 'duplicate', '2001-01-03'] },
+  { name: 'NaN', text: HEADER + ROW1 + '2001-01-03,10.5,12,10,NaN\n' + ROW3, field: 'close', has: ['line 3', 'NaN'] },
+  { name: 'empty cell', text: HEADER + ROW1 + '2001-01-03,10.5,12,10,\n' + ROW3, field: 'close', has: ['line 3', 'empty'] },
+  { name: 'zero', text: HEADER + ROW1 + ROW2 + '2001-01-04,11,11.5,0,11.2\n', field: 'low', has: ['line 4', 'zero'] },
+  { name: 'negative', text: HEADER + ROW1 + '2001-01-03,10.5,12,10,-11\n' + ROW3, field: 'close', has: ['line 3', 'negative'] },
+  { name: 'high below close', text: HEADER + ROW1 + '2001-01-03,10.5,10.8,10,11\n' + ROW3, field: 'high', has: ['line 3', 'high 10.8', '11'] },
+  { name: 'low above open', text: HEADER + ROW1 + '2001-01-03,10.5,12,10.7,11\n' + ROW3, field: 'low', has: ['line 3', 'low 10.7'] },
+  { name: 'unknown column', text: HEADER + ROW1 + ROW2, opts: { column: 'MSFT' }, field: 'column', has: ['"MSFT"', 'open, high, low, close'] },
+  { name: 'too few bars', text: HEADER + ROW1 + ROW2 + ROW3, opts: { minBars: 50 }, field: 'bars', has: ['3 bars, need at least 50'] },
+  { name: 'bad date', text: HEADER + ROW1 + '2001-02-30,10.5,12,10,11\n', field: 'date', has: ['line 3', '2001-02-30', 'unparsable time'] },
+  { name: 'zone-less time', text: 'timestamp,close\n2001-01-02T10:00,1\n', field: 'timestamp', has: ['line 2', 'time zone'] },
+  { name: 'wrong time key', text: 'day,close\n2001-01-02,1\n', field: 'header', has: ['first column'] },
+  { name: 'ragged row', text: HEADER + ROW1 + '2001-01-03,10.5,12\n', field: '', has: ['line 3'] },
+  { name: 'blank lines keep line numbers', text: HEADER + ROW1 + '\n' + '2001-01-03,10.5,12,10,0\n', field: 'close', has: ['line 4'] },
+];
+
+describe('loadMarketData rejects bad files with one line naming file and row/field', () => {
+  for (const c of bad) {
+    it(c.name, () => {
+      const p = join(dir, `${c.name.replace(/\W+/g, '_')}.csv`);
+      writeFileSync(p, c.text);
+      let err: unknown;
+      try {
+        loadMarketData(p, c.opts);
+      } catch (e) {
+        err = e;
+      }
+      expect(isRegimenError(err)).toBe(true);
+      const line = formatError(err);
+      expect(line).not.toContain('\n');
+      expect(line).toContain(p);
+      if (c.field) expect((err as { field?: string }).field).toBe(c.field);
+      expect((err as { code: string }).code).toBe('data');
+      for (const s of c.has) expect(line).toContain(s);
+    });
+  }
+
+  it('a missing file', () => {
+    expect(() => loadMarketData(join(dir, 'nope.csv'))).toThrow(/cannot read market data \(ENOENT\)/);
+    expect(() => loadMarketData(join(dir, 'nope.arrow'))).toThrow(/ENOENT/);
+  });
+
+  it('a broken Arrow file', () => {
+    const p = join(dir, 'broken.arrow');
+    writeFileSync(p, 'not arrow at all');
+    expect(() => loadMarketData(p)).toThrow(/not a valid Arrow IPC file/);
+  });
+});
+
+function catchIt(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import type { BarColumns } from '@regimen/core';
+import { z } from 'zod';
+import { gt, lt } from '../tolerance.js';
+import { sma } from '../indicators/sma.js';
+import type { IndicatorCache } from '../indicator-cache.js';
+import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+
+export const MeanReversionParamsSchema = z.strictObject({
+  lookback: numeric(z.number().int().min(2)).default(20),
+  threshold: numeric(z.number().min(0)).default(0.02),
+  side: sideParam,
+});
+export type MeanReversionParams = z.infer<typeof MeanReversionParamsSchema>;
+
+/**
+ * Mean reversion around the simple moving average. For t ≥ lookback − 1:
+ *   d = close[t] / SMA_lookback(close)[t] − 1
+ *   pos = +1 if d < −threshold, −1 if d > threshold, else 0   (tolerance rule of DESIGN §5)
+ */
+export const meanReversionStrategy: StrategyDefinition<MeanReversionParams> = {
+  type: 'mean_reversion',
+  description: 'long when close is more than threshold below its SMA, short when more than threshold above',
+  params: MeanReversionParamsSchema,
+  warmup: (p) => p.lookback - 1,
+  positions(bars: BarColumns, p: MeanReversionParams, indicators?: IndicatorCache): Float64Array {
+    const close = bars.close;
+    const avg = indicators ? indicators.smaClose(p.lookback) : sma(close, p.lookback);
+    const pos = new Float64Array(close.length);
+    const up = p.threshold;
+    const down = -p.threshold;
+    for (let t = p.lookback - 1; t < close.length; t++) {
+      const d = close[t] / avg[t] - 1;
+      pos[t] = lt(d, down) ? 1 : gt(d, up) ? -1 : 0;
+    }
+    return applySide(pos, p.side);
+  },
+};

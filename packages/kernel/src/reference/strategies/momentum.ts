@@ -1,0 +1,34 @@
+import type { BarColumns } from '@regimen/core';
+import { z } from 'zod';
+import { gt, lt } from '../tolerance.js';
+import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+
+export const MomentumParamsSchema = z.strictObject({
+  lookback: numeric(z.number().int().min(1)).default(20),
+  threshold: numeric(z.number().min(0)).default(0),
+  side: sideParam,
+});
+export type MomentumParams = z.infer<typeof MomentumParamsSchema>;
+
+/**
+ * Time-series momentum. For t ≥ lookback:
+ *   m = close[t] / close[t−lookback] − 1
+ *   pos = +1 if m > threshold, −1 if m < −threshold, else 0   (tolerance rule of DESIGN §5)
+ */
+export const momentumStrategy: StrategyDefinition<MomentumParams> = {
+  type: 'momentum',
+  description: 'long when the lookback return exceeds +threshold, short below −threshold',
+  params: MomentumParamsSchema,
+  warmup: (p) => p.lookback,
+  positions(bars: BarColumns, p: MomentumParams): Float64Array {
+    const close = bars.close;
+    const pos = new Float64Array(close.length);
+    const up = p.threshold;
+    const down = -p.threshold;
+    for (let t = p.lookback; t < close.length; t++) {
+      const m = close[t] / close[t - p.lookback] - 1;
+      pos[t] = gt(m, up) ? 1 : lt(m, down) ? -1 : 0;
+    }
+    return applySide(pos, p.side);
+  },
+};

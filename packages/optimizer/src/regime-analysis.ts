@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { sampleVariance, median } from 'simple-statistics';
+import { ParamsSchema, regimenError, type OptimalEntry, type RegimeMetrics, type RegimeOptimalParams, type TrialPerformance } from '@regimen/core';
+import { compareRanked, compileObjective, metricValue, OBJECTIVE_METRICS, type Objective } from './objective.js';
+import { deflatedSharpe } from './deflated-sharpe.js';
+
+const RankedTrialSchema = z.object({ trial_id: z.string(), params: ParamsSchema, score: z.number() });
+
+export const RegimeReportEntrySchema = z.object({
+  /** trials of this strategy */
+  trials: z.number().int(),
+  /** trials that passed the filters and were ranked */
+  considered: z.number().int(),
+  excluded: z.object({
+    missing: z.number().int(),
+    below_min_bars: z.number().int(),
+    below_min_trades: z.number().int(),
+    non_finite: z.number().int(),
+  }),
+  /** why the regime was skipped and the winner taken from overall metrics; null when ranked normally */
+  skipped: z.string().nullable(),
+  winner: RankedTrialSchema.extend({
+    /** `regime`: ranked on this regime's metrics; `overall`: the fallback */
+    basis: z.enum(['regime', 'overall']),
+    bars: z.number().int().nullable(),
+    metrics: z.record(z.string(), z.number().nullable()),
+  }),
+  runners_up: z.array(RankedTrialSchema),
+  /** best score − median score of the trials considered */
+  spread: z.number().nullable(),
+  deflated_sharpe: z
+    .object({
+      dsr: z.number(),
+      sr0: z.number(),
+      sharpe_per_bar: z.number(),
+      variance: z.number(),
+      trials: z.number().int(),
+      bars: z.number().int(),
+      skewness: z.number(),
+      kurtosis: z.number(),
+      /** moments were not measured and normal returns were assumed */
+      assumed_normal: z.boolean(),
+    })
+    .nullable(),
+});
+export type RegimeReportEntry = z.infer<typeof RegimeReportEntrySchema>;
+
+/** analysis/regime_report.json */
+export const RegimeAnalysisReportSchema = z.object({
+  objective: z.string(),
+  metrics: z.array(z.string()),
+  min_bars: z.number().int(),
+  min_trades: z.number().int(),
+  runners_up: z.number().int(),
+  bars_per_year: z.number().nullable(),
+  classifiers: z.record(z.string(), z.record(z.string(), z.record(z.string(), RegimeReportEntrySchema))),
+  skipped: z.array(z.object({ classifier: z.string(), regime: z.string(), strategy: z.string(), reason: z.string() })),
+});
+export type RegimeAnalysisReport = z.infer<typeof RegimeAnalysisReportSchema>;
+
+export interface RegimeAnalysisOptions {
+  classifiers: Array<{ name: string; regimes: string[] }>;
+  strategies: string[];
+  objective: string;
+  /** reported beside the score for each winner */
+  metrics?: string[];
+  min_bars?: number;
+  min_trades?: number;
+  runners_up?: number;
+  /** converts the annualised Sharpe ratio to the per-bar one the DSR needs; no DSR without it */
+  bars_per_year?: number;
+}
+
+interface Scored {
+  trial: TrialPerformance;
+  score: number;
+  tiebreak?: number;
+  rm?: RegimeMetrics;
+}
+
+const rankedOf = (o: Objective, trial: TrialPerformance, m: RegimeMetrics | TrialPerformance['metrics']): Scored => ({
+  trial,
+  score: o.score(m),
+  tiebreak: o.tiebreak?.(m),
+});
+const byRank = (a: Scored, b: Scored) => compareRanked({ id: a.trial.trial_id, score: a.score, tiebreak: a.tiebreak }, { id: b.trial.trial_id, score: b.score, tiebreak: b.tiebreak });
+const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
+
+/**
+ * Phase 2: per classifier, regime and strategy, the trial whose metrics in that regime score best.
+ * Trials with fewer than min_bars bars or min_trades trades in the regime are not ranked. When
+ * none is left, the strategy's best trial on its overall metrics stands in and the report says
+ * why, so every regime has an entry for every strategy (the adaptive phase needs one).
+ *
+ * The winner's Deflated Sharpe Ratio treats the trials ranked for that regime as the N trials
+ * tried, with Sharpe ratios per bar (annualised sharpe / √bars_per_year) and, since the metrics
+ * carry no higher moments, normal returns (skewness 0, kurtosis 3) — flagged `assumed_normal`.
+ */
+export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisOptions): { optimal: RegimeOptimalParams; report: RegimeAnalysisReport } {
+  const objective = compileObjective(opts.objective);
+  const metrics = opts.metrics ?? ['sharpe', 'sortino', 'max_drawdown', 'total_return', 'trades'];
+  for (const m of metrics) {
+    if (!(OBJECTIVE_METRICS as readonly string[]).includes(m)) throw regimenError({ code: 'config', field: 'metrics', value: m, message: `unknown metric (known: ${OBJECTIVE_METRICS.join(', ')})` });
+  }
+  const minBars = opts.min_bars ?? 0, minTrades = opts.min_trades ?? 0, keep = opts.runners_up ?? 3;
+  const byStrategy = new Map<string, TrialPerformance[]>(opts.strategies.map((s) => [s, []]));
+  for (const t of trials) byStrategy.get(t.strategy)?.push(t);
+  for (const [s, ts] of byStrategy) {
+    if (ts.length === 0) throw regimenError({ code: 'workspace', value: s, message: `no Phase-1 trial results for strategy "${s}"` });
+  }
+  const overallBest = new Map([...byStrategy].map(([s, ts]) => [s, ts.map((t) => rankedOf(objective, t, t.metrics)).sort(byRank)[0]!]));
+
+  const optimal: RegimeOptimalParams = {};
+  const report: RegimeAnalysisReport = {
+    objective: objective.name,
+    metrics,
+    min_bars: minBars,
+    min_trades: minTrades,
+    runners_up: keep,
+    bars_per_year: opts.bars_per_year ?? null,
+    classifiers: {},
+    skipped: [],
+  };
+  for (const c of opts.classifiers) {
+    optimal[c.name] = {};
+    report.classifiers[c.name] = {};
+    for (const r of c.regimes) {
+      optimal[c.name]![r] = {};
+      report.classifiers[c.name]![r] = {};
+      for (const s of opts.strategies) {
+        const excluded = { missing: 0, below_min_bars: 0, below_min_trades: 0, non_finite: 0 };
+        const ranked: Scored[] = [];
+        for (const t of byStrategy.get(s)!) {
+          const rm = t.regimes[c.name]?.[r];
+          if (!rm) excluded.missing++;
+          else if (rm.bars < minBars) excluded.below_min_bars++;
+          else if (rm.trades < minTrades) excluded.below_min_trades++;
+          else {
+            const x = { ...rankedOf(objective, t, rm), rm };
+            if (Number.isFinite(x.score)) ranked.push(x);
+            else excluded.non_finite++;
+          }
+        }
+        ranked.sort(byRank);
+        const fallback = ranked.length === 0;
+        const best = fallback ? overallBest.get(s)! : ranked[0]!;
+        const basisMetrics = fallback ? best.trial.metrics : best.rm!;
+        const skipped = fallback
+          ? `no trial passes the filters in this regime (${excluded.missing} without bars in it, ${excluded.below_min_bars} under min_bars ${minBars}, ${excluded.below_min_trades} under min_trades ${minTrades}, ${excluded.non_finite} with a non-finite score); best overall trial used`
+          : null;
+        const entry: OptimalEntry = { params: best.trial.params, trial_id: best.trial.trial_id, metric: objective.name, score: finiteOr(best.score, 0) };
+        optimal[c.name]![r]![s] = entry;
+        if (skipped) report.skipped.push({ classifier: c.name, regime: r, strategy: s, reason: skipped });
+        report.classifiers[c.name]![r]![s] = {
+          trials: byStrategy.get(s)!.length,
+          considered: ranked.length,
+          excluded,
+          skipped,
+          winner: {
+            trial_id: best.trial.trial_id,
+            params: best.trial.params,
+            score: entry.score,
+            basis: fallback ? 'overall' : 'regime',
+            bars: fallback ? null : best.rm!.bars,
+            metrics: Object.fromEntries(metrics.map((m) => [m, nullIfNotFinite(metricValue(basisMetrics, m))])),
+          },
+          runners_up: ranked.slice(1, 1 + keep).map((x) => ({ trial_id: x.trial.trial_id, params: x.trial.params, score: x.score })),
+          spread: ranked.length ? ranked[0]!.score - median(ranked.map((x) => x.score)) : null,
+          deflated_sharpe: fallback ? null : winnerDsr(ranked, opts.bars_per_year),
+        };
+      }
+    }
+  }
+  return { optimal, report };
+}
+
+function nullIfNotFinite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function winnerDsr(ranked: Scored[], barsPerYear: number | undefined): RegimeReportEntry['deflated_sharpe'] {
+  if (!(barsPerYear! > 0)) return null;
+  const perBar = ranked.map((x) => x.rm!.sharpe / Math.sqrt(barsPerYear!));
+  const variance = perBar.length >= 2 ? sampleVariance(perBar) : 0;
+  const bars = ranked[0]!.rm!.bars;
+  const d = deflatedSharpe({ sharpe: perBar[0]!, variance, trials: ranked.length, bars, skewness: 0, kurtosis: 3 });
+  if (!d) return null;
+  return { dsr: d.dsr, sr0: d.sr0, sharpe_per_bar: perBar[0]!, variance, trials: ranked.length, bars, skewness: 0, kurtosis: 3, assumed_normal: true };
+}

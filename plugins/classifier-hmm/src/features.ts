@@ -1,0 +1,66 @@
+import { regimenError, type BarColumns } from '@regimen/core';
+import type { FeatureSpec } from './options.js';
+
+/** Features as a row-major matrix over bars [start, n): row t−start holds the d features of bar t. */
+export interface FeatureMatrix {
+  /** first bar with every feature defined (the warm-up before it is labelled NO_REGIME) */
+  start: number;
+  /** number of rows (bars start..n−1) */
+  rows: number;
+  dims: number;
+  values: Float64Array;
+}
+
+/** Bars before this one lack at least one feature. */
+export function warmup(features: FeatureSpec[]): number {
+  let w = 1;
+  for (const f of features) if (f.name === 'rolling_vol') w = Math.max(w, f.window);
+  return w;
+}
+
+function logReturns(close: Float64Array): Float64Array {
+  const r = new Float64Array(close.length);
+  r[0] = NaN;
+  for (let t = 0; t < close.length; t++) {
+    const p = close[t]!;
+    if (!(p > 0) || !Number.isFinite(p)) {
+      throw regimenError({ code: 'data', field: `close[${t}]`, value: p, message: 'the HMM classifier needs finite positive prices' });
+    }
+    if (t > 0) r[t] = Math.log(p / close[t - 1]!);
+  }
+  return r;
+}
+
+/**
+ * Sample sd of the last `w` returns. Recomputed per bar from the window (not a running sum) so the
+ * value at bar t is bit-identical whatever the length of the series: labels of a prefix must equal
+ * the prefix of the labels.
+ */
+function rollingVol(r: Float64Array, w: number, out: Float64Array, start: number, dims: number, col: number): void {
+  for (let t = start; t < r.length; t++) {
+    let m = 0;
+    for (let k = t - w + 1; k <= t; k++) m += r[k]!;
+    m /= w;
+    let s = 0;
+    for (let k = t - w + 1; k <= t; k++) s += (r[k]! - m) ** 2;
+    out[(t - start) * dims + col] = Math.sqrt(s / (w - 1));
+  }
+}
+
+export function computeFeatures(data: BarColumns, features: FeatureSpec[]): FeatureMatrix {
+  const n = data.close.length;
+  const dims = features.length;
+  const start = warmup(features);
+  const rows = Math.max(0, n - start);
+  const values = new Float64Array(rows * dims);
+  if (n === 0) return { start, rows, dims, values };
+  const r = logReturns(data.close);
+  features.forEach((f, col) => {
+    if (f.name === 'log_return') {
+      for (let t = start; t < n; t++) values[(t - start) * dims + col] = r[t]!;
+    } else {
+      rollingVol(r, f.window, values, start, dims, col);
+    }
+  });
+  return { start, rows, dims, values };
+}

@@ -1,0 +1,38 @@
+import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
+import { filtered, labelsFromFiltered } from './filter.js';
+import { fitHmm } from './fit.js';
+import { parseModel, type HmmModel } from './model.js';
+import { HmmOptionsSchema, type HmmOptions } from './options.js';
+import { hmmSummary } from './summary.js';
+
+/**
+ * The Gaussian HMM regime classifier. Fitted on the training split by Baum–Welch; labels are the
+ * argmax of the filtered probabilities P(s_t | y_1..y_t) — never Viterbi or smoothed ones — so a
+ * label never sees a later bar. Bar 0 (no return yet) and any rolling-volatility warm-up are NO_REGIME.
+ */
+export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel> {
+  return {
+    kind: 'classifier',
+    name: 'hmm',
+    apiVersion: PLUGIN_API_VERSION,
+    description: 'Gaussian hidden Markov model over log returns (and optional rolling volatility); causal filtered labels.',
+    options: HmmOptionsSchema,
+    fit: (train, options, ctx) => fitHmm(train, options, options.seed ?? ctx?.seed ?? 0),
+    regimes: (model) => [...parseModel(model).names],
+    label(data, model, options) {
+      const m = parseModel(model);
+      const f = filtered(data, m);
+      return labelsFromFiltered(data.close.length, f.start, f.rows, f.alpha, m.states, options?.min_dwell ?? 1);
+    },
+    probabilities(data, model) {
+      const m = parseModel(model);
+      const k = m.states;
+      const f = filtered(data, m);
+      // warm-up bars have no state: an all-zero row (not NaN), matching their NO_REGIME label
+      return Array.from({ length: data.close.length }, (_, t) =>
+        t < f.start ? new Float64Array(k) : f.alpha.slice((t - f.start) * k, (t - f.start + 1) * k),
+      );
+    },
+    summary: (model) => hmmSummary(parseModel(model)),
+  };
+}

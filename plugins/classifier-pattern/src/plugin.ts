@@ -1,0 +1,23 @@
+import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
+import { classify } from './classify.js';
+import { parseModel, regimeNames, type PatternModel } from './model.js';
+import { PatternOptionsSchema, type PatternOptions } from './options.js';
+
+/**
+ * Rule-based regimes from price structure: breakout (close beyond the previous bar's Donchian
+ * channel, optionally with range expansion), range, and with `trend: true` trend_up / trend_down
+ * from TTR's ADX. Nothing is fitted; labels depend on bars ≤ t only.
+ */
+export function patternClassifier(): ClassifierPlugin<PatternOptions, PatternModel> {
+  return {
+    kind: 'classifier',
+    name: 'pattern',
+    aliases: ['pattern_based'],
+    apiVersion: PLUGIN_API_VERSION,
+    description: 'Breakout / range (and optional ADX trend) regimes from Donchian channels; no fitting.',
+    options: PatternOptionsSchema,
+    fit: (_train, options) => ({ kind: 'pattern', version: 1, names: regimeNames(options.trend), params: { ...options } }),
+    regimes: (model) => [...parseModel(model).names],
+    label: (data, model) => classify(data, parseModel(model).params),
+  };
+}
