@@ -5,3 +5,4 @@ export { builtinRegistry, loadPlugins, BUILTIN_PLUGINS } from './plugins.js';
 export { summarize, workspaceStatus, type RunSummary, type WorkspaceStatus } from './summary.js';
 export { trialId } from './trials.js';
 export type { RunEvent } from './context.js';
+export { smallWorkflow } from './test-fixtures.js';

@@ -1,0 +1,164 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { embeddedDataPath } from '@regimen/data';
+import { main } from './index.js';
+
+/** Run the CLI in-process and capture what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await main(['node', 'regimen', ...args]);
+    return { code, out, err };
+  } finally {
+    log.mockRestore();
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+/** An independent, deliberately naive SMA-crossover backtest (DESIGN §5) to check the CLI against. */
+function naiveSmaCross(p: number[], fast: number, slow: number, fee: number, longShort: boolean) {
+  const sma = (t: number, w: number) => {
+    let s = 0;
+    for (let i = t - w + 1; i <= t; i++) s += p[i]!;
+    return s / w;
+  };
+  const pos = p.map((_, t) => {
+    if (t < Math.max(fast, slow) - 1) return 0;
+    const f = sma(t, fast), s = sma(t, slow);
+    if (f - s > 1e-9 * Math.abs(s)) return 1;
+    if (s - f > 1e-9 * Math.abs(s)) return longShort ? -1 : 0;
+    return 0;
+  });
+  const rets: number[] = [];
+  let trades = 0;
+  for (let t = 1; t < p.length; t++) {
+    rets.push(pos[t - 1]! * (p[t]! / p[t - 1]! - 1) - fee * Math.abs(pos[t]! - pos[t - 1]!));
+    if (pos[t] !== pos[t - 1]) trades++;
+  }
+  const equity = rets.reduce((e, r) => e * (1 + r), 1);
+  const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
+  const sd = Math.sqrt(rets.reduce((a, r) => a + (r - mean) ** 2, 0) / (rets.length - 1));
+  return { total_return: equity - 1, sharpe: (mean / sd) * Math.sqrt(252), trades };
+}
+
+describe('regimen CLI', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('prints help for the program and each command', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    for (const c of ['run', 'status', 'inspect', 'backtest', 'bench', 'plugins']) expect(top.out).toContain(c);
+    const run = await cli('run', '--help');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('--from-phase');
+  });
+
+  it('backtests sma_crossover with --json exactly per DESIGN §5', async () => {
+    const data = embeddedDataPath('msft_daily_ohlcv.csv');
+    const closes = readFileSync(data, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
+    for (const side of ['long_only', 'long_short']) {
+      const r = await cli('backtest', '--strategy', 'sma_crossover', '--param', 'fast=20', '--param', 'slow=50', '--param', `side=${side}`, '--data', data, '--fee', '0.001', '--json');
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.out);
+      expect(Object.keys(res.metrics).sort()).toEqual(['cagr', 'exposure', 'max_drawdown', 'sharpe', 'sortino', 'total_return', 'trades', 'volatility']);
+      expect(res.bars).toBe(249);
+      expect(res.params).toEqual({ fast: 20, slow: 50, side });
+      const ref = naiveSmaCross(closes, 20, 50, 0.001, side === 'long_short');
+      expect(res.metrics.trades).toBe(ref.trades);
+      expect(res.metrics.total_return).toBeCloseTo(ref.total_return, 12);
+      expect(res.metrics.sharpe).toBeCloseTo(ref.sharpe, 10);
+      expect(res.metrics.cagr).toBeCloseTo((1 + ref.total_return) ** (252 / 248) - 1, 12);
+    }
+  });
+
+  it('turns bad input into one line and exit code 2, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regimen-cli-'));
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'date,close\n2020-01-02,10\n2020-01-01,11\n2020-01-03,12\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['backtest', '--strategy', 'sma_crossover', '--data', join(dir, 'missing.csv')], /missing\.csv/],
+      [['backtest', '--strategy', 'sma_crossover', '--data', bad], /bad\.csv.*(order|increas)/i],
+      [['backtest', '--strategy', 'nope', '--data', bad], /strategy.*nope/],
+      [['backtest', '--strategy', 'momentum', '--param', 'lookbak=3', '--data', bad], /lookbak/],
+      [['run', join(dir, 'none.yaml')], /none\.yaml/],
+      [['inspect', join(dir, 'x.txt')], /x\.txt/],
+      [['run', '--workers', 'many', 'x.yaml'], /--workers/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await cli(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.err, args.join(' ')).toMatch(re);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    const debug = await cli('--debug', 'backtest', '--strategy', 'sma_crossover', '--data', join(dir, 'missing.csv'));
+    expect(debug.code).toBe(2);
+    expect(debug.err).toMatch(/\n\s+at /);
+  });
+
+  it('lists the built-in plugins', async () => {
+    const r = await cli('plugins', '--json');
+    expect(r.code).toBe(0);
+    const names = JSON.parse(r.out).map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`);
+    expect(names).toEqual(expect.arrayContaining(['classifier:hmm', 'classifier:pattern', 'optimizer:grid', 'optimizer:genetic']));
+  });
+});
+
+describe('regimen run, status and inspect on a workspace', () => {
+  it('runs a small workflow, reports its status and reads back every kind of file', async () => {
+    const { smallWorkflow } = await import('@regimen/coordinator');
+    const { dir, config } = smallWorkflow();
+    const ws = join(dir, 'ws');
+    const run = await cli('run', config, '--out', ws, '--workers', '0', '--json');
+    expect(run.code, run.err).toBe(0);
+    const summary = JSON.parse(run.out);
+    expect(summary.ran).toEqual(['parameter_discovery', 'regime_analysis', 'ensemble_optimization', 'validation']);
+    expect(summary.validation.checks.look_ahead.passed).toBe(true);
+
+    const again = await cli('run', config, '--out', ws, '--workers', '0');
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/--resume/);
+    const resumed = await cli('run', config, '--out', ws, '--workers', '0', '--resume', '--json');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.out).skipped).toHaveLength(4);
+
+    const status = await cli('status', ws, '--json');
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.out);
+    expect(s.phases.every((p: { checkpoint: unknown }) => p.checkpoint !== null)).toBe(true);
+    expect(s.trials).toEqual({ planned: 8, done: 8 });
+
+    const trials = JSON.parse(readFileSync(join(ws, 'metadata', 'trials.json'), 'utf8')).trials as Array<{ trial_id: string }>;
+    for (const f of [
+      'metadata/workflow.json',
+      'analysis/regime_optimal_params.json',
+      'analysis/ensemble_weights.json',
+      'performance/validation_results.json',
+      `performance/trial_${trials[0]!.trial_id}.json`,
+      `signals/trial_${trials[0]!.trial_id}.arrow`,
+      'signals/regimes/hmm.test.arrow',
+      'performance/trials.arrow',
+      'metadata/config.yaml',
+    ]) {
+      const r = await cli('inspect', join(ws, f), '--json');
+      expect(r.code, `${f}: ${r.err}`).toBe(0);
+      if (!f.endsWith('.yaml')) expect(() => JSON.parse(r.out), f).not.toThrow();
+    }
+    const table = await cli('inspect', join(ws, 'performance/trials.arrow'));
+    expect(table.out).toMatch(/8 rows/);
+
+    // a hand edit that breaks a file between phases is one clear line naming file and field
+    const weights = join(ws, 'analysis/ensemble_weights.json');
+    writeFileSync(weights, JSON.stringify({ hmm: { bull: { strategy_1: 'heavy' } } }));
+    const broken = await cli('run', config, '--out', ws, '--workers', '0', '--only-phase', 'validation');
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/ensemble_weights\.json.*hmm\.bull\.strategy_1/);
+  });
+});
