@@ -1,1 +1,44 @@
-export {};
+import { regimenError } from '@regimen/core';
+import { parseBenchArgs, type BenchOptions } from './options.js';
+import { formatResult, writeResult, type BenchResult } from './report.js';
+import { scalingSuite } from './scaling-suite.js';
+import { smaCrossSuite } from './sma-cross-suite.js';
+
+export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
+export { formatResult, writeResult, type BenchResult } from './report.js';
+export type { SmaCrossResult } from './sma-cross-suite.js';
+export type { ScalingResult, ScalingRow } from './scaling-suite.js';
+export { checksums, type Checksums } from './checksums.js';
+
+const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
+  'sma-cross': smaCrossSuite,
+  scaling: scalingSuite,
+};
+
+export const benchSuites: readonly string[] = Object.keys(suites);
+
+/** Runs one suite (or "all") and returns its results; options as command-line words or an object. */
+export async function runBench(suite: string, args: readonly string[] | Partial<BenchOptions> = []): Promise<BenchResult[]> {
+  const options = Array.isArray(args) ? parseBenchArgs(args) : parseBenchArgs([], args as Partial<BenchOptions>);
+  const names = suite === 'all' ? benchSuites : [suite];
+  const results: BenchResult[] = [];
+  for (const name of names) {
+    const run = suites[name];
+    if (!run) throw regimenError({ code: 'usage', field: 'suite', value: suite, message: `unknown benchmark suite (one of: ${benchSuites.join(', ')}, all)` });
+    results.push(await run(options));
+  }
+  return results;
+}
+
+/**
+ * `regimen bench <suite> [options]`: runs, writes JSON to benchmarks/out (or --out), and prints
+ * a table — or, with --json, the result object itself on stdout (one line per suite).
+ */
+export async function runBenchCli(suite: string, args: readonly string[]): Promise<void> {
+  const options = parseBenchArgs(args);
+  for (const result of await runBench(suite, options)) {
+    const path = writeResult(result, options.out);
+    if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
+    else process.stdout.write(`${formatResult(result)}\nwritten: ${path}\n\n`);
+  }
+}

@@ -47,11 +47,26 @@ function workerFile(): string {
   return fileURLToPath(new URL(/\/src\/[^/]+$/.test(here) ? '../dist/worker.js' : './worker.js', here));
 }
 
+/**
+ * Workers run the built JavaScript: drop the `@regimen/source` export condition a test runner or
+ * a development launcher may have set, or the worker would try to import TypeScript sources.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if ((a === '--conditions' || a === '-C') && argv[i + 1] === '@regimen/source') i++;
+    else if (!a.endsWith('=@regimen/source')) out.push(a);
+  }
+  return out;
+}
+
 export function localExecutor(opts: ExecutorOptions): Executor {
   const workers = Math.max(0, Math.floor(opts.workers));
   let pool: Piscina | undefined;
   const getPool = () =>
-    (pool ??= new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000 }));
+    (pool ??= new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000, execArgv: workerExecArgv() }));
 
   return {
     workers,

@@ -20,3 +20,4 @@ export * from './reference/evaluate.js';
 export * from './reference/events.js';
 export * from './reference/replay.js';
 export * from './reference/engine.js';
+export * from './wasm/index.js';

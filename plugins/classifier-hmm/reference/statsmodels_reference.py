@@ -4,7 +4,10 @@
 Fits statsmodels' MarkovRegression (k_regimes=K, trend='c', switching_variance=True) — a Gaussian
 HMM on log returns with the stationary ("steady-state") initial distribution, Hamilton's convention —
 on the training part (first floor(0.7·N) closes) of two real daily series, for K = 2 and 3, with
-many random search starts, and writes the best log-likelihood found to statsmodels_optimum.json.
+many random search starts, and writes to statsmodels_optimum.json the best fit found ("best") and the
+best fit whose variances all stay above 1e-3 of the sample variance ("best_regular"). They differ for
+the SPI with K=3: statsmodels has no variance floor and parks a state of variance ~1e-35 on the
+exact-zero returns (an unbounded likelihood, not an optimum); the classifier's floor rules that out.
 
 Run with Debian's python (apt-get install python3-statsmodels):
     /usr/bin/python3 plugins/classifier-hmm/reference/statsmodels_reference.py

@@ -1,0 +1,61 @@
+import { regimenError } from '@regimen/core';
+
+export type EngineName = 'wasm' | 'js';
+
+export interface BenchOptions {
+  /** generated random-walk length when no --prices file is given */
+  bars: number;
+  /** CSV with a `close` column, or an Arrow IPC file with a `close` column */
+  prices?: string;
+  workers: number;
+  engine: EngineName;
+  json: boolean;
+  seed: number;
+  /** timed runs; the median is reported */
+  repeat: number;
+  /** scaling suite grid: comma lists */
+  barsList?: number[];
+  trialsList?: number[];
+  /** directory for the JSON result (default benchmarks/out) */
+  out?: string;
+}
+
+const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1 };
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 1) {
+    throw regimenError({ code: 'usage', field: flag, value: v, message: `${flag} needs a positive integer` });
+  }
+  return n;
+}
+
+/** `--bars N --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --out DIR` */
+export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
+  const o: BenchOptions = { ...DEFAULTS, ...base };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const [name, inline] = flag.startsWith('--') && flag.includes('=') ? flag.split(/=(.*)/s) : [flag, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (name) {
+      case '--bars': o.bars = positiveInt(name, value()); break;
+      case '--prices': o.prices = value(); break;
+      case '--workers': o.workers = positiveInt(name, value()); break;
+      case '--seed': o.seed = positiveInt(name, value()); break;
+      case '--repeat': o.repeat = positiveInt(name, value()); break;
+      case '--json': o.json = true; break;
+      case '--out': o.out = value(); break;
+      case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
+      case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
+      case '--engine': {
+        const e = value();
+        if (e !== 'wasm' && e !== 'js') throw regimenError({ code: 'usage', field: '--engine', value: e, message: 'engine must be wasm or js' });
+        o.engine = e;
+        break;
+      }
+      default:
+        throw regimenError({ code: 'usage', field: flag, message: 'unknown benchmark option' });
+    }
+  }
+  return o;
+}

@@ -1,0 +1,50 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ScalingResult } from './scaling-suite.js';
+import type { SmaCrossResult } from './sma-cross-suite.js';
+
+export type BenchResult = SmaCrossResult | ScalingResult;
+
+const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const width = header.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((v, c) => v.padStart(width[c])).join('  ');
+  return [line(header), width.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const sci = (x: number) => x.toExponential(3);
+
+export function formatResult(r: BenchResult): string {
+  if (r.suite === 'sma-cross') {
+    return [
+      `sma-cross: ${r.bars} bars × ${r.trials} trials, prices: ${r.prices}`,
+      table(['engine', 'workers', 'seconds', 'bar-trials/s', 'vs reference'], [
+        [r.engine, r.workers, r.seconds.toFixed(3), sci(r.bar_trials_per_s), `${r.speedup.toFixed(2)}×`],
+        ['reference (ts)', 1, r.reference.seconds.toFixed(3), sci(r.reference.bar_trials_per_s), '1.00×'],
+      ]),
+      `checksums: total_return ${r.checksums.total_return}  sharpe ${r.checksums.sharpe}  ` +
+        `max_drawdown ${r.checksums.max_drawdown}  trades ${r.checksums.trades}`,
+    ].join('\n');
+  }
+  return [
+    'scaling (wasm engine; each run checked against the reference on a sample of trials)',
+    table(['bars', 'trials', 'workers', 'seconds', 'bar-trials/s', 'peak RSS MiB', 'shared MiB'], r.rows.map((x) => [
+      x.bars, x.trials, x.workers, x.seconds.toFixed(3), sci(x.bar_trials_per_s),
+      (x.peak_rss_bytes / 2 ** 20).toFixed(0), (x.shared_memory_bytes / 2 ** 20).toFixed(1),
+    ])),
+    table(['bars', 'trials', '2 workers / 1'], r.speedup_2_over_1.map((x) => [x.bars, x.trials, `${x.speedup.toFixed(2)}×`])),
+  ].join('\n');
+}
+
+/** benchmarks/out/<suite>-<timestamp>.json, written atomically; returns the path. */
+export function writeResult(r: BenchResult, dir = defaultOut): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${r.suite}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(r, null, 2) + '\n');
+  renameSync(tmp, path);
+  return path;
+}

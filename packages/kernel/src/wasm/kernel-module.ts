@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { regimenError } from '@regimen/core';
+import { wasmApi, type WasmMemory, type WasmModule } from './webassembly-api.js';
+
+/**
+ * The compiled AssemblyScript kernel (`asc`, the package's build target) is a build output in
+ * dist/, never committed. It is found both from the TypeScript sources (src/wasm → ../../dist)
+ * and from the compiled package (dist/wasm → ..).
+ */
+const candidates = [new URL('../kernel.wasm', import.meta.url), new URL('../../dist/kernel.wasm', import.meta.url)];
+
+export function kernelWasmPath(): string {
+  for (const url of candidates) {
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  throw regimenError({
+    code: 'internal',
+    file: fileURLToPath(candidates[candidates.length - 1]),
+    message: 'the WebAssembly kernel is not built; run `npm run build -w @regimen/kernel`',
+  });
+}
+
+let compiled: WasmModule | undefined;
+
+/** The kernel module, compiled once per thread; a Module can be sent to workers as is. */
+export function kernelModule(): WasmModule {
+  compiled ??= new wasmApi.Module(readFileSync(kernelWasmPath()));
+  return compiled;
+}
+
+/** Exports of the kernel (pointer/length routines; all pointers are byte offsets). */
+export interface KernelExports {
+  smaBlock(p: number, windows: number, nWindows: number, sums: number, table: number, rowBytes: number, t0: number, t1: number): void;
+  smaCrossBatch(prices: number, returns: number, n: number, windows: number, nWindows: number, lanes: number, nLanes: number,
+    fee: number, block: number, sums: number, table: number, state: number, out: number): void;
+  smaCrossStateBytes(lanes: number): number;
+}
+
+export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {
+  const instance = new wasmApi.Instance(module, { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}
+
+const PAGE = 65536;
+/** wasm32 limit; a shared memory only reserves address space up to its maximum. */
+const MAX_PAGES = 65536;
+
+export function sharedKernelMemory(bytes: number): WasmMemory {
+  const initial = Math.ceil(bytes / PAGE);
+  if (initial > MAX_PAGES) {
+    throw regimenError({ code: 'data', field: 'bars', value: bytes, message: 'data set too large for the 4 GiB WebAssembly memory' });
+  }
+  return new wasmApi.Memory({ initial, maximum: MAX_PAGES, shared: true });
+}
+
+/** Grows `memory` to at least `bytes`; workers see the growth, their next `memory.buffer` is the new size. */
+export function ensureMemory(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return;
+  const pages = Math.ceil((bytes - have) / PAGE);
+  if (have / PAGE + pages > MAX_PAGES) {
+    throw regimenError({ code: 'internal', value: bytes, message: 'kernel scratch does not fit the 4 GiB WebAssembly memory' });
+  }
+  memory.grow(pages);
+}
