@@ -122,12 +122,19 @@ describe('regimen run, status and inspect on a workspace', () => {
     expect(summary.ran).toEqual(['parameter_discovery', 'regime_analysis', 'ensemble_optimization', 'validation']);
     expect(summary.validation.checks.look_ahead.passed).toBe(true);
 
-    const again = await cli('run', config, '--out', ws, '--workers', '0');
-    expect(again.code).toBe(2);
-    expect(again.err).toMatch(/--resume/);
-    const resumed = await cli('run', config, '--out', ws, '--workers', '0', '--resume', '--json');
-    expect(resumed.code).toBe(0);
-    expect(JSON.parse(resumed.out).skipped).toHaveLength(4);
+    // the same config into the same workspace resumes it: every phase is up to date
+    const again = await cli('run', config, '--out', ws, '--workers', '0', '--json');
+    expect(again.code, again.err).toBe(0);
+    expect(JSON.parse(again.out).skipped).toHaveLength(4);
+    const byFolder = await cli('run', ws, '--resume', '--workers', '0', '--json');
+    expect(byFolder.code, byFolder.err).toBe(0);
+    expect(JSON.parse(byFolder.out).skipped).toHaveLength(4);
+    // a changed config is refused, naming the way out
+    writeFileSync(config, readFileSync(config, 'utf8').replace('seed: 11', 'seed: 12'));
+    const changed = await cli('run', config, '--out', ws, '--workers', '0');
+    expect(changed.code).toBe(2);
+    expect(changed.err).toMatch(/config changed.*--force/);
+    writeFileSync(config, readFileSync(config, 'utf8').replace('seed: 12', 'seed: 11'));
 
     const status = await cli('status', ws, '--json');
     expect(status.code).toBe(0);

@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(formatError(e) + '\n');
     if (debug) process.stderr.write(((e as Error).stack ?? String(e)) + '\n');
-    // bad input and usage are the user's to fix (2); anything else is a bug or a failed proof (1)
+    // bad input and usage are the user's to fix (2); Ctrl-C is 130 as for any shell command;
+    // anything else is a bug or a failed proof (1)
+    if (isRegimenError(e) && e.code === 'interrupted') return 130;
     return isRegimenError(e) && e.code !== 'internal' ? 2 : 1;
   }
 }

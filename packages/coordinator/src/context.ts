@@ -1,4 +1,4 @@
-import type { BarColumns, DataFingerprint, Engine, PhaseName, PluginRegistry, ResolvedConfig, Rng, WorkspacePaths } from '@regimen/core';
+import { regimenError, type BarColumns, type DataFingerprint, type Engine, type PhaseName, type PluginRegistry, type ResolvedConfig, type Rng, type WorkspacePaths } from '@regimen/core';
 import type { Executor } from '@regimen/backtester';
 
 /** What the coordinator knows while it runs a workflow; handed to each phase. */
@@ -16,6 +16,17 @@ export interface RunContext {
   engine: Engine;
   rng: Rng;
   emit: (e: RunEvent) => void;
+  /** --resume: results already on disk from an interrupted run of the same config are kept */
+  resume: boolean;
+  /** aborted on Ctrl-C: phases stop between trials, keeping everything finished */
+  signal: AbortSignal;
+}
+
+/** Throw the one-line "interrupted" error if the run was asked to stop. */
+export function checkInterrupted(ctx: RunContext): void {
+  if (ctx.signal.aborted) {
+    throw regimenError({ code: 'interrupted', file: ctx.paths.base, message: 'interrupted; finished trials are kept — continue with --resume' });
+  }
 }
 
 export type RunEvent =

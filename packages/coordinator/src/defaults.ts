@@ -18,7 +18,7 @@ export const DEFAULTS = {
   } as Record<string, { type: string }>,
   classifiers: ['hmm', 'pattern'],
   side: 'long_only' as const,
-  phase1: { algorithm: 'grid', capture_signals: true, signal_format: 'arrow' as const, objective: 'sharpe', batch_size: 64 },
+  phase1: { algorithm: 'grid', capture_signals: true, signal_format: 'arrow' as const, objective: 'sharpe', batch_size: 64, on_error: 'fail' as const },
   analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3 },
   ensemble: { algorithm: 'grid', objective: 'sharpe', weight_values: [0, 0.5, 1], sum_to_one: true, min_weight: 0, min_bars: 20 },
   validation: { data_split: 'test' as const, verify_transitions: true },
@@ -26,6 +26,8 @@ export const DEFAULTS = {
 
 export interface ResolveOptions {
   configPath: string;
+  /** folder that relative paths in the config resolve from (default: the config file's) */
+  baseDir?: string;
   /** --out */
   outDir?: string;
 }
@@ -48,7 +50,7 @@ function workflowId(config: WorkflowConfig, outDir: string | undefined): string 
 
 export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): ResolvedConfig {
   const w = config.workflow;
-  const base = dirname(resolve(opts.configPath));
+  const base = opts.baseDir ?? dirname(resolve(opts.configPath));
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const id = workflowId(config, opts.outDir);
   const outputDir = opts.outDir ? resolve(opts.outDir) : w.output_dir ? resolve(w.output_dir) : resolve('results', id);
@@ -126,6 +128,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       signal_format: p1.signal_format ?? DEFAULTS.phase1.signal_format,
       objective: p1.objective ?? DEFAULTS.phase1.objective,
       batch_size: p1.batch_size ?? DEFAULTS.phase1.batch_size,
+      on_error: p1.on_error ?? DEFAULTS.phase1.on_error,
     },
     regime_analysis: {
       metrics: analysisMetrics,

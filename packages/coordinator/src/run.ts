@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { existsSync, rmSync } from 'node:fs';
-import { canonicalJson, createRng, PHASES, regimenError, sha256, workspacePaths, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { lockWorkspace } from './lock.js';
+import { canonicalJson, createRng, ManifestSchema, PHASES, readJsonFile, regimenError, sha256, workspacePaths, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
 import { dataFingerprint, inferBarsPerYear, loadMarketData, splitBars } from '@regimen/data';
 import { loadEngine, localExecutor, type EngineName } from '@regimen/backtester';
 import { inputsHash, readCheckpoint, writeCheckpoint } from './checkpoints.js';
@@ -9,7 +10,7 @@ import { loadWorkflowConfig } from './config-file.js';
 import type { PhaseOutput, RunContext, RunEvent } from './context.js';
 import { resolveConfig } from './defaults.js';
 import { builtinRegistry, loadPlugins } from './plugins.js';
-import { configHash, openWorkspace } from './workspace.js';
+import { openWorkspace } from './workspace.js';
 import { parameterDiscovery } from './phases/parameter-discovery.js';
 import { regimeAnalysis, regimeAnalysisInputs } from './phases/regime-analysis.js';
 import { ensembleInputs, ensembleOptimization } from './phases/ensemble-optimization.js';
@@ -26,6 +27,8 @@ export interface RunOptions {
   fromPhase?: PhaseName;
   onlyPhase?: PhaseName;
   onEvent?: (e: RunEvent) => void;
+  /** abort to stop between trials (Ctrl-C); finished work is kept */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -61,10 +64,25 @@ function checkPhaseName(name: string | undefined, flag: string, config: Resolved
   if (!config.phases.includes(name as PhaseName)) throw regimenError({ code: 'usage', field: flag, value: name, message: `the workflow has no such phase (${config.phases.join(', ')})` });
 }
 
-export async function runWorkflow(configPath: string, opts: RunOptions = {}): Promise<RunResult> {
+/**
+ * `target` is a workflow file, or a workspace folder: then the run's own copy of its config is
+ * used (relative paths resolve from where the original file was) and the workspace is resumed.
+ */
+export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
+  let configPath = target;
+  let originalConfig = resolve(target);
+  let baseDir: string | undefined;
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    const p = workspacePaths(target);
+    const m = readJsonFile(p.manifest, ManifestSchema);
+    configPath = p.configCopy;
+    originalConfig = m.config_path;
+    baseDir = dirname(m.config_path);
+    opts = { ...opts, outDir: opts.outDir ?? target };
+  }
   const { config: raw, text } = loadWorkflowConfig(configPath);
-  const config = resolveConfig(raw, { configPath, outDir: opts.outDir });
+  const config = resolveConfig(raw, { configPath, baseDir, outDir: opts.outDir });
   checkPhaseName(opts.fromPhase, '--from-phase', config);
   checkPhaseName(opts.onlyPhase, '--only-phase', config);
   if (opts.fromPhase && opts.onlyPhase) throw regimenError({ code: 'usage', field: '--only-phase', message: 'give --from-phase or --only-phase, not both' });
@@ -84,53 +102,70 @@ export async function runWorkflow(configPath: string, opts: RunOptions = {}): Pr
   const fingerprint = dataFingerprint(market.bars, market.source);
   const paths = workspacePaths(config.output_dir);
 
-  const mode = opts.resume ? 'resume' : opts.fromPhase || opts.onlyPhase ? 'reuse' : 'fresh';
-  const manifest = openWorkspace(paths, {
-    mode, force: opts.force ?? false, config, configText: text, fingerprint, barsPerYear,
-    split: { train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, test_start: split.testStartTime },
-  });
-
-  const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
-  const engineName = opts.engine ?? 'js';
-  const executor = localExecutor({ workers, engine: engineName });
-  const ctx: RunContext = {
-    config, configPath: resolve(configPath), paths, registry, bars: market.bars,
-    split: { trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
-    barsPerYear, fingerprint, executor, engine: await loadEngine(engineName), rng: createRng(config.seed), emit,
-  };
-
-  const order = config.phases;
-  const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;
-  const ran: PhaseName[] = [];
-  const skipped: PhaseName[] = [];
-  const hashAll = configHash(config);
-  void hashAll;
+  const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
-    for (const phase of selected) {
-      const def = PHASE_DEFS[phase];
-      const inputs = def.inputs(ctx);
-      for (const f of inputs) {
-        if (!existsSync(f)) throw regimenError({ code: 'workspace', file: f, message: `phase ${phase} needs this file from an earlier phase; run the earlier phases first` });
-      }
-      const hash = inputsHash(ctx, phaseConfigHash(config, phase), phase, inputs);
-      const done = readCheckpoint(ctx, phase);
-      if (opts.resume && done && done.inputs_hash === hash) {
-        skipped.push(phase);
-        emit({ type: 'phase-skip', phase, reason: 'checkpoint is up to date' });
-        continue;
-      }
-      // a phase that reruns invalidates itself and everything after it until each completes again
-      for (const later of order.slice(order.indexOf(phase))) rmSync(paths.checkpoint(later), { force: true });
-      emit({ type: 'phase-start', phase });
-      const t0 = performance.now();
-      const out = await def.run(ctx);
-      const seconds = (performance.now() - t0) / 1000;
-      writeCheckpoint(ctx, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hash, outputs: out.outputs.map((p) => p.slice(paths.base.length + 1)), counts: out.counts, seconds });
-      ran.push(phase);
-      emit({ type: 'phase-done', phase, seconds, counts: out.counts });
+    mkdirSync(paths.base, { recursive: true });
+  } catch (e) {
+    throw regimenError({ code: 'workspace', file: paths.base, message: `cannot create the workspace (${(e as NodeJS.ErrnoException).code})` });
+  }
+  const lock = lockWorkspace(paths.base);
+  if (lock.staleFrom !== undefined) emit({ type: 'info', message: `took over a stale lock left by pid ${lock.staleFrom} (that run is gone)` });
+  try {
+    const { manifest, resumed } = openWorkspace(paths, {
+      mode, force: opts.force ?? false, config, configPath: originalConfig, configText: text, fingerprint, barsPerYear,
+      split: { train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, test_start: split.testStartTime },
+    });
+    const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
+    const engineName = opts.engine ?? 'js';
+    const executor = localExecutor({ workers, engine: engineName });
+    const ctx: RunContext = {
+      config, configPath: resolve(configPath), paths, registry, bars: market.bars,
+      split: { trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
+      barsPerYear, fingerprint, executor, engine: await loadEngine(engineName), rng: createRng(config.seed), emit,
+      resume: resumed, signal: opts.signal ?? new AbortController().signal,
+    };
+    const order = config.phases;
+    const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;
+    if (resumed) emit({ type: 'info', message: `resuming the run in ${paths.base}: finished phases and trials are kept` });
+    try {
+      const { ran, skipped } = await runPhases(ctx, selected);
+      return { manifest, config, ran, skipped, summary: summarize(paths, config) };
+    } finally {
+      await executor.close();
     }
   } finally {
-    await executor.close();
+    lock.release();
   }
-  return { manifest, config, ran, skipped, summary: summarize(paths, config) };
+}
+
+/** Run the selected phases in order; on --resume a phase whose checkpoint matches its inputs is skipped. */
+async function runPhases(ctx: RunContext, selected: PhaseName[]): Promise<{ ran: PhaseName[]; skipped: PhaseName[] }> {
+  const { config, paths, emit } = ctx;
+  const order = config.phases;
+  const ran: PhaseName[] = [];
+  const skipped: PhaseName[] = [];
+  for (const phase of selected) {
+    const def = PHASE_DEFS[phase];
+    const inputs = def.inputs(ctx);
+    for (const f of inputs) {
+      if (!existsSync(f)) throw regimenError({ code: 'workspace', file: f, message: `phase ${phase} needs this file from an earlier phase; run the earlier phases first` });
+    }
+    const hash = inputsHash(ctx, phaseConfigHash(config, phase), phase, inputs);
+    const done = readCheckpoint(ctx, phase);
+    if (ctx.resume && done && done.inputs_hash === hash) {
+      skipped.push(phase);
+      emit({ type: 'phase-skip', phase, reason: 'checkpoint is up to date' });
+      continue;
+    }
+    // a phase that reruns invalidates itself and everything after it until each completes again
+    for (const later of order.slice(order.indexOf(phase))) rmSync(paths.checkpoint(later), { force: true });
+    emit({ type: 'phase-start', phase });
+    const t0 = performance.now();
+    const out = await def.run(ctx);
+    const seconds = (performance.now() - t0) / 1000;
+    writeCheckpoint(ctx, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hash, outputs: out.outputs.map((p) => p.slice(paths.base.length + 1)), counts: out.counts, seconds });
+    ran.push(phase);
+    emit({ type: 'phase-done', phase, seconds, counts: out.counts });
+  }
+  return { ran, skipped };
 }

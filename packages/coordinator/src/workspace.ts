@@ -23,36 +23,37 @@ export function configHash(config: ResolvedConfig): string {
   return sha256(canonicalJson(rest));
 }
 
-export type WorkspaceMode = 'fresh' | 'resume' | 'reuse';
-
 /**
- * Create (or reopen) a workspace. `fresh` refuses to overwrite an earlier run unless forced;
- * `resume` requires the same config and data; `reuse` (--from-phase/--only-phase) requires the
- * same data and lets downstream config change.
+ * `run`: a new workspace, or the same config and data run again there, which resumes it (a changed
+ * config is refused: --force starts over); `resume`: like run, but there must be a run to resume;
+ * `reuse` (--from-phase/--only-phase): the same data, and later phases' config may change.
  */
+export type WorkspaceMode = 'run' | 'resume' | 'reuse';
+
+/** Create (or reopen) a workspace; says whether an earlier run of the same config is being resumed. */
 export function openWorkspace(
   paths: WorkspacePaths,
-  opts: { mode: WorkspaceMode; force: boolean; config: ResolvedConfig; configText: string; fingerprint: DataFingerprint; split: Manifest['split']; barsPerYear: number },
-): Manifest {
+  opts: { mode: WorkspaceMode; force: boolean; config: ResolvedConfig; configPath: string; configText: string; fingerprint: DataFingerprint; split: Manifest['split']; barsPerYear: number },
+): { manifest: Manifest; resumed: boolean } {
   const hash = configHash(opts.config);
   let createdAt = new Date().toISOString();
+  let resumed = false;
   if (existsSync(paths.manifest)) {
     if (opts.force) {
       for (const d of [paths.signals, paths.performance, paths.analysis, paths.metadata, paths.checkpoints]) rmSync(d, { recursive: true, force: true });
-    } else if (opts.mode === 'fresh') {
-      throw regimenError({ code: 'workspace', file: paths.manifest, message: 'this workspace already holds a run; use --resume to continue it or --force to start over' });
     } else {
       const old = readJsonFile(paths.manifest, ManifestSchema);
       if (old.data_fingerprint.sha256 !== opts.fingerprint.sha256) {
         throw regimenError({ code: 'workspace', file: paths.manifest, field: 'data_fingerprint', value: old.data_fingerprint.source, message: 'the market data changed since this workspace was made; use --force to start over' });
       }
-      if (opts.mode === 'resume' && old.config_hash !== hash) {
+      if (opts.mode !== 'reuse' && old.config_hash !== hash) {
         throw regimenError({ code: 'workspace', file: paths.manifest, field: 'config_hash', message: 'the workflow config changed since this workspace was made; use --force to start over, or --from-phase to rerun later phases' });
       }
       createdAt = old.created_at;
+      resumed = opts.mode !== 'reuse';
     }
-  } else if (opts.mode !== 'fresh') {
-    throw regimenError({ code: 'workspace', file: paths.manifest, message: 'no run to resume here (no metadata/workflow.json)' });
+  } else if (opts.mode !== 'run') {
+    throw regimenError({ code: 'workspace', file: paths.manifest, message: 'no earlier run here to resume or reuse (no metadata/workflow.json)' });
   }
   try {
     mkdirSync(dirname(paths.base), { recursive: true });
@@ -68,6 +69,7 @@ export function openWorkspace(
     paths: pathsRecord(paths),
     phases: opts.config.phases,
     config_hash: hash,
+    config_path: opts.configPath,
     data_fingerprint: opts.fingerprint,
     split: opts.split,
     bars_per_year: opts.barsPerYear,
@@ -75,5 +77,5 @@ export function openWorkspace(
   writeFileAtomic(paths.configCopy, opts.configText);
   writeJsonAtomic(paths.configResolved, opts.config);
   writeJsonAtomic(paths.manifest, manifest);
-  return manifest;
+  return { manifest, resumed };
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'workspace'     // a workspace file is missing, edited into a bad shape, or the workspace is locked
   | 'plugin'        // a plugin failed to load, has the wrong shape or threw
   | 'usage'         // command-line misuse
+  | 'interrupted'   // stopped by the user (Ctrl-C); what finished is kept
   | 'internal';
 
 export interface ErrorDetails {

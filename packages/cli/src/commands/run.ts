@@ -8,12 +8,12 @@ import { intOption } from './options.js';
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run a workflow: parameter discovery, regime analysis, ensemble optimization, validation')
-    .argument('<workflow.yaml>', 'workflow config (see examples/)')
+    .description('run a workflow (or resume the run in a workspace folder): parameter discovery, regime analysis, ensemble optimization, validation')
+    .argument('<workflow>', 'a workflow YAML file (see examples/), or a workspace folder to resume')
     .option('--out <dir>', 'workspace folder (overrides output_dir)')
     .option('--workers <n>', 'worker threads for backtests (0 = in-process)', intOption('--workers'))
     .option('--engine <name>', 'js (TypeScript reference) or wasm (WebAssembly kernel)', 'js')
-    .option('--resume', 'continue a run in its workspace: skip phases whose checkpoint is up to date')
+    .option('--resume', 'require an earlier run to continue (running the same config into its workspace resumes it anyway)')
     .option('--force', 'start over in a workspace that already holds a run')
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
@@ -21,6 +21,14 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; quiet?: boolean; json?: boolean }) => {
       const progress = progressReporter({ quiet: Boolean(o.quiet || o.json) });
+      // first Ctrl-C: stop after the trial in hand (everything finished is kept); second: now
+      const stop = new AbortController();
+      const onSigint = () => {
+        if (stop.signal.aborted) process.exit(130);
+        process.stderr.write('\nstopping after the current trial… (Ctrl-C again to quit now)\n');
+        stop.abort();
+      };
+      process.on('SIGINT', onSigint);
       try {
         const r = await runWorkflow(file, {
           outDir: o.out,
@@ -31,11 +39,13 @@ export function registerRun(program: Command): void {
           fromPhase: o.fromPhase as PhaseName | undefined,
           onlyPhase: o.onlyPhase as PhaseName | undefined,
           onEvent: progress.onEvent,
+          signal: stop.signal,
         });
         progress.stop();
         if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped }, null, 2));
         else console.log(formatSummary(r.summary, r.config.validation.classifier));
       } finally {
+        process.off('SIGINT', onSigint);
         progress.stop();
       }
     });

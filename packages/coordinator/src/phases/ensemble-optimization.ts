@@ -1,8 +1,12 @@
 import {
   canonicalJson,
+  EnsembleTrialSchema,
+  isContinuous,
+  iterateGrid,
   parsePluginOptions,
   readJsonFile,
   RegimeOptimalParamsSchema,
+  regimenError,
   sha256,
   writeJsonAtomic,
   type Candidate,
@@ -14,7 +18,8 @@ import { runSignalReplay } from '@regimen/backtester';
 import { analyzeEnsemble, compileObjective, ensembleScores, weightSpace } from '@regimen/optimizer';
 import { join } from 'node:path';
 import { readTrainTrack } from '../classifiers.js';
-import type { PhaseOutput, RunContext } from '../context.js';
+import { checkInterrupted, type PhaseOutput, type RunContext } from '../context.js';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 /**
  * Phase 3: weight sets are scored by replaying the signals saved in phase 1 — no indicator is
@@ -33,6 +38,9 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
   const window = { start: 0, end: ctx.split.trainEnd };
 
+  if (!ctx.resume) {
+    for (const f of readdirSync(ctx.paths.performance)) if (/^ensemble_trial_.*\.json$/.test(f)) rmSync(join(ctx.paths.performance, f), { force: true });
+  }
   const weights: EnsembleWeights = {};
   const reports: Record<string, unknown> = {};
   const outputs: string[] = [];
@@ -40,18 +48,19 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   for (const regime of tracks) {
     const c = regime.classifier;
     const winners = optimal[c];
-    if (!winners) throw new Error(`regime_optimal_params.json has no entry for classifier ${c}`);
+    if (!winners) throw regimenError({ code: 'workspace', file: ctx.paths.regimeOptimalParams, field: c, message: 'no entry for this classifier' });
     const searches = regime.names.map((name) => ({ name, search: plugin.create(space, options, ctx.rng.fork(`ensemble:${c}:${name}`)) as Search }));
     const trials = new Map<string, EnsembleTrial>();
     const input = { close: ctx.bars.close, window, regime, breakdown: tracks, strategies, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
 
-    for (let active = searches.filter((s) => !s.search.done); active.length > 0; active = active.filter((s) => !s.search.done)) {
-      const asked = active.map((s) => ({ s, candidates: s.search.ask(64) }));
-      if (asked.every((a) => a.candidates.length === 0)) break;
+    const evaluate = (cands: Candidate[]) => {
       const fresh = new Map<string, Candidate>();
-      for (const a of asked) for (const cand of a.candidates) {
-        const key = ensembleId(c, cand);
-        if (!trials.has(key)) fresh.set(key, cand);
+      for (const cand of cands) {
+        const id = ensembleId(c, cand);
+        if (trials.has(id) || fresh.has(id)) continue;
+        const kept = ctx.resume ? committedEnsembleTrial(ctx, id) : null;
+        if (kept) trials.set(id, kept);
+        else fresh.set(id, cand);
       }
       const sets = [...fresh.values()].map((cand) => Object.fromEntries(strategies.map((s) => [s, Number(cand[s] ?? 0)])));
       const rows = sets.length ? runSignalReplay(input, (id) => ctx.paths.trialSignals(id, ctx.config.parameter_discovery.signal_format), sets, ctx.engine) : [];
@@ -60,15 +69,30 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
         const scores = ensembleScores(row.regimes[c], objective, cfg.min_bars);
         const trial: EnsembleTrial = { ensemble_trial_id: id, classifier: c, weights: sets[i]!, split: 'train', bars: window.end - window.start, metrics: row.metrics, regimes: row.regimes, scores };
         writeJsonAtomic(ctx.paths.ensembleTrial(id), trial);
-        outputs.push(ctx.paths.ensembleTrial(id));
         trials.set(id, trial);
       });
       evaluated += sets.length;
       ctx.emit({ type: 'progress', phase: 'ensemble_optimization', done: evaluated, total: undefined });
+    };
+
+    // A search other than the grid starts from the configured weight grid: its points are scored
+    // first, so the result is never worse per regime than the grid the config names.
+    if (plugin.name !== 'grid' && !space.dimensions.some(isContinuous)) {
+      const start: Candidate[] = [];
+      for (const cand of iterateGrid(space)) if (start.push(cand) >= WARM_START_MAX) break;
+      evaluate(start);
+    }
+
+    for (let active = searches.filter((s) => !s.search.done); active.length > 0; active = active.filter((s) => !s.search.done)) {
+      checkInterrupted(ctx);
+      const asked = active.map((s) => ({ s, candidates: s.search.ask(64) }));
+      if (asked.every((a) => a.candidates.length === 0)) break;
+      evaluate(asked.flatMap((a) => a.candidates));
       for (const a of asked) {
         a.s.search.tell(a.candidates.map((cand) => ({ candidate: cand, score: trials.get(ensembleId(c, cand))!.scores[a.s.name] ?? Number.NaN })));
       }
     }
+    for (const t of trials.values()) outputs.push(ctx.paths.ensembleTrial(t.ensemble_trial_id));
     const sorted = [...trials.values()].sort((a, b) => (a.ensemble_trial_id < b.ensemble_trial_id ? -1 : 1));
     const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies });
     weights[c] = analysis.weights;
@@ -78,6 +102,19 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   writeJsonAtomic(reportPath, reports);
   writeJsonAtomic(ctx.paths.ensembleWeights, weights);
   return { outputs: [ctx.paths.ensembleWeights, reportPath, ...outputs], counts: { weight_sets: evaluated, classifiers: tracks.length } };
+}
+
+const WARM_START_MAX = 10_000;
+
+/** An ensemble trial an interrupted run already wrote (valid), or null. */
+function committedEnsembleTrial(ctx: RunContext, id: string): EnsembleTrial | null {
+  const p = ctx.paths.ensembleTrial(id);
+  if (!existsSync(p)) return null;
+  try {
+    return readJsonFile(p, EnsembleTrialSchema);
+  } catch {
+    return null;
+  }
 }
 
 /** `<classifier>-<8 hex>` of the weight vector, stable across runs. */

@@ -99,6 +99,8 @@ export const ParameterDiscoveryConfigSchema = z
     objective: ObjectiveSchema.optional(),
     /** trials sent to a worker per message */
     batch_size: z.number().int().positive().optional(),
+    /** a trial that fails (after one retry): stop the phase, or record it and go on */
+    on_error: z.enum(['fail', 'skip']).optional(),
   })
   .strict();
 

@@ -43,6 +43,7 @@ export const ResolvedConfigSchema = z.object({
     signal_format: z.enum(['arrow', 'jsonl']),
     objective: z.string(),
     batch_size: z.number().int().positive(),
+    on_error: z.enum(['fail', 'skip']),
   }),
   regime_analysis: z.object({
     metrics: z.array(z.string()).min(1),
@@ -97,6 +98,8 @@ export const ManifestSchema = z.object({
   paths: WorkspacePathsSchema,
   phases: z.array(PhaseNameSchema),
   config_hash: z.string(),
+  /** the workflow file the run was started from (relative paths in it resolve from its folder) */
+  config_path: z.string(),
   data_fingerprint: DataFingerprintSchema,
   split: z.object({ train_bars: z.number().int(), test_bars: z.number().int(), test_start: z.string() }),
   bars_per_year: z.number(),
@@ -112,6 +115,12 @@ export const TrialSpecSchema = z.object({
 });
 export const TrialsFileSchema = z.object({ trials: z.array(TrialSpecSchema) });
 export type TrialsFile = z.infer<typeof TrialsFileSchema>;
+
+// ---------- performance/failed_trials.json (on_error: skip) ----------
+export const FailedTrialsSchema = z.object({
+  failed: z.array(z.object({ trial_id: z.string(), strategy: z.string(), params: ParamsSchema, error: z.string() })),
+});
+export type FailedTrials = z.infer<typeof FailedTrialsSchema>;
 
 // ---------- checkpoints/<phase>.json ----------
 export const CheckpointSchema = z.object({

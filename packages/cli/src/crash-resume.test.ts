@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { workspacePaths } from '@regimen/core';
+import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
+
+// The real command, killed with SIGKILL mid-phase: needs the build that `npm ci` makes.
+const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+
+/** Start a run and SIGKILL it as soon as `ready(workspace)` holds; resolves when it is dead. */
+function killWhen(config: string, ws: string, ready: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'run', config, '--out', ws, '--workers', '0', '--quiet'], { stdio: 'ignore' });
+    const poll = setInterval(() => {
+      if (ready()) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', (code, signal) => {
+      clearInterval(poll);
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`the run ended by itself (code ${code}) before it could be killed`));
+    });
+  });
+}
+
+const count = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).length : 0);
+
+function analysisFiles(dir: string): Map<string, string> {
+  const p = workspacePaths(dir);
+  const out = new Map<string, string>();
+  for (const f of readdirSync(p.analysis)) out.set(f, readFileSync(join(p.analysis, f), 'utf8'));
+  out.set('validation_results.json', readFileSync(p.validationResults, 'utf8'));
+  return out;
+}
+
+describe('crash and resume', () => {
+  it.skipIf(!built)('SIGKILL in phase 1 and again in phase 3, then --resume: byte-identical results', async () => {
+    const { dir, config } = smallWorkflow({
+      bars: 6000,
+      phases: `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
+    - name: regime_analysis
+      config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: genetic, objective: minimize_regime_drawdown, algorithm_options: { population: 16, generations: 40, patience: 40 } }
+    - name: validation
+      config: { data_split: test }`,
+    });
+    const ref = join(dir, 'reference');
+    await runWorkflow(config, { outDir: ref, workers: 0 });
+
+    const ws = join(dir, 'crashed');
+    const p = workspacePaths(ws);
+    await killWhen(config, ws, () => count(p.performance, /^trial_.*\.json$/) >= 40);
+    expect(existsSync(p.checkpoint('parameter_discovery'))).toBe(false);
+    const trialsBefore = count(p.performance, /^trial_.*\.json$/);
+    expect(trialsBefore).toBeGreaterThanOrEqual(40);
+    expect(existsSync(join(ws, '.lock'))).toBe(true); // left behind by the killed run
+
+    await killWhen(config, ws, () => count(p.performance, /^ensemble_trial_.*\.json$/) >= 30);
+    expect(existsSync(p.checkpoint('parameter_discovery'))).toBe(true);
+    expect(existsSync(p.checkpoint('ensemble_optimization'))).toBe(false);
+
+    const events: string[] = [];
+    const resumed = await runWorkflow(config, { outDir: ws, workers: 0, resume: true, onEvent: (e) => e.type === 'info' && events.push(e.message) });
+    expect(resumed.skipped).toEqual(['parameter_discovery', 'regime_analysis']);
+    expect(events.some((m) => /stale lock/.test(m))).toBe(true);
+    const a = analysisFiles(ref);
+    const b = analysisFiles(ws);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [name, text] of a) expect(b.get(name), name).toBe(text);
+    expect(existsSync(join(ws, '.lock'))).toBe(false);
+  }, 120_000);
+});
