@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { lockWorkspace } from './lock.js';
-import { canonicalJson, createRng, ManifestSchema, PHASES, readJsonFile, regimenError, sha256, workspacePaths, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
+import { preflight } from './preflight.js';
+import { canonicalJson, createRng, ensureDir, ManifestSchema, PHASES, readJsonFile, regimenError, sha256, workspacePaths, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
 import { dataFingerprint, inferBarsPerYear, loadMarketData, splitBars } from '@regimen/data';
 import { loadEngine, localExecutor, type EngineName } from '@regimen/backtester';
 import { inputsHash, readCheckpoint, writeCheckpoint } from './checkpoints.js';
@@ -89,9 +90,7 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
 
   const registry = builtinRegistry();
   await loadPlugins(registry, config.plugins, dirname(resolve(configPath)));
-  for (const c of config.classifiers) registry.classifier(c.plugin);
-  registry.optimizer(config.parameter_discovery.algorithm);
-  registry.optimizer(config.ensemble_optimization.algorithm);
+  preflight(config, registry, configPath);
 
   const market = loadMarketData(config.data.path, { column: config.data.column, minBars: 4 });
   const split = splitBars(market.bars, config.data.split, configPath);
@@ -104,7 +103,7 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
 
   const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
-    mkdirSync(paths.base, { recursive: true });
+    ensureDir(paths.base);
   } catch (e) {
     throw regimenError({ code: 'workspace', file: paths.base, message: `cannot create the workspace (${(e as NodeJS.ErrnoException).code})` });
   }

@@ -1,8 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { existsSync, mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { RegimenError } from './errors.js';
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir loops forever where mkdir answers ENOENT
+ * for an existing parent (e.g. under /proc), and a plain error is what a user needs.
+ */
+export function ensureDir(path: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(path); !existsSync(p); p = dirname(p)) {
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
 
 /**
  * Write a file so that readers see either the old content or the whole new one: temp file in the

@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { embeddedDataPath } from '@regimen/data';
+import { main } from './index.js';
+
+/**
+ * The bad-input table (issue 6): every case must end in one line on stderr naming what is wrong,
+ * exit code 2, no stack trace, and no workspace that looks complete.
+ */
+async function cli(...args: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    return { code: await main(['node', 'regimen', ...args]), err };
+  } finally {
+    log.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+// set up at load time: the case table below writes its data files while it is built
+const dir = mkdtempSync(join(tmpdir(), 'regimen-bad-'));
+const prices = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
+const BASE = (o: { data?: string; extra?: string; strategies?: string; classifiers?: string; p1?: string; pa?: string; pe?: string; pv?: string; split?: string } = {}) => `workflow:
+  seed: 3
+  data: { path: ${o.data ?? 'prices.csv'}${o.split ? `, split: ${o.split}` : ''} }
+  strategies:
+${o.strategies ?? `    strategy_1: { type: momentum }
+    strategy_2: { type: mean_reversion }`}
+  classifiers:
+${o.classifiers ?? `    hmm: { options: { states: 2, restarts: 1 } }`}
+${o.extra ?? ''}
+  phases:
+    - name: parameter_discovery
+      config: ${o.p1 ?? '{ parameter_space: { lookback: [10, 20], threshold: [0.01] } }'}
+    - name: regime_analysis
+      config: ${o.pa ?? '{ metrics: [sharpe] }'}
+    - name: ensemble_optimization
+      config: ${o.pe ?? '{ algorithm: grid }'}
+    - name: validation
+      config: ${o.pv ?? '{ data_split: test }'}
+`;
+
+function csv(name: string, edit: (rows: string[]) => string[]): string {
+  const rows = edit(prices.slice(1, 401));
+  writeFileSync(join(dir, name), [prices[0], ...rows].join('\n') + '\n');
+  return name;
+}
+
+csv('prices.csv', (r) => r);
+afterAll(() => vi.restoreAllMocks());
+
+type Case = { name: string; yaml?: string; args?: (cfg: string, ws: string) => string[]; setup?: (ws: string) => Promise<void> | void; expect: RegExp };
+const cases: Case[] = [
+  // ---- the workflow file
+  { name: 'YAML syntax error', yaml: 'workflow:\n  phases: [\n', expect: /case\d+\.yaml.*invalid YAML/ },
+  { name: 'unknown top-level key', yaml: BASE().replace('workflow:', 'workflows:'), expect: /case\d+\.yaml: workflow/ },
+  { name: 'misspelt workflow key', yaml: BASE({ extra: '  outptu_dir: x' }), expect: /outptu_dir/ },
+  { name: 'no phases', yaml: 'workflow:\n  seed: 1\n', expect: /workflow\.phases/ },
+  { name: 'empty phase list', yaml: 'workflow:\n  phases: []\n', expect: /workflow\.phases/ },
+  { name: 'unknown phase', yaml: BASE().replace('name: regime_analysis', 'name: analysis'), expect: /phases\[1\]\.name.*analysis/ },
+  { name: 'phase twice', yaml: BASE().replace('    - name: regime_analysis\n      config: { metrics: [sharpe] }', '    - name: validation'), expect: /phases\[3\]\.name.*twice/ },
+  { name: 'phases out of order', yaml: BASE().replace('    - name: regime_analysis\n      config: { metrics: [sharpe] }\n', '') + '    - name: regime_analysis\n', expect: /workflow\.phases.*order/ },
+  { name: 'seed not a number', yaml: BASE().replace('seed: 3', 'seed: abc'), expect: /workflow\.seed.*"abc"/ },
+  { name: 'negative fee', yaml: BASE({ extra: '  costs: { fee: -1 }' }), expect: /costs\.fee.*-1/ },
+  { name: 'train fraction above 1', yaml: BASE({ split: '{ train_fraction: 1.5 }' }), expect: /train_fraction.*1\.5/ },
+  { name: 'both split rules', yaml: BASE({ split: '{ train_fraction: 0.5, test_start: "1999-01-01" }' }), expect: /split.*not both/ },
+  { name: 'empty test split', yaml: BASE({ split: '{ test_start: "2100-01-01" }' }), expect: /test_start/ },
+  { name: 'unknown strategy type', yaml: BASE({ strategies: '    s: { type: momentumm }' }), expect: /momentumm/ },
+  { name: 'misspelt strategy parameter', yaml: BASE({ p1: '{ parameter_space: { lookbak: [10], threshold: [0.01] } }' }), expect: /lookbak/ },
+  { name: 'invalid parameter value', yaml: BASE({ p1: '{ parameter_space: { lookback: [0], threshold: [0.01] } }' }), expect: /lookback.*0/ },
+  { name: 'range without step', yaml: BASE({ p1: '{ parameter_space: { lookback: { min: 5, max: 10 }, threshold: [0.01] } }' }), expect: /lookback.*step or count/ },
+  { name: 'constraint syntax', yaml: BASE({ strategies: '    s: { type: sma_crossover, constraints: ["fast <"], parameter_space: { fast: [5], slow: [20] } }' }), expect: /fast </ },
+  { name: 'constraint unknown name', yaml: BASE({ strategies: '    s: { type: sma_crossover, constraints: ["fast < slowe"], parameter_space: { fast: [5], slow: [20] } }' }), expect: /slowe/ },
+  { name: 'constraints leave nothing', yaml: BASE({ strategies: '    s: { type: sma_crossover, constraints: ["fast > slow"], parameter_space: { fast: [5], slow: [20] } }' }), expect: /workflow\.strategies\.s.*no parameter set/ },
+  { name: 'no parameter space', yaml: BASE({ p1: '{ algorithm: grid }' }), expect: /parameter_space/ },
+  { name: 'unknown classifier', yaml: BASE({ classifiers: '    hmmm: {}' }), expect: /classifier "hmmm"/ },
+  { name: 'bad classifier option', yaml: BASE({ classifiers: '    hmm: { options: { states: 0 } }' }), expect: /hmm.*states/ },
+  { name: 'unknown classifier option', yaml: BASE({ classifiers: '    hmm: { options: { stats: 2 } }' }), expect: /hmm.*stats/ },
+  { name: 'unknown optimizer', yaml: BASE({ p1: '{ algorithm: grdi, parameter_space: { lookback: [10], threshold: [0.01] } }' }), expect: /optimizer "grdi"/ },
+  { name: 'bad optimizer option', yaml: BASE({ pe: '{ algorithm: genetic, algorithm_options: { population: 1 } }' }), expect: /population = 1.*genetic/ },
+  { name: 'unknown objective metric', yaml: BASE({ pa: '{ metrics: [sharpness] }' }), expect: /sharpness/ },
+  { name: 'bad composite objective', yaml: BASE({ pe: '{ objective: "sharpe - 2*" }' }), expect: /objective/ },
+  { name: 'infeasible min_weight', yaml: BASE({ pe: '{ weight_constraints: { sum_to_one: true, min_weight: 0.9 } }' }), expect: /min_weight/ },
+  { name: 'validation classifier not configured', yaml: BASE({ pv: '{ classifier: pattern }' }), expect: /validation\.config\.classifier.*pattern/ },
+  { name: 'plugin package missing', yaml: BASE({ extra: '  plugins: [regimen-no-such-plugin]' }), expect: /regimen-no-such-plugin/ },
+  // ---- the data
+  { name: 'data file missing', yaml: BASE({ data: 'nope.csv' }), expect: /nope\.csv/ },
+  { name: 'unknown price column', yaml: BASE({ extra: '' }).replace('path: prices.csv', 'path: prices.csv, column: adj_close'), expect: /adj_close/ },
+  { name: 'unsorted timestamps', yaml: BASE({ data: csv('unsorted.csv', (r) => [r[1]!, r[0]!, ...r.slice(2)]) }), expect: /unsorted\.csv.*line 2/ },
+  { name: 'duplicate timestamp', yaml: BASE({ data: csv('dup.csv', (r) => [r[0]!, ...r]) }), expect: /dup\.csv.*duplicate/ },
+  { name: 'missing timestamp', yaml: BASE({ data: csv('notime.csv', (r) => [r[0]!, ',' + r[1]!.split(',')[1], ...r.slice(2)]) }), expect: /notime\.csv.*line 3/ },
+  { name: 'NaN price', yaml: BASE({ data: csv('nan.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',NaN', ...r.slice(2)]) }), expect: /nan\.csv.*NaN/ },
+  { name: 'zero price', yaml: BASE({ data: csv('zero.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',0', ...r.slice(2)]) }), expect: /zero\.csv.*line 3/ },
+  { name: 'negative price', yaml: BASE({ data: csv('neg.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',-5', ...r.slice(2)]) }), expect: /neg\.csv.*-5/ },
+  { name: 'too few bars for a lookback', yaml: BASE({ p1: '{ parameter_space: { lookback: [350], threshold: [0.01] } }' }), expect: /training split has 280 bars/ },
+  // ---- the workspace and the command line
+  { name: 'unwritable output folder', yaml: BASE(), args: (cfg) => ['run', cfg, '--out', '/proc/regimen-ws', '--workers', '0'], expect: /\/proc\/regimen-ws.*cannot create/ },
+  { name: 'output folder under a file', yaml: BASE(), args: (cfg) => ['run', cfg, '--out', join(cfg, 'ws'), '--workers', '0'], expect: /case\d+\.yaml\/ws.*ENOTDIR/ },
+  { name: '--from-phase without earlier files', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--from-phase', 'ensemble_optimization'], expect: /workflow\.json|no earlier run/ },
+  { name: '--only-phase unknown', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--only-phase', 'everything'], expect: /--only-phase.*everything/ },
+  { name: '--workers not a number', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--workers', 'two'], expect: /--workers/ },
+  {
+    name: 'a workspace file edited into a bad shape',
+    yaml: BASE(),
+    setup: async (ws) => {
+      expect((await cli('run', join(dir, 'good.yaml'), '--out', ws, '--workers', '0')).code).toBe(0);
+      writeFileSync(join(ws, 'analysis', 'regime_optimal_params.json'), JSON.stringify({ hmm: { bull: { strategy_1: { params: {}, trial_id: 7 } } } }));
+    },
+    args: (cfg, ws) => ['run', join(dir, 'good.yaml'), '--out', ws, '--from-phase', 'ensemble_optimization', '--workers', '0', '--quiet'],
+    expect: /regime_optimal_params\.json.*hmm\.bull\.strategy_1/,
+  },
+  {
+    name: 'a changed config rerun into the same workspace',
+    yaml: BASE().replace('seed: 3', 'seed: 4'),
+    setup: async (ws) => {
+      expect((await cli('run', join(dir, 'good.yaml'), '--out', ws, '--workers', '0')).code).toBe(0);
+    },
+    expect: /config changed.*--force/,
+  },
+];
+
+describe('bad input: one line, exit 2, nothing that looks complete', () => {
+  beforeAll(() => writeFileSync(join(dir, 'good.yaml'), BASE()));
+  it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
+    const cfg = join(dir, `case${i}.yaml`);
+    writeFileSync(cfg, c.yaml ?? BASE());
+    const ws = join(dir, `ws${i}`);
+    await c.setup?.(ws);
+    const r = await cli(...(c.args ? c.args(cfg, ws) : ['run', cfg, '--out', ws, '--workers', '0', '--quiet']));
+    expect(r.code, r.err).toBe(2);
+    const lines = r.err.trim().split('\n');
+    expect(lines, r.err).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: /);
+    expect(lines[0]).toMatch(c.expect);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    if (!c.setup) expect(existsSync(join(ws, 'checkpoints', 'validation.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,35 @@
+import { iterateGrid, isContinuous, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
+import { assertSatisfiable, buildSearchSpace, compileObjective, weightSpace } from '@regimen/optimizer';
+import { makeTrial } from './trials.js';
+
+/**
+ * Check everything in a config that can be checked without running anything — plugins and their
+ * options, objectives, spaces and constraints, the first parameter set of every strategy — before
+ * a workspace is touched: bad input costs nothing and leaves nothing behind.
+ */
+export function preflight(config: ResolvedConfig, registry: PluginRegistry, configPath: string): void {
+  const at = (phase: string, key: string) => `workflow.phases.${phase}.config.${key}`;
+  for (const c of config.classifiers) {
+    const plugin = registry.classifier(c.plugin);
+    parsePluginOptions(plugin, c.options, `workflow.classifiers.${c.name}.options`);
+  }
+  const p1 = config.parameter_discovery;
+  parsePluginOptions(registry.optimizer(p1.algorithm), p1.algorithm_options, at('parameter_discovery', 'algorithm_options'));
+  const pe = config.ensemble_optimization;
+  parsePluginOptions(registry.optimizer(pe.algorithm), pe.algorithm_options, at('ensemble_optimization', 'algorithm_options'));
+  compileObjective(p1.objective, at('parameter_discovery', 'objective'));
+  compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective'));
+  for (const m of config.regime_analysis.metrics) compileObjective(m, at('regime_analysis', 'metrics'));
+  compileObjective(pe.objective, at('ensemble_optimization', 'objective'));
+  weightSpace(config.strategies.map((s) => s.name), { values: pe.weight_space as never, sum_to_one: pe.sum_to_one, min_weight: pe.min_weight, where: at('ensemble_optimization', 'weight_space') });
+  for (const s of config.strategies) {
+    const where = `workflow.strategies.${s.name}`;
+    const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
+    assertSatisfiable(space, where);
+    if (!space.dimensions.some(isContinuous)) {
+      const first = iterateGrid(space).next();
+      if (!first.done) makeTrial(s, first.value, configPath);
+    }
+  }
+  if (config.strategies.length === 0) throw regimenError({ code: 'config', file: configPath, field: 'workflow.strategies', message: 'no strategies' });
+}
