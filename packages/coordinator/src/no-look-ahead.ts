@@ -12,7 +12,9 @@ import { sliceBars, type RunContext } from './context.js';
  * from data up to that bar.
  *
  * lookAheadCheck: re-run the whole adaptive backtest — classifier labels included — on the data
- * cut at seeded random points; every decision up to a cut must be identical.
+ * cut at seeded points; every decision up to a cut must be identical. Half the cuts are random;
+ * the others fall on the bar just before a position change, where a strategy that peeks at the
+ * next bar would decide differently once that bar is gone.
  */
 const MAX_POINTS = 200;
 
@@ -55,7 +57,11 @@ export function lookAheadCheck(
 ): { ok: boolean; cuts: number[]; firstFailure?: number } {
   const { start, end } = input.window;
   const rng = ctx.rng.fork('look-ahead');
-  const cuts = [...new Set(Array.from({ length: cutsWanted }, () => rng.int(start + 1, end - 2)))].sort((a, b) => a - b);
+  const random = Array.from({ length: cutsWanted }, () => rng.int(start + 1, end - 2));
+  const beforeChange: number[] = [];
+  for (let t = start + 2; t < end - 1; t++) if (positions[t] !== positions[t - 1]) beforeChange.push(t - 1);
+  const picked = Array.from({ length: Math.min(cutsWanted, beforeChange.length) }, () => beforeChange[rng.int(0, beforeChange.length - 1)]!);
+  const cuts = [...new Set([...random, ...picked])].sort((a, b) => a - b);
   for (const cut of cuts) {
     const tracks = relabel(cut + 1);
     const regime = tracks.find((t) => t.classifier === input.regime.classifier)!;
