@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { formatError, isRegimenError } from '@regimen/core';
 import { registerBacktest } from './commands/backtest.js';
 import { registerBench } from './commands/bench.js';
+import { registerClassify } from './commands/classify.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerBench(program);
   registerPlugins(program);
+  registerClassify(program);
+  registerPluginNew(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

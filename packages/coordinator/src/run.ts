@@ -1,22 +1,18 @@
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { lockWorkspace } from './lock.js';
-import { preflight } from './preflight.js';
-import { canonicalJson, createRng, ensureDir, ManifestSchema, PHASES, readJsonFile, regimenError, sha256, workspacePaths, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
-import { dataFingerprint, inferBarsPerYear, loadMarketData, splitBars } from '@regimen/data';
+import { resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { canonicalJson, createRng, ensureDir, regimenError, sha256, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
 import { loadEngine, localExecutor, type EngineName } from '@regimen/backtester';
 import { inputsHash, readCheckpoint, writeCheckpoint } from './checkpoints.js';
-import { loadWorkflowConfig } from './config-file.js';
 import type { PhaseOutput, RunContext, RunEvent } from './context.js';
-import { resolveConfig } from './defaults.js';
-import { builtinRegistry, loadPlugins } from './plugins.js';
+import { lockWorkspace } from './lock.js';
 import { openWorkspace } from './workspace.js';
 import { parameterDiscovery } from './phases/parameter-discovery.js';
 import { regimeAnalysis, regimeAnalysisInputs } from './phases/regime-analysis.js';
 import { ensembleInputs, ensembleOptimization } from './phases/ensemble-optimization.js';
 import { validation, validationInputs } from './phases/validation.js';
 import { summarize, type RunSummary } from './summary.js';
+import { prepareRun } from './prepare.js';
 
 export interface RunOptions {
   /** --out: the workspace folder (overrides output_dir) */
@@ -59,48 +55,15 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
   return sha256(canonicalJson({ shared, own }));
 }
 
-function checkPhaseName(name: string | undefined, flag: string, config: ResolvedConfig): void {
-  if (name === undefined) return;
-  if (!PHASES.includes(name as PhaseName)) throw regimenError({ code: 'usage', field: flag, value: name, message: `not a phase (${PHASES.join(', ')})` });
-  if (!config.phases.includes(name as PhaseName)) throw regimenError({ code: 'usage', field: flag, value: name, message: `the workflow has no such phase (${config.phases.join(', ')})` });
-}
-
 /**
  * `target` is a workflow file, or a workspace folder: then the run's own copy of its config is
  * used (relative paths resolve from where the original file was) and the workspace is resumed.
  */
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
-  let configPath = target;
-  let originalConfig = resolve(target);
-  let baseDir: string | undefined;
-  if (existsSync(target) && statSync(target).isDirectory()) {
-    const p = workspacePaths(target);
-    const m = readJsonFile(p.manifest, ManifestSchema);
-    configPath = p.configCopy;
-    originalConfig = m.config_path;
-    baseDir = dirname(m.config_path);
-    opts = { ...opts, outDir: opts.outDir ?? target };
-  }
-  const { config: raw, text } = loadWorkflowConfig(configPath);
-  const config = resolveConfig(raw, { configPath, baseDir, outDir: opts.outDir });
-  checkPhaseName(opts.fromPhase, '--from-phase', config);
-  checkPhaseName(opts.onlyPhase, '--only-phase', config);
-  if (opts.fromPhase && opts.onlyPhase) throw regimenError({ code: 'usage', field: '--only-phase', message: 'give --from-phase or --only-phase, not both' });
-
-  const registry = builtinRegistry();
-  await loadPlugins(registry, config.plugins, dirname(resolve(configPath)));
-  preflight(config, registry, configPath);
-
-  const market = loadMarketData(config.data.path, { column: config.data.column, minBars: 4 });
-  const split = splitBars(market.bars, config.data.split, configPath);
-  if (market.timeKind === 'bar' && config.data.bars_per_year === null) {
-    throw regimenError({ code: 'config', file: configPath, field: 'workflow.data.bars_per_year', message: `${market.source} has bar numbers, not dates: give bars_per_year` });
-  }
-  const barsPerYear = config.data.bars_per_year ?? inferBarsPerYear(market.bars.time);
-  const fingerprint = dataFingerprint(market.bars, market.source);
-  const paths = workspacePaths(config.output_dir);
-
+  const prepared = await prepareRun(target, opts);
+  const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig } = prepared;
+  opts = prepared.opts;
   const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
     ensureDir(paths.base);

@@ -140,7 +140,7 @@ export function createRegistry(): PluginRegistry {
     if (!hit) {
       // a plugin of the other kind under that name is a clearer answer than "unknown"
       const other = [...byName.entries()].find(([k]) => k.endsWith(`:${name.toLowerCase()}`))?.[1];
-      if (other) throw new RegimenError({ code: 'plugin', value: name, message: `"${name}" is an ${other.plugin.kind} plugin (${other.source}), not a ${kind}` });
+      if (other) throw new RegimenError({ code: 'plugin', value: name, message: `"${name}" is ${other.plugin.kind === 'optimizer' ? 'an' : 'a'} ${other.plugin.kind} plugin (${other.source}), not ${kind === 'optimizer' ? 'an' : 'a'} ${kind}` });
       const known = [...new Set([...byName.values()].filter((e) => e.plugin.kind === kind).map((e) => e.plugin.name))].sort();
       throw new RegimenError({ code: 'plugin', value: name, message: `unknown ${kind} "${name}" (registered: ${known.join(', ') || 'none'})` });
     }

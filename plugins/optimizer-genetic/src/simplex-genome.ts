@@ -1,4 +1,4 @@
-import { simplexWeights, type Candidate, type Rng } from '@regimen/core';
+import { simplexWeights, type Rng } from '@regimen/core';
 import type { Representation } from './representation.js';
 
 /**

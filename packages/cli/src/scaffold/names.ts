@@ -1,0 +1,32 @@
+import { regimenError } from '@regimen/core';
+
+export interface ScaffoldNames {
+  /** the plugin's name in workflows: `classifiers: { x: { plugin: <plugin> } }` */
+  plugin: string;
+  /** the npm package name */
+  pkg: string;
+  /** the factory function exported by src/index.js */
+  factory: string;
+}
+
+/**
+ * Version ranges written into a new package. A plugin depends on the Regimen API it was written
+ * against (0.x: a caret range stays within the minor), zod for its options schema (v4, whose
+ * `instanceof` checks work across copies, so the plugin's zod need not be the host's), and tests
+ * with the same vitest as this repository.
+ */
+export const SCAFFOLD_VERSIONS = {
+  regimen: '^0.1.0',
+  zod: '^4.1.0',
+  vitest: '^4.1.12',
+  typescript: '^5.9.3',
+} as const;
+
+/** A plugin name is also a folder and part of an npm name: lowercase letters, digits, inner hyphens. */
+export function scaffoldNames(name: string): ScaffoldNames {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
+    throw regimenError({ code: 'usage', field: 'name', value: name, message: 'a plugin name is lowercase letters and digits, words joined by single hyphens (e.g. vol-regime)' });
+  }
+  const camel = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return { plugin: name, pkg: `regimen-classifier-${name}`, factory: `${camel}Classifier` };
+}

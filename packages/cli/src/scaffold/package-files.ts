@@ -1,0 +1,120 @@
+import { SCAFFOLD_VERSIONS as V, type ScaffoldNames } from './names.js';
+
+/**
+ * The files around src/index.js. `main` as well as `exports`: a workflow that names the package's
+ * folder by path is resolved like require() of a directory, which reads `main`, not `exports`.
+ */
+export function packageJson(n: ScaffoldNames): string {
+  const pkg = {
+    name: n.pkg,
+    version: '0.1.0',
+    description: `Regimen regime classifier plugin "${n.plugin}"`,
+    license: 'MIT',
+    type: 'module',
+    main: './src/index.js',
+    exports: { '.': './src/index.js' },
+    files: ['src', '!src/**/*.test.js'],
+    keywords: ['regimen', 'regimen-plugin', 'regime-classifier'],
+    engines: { node: '>=20.19' },
+    scripts: { test: 'vitest run', typecheck: 'tsc -p tsconfig.json' },
+    dependencies: { '@regimen/core': V.regimen, zod: V.zod },
+    devDependencies: { '@regimen/plugin-testkit': V.regimen, typescript: V.typescript, vitest: V.vitest },
+  };
+  return JSON.stringify(pkg, null, 2) + '\n';
+}
+
+/** Type-checks the JavaScript through its JSDoc (checkJs); nothing is emitted, nothing to build. */
+export function tsconfigJson(): string {
+  const config = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      allowJs: true,
+      checkJs: true,
+      noEmit: true,
+      strict: true,
+      skipLibCheck: true,
+    },
+    include: ['src'],
+  };
+  return JSON.stringify(config, null, 2) + '\n';
+}
+
+export function testSource(n: ScaffoldNames): string {
+  return `import { describe, expect, it } from 'vitest';
+import { NO_REGIME } from '@regimen/core';
+import { classifierConformance, syntheticBars } from '@regimen/plugin-testkit';
+import plugin, { rollingVol } from './index.js';
+
+// Regimen's conformance checks: shape, options, labels in range, JSON model, causality, determinism, speed.
+classifierConformance(plugin, { data: syntheticBars(3000, 1) });
+classifierConformance(plugin, { data: syntheticBars(3000, 2), options: { window: 60 } });
+
+describe('${n.plugin}', () => {
+  it('rolling volatility is the sample sd of the last window log returns', () => {
+    const v = rollingVol(Float64Array.from([100, 110, 99, 99]), 2);
+    expect(v[1]).toBeNaN();
+    // two returns a, b: their sample sd is |a − b| / √2
+    expect(v[2]).toBeCloseTo(Math.abs(Math.log(1.1) - Math.log(0.9)) / Math.SQRT2, 12);
+    expect(v[3]).toBeCloseTo(Math.abs(Math.log(0.9)) / Math.SQRT2, 12);
+  });
+
+  it('splits the training bars at their median volatility; warm-up is NO_REGIME', () => {
+    const bars = syntheticBars(1000, 3);
+    const options = { window: 20 };
+    const labels = plugin.label(bars, plugin.fit(bars, options, { seed: 0 }), options);
+    expect(Array.from(labels.subarray(0, 20))).toEqual(new Array(20).fill(NO_REGIME));
+    // 980 defined bars, fitted on the same bars: exactly half lie above the median
+    expect(labels.filter((l) => l === 0).length).toBe(490);
+    expect(labels.filter((l) => l === 1).length).toBe(490);
+  });
+});
+`;
+}
+
+export function readme(n: ScaffoldNames): string {
+  return `# ${n.pkg}
+
+A regime classifier plugin for Regimen, named \`${n.plugin}\`.
+As generated it labels each bar \`high_vol\` or \`low_vol\`: the sample standard deviation of the
+last \`window\` log returns against its median over the training split. Bars before the window
+fills are \`NO_REGIME\`. Edit \`src/index.js\` to make it yours.
+
+## Options
+
+| option | default | meaning |
+| --- | --- | --- |
+| \`window\` | \`20\` | bars in the trailing volatility estimate |
+
+## Develop
+
+\`\`\`sh
+npm install
+npm test            # Regimen's conformance kit + this plugin's own tests
+npm run typecheck   # JSDoc types checked against @regimen/core
+\`\`\`
+
+The source is plain JavaScript (ES modules) with JSDoc types, so Node loads it without a build step.
+
+## Use
+
+In a workflow, by path (relative to the workflow file) or, once installed, by package name:
+
+\`\`\`yaml
+workflow:
+  plugins: [./${n.plugin}]          # or: [${n.pkg}]
+  classifiers:
+    vol: { plugin: ${n.plugin}, options: { window: 30 } }
+\`\`\`
+
+On its own: \`npx regimen classify --load ./${n.plugin} --classifier ${n.plugin} --data prices.csv --out labels.csv\`.
+
+## Publish
+
+\`npm test && npm publish\`. The rules a plugin must keep (causal labels, a JSON model, options with
+defaults, \`apiVersion\`) are in Regimen's \`docs/plugins.md\`.
+`;
+}
+
+export const gitignore = 'node_modules/\n';

@@ -1,0 +1,63 @@
+import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack } from '@regimen/core';
+import { callPlugin } from './plugins.js';
+
+/**
+ * Fitting and labelling through a classifier plugin, checked against the plugin's promises; used
+ * by the workflow's phases and by `regimen classify` alike.
+ */
+
+/** Copies, not views: a plugin's fit must not be able to reach later bars through a buffer. */
+export function copyBars(bars: BarColumns, end: number): BarColumns {
+  const out: BarColumns = { time: bars.time.slice(0, end), open: bars.open.slice(0, end), high: bars.high.slice(0, end), low: bars.low.slice(0, end), close: bars.close.slice(0, end) };
+  if (bars.volume) out.volume = bars.volume.slice(0, end);
+  return out;
+}
+
+/** Fit on the first `trainEnd` bars; the model returned is its JSON round trip (what is saved is what labels). */
+export function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number): unknown {
+  const fitted = callPlugin(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd), options, { seed }));
+  try {
+    return JSON.parse(JSON.stringify(fitted) ?? 'null') as unknown;
+  } catch (e) {
+    throw regimenError({ code: 'plugin', message: `plugin "${plugin.name}": its model is not JSON (${(e as Error).message})`, cause: e });
+  }
+}
+
+/** Labels (and, when asked and the plugin has them, probabilities as one column per regime). */
+export function labelWithModel(
+  name: string,
+  plugin: ClassifierPlugin,
+  model: unknown,
+  options: unknown,
+  bars: BarColumns,
+  withProbabilities = false,
+): { track: RegimeTrack; probabilities?: Float64Array[] } {
+  const n = bars.close.length;
+  const fail = (hook: string, why: string): never => callPlugin(plugin.name, hook, () => {
+    throw new Error(why);
+  });
+  const names = callPlugin(plugin.name, 'regimes', () => plugin.regimes(model, options));
+  if (!Array.isArray(names) || names.length === 0 || names.length >= NO_REGIME || names.some((x) => typeof x !== 'string')) {
+    fail('regimes', `must return 1 to ${NO_REGIME - 1} regime names`);
+  }
+  const labels = callPlugin(plugin.name, 'label', () => plugin.label(bars, model, options));
+  if (!(labels instanceof Uint8Array) || labels.length !== n) fail('label', `returned ${labels?.length} labels for ${n} bars (a Uint8Array of one label per bar is required)`);
+  for (let t = 0; t < n; t++) {
+    if (labels[t] !== NO_REGIME && labels[t]! >= names.length) fail('label', `label ${labels[t]} at bar ${t} is not one of its ${names.length} regimes`);
+  }
+  let probabilities: Float64Array[] | undefined;
+  if (withProbabilities && plugin.probabilities) {
+    const rows = callPlugin(plugin.name, 'probabilities', () => plugin.probabilities!(bars, model, options));
+    if (!Array.isArray(rows) || rows.length !== n) fail('probabilities', `returned ${rows?.length} rows for ${n} bars`);
+    probabilities = names.map(() => new Float64Array(n));
+    for (let t = 0; t < n; t++) {
+      const row = rows[t]!;
+      if (row?.length !== names.length) fail('probabilities', `bar ${t}: ${row?.length} values for ${names.length} regimes`);
+      for (let k = 0; k < names.length; k++) {
+        if (!Number.isFinite(row[k])) fail('probabilities', `bar ${t}: probability ${row[k]} is not a finite number`);
+        probabilities[k]![t] = row[k]!;
+      }
+    }
+  }
+  return { track: { classifier: name, names, labels }, probabilities };
+}
