@@ -7,3 +7,4 @@ export { summarize, workspaceStatus, type RunSummary, type WorkspaceStatus } fro
 export { trialId } from './trials.js';
 export type { RunEvent } from './context.js';
 export { smallWorkflow } from './test-fixtures.js';
+export { dryRun, type DryRunReport } from './dry-run.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runWorkflow, type RunSummary } from '@regimen/coordinator';
+import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
 import type { PhaseName } from '@regimen/core';
 import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
 import { progressReporter } from '../progress.js';
@@ -17,9 +17,16 @@ export function registerRun(program: Command): void {
     .option('--force', 'start over in a workspace that already holds a run')
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
+    .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary as JSON')
-    .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; quiet?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
+      if (o.dryRun) {
+        const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm' });
+        if (o.json) console.log(JSON.stringify(r, null, 2));
+        else console.log(formatDryRun(r));
+        return;
+      }
       const progress = progressReporter({ quiet: Boolean(o.quiet || o.json) });
       // first Ctrl-C: stop after the trial in hand (everything finished is kept); second: now
       const stop = new AbortController();
@@ -87,4 +94,21 @@ export function formatSummary(s: RunSummary, classifier: string): string {
     );
   }
   return out.join('\n');
+}
+
+export function formatDryRun(r: DryRunReport): string {
+  const mb = (b: number) => (b / 1e6).toFixed(b < 1e7 ? 2 : 0) + ' MB';
+  const rows = r.strategies.map((s) => [
+    s.name,
+    s.type,
+    s.grid_points < 0 ? 'continuous' : String(s.grid_points),
+    (s.exact ? '' : '≈') + String(s.trials),
+    (1000 * s.seconds_per_trial).toFixed(2) + ' ms',
+  ]);
+  return [
+    `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
+    table(['strategy', 'type', 'grid points', 'trials', 'per trial'], rows),
+    `total: ${r.trials} trials · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
+    '≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)',
+  ].join('\n');
 }

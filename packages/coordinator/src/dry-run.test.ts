@@ -1,0 +1,55 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJsonFile, TrialsFileSchema, workspacePaths } from '@regimen/core';
+import { dryRun } from './dry-run.js';
+import { runWorkflow } from './run.js';
+
+/** A 2,000 × 5,000 = 10⁷-point space with `fast < slow` (7,999,000 admissible points). */
+function bigSpace(extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'regimen-big-'));
+  const file = join(dir, 'big.yaml');
+  writeFileSync(
+    file,
+    `workflow:
+  seed: 9
+  strategies:
+    trend:
+      type: sma_crossover
+      parameter_space:
+        fast: { min: 1, max: 2000, step: 1 }
+        slow: { min: 1, max: 5000, step: 1 }
+      constraints: ["fast < slow"]
+  phases:
+    - name: parameter_discovery
+      config: { algorithm: grid${extra} }
+`,
+  );
+  return file;
+}
+
+describe('search spaces too big to enumerate', () => {
+  it('--dry-run counts a 10^7-point constrained space from a sample, quickly', async () => {
+    const t0 = performance.now();
+    const r = await dryRun(bigSpace(), { workers: 2 });
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.strategies[0]!.grid_points).toBe(10_000_000);
+    expect(r.strategies[0]!.exact).toBe(false);
+    // exact admissible count: Σ_{fast=1}^{2000} (5000 − fast) = 7,999,000
+    expect(Math.abs(r.trials - 7_999_000) / 7_999_000).toBeLessThan(0.01);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.bytes).toBeGreaterThan(r.trials * 1000);
+    expect(seconds).toBeLessThan(30); // generous: a sanity bound, the benchmark numbers are elsewhere
+  });
+
+  it('runs a seeded random sample of it as phase 1', async () => {
+    const config = bigSpace(', algorithm_options: { sample: 12 }');
+    const out = join(mkdtempSync(join(tmpdir(), 'regimen-big-ws-')), 'ws');
+    await runWorkflow(config, { outDir: out, workers: 0 });
+    const { trials } = readJsonFile(workspacePaths(out).trials, TrialsFileSchema);
+    expect(trials).toHaveLength(12);
+    for (const t of trials) expect(Number(t.params.fast)).toBeLessThan(Number(t.params.slow));
+    expect(new Set(trials.map((t) => t.trial_id)).size).toBe(12);
+  });
+});

@@ -1,0 +1,70 @@
+import { gridPoint, gridSize, isContinuous, parsePluginOptions, createRng, admitCandidate, type SearchSpace } from '@regimen/core';
+import { loadEngine } from '@regimen/backtester';
+import { buildSearchSpace } from '@regimen/optimizer';
+import { prepareRun } from './prepare.js';
+import type { RunOptions } from './run.js';
+import { makeTrial } from './trials.js';
+
+/**
+ * `regimen run --dry-run`: how many trials phase 1 will run, and a rough time and disk estimate,
+ * without touching a workspace. Counting never enumerates a big space: up to COUNT_EXACT grid
+ * points are checked against the constraints one by one, larger spaces are estimated from a
+ * seeded sample. Time comes from backtesting a few real trials of each strategy on the data.
+ */
+const COUNT_EXACT = 200_000;
+const SAMPLE = 20_000;
+const CALIBRATION_TRIALS = 3;
+
+export interface DryRunReport {
+  workspace: string;
+  train_bars: number;
+  test_bars: number;
+  workers: number;
+  strategies: Array<{ name: string; type: string; grid_points: number; trials: number; exact: boolean; planned: number | null; seconds_per_trial: number; bytes_per_trial: number }>;
+  trials: number;
+  seconds: number;
+  bytes: number;
+}
+
+function admissible(space: SearchSpace): { count: number; exact: boolean } {
+  const n = gridSize(space);
+  if (n <= COUNT_EXACT) {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (admitCandidate(space, gridPoint(space, i))) count++;
+    return { count, exact: true };
+  }
+  const rng = createRng(1);
+  let hits = 0;
+  for (let k = 0; k < SAMPLE; k++) if (admitCandidate(space, gridPoint(space, rng.int(0, n - 1)))) hits++;
+  return { count: Math.round((hits / SAMPLE) * n), exact: false };
+}
+
+export async function dryRun(target: string, opts: RunOptions = {}): Promise<DryRunReport> {
+  const { config, registry, market, split, barsPerYear, paths, configPath } = await prepareRun(target, opts);
+  const engine = await loadEngine(opts.engine ?? 'js');
+  const workers = Math.max(1, opts.workers ?? 1);
+  const plugin = registry.optimizer(config.parameter_discovery.algorithm);
+  const options = parsePluginOptions(plugin, config.parameter_discovery.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
+  const rows = config.strategies.map((s) => {
+    const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where: `workflow.strategies.${s.name}` });
+    const discrete = !space.dimensions.some(isContinuous);
+    const { count, exact } = discrete ? admissible(space) : { count: Number.POSITIVE_INFINITY, exact: false };
+    const planned = plugin.create(space, options, createRng(config.seed)).estimate() ?? null;
+    const trials = Math.min(count, planned ?? count);
+    // time a few real trials (first grid points) on the training window
+    const sample = plugin.create(space, options, createRng(config.seed)).ask(CALIBRATION_TRIALS).map((c) => makeTrial(s, c, configPath));
+    const t0 = performance.now();
+    const out = engine.runTrials({ bars: market.bars, window: { start: 0, end: split.trainEnd }, trials: sample, regimes: [], costs: config.costs, barsPerYear, captureSignals: true });
+    const perTrial = sample.length ? (performance.now() - t0) / 1000 / sample.length : 0;
+    // bytes per trial: its performance file (≈ one metrics block per regime of every classifier)
+    // and its signal events (bar, time, position: 20 bytes each, ~1 kB of Arrow framing)
+    const metricsBytes = out.length ? JSON.stringify(out[0]!.metrics, null, 2).length : 400;
+    const events = out.length ? out.reduce((a, r) => a + (r.signals?.bar.length ?? 0), 0) / out.length : 0;
+    const bytesPerTrial = 600 + metricsBytes * (1 + 3 * config.classifiers.length) + 1024 + 20 * events;
+    return { name: s.name, type: s.type, grid_points: discrete ? gridSize(space) : -1, trials, exact, planned, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
+  });
+  const trials = rows.reduce((a, r) => a + r.trials, 0);
+  const seconds = rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers;
+  const bytes = rows.reduce((a, r) => a + r.trials * r.bytes_per_trial, 0);
+  return { workspace: paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, strategies: rows, trials, seconds, bytes };
+}
