@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
-import { checksums, parseBenchArgs, runBench, writeResult, type SmaCrossResult } from './index.js';
+import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult } from './index.js';
 
 describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {
@@ -29,6 +29,20 @@ describe('benchmarks', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+
+  it('phase1 runs the full mode end to end, writing every trial\'s two files, after checking the reference', async () => {
+    const [r] = (await runBench('phase1', ['--bars', '3000', '--trials', '12', '--workers', '2'])) as Phase1Result[];
+    expect(r).toMatchObject({ suite: 'phase1', bars: 3000, trials: 12, workers: 2, engine: 'wasm' });
+    expect(r.end_to_end.files).toBe(24);
+    expect(r.checked_trials).toBeGreaterThanOrEqual(2);
+    expect(r.overhead).toBeCloseTo(r.end_to_end.seconds / r.kernel_pool.seconds, 9);
+  });
+
+  it('replay scores weight sets and checks them against the reference and a full re-backtest', async () => {
+    const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20'])) as ReplayResult[];
+    expect(r).toMatchObject({ suite: 'replay', bars: 3000, weight_sets: 20, strategies: 2, regimes: 3, checked_sets: 3 });
+    expect(r.speedup).toBeCloseTo(r.full.per_set_seconds / r.replay.per_set_seconds, 9);
   });
 
   it('rejects an unknown suite', async () => {

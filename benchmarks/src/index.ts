@@ -3,16 +3,28 @@ import { parseBenchArgs, type BenchOptions } from './options.js';
 import { formatResult, writeResult, type BenchResult } from './report.js';
 import { scalingSuite } from './scaling-suite.js';
 import { smaCrossSuite } from './sma-cross-suite.js';
+import { phase1Suite } from './phase1-suite.js';
+import { replaySuite } from './replay-suite.js';
+import { hmmFitSuite } from './hmm-fit-suite.js';
+import { searchSuite } from './search-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
 export type { SmaCrossResult } from './sma-cross-suite.js';
 export type { ScalingResult, ScalingRow } from './scaling-suite.js';
+export type { Phase1Result } from './phase1-suite.js';
+export type { ReplayResult } from './replay-suite.js';
+export type { HmmFitResult } from './hmm-fit-suite.js';
+export type { SearchResult } from './search-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   'sma-cross': smaCrossSuite,
   scaling: scalingSuite,
+  phase1: phase1Suite,
+  replay: replaySuite,
+  'hmm-fit': hmmFitSuite,
+  search: searchSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

@@ -16,11 +16,15 @@ export interface BenchOptions {
   /** scaling suite grid: comma lists */
   barsList?: number[];
   trialsList?: number[];
+  /** phase1 suite: number of trials */
+  trials: number;
+  /** replay suite: number of weight sets */
+  weightSets: number;
   /** directory for the JSON result (default benchmarks/out) */
   out?: string;
 }
 
-const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1 };
+const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200 };
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -30,7 +34,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--bars N --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --out DIR` */
+/** `--bars N --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -43,6 +47,8 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--workers': o.workers = positiveInt(name, value()); break;
       case '--seed': o.seed = positiveInt(name, value()); break;
       case '--repeat': o.repeat = positiveInt(name, value()); break;
+      case '--trials': o.trials = positiveInt(name, value()); break;
+      case '--weight-sets': o.weightSets = positiveInt(name, value()); break;
       case '--json': o.json = true; break;
       case '--out': o.out = value(); break;
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;

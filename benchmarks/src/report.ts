@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScalingResult } from './scaling-suite.js';
 import type { SmaCrossResult } from './sma-cross-suite.js';
+import type { Phase1Result } from './phase1-suite.js';
+import type { ReplayResult } from './replay-suite.js';
+import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
+import { formatSearch, type SearchResult } from './search-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -18,6 +22,30 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
 const sci = (x: number) => x.toExponential(3);
 
 export function formatResult(r: BenchResult): string {
+  if (r.suite === 'hmm-fit') return formatHmmFit(r);
+  if (r.suite === 'search') return formatSearch(r);
+  if (r.suite === 'phase1') {
+    return [
+      `phase1: ${r.bars} bars × ${r.trials} trials (momentum, mean_reversion; 2 classifiers), engine ${r.engine}, ${r.workers} workers, prices: ${r.prices}`,
+      table(['what', 'seconds', 'vs kernel (pool)'], [
+        ['end to end (signals + files)', r.end_to_end.seconds.toFixed(3), `${r.overhead.toFixed(3)}×`],
+        ['kernel through the pool', r.kernel_pool.seconds.toFixed(3), '1.000×'],
+        ['kernel, one thread', r.kernel_thread.seconds.toFixed(3), `${(r.kernel_thread.seconds / r.kernel_pool.seconds).toFixed(3)}×`],
+      ]),
+      `files written: ${r.end_to_end.files} (${(r.end_to_end.bytes_written / 2 ** 20).toFixed(1)} MiB); ` +
+        `${sci(r.bar_trials_per_s)} bar-trials/s end to end; ${r.checked_trials} trials checked against the reference`,
+    ].join('\n');
+  }
+  if (r.suite === 'replay') {
+    return [
+      `replay: ${r.bars} bars, ${r.strategies} strategies × ${r.regimes} regimes, ${r.weight_sets} weight sets, engine ${r.engine}, prices: ${r.prices}`,
+      table(['what', 'weight sets', 'seconds', 's per set'], [
+        ['replay (captured signals)', r.weight_sets, r.replay.seconds.toFixed(3), sci(r.replay.per_set_seconds)],
+        ['full re-backtest per set', r.full.sets, r.full.seconds.toFixed(3), sci(r.full.per_set_seconds)],
+      ]),
+      `replay is ${r.speedup.toFixed(1)}× faster per weight set; ${r.checked_sets} sets checked against the reference and the full backtest`,
+    ].join('\n');
+  }
   if (r.suite === 'sma-cross') {
     return [
       `sma-cross: ${r.bars} bars × ${r.trials} trials, prices: ${r.prices}`,

@@ -1,4 +1,4 @@
-import { canonicalJson, type TrialSpec } from '@regimen/core';
+import { canonicalJson, isRegimenError, regimenError, type ErrorCode, type TrialSpec } from '@regimen/core';
 
 /**
  * Split trials into batches for workers. Trials are ordered by strategy type and then by their
@@ -21,4 +21,45 @@ export function formBatches(trials: TrialSpec[], batchSize: number, workers: num
     out.push({ indices: part.map((p) => p.i), trials: part.map((p) => p.t) });
   }
   return out;
+}
+
+/**
+ * An error that crossed a worker boundary as plain data: structured cloning keeps an Error's
+ * message but drops RegimenError's code/field/value, so the worker sends them explicitly.
+ */
+export interface FailureData {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  value?: unknown;
+}
+
+export function failureData(e: unknown): FailureData {
+  if (isRegimenError(e)) return { code: e.code, message: e.message, field: e.field, value: e.value };
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * Runs one batch, and once more if it fails (a worker that died, a transient fault). If the
+ * second attempt fails too, the error names the batch's trial ids and the cause, keeping the
+ * cause's code and field (a bad parameter stays a `config` error).
+ */
+export async function runWithRetry<T>(trials: TrialSpec[], attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch {
+    try {
+      return await attempt();
+    } catch (e) {
+      const cause = failureData(e);
+      const ids = trials.map((t) => t.trial_id).join(', ');
+      throw regimenError({
+        code: cause.code,
+        field: cause.field ?? 'trials',
+        value: cause.value,
+        message: `batch of trials ${ids} failed twice: ${cause.message}`,
+        cause: e,
+      });
+    }
+  }
 }

@@ -1,18 +1,14 @@
 import type { Engine } from '@regimen/core';
-import { regimenError } from '@regimen/core';
-import * as kernel from '@regimen/kernel';
+import { loadWasmEngine, referenceEngine } from '@regimen/kernel';
 
 export type EngineName = 'js' | 'wasm';
 
 /**
- * `js` is the TypeScript reference engine; `wasm` the AssemblyScript kernel. Both implement the
- * same Engine interface, so nothing above this function knows which runs.
+ * `js` is the TypeScript reference engine; `wasm` the AssemblyScript kernel (one instance per
+ * thread), which gives the same rows bit for bit. Both implement the same Engine interface, so
+ * nothing above this function knows which runs. A missing kernel build is a one-line error
+ * naming the command that builds it (@regimen/kernel kernelWasmPath).
  */
 export async function loadEngine(name: EngineName): Promise<Engine> {
-  if (name === 'js') return kernel.referenceEngine;
-  const k = kernel as unknown as { loadWasmEngine?: () => Promise<Engine> };
-  if (typeof k.loadWasmEngine !== 'function') {
-    throw regimenError({ code: 'usage', field: '--engine', value: name, message: 'the WebAssembly engine is not available in this build; use --engine js' });
-  }
-  return k.loadWasmEngine();
+  return name === 'js' ? referenceEngine : loadWasmEngine();
 }

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { BarColumns, Costs, RegimeTrack, ScoreWindow, TrialRow, TrialSpec } from '@regimen/core';
-import { formBatches } from './batches.js';
+import { regimenError, type BarColumns, type Costs, type RegimeTrack, type ScoreWindow, type TrialRow, type TrialSpec } from '@regimen/core';
+import { formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { shareBars, shareRegimes } from './shared-columns.js';
-import type { TrialTask } from './worker.js';
+import type { TrialTask, TrialTaskResult } from './worker.js';
 
 /**
  * An executor runs batches of trials and reports rows as batches finish (DESIGN §7). The local
@@ -62,6 +62,14 @@ function workerExecArgv(): string[] {
   return out;
 }
 
+let runs = 0;
+
+/**
+ * Batches go to the pool with pointers to shared market data (see shared-columns.ts, worker.ts):
+ * the columns are copied into shared memory once per run, and each worker's engine once per run.
+ * A batch that fails (its worker died, or it threw) is run once more; a second failure rejects
+ * the run with an error naming the batch's trials and the cause, and no later batch is committed.
+ */
 export function localExecutor(opts: ExecutorOptions): Executor {
   const workers = Math.max(0, Math.floor(opts.workers));
   let pool: Piscina | undefined;
@@ -77,14 +85,27 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       const bars = workers > 0 ? shareBars(job.bars) : job.bars;
       const regimes = workers > 0 ? shareRegimes(job.regimes) : job.regimes;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
+      const dataKey = `${process.pid}:${++runs}`;
+      let failed = false;
+      const inPool = async (task: TrialTask): Promise<TrialRow[]> => {
+        const result: TrialTaskResult = await getPool().run(task);
+        if ('failed' in result) throw regimenError(result.failed);
+        return result.rows;
+      };
       // onBatch calls are chained so files are committed one batch at a time, in completion order
       let commit: Promise<void> = Promise.resolve();
       await Promise.all(
         batches.map(async (b) => {
           const batch = { bars, window: job.window, trials: b.trials, regimes, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
-          const out: TrialRow[] = engine
-            ? engine.runTrials(batch)
-            : await getPool().run({ ...batch, engine: opts.engine } satisfies TrialTask);
+          let out: TrialRow[];
+          try {
+            out = await runWithRetry(b.trials, async () =>
+              engine ? engine.runTrials(batch) : inPool({ ...batch, engine: opts.engine, dataKey }));
+          } catch (e) {
+            failed = true;
+            throw e;
+          }
+          if (failed) return;
           b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
           if (onBatch) {
             commit = commit.then(() => onBatch({ indices: b.indices, rows: out }));

@@ -1,22 +1,49 @@
-import type { Engine, TrialBatch, TrialRow } from '@regimen/core';
+import type { BarColumns, Engine, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
+import { failureData, type FailureData } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
 
 /**
  * The Piscina worker: one task function, batch in, rows out. The engine (and for `wasm` its
  * instance) is set up once per worker, outside the task.
+ *
+ * Market data arrives as views over SharedArrayBuffers (no copy), but as new objects with every
+ * message. The worker keeps the first objects it saw for a data key and hands those to the
+ * engine on every later batch, so an engine that caches by identity (the wasm engine copies the
+ * columns into its memory) does that once per run, not once per batch.
  */
 export interface TrialTask extends TrialBatch {
   engine: EngineName;
+  /** identifies bars + regimes of one run */
+  dataKey: string;
 }
 
-const engines = new Map<EngineName, Promise<Engine>>();
+export type TrialTaskResult = { rows: TrialRow[] } | { failed: FailureData };
 
-export default async function runTrialTask(task: TrialTask): Promise<TrialRow[]> {
-  let engine = engines.get(task.engine);
-  if (!engine) {
-    engine = loadEngine(task.engine);
-    engines.set(task.engine, engine);
+const engines = new Map<EngineName, Promise<Engine>>();
+const data = new Map<string, { bars: BarColumns; regimes: RegimeTrack[] }>();
+/** data sets kept per worker: the current run's, and one more for an overlapping run */
+const KEEP = 2;
+
+function dataOf(task: TrialTask): { bars: BarColumns; regimes: RegimeTrack[] } {
+  let d = data.get(task.dataKey);
+  if (!d) {
+    d = { bars: task.bars, regimes: task.regimes };
+    data.set(task.dataKey, d);
+    if (data.size > KEEP) data.delete(data.keys().next().value as string);
   }
-  const { engine: _name, ...batch } = task;
-  return (await engine).runTrials(batch);
+  return d;
+}
+
+export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
+  try {
+    let engine = engines.get(task.engine);
+    if (!engine) {
+      engine = loadEngine(task.engine);
+      engines.set(task.engine, engine);
+    }
+    const { engine: _name, dataKey: _key, bars: _bars, regimes: _regimes, ...rest } = task;
+    return { rows: (await engine).runTrials({ ...rest, ...dataOf(task) }) };
+  } catch (e) {
+    return { failed: failureData(e) };
+  }
 }

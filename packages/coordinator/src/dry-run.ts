@@ -41,7 +41,7 @@ function admissible(space: SearchSpace): { count: number; exact: boolean } {
 
 export async function dryRun(target: string, opts: RunOptions = {}): Promise<DryRunReport> {
   const { config, registry, market, split, barsPerYear, paths, configPath } = await prepareRun(target, opts);
-  const engine = await loadEngine(opts.engine ?? 'js');
+  const engine = await loadEngine(opts.engine ?? 'wasm');
   const workers = Math.max(1, opts.workers ?? 1);
   const plugin = registry.optimizer(config.parameter_discovery.algorithm);
   const options = parsePluginOptions(plugin, config.parameter_discovery.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');

@@ -78,7 +78,7 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
       split: { train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, test_start: split.testStartTime },
     });
     const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
-    const engineName = opts.engine ?? 'js';
+    const engineName = opts.engine ?? 'wasm';
     const executor = localExecutor({ workers, engine: engineName });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,

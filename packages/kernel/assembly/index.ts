@@ -2,3 +2,6 @@
 // env.memory). Nothing here allocates; the host lays out every region.
 export { smaBlock } from './rolling-sma';
 export { smaCrossBatch, smaCrossBlock, smaCrossStateBytes } from './sma-cross';
+export { smaSeries, rsiSeries, donchianSeries } from './indicators';
+export { momentumPositions, meanReversionPositions, smaCrossPositions, breakoutPositions, rsiPositions } from './strategies';
+export { barReturns, groupBytes, evaluateWindow, positionEvents, replayCombine } from './evaluate';

@@ -17,7 +17,7 @@ export function registerBacktest(program: Command): void {
     .option('--fee <f>', 'cost per unit of position change', numberOption('--fee'), 0.0005)
     .option('--slippage <f>', 'slippage per unit of position change', numberOption('--slippage'), 0)
     .option('--bars-per-year <n>', 'annualisation (default: inferred from timestamps)', numberOption('--bars-per-year'))
-    .option('--engine <name>', 'js or wasm', 'js')
+    .option('--engine <name>', 'wasm or js (the TypeScript reference)', 'wasm')
     .option('--json', 'print the result as JSON')
     .action(async (o: { strategy: string; param: Record<string, string | number>; data: string; column: string; fee: number; slippage: number; barsPerYear?: number; engine: string; json?: boolean }) => {
       if (!isStrategyType(o.strategy)) throw regimenError({ code: 'usage', field: '--strategy', value: o.strategy, message: `unknown strategy (${strategyTypes().join(', ')})` });

@@ -12,7 +12,7 @@ export function registerRun(program: Command): void {
     .argument('<workflow>', 'a workflow YAML file (see examples/), or a workspace folder to resume')
     .option('--out <dir>', 'workspace folder (overrides output_dir)')
     .option('--workers <n>', 'worker threads for backtests (0 = in-process)', intOption('--workers'))
-    .option('--engine <name>', 'js (TypeScript reference) or wasm (WebAssembly kernel)', 'js')
+    .option('--engine <name>', 'wasm (WebAssembly kernel) or js (the TypeScript reference, for debugging)', 'wasm')
     .option('--resume', 'require an earlier run to continue (running the same config into its workspace resumes it anyway)')
     .option('--force', 'start over in a workspace that already holds a run')
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')

@@ -36,6 +36,21 @@ export interface KernelExports {
   smaCrossBatch(prices: number, returns: number, n: number, windows: number, nWindows: number, lanes: number, nLanes: number,
     fee: number, block: number, sums: number, table: number, state: number, out: number): void;
   smaCrossStateBytes(lanes: number): number;
+  // the general engine (assembly/indicators.ts, strategies.ts, evaluate.ts); booleans as 0/1
+  smaSeries(x: number, len: number, n: number, out: number): void;
+  rsiSeries(x: number, len: number, n: number, out: number): void;
+  donchianSeries(x: number, len: number, n: number, isMax: number, out: number): void;
+  momentumPositions(close: number, len: number, lookback: number, threshold: number, longOnly: number, pos: number): void;
+  meanReversionPositions(close: number, avg: number, len: number, lookback: number, threshold: number, longOnly: number, pos: number): void;
+  smaCrossPositions(fast: number, slow: number, len: number, first: number, longOnly: number, pos: number): void;
+  breakoutPositions(close: number, upper: number, lower: number, len: number, lookback: number, longOnly: number, pos: number): void;
+  rsiPositions(r: number, len: number, period: number, lower: number, upper: number, longOnly: number, pos: number): void;
+  barReturns(close: number, len: number, out: number): void;
+  groupBytes(): number;
+  evaluateWindow(R: number, pos: number, start: number, end: number, cost: number, ret: number, tracks: number, nTracks: number,
+    stats: number, groups: number): void;
+  positionEvents(pos: number, start: number, end: number, bars: number, positions: number): number;
+  replayCombine(labels: number, start: number, end: number, legs: number, legTable: number, weights: number, pos: number): void;
 }
 
 export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {

@@ -1,0 +1,125 @@
+import {
+  NO_REGIME, regimenError, type Engine, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
+} from '@regimen/core';
+import { positionsFromEvents } from '../reference/events.js';
+import { checkWindow } from '../reference/window.js';
+import { createKernelArena } from './kernel-arena.js';
+import { kernelDataCache } from './kernel-data.js';
+import { prepareEvaluation } from './kernel-evaluate.js';
+import { parseTrial, seriesCache, writePositions } from './kernel-trials.js';
+
+/**
+ * The `wasm` engine: the AssemblyScript kernel behind the Engine interface, with exactly the
+ * reference's semantics (src/reference/engine.ts) — same positions, trades and events, and every
+ * metric the same bits, because each kernel routine repeats the reference's order of operations.
+ *
+ * One engine owns one kernel instance and memory. The market data is copied in once and kept
+ * while batches pass the same arrays, so a worker that reuses its BarColumns object pays for the
+ * copy once per run, not per batch.
+ */
+export function createWasmEngine(): Engine {
+  const arena = createKernelArena();
+  const dataFor = kernelDataCache(arena, arena.top());
+
+  return {
+    name: 'wasm',
+    runTrials(batch: TrialBatch): TrialRow[] {
+      const { bars, window } = batch;
+      checkWindow(window, bars.close.length, 'close/positions');
+      const data = dataFor(bars.close);
+      const len = data.length;
+      const trials = batch.trials.map((t) => parseTrial(t, len));
+      const evaluate = prepareEvaluation(arena, data, window, batch.costs, batch.barsPerYear, batch.regimes);
+      const series = seriesCache(arena, data, bars, trials);
+      try {
+        return trials.map((trial, i) => {
+          writePositions(arena, data, trial, series);
+          series.done(i);
+          const row: TrialRow = { trial_id: batch.trials[i]!.trial_id, ...evaluate() };
+          if (batch.captureSignals) {
+            const count = arena.kernel.positionEvents(data.pos, window.start, window.end, data.eventBars, data.eventPositions);
+            row.signals = { bar: arena.i32(data.eventBars, count).slice(), position: arena.f64(data.eventPositions, count).slice() };
+          }
+          return row;
+        });
+      } finally {
+        series.close();
+      }
+    },
+
+    replay(batch: ReplayBatch): ReplayRow[] {
+      const { window, regime } = batch;
+      const { start, end } = window;
+      const length = batch.close.length;
+      checkWindow(window, length, 'close');
+      const data = dataFor(batch.close);
+      // legs: each distinct events object becomes one position series (reference: prepareReplay)
+      const legSlots = new Map<SignalEvents, number>();
+      try {
+        const legPtr = batch.legs.map((leg) => leg.byRegime.map((events) => {
+          if (events === null) return 0;
+          let at = legSlots.get(events);
+          if (at === undefined) {
+            const p = positionsFromEvents(events, length, window);
+            at = arena.takeSlot(length * 8);
+            arena.f64(at, length).set(p);
+            legSlots.set(events, at);
+          }
+          return at;
+        }));
+        const legs = batch.legs.length;
+        for (const w of batch.weightSets) {
+          for (let k = 0; k < w.length; k++) {
+            if (w[k]!.length !== legs) {
+              throw regimenError({ code: 'internal', field: `weights[${k}]`, value: w[k]!.length, message: `a weight set needs one weight per strategy (${legs})` });
+            }
+          }
+        }
+        if (regime.labels.length < end) {
+          throw regimenError({ code: 'internal', field: `regime.${regime.classifier}`, value: regime.labels.length, message: `regime labels cover ${regime.labels.length} bars, the window needs ${end}` });
+        }
+        // first bar of each label in the window: a weight set without weights for a label fails
+        // at its first bar, as the reference does
+        const firstBar = new Int32Array(256).fill(-1);
+        for (let t = start; t < end; t++) {
+          const k = regime.labels[t]!;
+          if (k !== NO_REGIME && firstBar[k] === -1) firstBar[k] = t;
+        }
+        const labels = data.labels(regime);
+        const evaluate = prepareEvaluation(arena, data, window, batch.costs, batch.barsPerYear, batch.breakdown);
+        return batch.weightSets.map((w) => {
+          let bad = -1;
+          for (let k = w.length; k < NO_REGIME; k++) if (firstBar[k] !== -1 && (bad === -1 || firstBar[k]! < firstBar[bad]!)) bad = k;
+          if (bad !== -1) {
+            throw regimenError({ code: 'internal', field: `regime.${regime.classifier}`, value: bad, message: `regime label ${bad} at bar ${firstBar[bad]} has no weights` });
+          }
+          const table = new Int32Array(w.length * legs);
+          const weights = new Float64Array(w.length * legs);
+          for (let k = 0; k < w.length; k++) {
+            for (let s = 0; s < legs; s++) {
+              table[k * legs + s] = legPtr[s]![k] ?? 0;
+              weights[k * legs + s] = w[k]![s]!;
+            }
+          }
+          // scratch lane 1: lane 0 holds the evaluator's track table and statistics
+          const at = data.scratch(table.byteLength + weights.byteLength + 64, 1);
+          const wAt = at + Math.ceil(table.byteLength / 64) * 64;
+          arena.i32(at, table.length).set(table);
+          arena.f64(wAt, weights.length).set(weights);
+          arena.kernel.replayCombine(labels, start, end, legs, at, wAt, data.pos);
+          return evaluate();
+        });
+      } finally {
+        for (const at of legSlots.values()) arena.releaseSlot(at);
+      }
+    },
+  };
+}
+
+let shared: Promise<Engine> | undefined;
+
+/** The wasm engine of this thread (one kernel instance per thread, created on first use). */
+export function loadWasmEngine(): Promise<Engine> {
+  shared ??= Promise.resolve().then(createWasmEngine);
+  return shared;
+}
