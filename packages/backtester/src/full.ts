@@ -35,6 +35,9 @@ export function trialPerformance(job: TrialJob, idx: number, row: TrialRow, out:
   };
 }
 
+/** Per-trial files skip fsync (see WriteOptions): a resumed run re-validates them. */
+const PER_TRIAL = { durable: false } as const;
+
 export async function runFullBacktest(job: TrialJob, executor: Executor, out: FullOutputs): Promise<TrialPerformance[]> {
   const perfs: TrialPerformance[] = new Array(job.trials.length);
   const capture = out.signals !== null;
@@ -44,10 +47,10 @@ export async function runFullBacktest(job: TrialJob, executor: Executor, out: Fu
       const trial = job.trials[idx]!;
       if (out.signals) {
         if (!row.signals) throw new Error(`engine returned no signals for trial ${trial.trial_id}`);
-        writeSignalEvents(out.signals(trial.trial_id), row.signals, { trial_id: trial.trial_id, time: job.bars.time, window: job.window }, out.signalFormat);
+        writeSignalEvents(out.signals(trial.trial_id), row.signals, { trial_id: trial.trial_id, time: job.bars.time, window: job.window }, out.signalFormat, PER_TRIAL);
       }
       const perf = trialPerformance(job, idx, row, out);
-      writeJsonAtomic(out.performance(trial.trial_id), perf);
+      writeJsonAtomic(out.performance(trial.trial_id), perf, PER_TRIAL);
       perfs[idx] = perf;
       out.onTrialWritten?.(perf);
     });

@@ -17,17 +17,26 @@ export function ensureDir(path: string): void {
   for (const d of missing.reverse()) mkdirSync(d);
 }
 
+export interface WriteOptions {
+  /**
+   * fsync before the rename (default true). Per-trial files pass false: the rename alone keeps
+   * them whole across a crash of the process, and resume re-validates each one, so only an OS
+   * crash could cost one — rerun, not lost — while thousands of fsyncs would dominate phase time.
+   */
+  durable?: boolean;
+}
+
 /**
  * Write a file so that readers see either the old content or the whole new one: temp file in the
  * same directory, fsync, rename. Rename within one directory is atomic on POSIX file systems.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
+    if (opts.durable !== false) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -44,8 +53,8 @@ export function toJsonText(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, toJsonText(value));
+export function writeJsonAtomic(path: string, value: unknown, opts?: WriteOptions): void {
+  writeFileAtomic(path, toJsonText(value), opts);
 }
 
 /** zod issue path → `a.b[2].c` */

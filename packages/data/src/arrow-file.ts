@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataType, Field, Precision, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC, tableToIPC, type Data } from 'apache-arrow';
-import { regimenError, writeFileAtomic, type ErrorCode } from '@regimen/core';
+import { regimenError, writeFileAtomic, type ErrorCode, type WriteOptions } from '@regimen/core';
 
 /** Extensions read as Arrow IPC (file or stream format; `tableFromIPC` detects which). */
 export const ARROW_EXTENSIONS = ['.arrow', '.feather', '.ipc'] as const;
@@ -29,8 +29,8 @@ export function readArrowTable(path: string, code: ErrorCode = 'workspace'): Tab
 }
 
 /** Arrow IPC file format (random access, what `regimen inspect` and pyarrow.feather expect), atomically. */
-export function writeArrowTable(path: string, table: Table): void {
-  writeFileAtomic(path, tableToIPC(table, 'file'));
+export function writeArrowTable(path: string, table: Table, opts?: WriteOptions): void {
+  writeFileAtomic(path, tableToIPC(table, 'file'), opts);
 }
 
 // Types read from IPC are generic Int/Float instances, not the Int32/Float64 subclasses: compare fields.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeVector, type Data } from 'apache-arrow';
 import { z } from 'zod';
-import { parseWith, regimenError, writeFileAtomic, type ScoreWindow, type SignalEvents } from '@regimen/core';
+import { parseWith, regimenError, writeFileAtomic, type ScoreWindow, type SignalEvents, type WriteOptions } from '@regimen/core';
 import { isFloat64, isInt32, readArrowTable, tableOf, writeArrowTable } from './arrow-file.js';
 import { timestampData } from './bars-table.js';
 import { isoTime } from './time.js';
@@ -35,7 +35,7 @@ export const SignalEventLineSchema = z.object({ bar: z.number().int().min(0), ti
  * `{kind, trial_id, window}` on line 1, then one `{bar, time, position}` per line; `time` there is
  * for people reading the file — `bar` is what replay uses.
  */
-export function writeSignalEvents(path: string, events: SignalEvents, meta: SignalEventsMeta, format: SignalFormat): void {
+export function writeSignalEvents(path: string, events: SignalEvents, meta: SignalEventsMeta, format: SignalFormat, opts?: WriteOptions): void {
   const n = events.bar.length;
   const times = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -47,7 +47,7 @@ export function writeSignalEvents(path: string, events: SignalEvents, meta: Sign
   if (format === 'jsonl') {
     const lines = [JSON.stringify({ kind: KIND, trial_id: meta.trial_id, window })];
     for (let i = 0; i < n; i++) lines.push(JSON.stringify({ bar: events.bar[i], time: isoTime(times[i]!), position: events.position[i] }));
-    writeFileAtomic(path, lines.join('\n') + '\n');
+    writeFileAtomic(path, lines.join('\n') + '\n', opts);
     return;
   }
   const cols: Array<[string, Data]> = [
@@ -56,7 +56,7 @@ export function writeSignalEvents(path: string, events: SignalEvents, meta: Sign
     ['position', makeVector(Float64Array.from(events.position)).data[0]!],
   ];
   const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)]]);
-  writeArrowTable(path, tableOf(cols, metadata));
+  writeArrowTable(path, tableOf(cols, metadata), opts);
 }
 
 // engine.ts: events carry absolute bar indices inside the scored window [start, end).

@@ -14,7 +14,8 @@ import {
   type EnsembleWeights,
   type Search,
 } from '@regimen/core';
-import { runSignalReplay } from '@regimen/backtester';
+import { buildLegs, replayBatch } from '@regimen/backtester';
+import { readSignalEvents } from '@regimen/data';
 import { analyzeEnsemble, compileObjective, ensembleScores, weightSpace } from '@regimen/optimizer';
 import { join } from 'node:path';
 import { readTrainTrack } from '../classifiers.js';
@@ -52,6 +53,8 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     const searches = regime.names.map((name) => ({ name, search: plugin.create(space, options, ctx.rng.fork(`ensemble:${c}:${name}`)) as Search }));
     const trials = new Map<string, EnsembleTrial>();
     const input = { close: ctx.bars.close, window, regime, breakdown: tracks, strategies, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
+    // the winners' signal files are read once per classifier, not once per generation
+    const legs = buildLegs(regime, strategies, winners, (id) => readSignalEvents(ctx.paths.trialSignals(id, ctx.config.parameter_discovery.signal_format)).events);
 
     const evaluate = (cands: Candidate[]) => {
       const fresh = new Map<string, Candidate>();
@@ -63,12 +66,12 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
         else fresh.set(id, cand);
       }
       const sets = [...fresh.values()].map((cand) => Object.fromEntries(strategies.map((s) => [s, Number(cand[s] ?? 0)])));
-      const rows = sets.length ? runSignalReplay(input, (id) => ctx.paths.trialSignals(id, ctx.config.parameter_discovery.signal_format), sets, ctx.engine) : [];
+      const rows = sets.length ? ctx.engine.replay(replayBatch(input, legs, sets)) : [];
       [...fresh.keys()].forEach((id, i) => {
         const row = rows[i]!;
         const scores = ensembleScores(row.regimes[c], objective, cfg.min_bars);
         const trial: EnsembleTrial = { ensemble_trial_id: id, classifier: c, weights: sets[i]!, split: 'train', bars: window.end - window.start, metrics: row.metrics, regimes: row.regimes, scores };
-        writeJsonAtomic(ctx.paths.ensembleTrial(id), trial);
+        writeJsonAtomic(ctx.paths.ensembleTrial(id), trial, { durable: false }); // re-validated on resume
         trials.set(id, trial);
       });
       evaluated += sets.length;

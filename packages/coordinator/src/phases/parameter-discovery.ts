@@ -12,7 +12,7 @@ import {
   type TrialSpec,
 } from '@regimen/core';
 import { localExecutor, runFullBacktest, type FullOutputs, type TrialJob } from '@regimen/backtester';
-import { writeTrialsTable } from '@regimen/data';
+import { readSignalEvents, writeTrialsTable } from '@regimen/data';
 import { strategyDefinition } from '@regimen/kernel';
 import { assertSatisfiable, buildSearchSpace, compileObjective } from '@regimen/optimizer';
 import { fitClassifiers } from '../classifiers.js';
@@ -163,8 +163,9 @@ function committedResult(ctx: RunContext, t: TrialSpec): TrialPerformance | null
   const perfPath = ctx.paths.trialPerformance(t.trial_id);
   if (!existsSync(perfPath)) return null;
   const cfg = ctx.config.parameter_discovery;
-  if (cfg.capture_signals && !existsSync(ctx.paths.trialSignals(t.trial_id, cfg.signal_format))) return null;
   try {
+    // both files are read back: they were written without fsync, so after an OS crash either may be cut
+    if (cfg.capture_signals && readSignalEvents(ctx.paths.trialSignals(t.trial_id, cfg.signal_format)).trial_id !== t.trial_id) return null;
     const p = readJsonFile(perfPath, TrialPerformanceSchema);
     return p.trial_id === t.trial_id ? p : null;
   } catch {
