@@ -54,7 +54,7 @@ describe('regimen CLI', () => {
   it('prints help for the program and each command', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const c of ['run', 'status', 'inspect', 'backtest', 'bench', 'plugins']) expect(top.out).toContain(c);
+    for (const c of ['run', 'status', 'inspect', 'backtest', 'bench', 'plugins', 'classify', 'plugin']) expect(top.out).toContain(c);
     const run = await cli('run', '--help');
     expect(run.code).toBe(0);
     expect(run.out).toContain('--from-phase');
@@ -107,7 +107,9 @@ describe('regimen CLI', () => {
     const r = await cli('plugins', '--json');
     expect(r.code).toBe(0);
     const names = JSON.parse(r.out).map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`);
-    expect(names).toEqual(expect.arrayContaining(['classifier:hmm', 'classifier:pattern', 'optimizer:grid', 'optimizer:genetic']));
+    expect([...names].sort()).toEqual(['classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid']);
+    const regimes = Object.fromEntries(JSON.parse(r.out).map((p: { name: string; regimes: string }) => [p.name, p.regimes]));
+    expect(regimes).toMatchObject({ hmm: 'bull,neutral,bear', pattern: 'breakout,range' });
   });
 });
 

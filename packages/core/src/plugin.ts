@@ -160,6 +160,7 @@ export function createRegistry(): PluginRegistry {
     },
     classifier: (name) => find('classifier', name),
     optimizer: (name) => find('optimizer', name),
-    list: () => [...new Set(byName.values())].sort((a, b) => (a.plugin.kind + a.plugin.name).localeCompare(b.plugin.kind + b.plugin.name)),
+    // one entry per plugin, though aliases give it several keys
+    list: () => [...new Map([...byName.values()].map((e) => [e.plugin, e] as const)).values()].sort((a, b) => (a.plugin.kind + a.plugin.name).localeCompare(b.plugin.kind + b.plugin.name)),
   };
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { createRng, type Plugin } from '@regimen/core';
 import { builtinRegistry, loadPlugins } from '@regimen/coordinator';
 import { table } from '../format.js';
 
@@ -12,6 +13,26 @@ function optionsText(schema: z.ZodType): string {
       .join(' ');
   } catch {
     return '';
+  }
+}
+
+/**
+ * A classifier's regime names come from its fitted model, so list them from a fit with default
+ * options on a small seeded random walk; a plugin that cannot fit that says so instead.
+ */
+function regimesText(plugin: Plugin): string {
+  if (plugin.kind !== 'classifier') return '';
+  try {
+    const rng = createRng(7);
+    const close = new Float64Array(600);
+    close[0] = 100;
+    for (let t = 1; t < close.length; t++) close[t] = close[t - 1]! * Math.exp(0.01 * rng.normal());
+    const bars = { time: Float64Array.from(close, (_, t) => t * 86_400_000), open: close, high: close, low: close, close };
+    const options = plugin.options.parse({});
+    const model = JSON.parse(JSON.stringify(plugin.fit(bars, options, { seed: 1 })));
+    return plugin.regimes(model, options).join(',');
+  } catch {
+    return '(from the fitted model)';
   }
 }
 
@@ -30,9 +51,10 @@ export function registerPlugins(program: Command): void {
         aliases: plugin.aliases ?? [],
         source,
         description: plugin.description ?? '',
+        regimes: regimesText(plugin),
         options: optionsText(plugin.options),
       }));
       if (o.json) console.log(JSON.stringify(rows, null, 2));
-      else console.log(table(['kind', 'name', 'aliases', 'source', 'options'], rows.map((r) => [r.kind, r.name, r.aliases.join(','), r.source, r.options])));
+      else console.log(table(['kind', 'name', 'aliases', 'source', 'regimes (default options)', 'options'], rows.map((r) => [r.kind, r.name, r.aliases.join(','), r.source, r.regimes, r.options])));
     });
 }
