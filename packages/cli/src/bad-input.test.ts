@@ -3,23 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { embeddedDataPath } from '@regimen/data';
-import { main } from './index.js';
+import { cli } from '../test/harness.js';
 
-/**
- * The bad-input table (issue 6): every case must end in one line on stderr naming what is wrong,
- * exit code 2, no stack trace, and no workspace that looks complete.
- */
-async function cli(...args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'regimen', ...args]), err };
-  } finally {
-    log.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 // set up at load time: the case table below writes its data files while it is built
 const dir = mkdtempSync(join(tmpdir(), 'regimen-bad-'));

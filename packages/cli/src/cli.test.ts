@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { embeddedDataPath } from '@regimen/data';
-import { main } from './index.js';
+import { cli } from '../test/harness.js';
 
-/** Run the CLI in-process and capture what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'regimen', ...args]);
-    return { code, out, err };
-  } finally {
-    log.mockRestore();
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 /** An independent, deliberately naive SMA-crossover backtest (DESIGN §5) to check the CLI against. */
 function naiveSmaCross(p: number[], fast: number, slow: number, fee: number, longShort: boolean) {

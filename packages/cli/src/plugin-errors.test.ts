@@ -4,20 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smallWorkflow } from '@regimen/coordinator';
-import { main } from './index.js';
+import { cli } from '../test/harness.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'regimen', ...args]), out, err };
-  } finally {
-    log.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const zodDir = dirname(createRequire(join(repo, 'packages/core/package.json')).resolve('zod/package.json'));

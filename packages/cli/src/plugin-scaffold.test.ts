@@ -8,21 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assertPlugin, parsePluginOptions, type ClassifierPlugin } from '@regimen/core';
 import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
 import { checkCausality, checkDeterminism, checkLabelRange, checkRoundTrip, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
-import { main } from './index.js';
+import { cli } from '../test/harness.js';
 import { SCAFFOLD_VERSIONS } from './scaffold/names.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'regimen', ...args]), out, err };
-  } finally {
-    log.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 /** the zod that @regimen/core itself resolves, so the plugin and the host agree on one copy */

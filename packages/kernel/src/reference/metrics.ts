@@ -44,15 +44,35 @@ export function metricsOfReturns(returns: Float64Array, barsPerYear: number, tra
     sd = Math.sqrt(q / (n - 1));
   }
   const down = n > 0 ? Math.sqrt(downSq / n) : 0;
+  return finishMetrics({ n, mean, sd, down, equity, maxDrawdown, trades, exposed: exposureCount }, barsPerYear);
+}
+
+/** The accumulated statistics of a return series, from which every metric follows. */
+export interface ReturnStats {
+  n: number;
+  mean: number;
+  sd: number;
+  down: number;
+  equity: number;
+  maxDrawdown: number;
+  trades: number;
+  exposed: number;
+}
+
+/**
+ * The last step, shared by the reference and the WebAssembly engine (which accumulates the
+ * statistics in the kernel and finishes here), so both use the same expressions and Math.pow.
+ */
+export function finishMetrics(x: ReturnStats, barsPerYear: number): Metrics {
   const annual = Math.sqrt(barsPerYear);
   return {
-    sharpe: sd > 0 ? (mean / sd) * annual : 0,
-    sortino: down > 0 ? (mean / down) * annual : 0,
-    max_drawdown: maxDrawdown,
-    total_return: equity - 1,
-    cagr: n === 0 ? 0 : equity <= 0 ? -1 : Math.pow(equity, barsPerYear / n) - 1,
-    volatility: sd * annual,
-    trades,
-    exposure: n > 0 ? exposureCount / n : 0,
+    sharpe: x.sd > 0 ? (x.mean / x.sd) * annual : 0,
+    sortino: x.down > 0 ? (x.mean / x.down) * annual : 0,
+    max_drawdown: x.maxDrawdown,
+    total_return: x.equity - 1,
+    cagr: x.n === 0 ? 0 : x.equity <= 0 ? -1 : Math.pow(x.equity, barsPerYear / x.n) - 1,
+    volatility: x.sd * annual,
+    trades: x.trades,
+    exposure: x.n > 0 ? x.exposed / x.n : 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { Metrics, RegimeBreakdown, RegimeMetrics, RegimeTrack } from '@regimen/core';
+import { finishMetrics } from '../reference/metrics.js';
 
 /**
  * Metrics from the kernel's per-group statistics (assembly/evaluate.ts: sum, downSq, equity,
@@ -9,23 +10,10 @@ export const GROUP_F64 = 12;
 
 export function groupMetrics(stats: Float64Array, g: number, barsPerYear: number): Metrics {
   const o = g * GROUP_F64;
-  const equity = stats[o + 2]!;
-  const maxDrawdown = stats[o + 4]!;
-  const n = stats[o + 5]!;
-  const mean = stats[o + 9]!;
-  const sd = stats[o + 10]!;
-  const down = stats[o + 11]!;
-  const annual = Math.sqrt(barsPerYear);
-  return {
-    sharpe: sd > 0 ? (mean / sd) * annual : 0,
-    sortino: down > 0 ? (mean / down) * annual : 0,
-    max_drawdown: maxDrawdown,
-    total_return: equity - 1,
-    cagr: n === 0 ? 0 : equity <= 0 ? -1 : Math.pow(equity, barsPerYear / n) - 1,
-    volatility: sd * annual,
-    trades: stats[o + 6]!,
-    exposure: n > 0 ? stats[o + 7]! / n : 0,
-  };
+  return finishMetrics(
+    { equity: stats[o + 2]!, maxDrawdown: stats[o + 4]!, n: stats[o + 5]!, trades: stats[o + 6]!, exposed: stats[o + 7]!, mean: stats[o + 9]!, sd: stats[o + 10]!, down: stats[o + 11]! },
+    barsPerYear,
+  );
 }
 
 /** Group 0 is the whole window; the regimes of track j follow in order. */
