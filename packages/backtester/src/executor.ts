@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { regimenError, type BarColumns, type Costs, type RegimeTrack, type ScoreWindow, type TrialRow, type TrialSpec } from '@regimen/core';
+import { regimenError, type TrialBatch, type TrialRow } from '@regimen/core';
 import { formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { shareBars, shareRegimes } from './shared-columns.js';
@@ -11,14 +11,8 @@ import type { TrialTask, TrialTaskResult } from './worker.js';
  * executor is a Piscina pool (or the calling thread when workers = 0); a distributed one would
  * implement the same interface, so nothing above it assumes threads or one host.
  */
-export interface TrialJob {
-  bars: BarColumns;
-  window: ScoreWindow;
-  trials: TrialSpec[];
-  regimes: RegimeTrack[];
-  costs: Costs;
-  barsPerYear: number;
-  captureSignals: boolean;
+export interface TrialJob extends TrialBatch {
+  /** trials per worker message (batches are cut smaller when there are few trials per worker) */
   batchSize?: number;
 }
 
