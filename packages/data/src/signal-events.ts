@@ -51,9 +51,9 @@ export function writeSignalEvents(path: string, events: SignalEvents, meta: Sign
     return;
   }
   const cols: Array<[string, Data]> = [
-    ['bar', makeVector(Int32Array.from(events.bar)).data[0]!],
+    ['bar', makeVector(events.bar instanceof Int32Array ? events.bar : Int32Array.from(events.bar)).data[0]!],
     ['time', timestampData(times)],
-    ['position', makeVector(Float64Array.from(events.position)).data[0]!],
+    ['position', makeVector(events.position instanceof Float64Array ? events.position : Float64Array.from(events.position)).data[0]!],
   ];
   const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)]]);
   writeArrowTable(path, tableOf(cols, metadata), opts);
