@@ -88,13 +88,21 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       };
       // onBatch calls are chained so files are committed one batch at a time, in completion order
       let commit: Promise<void> = Promise.resolve();
+      // in-process batches run one at a time, each after a turn of the event loop, so signals
+      // (Ctrl-C) and timers are served between batches instead of after the whole job
+      let turn: Promise<void> = Promise.resolve();
+      const inline = async (batch: TrialBatch): Promise<TrialRow[]> => {
+        const mine = turn.then(() => new Promise<void>((r) => setImmediate(r)));
+        turn = mine;
+        await mine;
+        return engine!.runTrials(batch);
+      };
       await Promise.all(
         batches.map(async (b) => {
           const batch = { bars, window: job.window, trials: b.trials, regimes, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
           let out: TrialRow[];
           try {
-            out = await runWithRetry(b.trials, async () =>
-              engine ? engine.runTrials(batch) : inPool({ ...batch, engine: opts.engine, dataKey }));
+            out = await runWithRetry(b.trials, () => (engine ? inline(batch) : inPool({ ...batch, engine: opts.engine, dataKey })));
           } catch (e) {
             failed = true;
             throw e;

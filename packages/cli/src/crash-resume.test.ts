@@ -77,4 +77,42 @@ describe('crash and resume', () => {
     for (const [name, text] of a) expect(b.get(name), name).toBe(text);
     expect(existsSync(join(ws, '.lock'))).toBe(false);
   }, 120_000);
+
+  it.skipIf(!built)('Ctrl-C (SIGINT) stops between trials, exits 130, keeps what finished, and the run resumes', async () => {
+    const { dir, config } = smallWorkflow({
+      bars: 6000,
+      phases: `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
+    - name: regime_analysis
+    - name: ensemble_optimization
+    - name: validation`,
+    });
+    const ws = join(dir, 'ws');
+    const p = workspacePaths(ws);
+    const { code, err } = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'run', config, '--out', ws, '--workers', '0', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += String(d)));
+      const poll = setInterval(() => {
+        if (count(p.performance, /^trial_.*\.json$/) >= 20) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 5);
+      child.on('exit', (c) => {
+        clearInterval(poll);
+        resolve({ code: c, err });
+      });
+    });
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/interrupted.*--resume/);
+    expect(existsSync(p.checkpoint('parameter_discovery'))).toBe(false);
+    expect(count(p.performance, /^trial_.*\.json$/)).toBeGreaterThanOrEqual(20);
+    expect(existsSync(join(ws, '.lock'))).toBe(false); // released on the way out
+    const resumed = await runWorkflow(config, { outDir: ws, workers: 0 });
+    expect(resumed.ran).toEqual(['parameter_discovery', 'regime_analysis', 'ensemble_optimization', 'validation']);
+    expect(resumed.summary.validation?.checks.look_ahead?.passed).toBe(true);
+  }, 120_000);
 });
+
