@@ -1,5 +1,6 @@
 import type { BarColumns, Engine, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
 import { failureData, type FailureData } from './batches.js';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
 
 /**
@@ -34,6 +35,21 @@ function dataOf(task: TrialTask): { bars: BarColumns; regimes: RegimeTrack[] } {
   return d;
 }
 
+/**
+ * The rows go back with their signal arrays moved, not copied (a trial's events can be hundreds
+ * of kB); only arrays that own their whole buffer are moved, never a view into engine memory.
+ */
+function movable(result: TrialTaskResult): TrialTaskResult {
+  if (!('rows' in result)) return result;
+  const buffers: ArrayBuffer[] = [];
+  for (const row of result.rows) {
+    for (const a of row.signals ? [row.signals.bar, row.signals.position] : []) {
+      if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !buffers.includes(a.buffer)) buffers.push(a.buffer);
+    }
+  }
+  return buffers.length ? (move({ [transferableSymbol]: buffers, [valueSymbol]: result } as never) as unknown as TrialTaskResult) : result;
+}
+
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
     let engine = engines.get(task.engine);
@@ -42,7 +58,7 @@ export default async function runTrialTask(task: TrialTask): Promise<TrialTaskRe
       engines.set(task.engine, engine);
     }
     const { engine: _name, dataKey: _key, bars: _bars, regimes: _regimes, ...rest } = task;
-    return { rows: (await engine).runTrials({ ...rest, ...dataOf(task) }) };
+    return movable({ rows: (await engine).runTrials({ ...rest, ...dataOf(task) }) });
   } catch (e) {
     return { failed: failureData(e) };
   }
