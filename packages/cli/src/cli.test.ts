@@ -42,6 +42,10 @@ describe('regimen CLI', () => {
     const run = await cli('run', '--help');
     expect(run.code).toBe(0);
     expect(run.out).toContain('--from-phase');
+    const bench = await cli('bench', '--help');
+    expect(bench.code).toBe(0);
+    expect(bench.out).toMatch(/sma-cross.*phase1.*replay/s);
+    expect(bench.out).toContain('--workers N');
   });
 
   it('backtests sma_crossover with --json exactly per DESIGN §5', async () => {

@@ -3,11 +3,29 @@ import type { Command } from 'commander';
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('run a benchmark suite (see benchmarks/README.md); prints a table and writes JSON')
-    .argument('[suite]', 'suite name, or "all"', 'all')
-    .argument('[args...]', 'suite options, e.g. --bars 1000000 --workers 2 --json')
+    .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | all', 'all')
+    .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
-    .helpOption(false)
+    .addHelpText(
+      'after',
+      `
+Suite options:
+  --bars N            bars of the seeded random walk (default 1000000)
+  --prices FILE       use a CSV (column close) or Arrow file instead of a random walk
+  --workers N         worker threads (default 2)
+  --engine wasm|js    engine under test (default wasm)
+  --repeat N          timed runs; the median is reported
+  --seed N            random-walk seed
+  --trials N          phase1: number of trials
+  --weight-sets N     replay: number of weight sets
+  --bars-list a,b     scaling: bar counts;  --trials-list a,b  scaling: trial counts
+  --json              print the result as JSON
+  --out DIR           where the JSON goes (default benchmarks/out)
+
+Example: regimen bench sma-cross --bars 1000000 --workers 2 --json
+Results with their commands: benchmarks/RESULTS.md`,
+    )
     .action(async (suite: string, args: string[]) => {
       const bench = (await import('@regimen/benchmarks')) as unknown as { runBenchCli: (suite: string, args: string[]) => Promise<void> };
       await bench.runBenchCli(suite, args);
