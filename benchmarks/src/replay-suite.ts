@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { createRng } from '@regimen/core';
 import { loadEngine, replayBatch, runAdaptive, buildLegs, type AdaptiveInput, type RegimeWeights, type RegimeWinners } from '@regimen/backtester';
 import { referenceEngine } from '@regimen/kernel';
@@ -66,13 +67,17 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
   const replayInput = { close: bars.close, window, regime, breakdown: tracks, strategies: strategies.map((s) => s.name), winners, costs, barsPerYear: 252 };
   const batch = replayBatch(replayInput, legs, weightSets);
 
-  // checks: a sample of weight sets against the reference replay and the full re-backtest
-  const checkIdx = [0, Math.floor(o.weightSets / 2), o.weightSets - 1];
+  // checks: a sample of weight sets — every lane position of the wasm kernel's four-set passes,
+  // taken from a replay of the whole batch — against the reference replay and the full re-backtest
+  const checkIdx = [...new Set([0, 1, 2, 3, Math.floor(o.weightSets / 2), o.weightSets - 1].filter((i) => i < o.weightSets))];
   const sampleBatch = { ...batch, weightSets: checkIdx.map((i) => batch.weightSets[i]!) };
   const want = referenceEngine.replay(sampleBatch);
-  const got = engine.replay(sampleBatch);
+  const all = engine.replay(batch);
+  const got = checkIdx.map((i) => all[i]!);
   checkIdx.forEach((i, j) => {
     assertSameRow(`replay set ${i}`, got[j]!, want[j]!);
+    // and not merely within the tolerance: the wasm replay gives the reference's very numbers
+    if (!isDeepStrictEqual(got[j], want[j])) throw new Error(`replay set ${i}: not bit-identical to the reference`);
     const full = runAdaptive({ ...input, weights: weightSets[i]! }, engine);
     assertSameRow(`replay set ${i} vs full backtest`, got[j]!, { metrics: full.metrics, regimes: full.regimes });
   });

@@ -5,3 +5,4 @@ export { smaCrossBatch, smaCrossBlock, smaCrossStateBytes } from './sma-cross';
 export { smaSeries, rsiSeries, donchianSeries } from './indicators';
 export { momentumPositions, meanReversionPositions, smaCrossPositions, breakoutPositions, rsiPositions } from './strategies';
 export { barReturns, groupBytes, evaluateWindow, positionEvents, replayCombine } from './evaluate';
+export { replayCombos, replayBarCombos, replayOrder, replayStep, replayStateBytes, labelFirstBars } from './replay';

@@ -51,6 +51,18 @@ export interface KernelExports {
     stats: number, groups: number): void;
   positionEvents(pos: number, start: number, end: number, bars: number, positions: number): number;
   replayCombine(labels: number, start: number, end: number, legs: number, legTable: number, weights: number, pos: number): void;
+  // assembly/replay.ts: two weight sets per f64x2, fused combine + PnL + statistics
+  replayCombos(labels: number, start: number, end: number, legs: number, legTable: number, ids: number, comboK: number, comboVals: number,
+    hash: number, hashSize: number, maxCombos: number): number;
+  replayBarCombos(labels: number, start: number, end: number, legs: number, legTable: number, ids: number, comboK: number, comboVals: number): number;
+  replayOrder(b: number, tracks: number, nTracks: number, groups: number, start: number, end: number, block: number, order: number, counts: number,
+    activeOrder: number, activeCounts: number, active: number, ids: number, flat: number, fill: number, actBuf: number): void;
+  replayStep(step: number, p0: number, p1: number, b: number, ids: number, combos: number, comboK: number, comboVals: number, pos: number,
+    start: number, end: number, legs: number, cells: number, legTable: number, weights: number, R: number, cost: number, tracks: number,
+    nTracks: number, groups: number, order: number, counts: number, activeOrder: number, activeCounts: number, active: number, block: number,
+    state: number, rbuf: number, ibuf: number, out: number): void;
+  replayStateBytes(): number;
+  labelFirstBars(labels: number, from: number, to: number, out: number): void;
 }
 
 export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {

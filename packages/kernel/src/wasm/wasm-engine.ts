@@ -1,11 +1,11 @@
 import {
   NO_REGIME, regimenError, type Engine, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
 } from '@regimen/core';
-import { positionsFromEvents } from '../reference/events.js';
 import { checkWindow } from '../reference/window.js';
 import { createKernelArena } from './kernel-arena.js';
 import { kernelDataCache } from './kernel-data.js';
 import { prepareEvaluation } from './kernel-evaluate.js';
+import { firstBars, scoreWeightSets, writeLegPositions } from './kernel-replay.js';
 import { parseTrial, seriesCache, writePositions } from './kernel-trials.js';
 
 /**
@@ -60,9 +60,8 @@ export function createWasmEngine(): Engine {
           if (events === null) return 0;
           let at = legSlots.get(events);
           if (at === undefined) {
-            const p = positionsFromEvents(events, length, window);
             at = arena.takeSlot(length * 8);
-            arena.f64(at, length).set(p);
+            writeLegPositions(events, length, window, arena.f64(at, length));
             legSlots.set(events, at);
           }
           return at;
@@ -80,35 +79,15 @@ export function createWasmEngine(): Engine {
         }
         // first bar of each label in the window: a weight set without weights for a label fails
         // at its first bar, as the reference does
-        const firstBar = new Int32Array(256).fill(-1);
-        for (let t = start; t < end; t++) {
-          const k = regime.labels[t]!;
-          if (k !== NO_REGIME && firstBar[k] === -1) firstBar[k] = t;
-        }
-        const labels = data.labels(regime);
-        const evaluate = prepareEvaluation(arena, data, window, batch.costs, batch.barsPerYear, batch.breakdown);
-        return batch.weightSets.map((w) => {
+        const firstBar = firstBars(arena, data.labels(regime), start, end, data.scratch(1024));
+        for (const w of batch.weightSets) {
           let bad = -1;
           for (let k = w.length; k < NO_REGIME; k++) if (firstBar[k] !== -1 && (bad === -1 || firstBar[k]! < firstBar[bad]!)) bad = k;
           if (bad !== -1) {
             throw regimenError({ code: 'internal', field: `regime.${regime.classifier}`, value: bad, message: `regime label ${bad} at bar ${firstBar[bad]} has no weights` });
           }
-          const table = new Int32Array(w.length * legs);
-          const weights = new Float64Array(w.length * legs);
-          for (let k = 0; k < w.length; k++) {
-            for (let s = 0; s < legs; s++) {
-              table[k * legs + s] = legPtr[s]![k] ?? 0;
-              weights[k * legs + s] = w[k]![s]!;
-            }
-          }
-          // scratch lane 1: lane 0 holds the evaluator's track table and statistics
-          const at = data.scratch(table.byteLength + weights.byteLength + 64, 1);
-          const wAt = at + Math.ceil(table.byteLength / 64) * 64;
-          arena.i32(at, table.length).set(table);
-          arena.f64(wAt, weights.length).set(weights);
-          arena.kernel.replayCombine(labels, start, end, legs, at, wAt, data.pos);
-          return evaluate();
-        });
+        }
+        return scoreWeightSets(arena, data, batch, legPtr, data.labels(regime));
       } finally {
         for (const at of legSlots.values()) arena.releaseSlot(at);
       }

@@ -1,0 +1,508 @@
+// Signal replay scored four weight sets at a time (two f64x2 whose lanes are weight sets), with
+// no position array: a bar's combined position is looked up by its combo (replayCombos), and a
+// pass over a time block forms the returns and accumulates the whole-window statistics; each
+// regime group then runs over its returns of the block, gathered in time order (replayOrder).
+// (src/reference/replay.ts + evaluate.ts + metrics.ts.)
+// Bit-equality with the reference, lane by lane:
+// - combine: acc = +0, then acc + w·leg for each non-null leg in leg order, clip as
+//   `acc > 1 ? 1 : acc < −1 ? −1 : acc` = pmax(pmin(acc, 1), −1) (pmin/pmax are exactly these
+//   ternaries, NaN and −0 included); NO_REGIME → +0. Bars of one combo (same regime, same leg
+//   bits) have the same operands, so computing the combo once gives every such bar's bits;
+// - ret = p0·R − cost·|p1 − p0|, the same operations as evaluate.ts;
+// - each group's sums are updated in time order when a bar of its regime comes by; masked adds
+//   add +0 to sums that are never −0, which changes nothing;
+// - max drawdown without a division per bar: while the peak P stays, dd = fl(1 − fl(e/P)) is
+//   monotone non-increasing in e (both roundings are monotone, P ≥ 1), so the largest dd of a
+//   stretch with one peak is the dd of its lowest equity (the trough); it is taken when the peak
+//   moves and at the end. NaN equities are skipped by both (every comparison with NaN is false).
+//   Once an equity is ±∞ or NaN it never becomes finite again (∞·x is ±∞ or NaN), so a peak of
+//   +∞ only meets equities whose dd is NaN, which both skip.
+// - sd: a second pass (returns recomputed per block, same expression), Σ (r − mean)² per group
+//   in time order.
+// - the first pass skips returns between two bars whose combined position is +0 in every set
+//   (legs all ±0, finite weights, finite R): such a return is ±0, and adding ±0 to a sum that is
+//   never −0, multiplying the equity by 1 + ±0 = 1, and counting no trade and no exposure change
+//   nothing (the host decides when this holds: kernel-replay.ts skipsFlatBars).
+// Output per weight set and group: the 12 f64 of assembly/evaluate.ts (GROUP_BYTES).
+
+import { GROUP_BYTES } from './evaluate';
+
+const NO_REGIME: u32 = 255;
+
+// working state per group (two lanes each; BARS is one f64, the same for both lanes)
+const SUM: usize = 0;
+const DOWN_SQ: usize = 16;
+const EQUITY: usize = 32;
+const PEAK: usize = 48;
+const TROUGH: usize = 64;
+const MAX_DD: usize = 80;
+const COUNTS: usize = 96; // i64 lanes: trades in the low 32 bits, exposed bars in the high 32
+const Q: usize = 112;
+const MEAN: usize = 128;
+const BARS: usize = 144;
+const STATE_BYTES: usize = 160;
+
+/** Bytes of working state per group (the host's stride for `state`). */
+export function replayStateBytes(): i32 {
+  return <i32>STATE_BYTES;
+}
+
+/**
+ * Distinct combine inputs of the window: a bar's combined position depends only on its regime k
+ * and the bits of its legs' positions, which change at events and regime switches alone. Each
+ * distinct (k, leg bits) becomes a combo; ids[t − start] (u32) names the combo of bar t, combo 0
+ * is NO_REGIME. comboK (i32 per combo), comboVals (f64 per combo and leg; null legs 0) and a hash
+ * of `hashSize` i32 slots (a power of two ≥ 2·maxCombos) are scratch of the host. Returns the
+ * number of combos, or −1 when there are more than maxCombos (then use replayBarCombos).
+ */
+export function replayCombos(labels: usize, start: i32, end: i32, legs: i32, legTable: usize, ids: usize, comboK: usize, comboVals: usize,
+  hash: usize, hashSize: i32, maxCombos: i32): i32 {
+  memory.fill(hash, 0, <usize>hashSize << 2);
+  store<i32>(comboK, <i32>NO_REGIME);
+  for (let s: i32 = 0; s < legs; s++) store<f64>(comboVals + (<usize>s << 3), 0.0);
+  let count: i32 = 1;
+  let prev: i32 = 0;
+  const mask: u32 = <u32>hashSize - 1;
+  for (let t: i32 = start; t < end; t++) {
+    const k: u32 = load<u8>(labels + <usize>t);
+    let id: i32 = 0;
+    if (k != NO_REGIME) {
+      const row: usize = legTable + (<usize>(<i32>k * legs) << 2);
+      if (<u32>load<i32>(comboK + (<usize>prev << 2)) == k && sameLegs(row, legs, t, comboVals + <usize>(prev * legs) * 8)) {
+        id = prev;
+      } else {
+        let h: u64 = <u64>k * 0x9e3779b97f4a7c15;
+        for (let s: i32 = 0; s < legs; s++) h = (h ^ legBits(row, s, t)) * 0xff51afd7ed558ccd;
+        let slot: u32 = <u32>(h >>> 40) & mask;
+        while (true) {
+          const c: i32 = load<i32>(hash + (<usize>slot << 2)) - 1;
+          if (c < 0) {
+            if (count == maxCombos) return -1;
+            id = count++;
+            store<i32>(hash + (<usize>slot << 2), id + 1);
+            store<i32>(comboK + (<usize>id << 2), <i32>k);
+            const vals: usize = comboVals + <usize>(id * legs) * 8;
+            for (let s: i32 = 0; s < legs; s++) store<u64>(vals + (<usize>s << 3), legBits(row, s, t));
+            break;
+          }
+          if (<u32>load<i32>(comboK + (<usize>c << 2)) == k && sameLegs(row, legs, t, comboVals + <usize>(c * legs) * 8)) {
+            id = c;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+      }
+    }
+    store<u32>(ids + (<usize>(t - start) << 2), <u32>id);
+    prev = id;
+  }
+  return count;
+}
+
+/** Every bar its own combo (ids[t − start] = t − start + 1): when the window has too many combos. */
+export function replayBarCombos(labels: usize, start: i32, end: i32, legs: i32, legTable: usize, ids: usize, comboK: usize, comboVals: usize): i32 {
+  store<i32>(comboK, <i32>NO_REGIME);
+  for (let t: i32 = start; t < end; t++) {
+    const id: i32 = t - start + 1;
+    const k: u32 = load<u8>(labels + <usize>t);
+    store<i32>(comboK + (<usize>id << 2), <i32>k);
+    const vals: usize = comboVals + <usize>(id * legs) * 8;
+    const row: usize = legTable + (<usize>(<i32>k * legs) << 2);
+    for (let s: i32 = 0; s < legs; s++) store<u64>(vals + (<usize>s << 3), k == NO_REGIME ? 0 : legBits(row, s, t));
+    store<u32>(ids + (<usize>(t - start) << 2), <u32>(k == NO_REGIME ? 0 : id));
+  }
+  return end - start + 1;
+}
+
+// @ts-ignore: decorator
+@inline function legBits(row: usize, s: i32, t: i32): u64 {
+  const leg: usize = <usize>load<i32>(row + (<usize>s << 2));
+  return leg == 0 ? 0 : load<u64>(leg + (<usize>t << 3));
+}
+
+// @ts-ignore: decorator
+@inline function sameLegs(row: usize, legs: i32, t: i32, vals: usize): bool {
+  for (let s: i32 = 0; s < legs; s++) if (legBits(row, s, t) != load<u64>(vals + (<usize>s << 3))) return false;
+  return true;
+}
+
+/**
+ * The combined position of every combo for one pair of weight sets, the reference's loop:
+ * acc = +0, acc + w·leg over the non-null legs in order, then the clip. Combo 0 (NO_REGIME) → +0.
+ */
+function comboPositions(combos: i32, comboK: usize, comboVals: usize, legs: i32, legTable: usize, w: usize, pos: usize): void {
+  v128.store(pos, f64x2.splat(0));
+  for (let c: i32 = 1; c < combos; c++) {
+    const k: i32 = load<i32>(comboK + (<usize>c << 2));
+    let p: v128 = f64x2.splat(0);
+    if (<u32>k != NO_REGIME) {
+      const row: i32 = k * legs;
+      const vals: usize = comboVals + <usize>(c * legs) * 8;
+      let acc: v128 = f64x2.splat(0);
+      for (let s: i32 = 0; s < legs; s++) {
+        if (load<i32>(legTable + (<usize>(row + s) << 2)) != 0) {
+          acc = f64x2.add(acc, f64x2.mul(v128.load(w + (<usize>(row + s) << 4)), f64x2.splat(load<f64>(vals + (<usize>s << 3)))));
+        }
+      }
+      p = f64x2.pmax(f64x2.pmin(acc, f64x2.splat(1)), f64x2.splat(-1));
+    }
+    v128.store(pos + (<usize>c << 4), p);
+  }
+}
+
+/**
+ * For time block b of `block` returns (return i is bar start+1+i, attributed to bar start+i) and per
+ * breakdown track, the block's return indices sorted by regime, stably (time order within a
+ * regime): order holds u16 offsets in the block, `block` per (block, track); counts one i32 per
+ * (block, group) with the groups numbered as in `tracks` (group 0: the block's count).
+ * activeOrder/activeCounts are the same for the returns that may be non-zero — those not between
+ * two flat bars (`flat`: u8 per combo, 1 = position +0 in every weight set) — and `active`
+ * (`block` u16 per block) lists those returns in time order. `fill` is 2 KiB and `actBuf`
+ * `block` bytes of scratch.
+ */
+export function replayOrder(b: i32, tracks: usize, nTracks: i32, groups: i32, start: i32, end: i32, block: i32, order: usize, counts: usize,
+  activeOrder: usize, activeCounts: usize, active: usize, ids: usize, flat: usize, fill: usize, actBuf: usize): void {
+  const i0: i32 = b * block;
+  const i1: i32 = min(end - start - 1, i0 + block);
+  const cnt: usize = counts + <usize>(b * groups) * 4;
+  const aCnt: usize = activeCounts + <usize>(b * groups) * 4;
+  memory.fill(cnt, 0, <usize>groups * 4);
+  memory.fill(aCnt, 0, <usize>groups * 4);
+  const act: usize = active + (<usize>(b * block) << 1);
+  let m: i32 = 0;
+  for (let i: i32 = i0; i < i1; i++) {
+    const a: u32 = (load<u8>(flat + <usize>load<u32>(ids + (<usize>i << 2))) & load<u8>(flat + <usize>load<u32>(ids + (<usize>(i + 1) << 2)))) ^ 1;
+    store<u8>(actBuf + <usize>(i - i0), <u8>a);
+    store<u16>(act + (<usize>m << 1), <u16>(i - i0));
+    m += <i32>a;
+  }
+  store<i32>(cnt, i1 - i0);
+  store<i32>(aCnt, m);
+  const aFill: usize = fill + 1024;
+  for (let j: i32 = 0; j < nTracks; j++) {
+    const tr: usize = tracks + <usize>j * 12;
+    const lab: usize = <usize>load<i32>(tr) + <usize>start;
+    const k: i32 = load<i32>(tr + 4);
+    const g0: i32 = load<i32>(tr + 8);
+    for (let i: i32 = i0; i < i1; i++) {
+      const l: u32 = load<u8>(lab + <usize>i);
+      if (l != NO_REGIME) {
+        const c: usize = cnt + (<usize>(g0 + <i32>l) << 2);
+        store<i32>(c, load<i32>(c) + 1);
+        const ac: usize = aCnt + (<usize>(g0 + <i32>l) << 2);
+        store<i32>(ac, load<i32>(ac) + <i32>load<u8>(actBuf + <usize>(i - i0)));
+      }
+    }
+    // running fill offsets per regime (k ≤ 255)
+    const seg: usize = order + <usize>((b * nTracks + j) * block) * 2;
+    const aSeg: usize = activeOrder + <usize>((b * nTracks + j) * block) * 2;
+    let off: i32 = 0, aOff: i32 = 0;
+    for (let l: i32 = 0; l < k; l++) {
+      store<i32>(fill + (<usize>l << 2), off);
+      store<i32>(aFill + (<usize>l << 2), aOff);
+      off += load<i32>(cnt + (<usize>(g0 + l) << 2));
+      aOff += load<i32>(aCnt + (<usize>(g0 + l) << 2));
+    }
+    for (let i: i32 = i0; i < i1; i++) {
+      const l: u32 = load<u8>(lab + <usize>i);
+      if (l != NO_REGIME) {
+        const f: usize = fill + (<usize>l << 2);
+        const at: i32 = load<i32>(f);
+        store<u16>(seg + (<usize>at << 1), <u16>(i - i0));
+        store<i32>(f, at + 1);
+        if (load<u8>(actBuf + <usize>(i - i0))) {
+          // (an unconditional store here would land on the next regime's first entry)
+          const af: usize = aFill + (<usize>l << 2);
+          const aAt: i32 = load<i32>(af);
+          store<u16>(aSeg + (<usize>aAt << 1), <u16>(i - i0));
+          store<i32>(af, aAt + 1);
+        }
+      }
+    }
+  }
+}
+
+/** Steps of replayStep, in the order the host calls them for each chunk of pairs. */
+const BEGIN: i32 = 0;
+const FIRST_PASS: i32 = 1;
+const MEANS: i32 = 2;
+const SECOND_PASS: i32 = 3;
+const END: i32 = 4;
+
+/**
+ * Scores pairs p0..p1−1 of weight sets over [start, end), one step per call: BEGIN, FIRST_PASS of
+ * every block b, MEANS, SECOND_PASS of every block b, END. (The host drives the loop so these
+ * functions are called often: V8 tiers a wasm function up between calls, never inside one.)
+ * `legTable` holds one i32 leg pointer per (regime, strategy) cell (0 = null leg), `weights` one
+ * f64x2 per cell per pair (lane = weight set; p1 − p0 even: two pairs run together); ids/combos
+ * from replayCombos; `pos` is (p1 − p0) × combos × v128 of scratch. `tracks` as in
+ * evaluateWindow (labels pointer, regimes, first group; group 0 = the whole window); order/counts
+ * from replayOrder without `flat`, activeOrder/activeCounts/active with it, all with the same
+ * `block`. `state` is nPairs × groups × replayStateBytes() of scratch, rbuf and ibuf 2·`block`
+ * v128 each, `out` receives 2·nPairs × groups × GROUP_BYTES.
+ */
+export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, combos: i32, comboK: usize, comboVals: usize, pos: usize,
+  start: i32, end: i32, legs: i32, cells: i32, legTable: usize, weights: usize, R: usize, cost: f64, tracks: usize, nTracks: i32,
+  groups: i32, order: usize, counts: usize, activeOrder: usize, activeCounts: usize, active: usize, block: i32, state: usize, rbuf: usize,
+  ibuf: usize, out: usize): void {
+  const n: i32 = end - start - 1;
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
+  const pairBytes: usize = <usize>groups * STATE_BYTES;
+  const i0: i32 = b * block;
+  const i1: i32 = min(n, i0 + block);
+  if (step == FIRST_PASS || step == SECOND_PASS) {
+    for (let p: i32 = p0; p < p1; p += 2) {
+      const st: usize = state + <usize>p * pairBytes;
+      const pp: usize = pos + <usize>((p - p0) * combos) * 16;
+      if (step == FIRST_PASS) {
+        firstPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, active + (<usize>(b * block) << 1),
+          load<i32>(activeCounts + (<usize>(b * groups) << 2)), st, st + pairBytes, rbuf, ibuf, block);
+        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, block, b, rbuf, ibuf, false);
+      } else {
+        secondPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, i1, st, st + pairBytes, rbuf, block);
+        groupsBlock(tracks, nTracks, groups, st, pairBytes, order, counts, block, b, rbuf, ibuf, true);
+      }
+    }
+  } else if (step == BEGIN) {
+    const blocks: i32 = (n + block - 1) / block;
+    for (let p: i32 = p0; p < p1; p++) {
+      comboPositions(combos, comboK, comboVals, legs, legTable, weights + <usize>(p * cells) * 16, pos + <usize>((p - p0) * combos) * 16);
+      const st: usize = state + <usize>p * pairBytes;
+      for (let g: i32 = 0; g < groups; g++) {
+        const s: usize = st + <usize>g * STATE_BYTES;
+        v128.store(s + SUM, zero);
+        v128.store(s + DOWN_SQ, zero);
+        v128.store(s + EQUITY, one);
+        v128.store(s + PEAK, one);
+        v128.store(s + TROUGH, one);
+        v128.store(s + MAX_DD, zero);
+        v128.store(s + COUNTS, zero);
+        v128.store(s + Q, zero);
+        let bars: i32 = 0;
+        for (let k: i32 = 0; k < blocks; k++) bars += load<i32>(counts + (<usize>(k * groups + g) << 2));
+        store<f64>(s + BARS, <f64>bars);
+      }
+    }
+  } else if (step == MEANS) {
+    for (let p: i32 = p0; p < p1; p++) {
+      const st: usize = state + <usize>p * pairBytes;
+      for (let g: i32 = 0; g < groups; g++) {
+        const s: usize = st + <usize>g * STATE_BYTES;
+        // the last stretch of every group ends here
+        v128.store(s + MAX_DD, f64x2.pmax(v128.load(s + MAX_DD), f64x2.sub(one, f64x2.div(v128.load(s + TROUGH), v128.load(s + PEAK)))));
+        const c: f64 = load<f64>(s + BARS);
+        v128.store(s + MEAN, c > 0 ? f64x2.div(v128.load(s + SUM), f64x2.splat(c)) : zero);
+      }
+    }
+  } else if (step == END) {
+    for (let p: i32 = p0; p < p1; p++) {
+      const st: usize = state + <usize>p * pairBytes;
+      const o: usize = out + <usize>(2 * p * groups) * GROUP_BYTES;
+      for (let g: i32 = 0; g < groups; g++) {
+        const s: usize = st + <usize>g * STATE_BYTES;
+        writeLane(s, 0, o + <usize>g * GROUP_BYTES);
+        writeLane(s, 1, o + <usize>(groups + g) * GROUP_BYTES);
+      }
+    }
+  }
+}
+
+/**
+ * Returns i0..i1−1 of two pairs (A, B: four weight sets, whose chains of operations interleave)
+ * into rbuf (A at [0, block), B at [block, 2·block)) and their trade/exposure increments into
+ * ibuf, with the whole-window group (group 0 of states sA, sB) updated in locals.
+ * ret = p0·R − cost·|p1 − p0|, p0 the position of bar start+i (ids[i]), p1 of bar start+i+1;
+ * R is offset to bar start+1.
+ */
+function firstPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f64, i0: i32, act: usize, nAct: i32, sA: usize, sB: usize,
+  rbuf: usize, ibuf: usize, block: i32): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const costV = f64x2.splat(cost);
+  const tradeOne = i64x2.splat(1);
+  const exposedOne = i64x2.splat(<i64>1 << 32);
+  const half: usize = <usize>block << 4;
+  let sumA = v128.load(sA + SUM), downA = v128.load(sA + DOWN_SQ), eqA = v128.load(sA + EQUITY), pkA = v128.load(sA + PEAK);
+  let trA = v128.load(sA + TROUGH), ddA = v128.load(sA + MAX_DD), cntA = v128.load(sA + COUNTS);
+  let sumB = v128.load(sB + SUM), downB = v128.load(sB + DOWN_SQ), eqB = v128.load(sB + EQUITY), pkB = v128.load(sB + PEAK);
+  let trB = v128.load(sB + TROUGH), ddB = v128.load(sB + MAX_DD), cntB = v128.load(sB + COUNTS);
+  for (let m: i32 = 0; m < nAct; m++) {
+    const off: i32 = <i32>load<u16>(act + (<usize>m << 1));
+    const i: i32 = i0 + off;
+    const id0: usize = <usize>load<u32>(ids + (<usize>i << 2)) << 4;
+    const id: usize = <usize>load<u32>(ids + (<usize>(i + 1) << 2)) << 4;
+    const Rv = f64x2.splat(load<f64>(R + (<usize>i << 3)));
+    const at: usize = <usize>off << 4;
+    const a0 = v128.load(posA + id0), a1 = v128.load(posA + id);
+    const b0 = v128.load(posB + id0), b1 = v128.load(posB + id);
+    const rA = f64x2.sub(f64x2.mul(a0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(a1, a0))));
+    const rB = f64x2.sub(f64x2.mul(b0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(b1, b0))));
+    const incA = v128.or(v128.and(f64x2.ne(a1, a0), tradeOne), v128.and(f64x2.ne(a0, zero), exposedOne));
+    const incB = v128.or(v128.and(f64x2.ne(b1, b0), tradeOne), v128.and(f64x2.ne(b0, zero), exposedOne));
+    v128.store(rbuf + at, rA);
+    v128.store(rbuf + half + at, rB);
+    v128.store(ibuf + at, incA);
+    v128.store(ibuf + half + at, incB);
+    sumA = f64x2.add(sumA, rA);
+    sumB = f64x2.add(sumB, rB);
+    downA = f64x2.add(downA, v128.and(f64x2.mul(rA, rA), f64x2.lt(rA, zero)));
+    downB = f64x2.add(downB, v128.and(f64x2.mul(rB, rB), f64x2.lt(rB, zero)));
+    eqA = f64x2.mul(eqA, f64x2.add(one, rA));
+    eqB = f64x2.mul(eqB, f64x2.add(one, rB));
+    cntA = i64x2.add(cntA, incA);
+    cntB = i64x2.add(cntB, incB);
+    const upA = f64x2.gt(eqA, pkA);
+    const upB = f64x2.gt(eqB, pkB);
+    if (v128.any_true(v128.or(upA, upB))) {
+      ddA = v128.bitselect(f64x2.pmax(ddA, f64x2.sub(one, f64x2.div(trA, pkA))), ddA, upA);
+      pkA = v128.bitselect(eqA, pkA, upA);
+      trA = v128.bitselect(eqA, trA, upA);
+      ddB = v128.bitselect(f64x2.pmax(ddB, f64x2.sub(one, f64x2.div(trB, pkB))), ddB, upB);
+      pkB = v128.bitselect(eqB, pkB, upB);
+      trB = v128.bitselect(eqB, trB, upB);
+    }
+    trA = f64x2.pmin(trA, eqA);
+    trB = f64x2.pmin(trB, eqB);
+  }
+  v128.store(sA + SUM, sumA); v128.store(sA + DOWN_SQ, downA); v128.store(sA + EQUITY, eqA); v128.store(sA + PEAK, pkA);
+  v128.store(sA + TROUGH, trA); v128.store(sA + MAX_DD, ddA); v128.store(sA + COUNTS, cntA);
+  v128.store(sB + SUM, sumB); v128.store(sB + DOWN_SQ, downB); v128.store(sB + EQUITY, eqB); v128.store(sB + PEAK, pkB);
+  v128.store(sB + TROUGH, trB); v128.store(sB + MAX_DD, ddB); v128.store(sB + COUNTS, cntB);
+}
+
+/** The returns i0..i1−1 of two pairs again (the sd's second pass), into rbuf, with Σ (r − mean)² of group 0. */
+function secondPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f64, i0: i32, i1: i32, sA: usize, sB: usize, rbuf: usize,
+  block: i32): void {
+  const costV = f64x2.splat(cost);
+  const half: usize = <usize>block << 4;
+  const meanA = v128.load(sA + MEAN), meanB = v128.load(sB + MEAN);
+  let qA = v128.load(sA + Q), qB = v128.load(sB + Q);
+  let idPrev: usize = <usize>load<u32>(ids + (<usize>i0 << 2)) << 4;
+  for (let i: i32 = i0; i < i1; i++) {
+    const id: usize = <usize>load<u32>(ids + (<usize>(i + 1) << 2)) << 4;
+    const Rv = f64x2.splat(load<f64>(R + (<usize>i << 3)));
+    const at: usize = <usize>(i - i0) << 4;
+    const a0 = v128.load(posA + idPrev), a1 = v128.load(posA + id);
+    const b0 = v128.load(posB + idPrev), b1 = v128.load(posB + id);
+    idPrev = id;
+    const rA = f64x2.sub(f64x2.mul(a0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(a1, a0))));
+    const rB = f64x2.sub(f64x2.mul(b0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(b1, b0))));
+    v128.store(rbuf + at, rA);
+    v128.store(rbuf + half + at, rB);
+    const dA = f64x2.sub(rA, meanA);
+    const dB = f64x2.sub(rB, meanB);
+    qA = f64x2.add(qA, f64x2.mul(dA, dA));
+    qB = f64x2.add(qB, f64x2.mul(dB, dB));
+  }
+  v128.store(sA + Q, qA);
+  v128.store(sB + Q, qB);
+}
+
+/** Every regime group of every track, for two pairs (states st, st + pairBytes), over its returns in block b (time order). */
+function groupsBlock(tracks: usize, nTracks: i32, groups: i32, st: usize, pairBytes: usize, order: usize, counts: usize, block: i32, b: i32,
+  rbuf: usize, ibuf: usize, second: bool): void {
+  const cnt: usize = counts + <usize>(b * groups) * 4;
+  const half: usize = <usize>block << 4;
+  for (let j: i32 = 0; j < nTracks; j++) {
+    const tr: usize = tracks + <usize>j * 12;
+    const k: i32 = load<i32>(tr + 4);
+    const g0: i32 = load<i32>(tr + 8);
+    let seg: usize = order + <usize>((b * nTracks + j) * block) * 2;
+    for (let l: i32 = 0; l < k; l++) {
+      const c: i32 = load<i32>(cnt + (<usize>(g0 + l) << 2));
+      if (c == 0) continue;
+      const s: usize = st + <usize>(g0 + l) * STATE_BYTES;
+      if (second) groupSquares(s, s + pairBytes, seg, c, rbuf, half);
+      else groupStats(s, s + pairBytes, seg, c, rbuf, ibuf, half);
+      seg += <usize>c << 1;
+    }
+  }
+}
+
+function groupStats(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, ibuf: usize, half: usize): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let sumA = v128.load(sA + SUM), downA = v128.load(sA + DOWN_SQ), eqA = v128.load(sA + EQUITY), pkA = v128.load(sA + PEAK);
+  let trA = v128.load(sA + TROUGH), cntA = v128.load(sA + COUNTS);
+  let sumB = v128.load(sB + SUM), downB = v128.load(sB + DOWN_SQ), eqB = v128.load(sB + EQUITY), pkB = v128.load(sB + PEAK);
+  let trB = v128.load(sB + TROUGH), cntB = v128.load(sB + COUNTS);
+  for (let m: i32 = 0; m < c; m++) {
+    const at: usize = <usize>load<u16>(seg + (<usize>m << 1)) << 4;
+    const rA = v128.load(rbuf + at);
+    const rB = v128.load(rbuf + half + at);
+    sumA = f64x2.add(sumA, rA);
+    sumB = f64x2.add(sumB, rB);
+    downA = f64x2.add(downA, v128.and(f64x2.mul(rA, rA), f64x2.lt(rA, zero)));
+    downB = f64x2.add(downB, v128.and(f64x2.mul(rB, rB), f64x2.lt(rB, zero)));
+    eqA = f64x2.mul(eqA, f64x2.add(one, rA));
+    eqB = f64x2.mul(eqB, f64x2.add(one, rB));
+    cntA = i64x2.add(cntA, v128.load(ibuf + at));
+    cntB = i64x2.add(cntB, v128.load(ibuf + half + at));
+    const upA = f64x2.gt(eqA, pkA);
+    const upB = f64x2.gt(eqB, pkB);
+    if (v128.any_true(v128.or(upA, upB))) {
+      // the stretch below the old peak ends: its largest drawdown is at its trough (see the top)
+      const ddA = v128.load(sA + MAX_DD), ddB = v128.load(sB + MAX_DD);
+      v128.store(sA + MAX_DD, v128.bitselect(f64x2.pmax(ddA, f64x2.sub(one, f64x2.div(trA, pkA))), ddA, upA));
+      v128.store(sB + MAX_DD, v128.bitselect(f64x2.pmax(ddB, f64x2.sub(one, f64x2.div(trB, pkB))), ddB, upB));
+      pkA = v128.bitselect(eqA, pkA, upA);
+      trA = v128.bitselect(eqA, trA, upA);
+      pkB = v128.bitselect(eqB, pkB, upB);
+      trB = v128.bitselect(eqB, trB, upB);
+    }
+    trA = f64x2.pmin(trA, eqA);
+    trB = f64x2.pmin(trB, eqB);
+  }
+  v128.store(sA + SUM, sumA); v128.store(sA + DOWN_SQ, downA); v128.store(sA + EQUITY, eqA); v128.store(sA + PEAK, pkA);
+  v128.store(sA + TROUGH, trA); v128.store(sA + COUNTS, cntA);
+  v128.store(sB + SUM, sumB); v128.store(sB + DOWN_SQ, downB); v128.store(sB + EQUITY, eqB); v128.store(sB + PEAK, pkB);
+  v128.store(sB + TROUGH, trB); v128.store(sB + COUNTS, cntB);
+}
+
+function groupSquares(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, half: usize): void {
+  const meanA = v128.load(sA + MEAN), meanB = v128.load(sB + MEAN);
+  let qA = v128.load(sA + Q), qB = v128.load(sB + Q);
+  for (let m: i32 = 0; m < c; m++) {
+    const at: usize = <usize>load<u16>(seg + (<usize>m << 1)) << 4;
+    const dA = f64x2.sub(v128.load(rbuf + at), meanA);
+    const dB = f64x2.sub(v128.load(rbuf + half + at), meanB);
+    qA = f64x2.add(qA, f64x2.mul(dA, dA));
+    qB = f64x2.add(qB, f64x2.mul(dB, dB));
+  }
+  v128.store(sA + Q, qA);
+  v128.store(sB + Q, qB);
+}
+
+// @ts-ignore: decorator
+@inline function lane(s: usize, field: usize, l: i32): f64 {
+  return load<f64>(s + field + (<usize>l << 3));
+}
+
+/** One lane's statistics in the layout of assembly/evaluate.ts. */
+function writeLane(s: usize, l: i32, o: usize): void {
+  const c: f64 = load<f64>(s + BARS);
+  const counts: i64 = load<i64>(s + COUNTS + (<usize>l << 3));
+  const downSq = lane(s, DOWN_SQ, l);
+  store<f64>(o, lane(s, SUM, l));
+  store<f64>(o + 8, downSq);
+  store<f64>(o + 16, lane(s, EQUITY, l));
+  store<f64>(o + 24, lane(s, PEAK, l));
+  store<f64>(o + 32, lane(s, MAX_DD, l));
+  store<f64>(o + 40, c);
+  store<f64>(o + 48, <f64>(counts & 0xffffffff));
+  store<f64>(o + 56, <f64>(counts >>> 32));
+  store<f64>(o + 64, lane(s, Q, l));
+  store<f64>(o + 72, lane(s, MEAN, l));
+  store<f64>(o + 80, c >= 2 ? Math.sqrt(lane(s, Q, l) / (c - 1)) : 0.0);
+  store<f64>(o + 88, c > 0 ? Math.sqrt(downSq / c) : 0.0);
+}
+
+/** out[l] (256 i32) = the first t in [from, to) with labels[t] = l, −1 when there is none: label checks without a JavaScript loop over the bars. */
+export function labelFirstBars(labels: usize, from: i32, to: i32, out: usize): void {
+  for (let l: i32 = 0; l < 256; l++) store<i32>(out + (<usize>l << 2), -1);
+  for (let t: i32 = from; t < to; t++) {
+    const at: usize = out + (<usize>load<u8>(labels + <usize>t) << 2);
+    if (load<i32>(at) < 0) store<i32>(at, t);
+  }
+}

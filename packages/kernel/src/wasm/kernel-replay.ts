@@ -1,0 +1,214 @@
+import { NO_REGIME, regimenError, type ReplayBatch, type ReplayRow, type ScoreWindow, type SignalEvents } from '@regimen/core';
+import { checkWindow } from '../reference/window.js';
+import type { KernelArena } from './kernel-arena.js';
+import { checkBreakdownTrack, type KernelData } from './kernel-data.js';
+import { GROUP_F64, groupBreakdown, groupCount, groupMetrics } from './kernel-metrics.js';
+
+const align = (x: number) => Math.ceil(x / 64) * 64;
+/** distinct (regime, leg positions) inputs tabulated per batch; more → one per bar */
+const MAX_COMBOS = 4096;
+const HASH_SLOTS = 2 * MAX_COMBOS;
+/** returns per time block: the block's returns and increments (2 × 16 B each) stay in L1/L2 */
+const BLOCK = 2048;
+/** the combined-position tables of the pairs scored together */
+const POS_BYTES = 4 << 20;
+
+/** assembly/replay.ts replayStep steps */
+const STEP = { begin: 0, firstPass: 1, means: 2, secondPass: 3, end: 4 } as const;
+
+/** Consecutive 64-byte aligned offsets; layout()(0) is the total. */
+function layout(): (bytes: number) => number {
+  let top = 0;
+  return (bytes) => {
+    const at = top;
+    top = align(top + bytes);
+    return at;
+  };
+}
+
+/**
+ * Scores every weight set of a checked replay batch (labels cover the window, every label in it
+ * has weights in every set) with the fused kernel (assembly/replay.ts), four sets per pass over
+ * the bars. `legPtr[s][k]` is the kernel pointer of leg s in regime k (0 = null leg), `labels`
+ * the kernel pointer of the selecting track's labels. The tables are laid out once per batch.
+ */
+export function scoreWeightSets(arena: KernelArena, data: KernelData, batch: ReplayBatch, legPtr: number[][], labels: number): ReplayRow[] {
+  const { window, breakdown: tracks, weightSets } = batch;
+  const { start, end } = window;
+  const sets = weightSets.length;
+  if (sets === 0) return [];
+  const legs = batch.legs.length;
+  const regimes = weightSets.reduce((m, w) => Math.max(m, w.length), 1);
+  const cells = regimes * legs;
+  // two pairs (four sets) run together in the kernel, so the lanes are padded to a multiple of 4
+  const pairs = 2 * Math.ceil(sets / 4);
+  const groups = groupCount(tracks);
+  const stateBytes = arena.kernel.replayStateBytes();
+  const bars = end - start - 1;
+
+  const span = end - start;
+  const blocks = Math.ceil(bars / BLOCK);
+  // the bump region of scratch lane 1: every pointer is taken before any view is made, since
+  // labels() and scratch() may grow the memory (which never moves what is already there)
+  const lay = layout();
+  const tableAt = lay(cells * 4);
+  const weightsAt = lay(pairs * cells * 16);
+  const tracksAt = lay(tracks.length * 12);
+  const stateAt = lay(pairs * groups * stateBytes);
+  const outAt = lay(2 * pairs * groups * GROUP_F64 * 8);
+  const idsAt = lay(span * 4);
+  const orderAt = lay(blocks * tracks.length * BLOCK * 2);
+  const countsAt = lay(blocks * groups * 4);
+  const activeOrderAt = lay(blocks * tracks.length * BLOCK * 2);
+  const activeCountsAt = lay(blocks * groups * 4);
+  const activeAt = lay(blocks * BLOCK * 2);
+  const bufAt = lay(4 * BLOCK * 16);
+  const fillAt = lay(2048 + BLOCK);
+  const hashAt = lay(HASH_SLOTS * 4);
+  const comboKAt = lay(MAX_COMBOS * 4);
+  const comboValsAt = lay(MAX_COMBOS * legs * 8);
+  const base = data.scratch(lay(0), 1);
+  const trackLabels = tracks.map((t) => {
+    // checkBreakdownTrack's checks, the label scan in the kernel (it throws the reference's error)
+    if (t.labels.length < end) checkBreakdownTrack(t, start, end);
+    const at = data.labels(t);
+    const first = firstBars(arena, at, start, end - 1, base + fillAt);
+    for (let l = t.names.length; l < NO_REGIME; l++) if (first[l] !== -1) checkBreakdownTrack(t, start, end);
+    return at;
+  });
+
+  const table = new Int32Array(cells);
+  for (let k = 0; k < regimes; k++) for (let s = 0; s < legs; s++) table[k * legs + s] = legPtr[s]![k] ?? 0;
+  arena.i32(base + tableAt, cells).set(table);
+  let combos = arena.kernel.replayCombos(labels, start, end, legs, base + tableAt, base + idsAt, base + comboKAt, base + comboValsAt,
+    base + hashAt, HASH_SLOTS, MAX_COMBOS);
+  let comboK = base + comboKAt;
+  let comboVals = base + comboValsAt;
+  let perBar = 0;
+  if (combos < 0) {
+    // positions that take many distinct values: every bar its own combo
+    perBar = span + 1;
+    combos = perBar;
+  }
+  // combined positions of `chunk` pairs at a time, within POS_BYTES (at least two pairs)
+  const chunk = 2 * Math.max(1, Math.min(pairs / 2, Math.floor(POS_BYTES / (combos * 32))));
+  const extra = data.scratch(align(perBar * 4) + align(perBar * legs * 8) + align(chunk * combos * 16) + combos, 0);
+  const pos = extra + align(perBar * 4) + align(perBar * legs * 8);
+  const flatAt = pos + align(chunk * combos * 16);
+  if (perBar > 0) {
+    comboK = extra;
+    comboVals = extra + align(perBar * 4);
+    arena.kernel.replayBarCombos(labels, start, end, legs, base + tableAt, base + idsAt, comboK, comboVals);
+  }
+  // weights: per pair, per cell, lane 0 = set 2p, lane 1 = set 2p+1; lanes past the last set
+  // repeat it (their rows are dropped). A set without weights for regime k has none of its bars
+  // in the window (checked), so 0 fills it.
+  const weights = arena.f64(base + weightsAt, pairs * cells * 2);
+  weights.fill(0);
+  for (let lane = 0; lane < 2 * pairs; lane++) {
+    const w = weightSets[Math.min(lane, sets - 1)]!;
+    const p = lane >> 1;
+    for (let k = 0; k < w.length; k++) {
+      for (let s = 0; s < legs; s++) weights[(p * cells + k * legs + s) * 2 + (lane & 1)] = w[k]![s]!;
+    }
+  }
+  const trackTable = arena.i32(base + tracksAt, tracks.length * 3);
+  let g = 1;
+  tracks.forEach((t, j) => {
+    trackTable[3 * j] = trackLabels[j]!;
+    trackTable[3 * j + 1] = t.names.length;
+    trackTable[3 * j + 2] = g;
+    g += t.names.length;
+  });
+
+  const k = arena.kernel;
+  const flat = arena.u8(flatAt, combos);
+  flat.fill(0);
+  if (skipsFlatBars(batch, data.returns, arena)) {
+    // combos whose legs are all ±0 (or NO_REGIME) combine to +0 under any finite weights
+    const kOf = arena.i32(comboK, combos);
+    const vals = arena.f64(comboVals, combos * legs);
+    for (let c = 0; c < combos; c++) {
+      let zero = true;
+      for (let s = 0; s < legs && zero; s++) zero = vals[c * legs + s] === 0;
+      flat[c] = kOf[c] === NO_REGIME || zero ? 1 : 0;
+    }
+  }
+  for (let b = 0; b < blocks; b++) {
+    k.replayOrder(b, base + tracksAt, tracks.length, groups, start, end, BLOCK, base + orderAt, base + countsAt, base + activeOrderAt,
+      base + activeCountsAt, base + activeAt, base + idsAt, flatAt, base + fillAt, base + fillAt + 2048);
+  }
+  const cost = batch.costs.fee + batch.costs.slippage;
+  for (let p0 = 0; p0 < pairs; p0 += chunk) {
+    const p1 = Math.min(pairs, p0 + chunk);
+    const step = (s: number, b: number) => k.replayStep(s, p0, p1, b, base + idsAt, combos, comboK, comboVals, pos, start, end, legs, cells,
+      base + tableAt, base + weightsAt, data.returns, cost, base + tracksAt, tracks.length, groups, base + orderAt, base + countsAt,
+      base + activeOrderAt, base + activeCountsAt, base + activeAt, BLOCK, base + stateAt, base + bufAt, base + bufAt + 2 * BLOCK * 16,
+      base + outAt);
+    step(STEP.begin, 0);
+    for (let b = 0; b < blocks; b++) step(STEP.firstPass, b);
+    step(STEP.means, 0);
+    for (let b = 0; b < blocks; b++) step(STEP.secondPass, b);
+    step(STEP.end, 0);
+  }
+  const stride = groups * GROUP_F64;
+  const out = arena.f64(base + outAt, sets * stride).slice();
+
+  const rows: ReplayRow[] = [];
+  for (let i = 0; i < sets; i++) {
+    const s = out.subarray(i * stride, (i + 1) * stride);
+    rows.push({ metrics: groupMetrics(s, 0, batch.barsPerYear), regimes: groupBreakdown(s, tracks, batch.barsPerYear) });
+  }
+  return rows;
+}
+
+/**
+ * A return between two bars of position +0 is 0·R − cost·0 = ±0, which leaves every statistic of
+ * the first pass as it is (sums are never −0, the equity is multiplied by 1, no trade, not
+ * exposed) — provided R is finite in the window (0·∞ is NaN), the weights are finite (so legs of
+ * ±0 combine to +0) and the cost is finite. The second pass still sees every return.
+ */
+function skipsFlatBars(batch: ReplayBatch, returns: number, arena: KernelArena): boolean {
+  const { start, end } = batch.window;
+  if (!Number.isFinite(batch.costs.fee + batch.costs.slippage)) return false;
+  for (const w of batch.weightSets) for (const row of w) for (const x of row) if (!Number.isFinite(x)) return false;
+  const R = arena.f64(returns + (start + 1) * 8, Math.max(0, end - start - 1));
+  for (let i = 0; i < R.length; i++) if (!Number.isFinite(R[i]!)) return false;
+  return true;
+}
+
+/**
+ * positionsFromEvents (src/reference/events.ts) written straight into a kernel series, with its
+ * checks and messages, for the window only: replay reads legs on [start, end) alone, so the rest
+ * of the series is left as it is. Stretches between events are filled whole.
+ */
+export function writeLegPositions(events: SignalEvents, length: number, window: ScoreWindow, out: Float64Array): void {
+  checkWindow(window, length, 'series');
+  const { start, end } = window;
+  const { bar, position } = events;
+  if (bar.length !== position.length) {
+    throw regimenError({ code: 'internal', field: 'signals', value: { bars: bar.length, positions: position.length }, message: 'signal events have different numbers of bars and positions' });
+  }
+  for (let i = 1; i < bar.length; i++) {
+    if (bar[i]! < bar[i - 1]!) {
+      throw regimenError({ code: 'internal', field: `signals.bar[${i}]`, value: bar[i], message: 'signal event bars must be in increasing order' });
+    }
+  }
+  // the position at t is that of the last event with bar ≤ t, 0 before the first
+  let i = 0;
+  let p = 0;
+  while (i < bar.length && bar[i]! <= start) p = position[i++]!;
+  let t = start;
+  while (t < end) {
+    const next = i < bar.length ? Math.min(end, Math.max(t + 1, bar[i]!)) : end;
+    out.fill(p, t, next);
+    t = next;
+    while (i < bar.length && bar[i]! <= t) p = position[i++]!;
+  }
+}
+
+/** For each label value, its first bar in [from, to) of the kernel labels at `labels`, or −1 (1 KiB of scratch at `scratch`). */
+export function firstBars(arena: KernelArena, labels: number, from: number, to: number, scratch: number): Int32Array {
+  arena.kernel.labelFirstBars(labels, from, Math.max(from, to), scratch);
+  return arena.i32(scratch, 256).slice();
+}
