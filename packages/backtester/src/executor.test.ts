@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Piscina } from 'piscina';
 import { NO_REGIME, isRegimenError, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
-import { runWithRetry } from './batches.js';
+import { marketBytesCopied, referenceEngine, shareMarket } from '@regimen/kernel';
+import { formBatches, runWithRetry } from './batches.js';
 import { localExecutor, type Executor, type TrialJob } from './executor.js';
+import type { TaskProbe, TrialTask, TrialTaskResult } from './worker.js';
 
 // the pool loads the built worker (dist/), which `npm ci` makes; reported as skipped if never built
 const built = existsSync(new URL('../dist/worker.js', import.meta.url));
@@ -90,5 +93,37 @@ describe('local executor', () => {
     const inline = localExecutor({ workers: 0, engine: 'wasm' });
     const err = await inline.run(job([{ trial_id: 'bad-rsi', strategy: 'a', type: 'rsi', params: { lower: 80, upper: 20 } }])).catch((e: unknown) => e);
     expect(String((err as Error).message)).toMatch(/batch of trials bad-rsi failed twice: .*lower must be <= upper/);
+  });
+});
+
+describe('wasm workers over one shared market memory', () => {
+  it.skipIf(!built)('read market data in place (0 bytes copied per worker), scratch in the same memory, rows equal the reference', async () => {
+    const j = job(grid());
+    const market = shareMarket(j.bars, j.regimes);
+    const heap = () => new Uint32Array(market.memory.buffer, market.header, 1)[0]!;
+    expect(heap()).toBe(market.end);
+    const copiedHere = marketBytesCopied();
+    const pool = new Piscina({ filename: fileURLToPath(new URL('../dist/worker.js', import.meta.url)), minThreads: 2, maxThreads: 2, execArgv: [] });
+    try {
+      const batches = formBatches(j.trials, 3, 2);
+      const results = await Promise.all(batches.map(async (b) => {
+        const task: TrialTask = { window: j.window, trials: b.trials, costs: j.costs, barsPerYear: j.barsPerYear, captureSignals: true,
+          engine: 'wasm', dataKey: 'shared-test', market, probe: true };
+        const r: TrialTaskResult = await pool.run(task);
+        if ('failed' in r) throw new Error(r.failed.message);
+        return r;
+      }));
+      const probes = results.map((r) => r.probe as TaskProbe);
+      expect(new Set(probes.map((p) => p.threadId)).size).toBe(2);
+      expect(probes.every((p) => p.marketBytesCopied === 0)).toBe(true);
+      // every worker's scratch was claimed from this memory's bump pointer, as seen from this thread
+      expect(heap()).toBeGreaterThanOrEqual(market.end + 2 * (16 << 20));
+      expect(market.memory.buffer.byteLength).toBeGreaterThanOrEqual(heap());
+      const want = referenceEngine.runTrials(j);
+      batches.forEach((b, k) => b.indices.forEach((idx, i) => expect(results[k]!.rows[i]).toEqual(want[idx])));
+      expect(marketBytesCopied()).toBe(copiedHere);
+    } finally {
+      await pool.destroy();
+    }
   });
 });

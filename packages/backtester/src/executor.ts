@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { regimenError, type TrialBatch, type TrialRow } from '@regimen/core';
+import { regimenError, type BarColumns, type RegimeTrack, type TrialBatch, type TrialRow } from '@regimen/core';
+import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { shareBars, shareRegimes } from './shared-columns.js';
@@ -58,15 +59,29 @@ function workerExecArgv(): string[] {
 
 let runs = 0;
 
+const sameTracks = (a: RegimeTrack[], b: RegimeTrack[]) =>
+  a.length === b.length && a.every((t, i) => t.labels === b[i]!.labels && t.classifier === b[i]!.classifier && t.names === b[i]!.names);
+
 /**
- * Batches go to the pool with pointers to shared market data (see shared-columns.ts, worker.ts):
- * the columns are copied into shared memory once per run, and each worker's engine once per run.
+ * Batches go to the pool with shared market data, copied once per run on this thread. For the
+ * wasm engine that is one shared WebAssembly memory (@regimen/kernel shareMarket) every worker's
+ * kernel is instantiated against, so the workers read the data in place and copy nothing; for
+ * the js engine, SharedArrayBuffer views of the columns (shared-columns.ts).
  * A batch that fails (its worker died, or it threw) is run once more; a second failure rejects
  * the run with an error naming the batch's trials and the cause, and no later batch is committed.
  */
 export function localExecutor(opts: ExecutorOptions): Executor {
   const workers = Math.max(0, Math.floor(opts.workers));
   let pool: Piscina | undefined;
+  // the last run's shared market: a run over the same arrays (a phase runs one job per
+  // strategy) reuses it, and the workers their kernel instance and scratch in it
+  let last: { bars: BarColumns; regimes: RegimeTrack[]; market: SharedMarket; dataKey: string } | undefined;
+  const marketOf = (bars: BarColumns, regimes: RegimeTrack[]) => {
+    if (!last || last.bars !== bars || !sameTracks(last.regimes, regimes)) {
+      last = { bars, regimes, market: shareMarket(bars, regimes), dataKey: `${process.pid}:${++runs}` };
+    }
+    return last;
+  };
   const getPool = () =>
     (pool ??= new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000, execArgv: workerExecArgv() }));
 
@@ -76,10 +91,12 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       const batches = formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
-      const bars = workers > 0 ? shareBars(job.bars) : job.bars;
-      const regimes = workers > 0 ? shareRegimes(job.regimes) : job.regimes;
+      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, job.regimes) : undefined;
+      const market = shared?.market;
+      const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;
+      const regimes = workers > 0 && !market ? shareRegimes(job.regimes) : job.regimes;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
-      const dataKey = `${process.pid}:${++runs}`;
+      const dataKey = shared?.dataKey ?? `${process.pid}:${++runs}`;
       let failed = false;
       const inPool = async (task: TrialTask): Promise<TrialRow[]> => {
         const result: TrialTaskResult = await getPool().run(task);
@@ -99,10 +116,12 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       };
       await Promise.all(
         batches.map(async (b) => {
-          const batch = { bars, window: job.window, trials: b.trials, regimes, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
+          const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
+          const batch = { ...common, bars, regimes };
+          const task: TrialTask = market ? { ...common, market, engine: opts.engine, dataKey } : { ...batch, engine: opts.engine, dataKey };
           let out: TrialRow[];
           try {
-            out = await runWithRetry(b.trials, () => (engine ? inline(batch) : inPool({ ...batch, engine: opts.engine, dataKey })));
+            out = await runWithRetry(b.trials, () => (engine ? inline(batch) : inPool(task)));
           } catch (e) {
             failed = true;
             throw e;
@@ -121,6 +140,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     async close() {
       if (pool) await pool.destroy();
       pool = undefined;
+      last = undefined;
     },
   };
 }

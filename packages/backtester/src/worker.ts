@@ -1,4 +1,6 @@
+import { threadId } from 'node:worker_threads';
 import type { BarColumns, Engine, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
+import { createSharedWasmEngine, marketBytesCopied, type SharedMarket } from '@regimen/kernel';
 import { failureData, type FailureData } from './batches.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
@@ -11,24 +13,34 @@ import { loadEngine, type EngineName } from './engines.js';
  * message. The worker keeps the first objects it saw for a data key and hands those to the
  * engine on every later batch, so an engine that caches by identity (the wasm engine copies the
  * columns into its memory) does that once per run, not once per batch.
+ *
+ * With the wasm engine the task carries a shared market instead (@regimen/kernel shareMarket):
+ * the worker instantiates a kernel against that WebAssembly memory once per run and the engine
+ * reads the columns and labels where the main thread put them — no copy in the worker at all.
  */
-export interface TrialTask extends TrialBatch {
+export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes'> & {
   engine: EngineName;
   /** identifies bars + regimes of one run */
   dataKey: string;
+} & ({ bars: BarColumns; regimes: RegimeTrack[] } | { market: SharedMarket; probe?: boolean });
+
+/** for tests: which thread ran the task, and the market bytes it had copied into kernel memory */
+export interface TaskProbe {
+  threadId: number;
+  marketBytesCopied: number;
 }
 
-export type TrialTaskResult = { rows: TrialRow[] } | { failed: FailureData };
+export type TrialTaskResult = { rows: TrialRow[]; probe?: TaskProbe } | { failed: FailureData };
 
 const engines = new Map<EngineName, Promise<Engine>>();
-const data = new Map<string, { bars: BarColumns; regimes: RegimeTrack[] }>();
+const data = new Map<string, { bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine }>();
 /** data sets kept per worker: the current run's, and one more for an overlapping run */
 const KEEP = 2;
 
-function dataOf(task: TrialTask): { bars: BarColumns; regimes: RegimeTrack[] } {
+function dataOf(task: TrialTask): { bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine } {
   let d = data.get(task.dataKey);
   if (!d) {
-    d = { bars: task.bars, regimes: task.regimes };
+    d = 'market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes };
     data.set(task.dataKey, d);
     if (data.size > KEEP) data.delete(data.keys().next().value as string);
   }
@@ -52,13 +64,16 @@ function movable(result: TrialTaskResult): TrialTaskResult {
 
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
-    let engine = engines.get(task.engine);
+    const { bars, regimes, engine: shared } = dataOf(task);
+    let engine = shared ? Promise.resolve(shared) : engines.get(task.engine);
     if (!engine) {
       engine = loadEngine(task.engine);
       engines.set(task.engine, engine);
     }
-    const { engine: _name, dataKey: _key, bars: _bars, regimes: _regimes, ...rest } = task;
-    return movable({ rows: (await engine).runTrials({ ...rest, ...dataOf(task) }) });
+    const { window, trials, costs, barsPerYear, captureSignals } = task;
+    const rows = (await engine).runTrials({ bars, regimes, window, trials, costs, barsPerYear, captureSignals });
+    const probe = 'market' in task && task.probe ? { threadId, marketBytesCopied: marketBytesCopied() } : undefined;
+    return movable(probe ? { rows, probe } : { rows });
   } catch (e) {
     return { failed: failureData(e) };
   }

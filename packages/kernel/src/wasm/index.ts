@@ -5,4 +5,6 @@ export { smaCrossWasm, type SmaCrossOptions } from './sma-cross-wasm.js';
 export { createSmaCrossPool, type SmaCrossPool, type SmaCrossPoolOptions, type SmaCrossRunOptions } from './sma-cross-pool.js';
 export { smaCrossReference, runningSma } from './sma-cross-reference.js';
 export { randomWalk } from './random-walk.js';
-export { createWasmEngine, loadWasmEngine } from './wasm-engine.js';
+export { createWasmEngine, createSharedWasmEngine, loadWasmEngine } from './wasm-engine.js';
+export { shareMarket, type SharedMarket } from './shared-market.js';
+export { marketBytesCopied } from './kernel-data.js';

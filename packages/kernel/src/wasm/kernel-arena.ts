@@ -1,5 +1,6 @@
 import { regimenError } from '@regimen/core';
 import { ensureMemory, instantiateKernel, kernelModule, sharedKernelMemory, type KernelExports } from './kernel-module.js';
+import { claimShared } from './shared-market.js';
 import type { WasmMemory } from './webassembly-api.js';
 
 /**
@@ -7,6 +8,10 @@ import type { WasmMemory } from './webassembly-api.js';
  * when the data set changes, and a pool of equal-sized series slots (one f64 per bar) for
  * indicator series and replay legs, reused across batches. Views are made fresh on every access
  * because growing the memory replaces its buffer.
+ *
+ * Over a shared market memory (`shared`), the bump region is a list of private chunks claimed
+ * from the memory's atomic bump pointer (shared-market.ts): other threads allocate in the same
+ * memory, so this one never assumes the bytes after its last chunk are its own.
  */
 export interface KernelArena {
   readonly kernel: KernelExports;
@@ -28,7 +33,11 @@ export interface KernelArena {
 const BASE = 65536;
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
-export function createKernelArena(): KernelArena {
+/** bytes claimed at a time from a shared memory: a few series of 500k bars */
+const CHUNK = 16 << 20;
+
+export function createKernelArena(shared?: { memory: WasmMemory; header: number }): KernelArena {
+  if (shared) return sharedArena(shared.memory, shared.header);
   const memory = sharedKernelMemory(BASE + 65536);
   const kernel = instantiateKernel(memory, kernelModule());
   let top = BASE;
@@ -53,6 +62,61 @@ export function createKernelArena(): KernelArena {
     takeSlot(seriesBytes) {
       if (seriesBytes !== slotBytes) {
         // slots of another length belong to an older data set, which resetTo already dropped
+        free = [];
+        slotBytes = seriesBytes;
+      }
+      return free.pop() ?? this.alloc(seriesBytes);
+    },
+    releaseSlot(ptr) {
+      free.push(ptr);
+    },
+    f64: (ptr, length) => new Float64Array(memory.buffer, ptr, length),
+    i32: (ptr, length) => new Int32Array(memory.buffer, ptr, length),
+    u8: (ptr, length) => new Uint8Array(memory.buffer, ptr, length),
+  };
+}
+
+function sharedArena(memory: WasmMemory, header: number): KernelArena {
+  const kernel = instantiateKernel(memory, kernelModule());
+  const chunks: { start: number; end: number }[] = [];
+  let cur = 0;
+  let top = 0;
+  const claim = (bytes: number) => {
+    const size = Math.max(CHUNK, align(bytes));
+    const start = claimShared(memory, header, size);
+    ensureMemory(memory, start + size);
+    chunks.push({ start, end: start + size });
+    cur = chunks.length - 1;
+    top = start;
+  };
+  claim(CHUNK);
+  let free: number[] = [];
+  let slotBytes = 0;
+  return {
+    kernel,
+    memory,
+    alloc(bytes) {
+      const need = Math.max(8, bytes);
+      // the current chunk, else a later one of ours (left by resetTo), else a new one
+      while (align(top + need) > chunks[cur]!.end) {
+        if (cur + 1 < chunks.length) top = chunks[++cur]!.start;
+        else claim(need);
+      }
+      const at = top;
+      top = align(top + need);
+      return at;
+    },
+    resetTo(mark) {
+      const i = chunks.findIndex((c) => c.start <= mark && mark <= c.end);
+      if (i < 0) throw regimenError({ code: 'internal', value: mark, message: 'arena mark outside its chunks' });
+      cur = i;
+      top = mark;
+      free = [];
+      slotBytes = 0;
+    },
+    top: () => top,
+    takeSlot(seriesBytes) {
+      if (seriesBytes !== slotBytes) {
         free = [];
         slotBytes = seriesBytes;
       }

@@ -1,11 +1,15 @@
 import { NO_REGIME, regimenError, type RegimeTrack } from '@regimen/core';
 import type { KernelArena } from './kernel-arena.js';
+import { placedIn } from './shared-market.js';
 
 /**
  * The data set a kernel instance works on, copied into its memory once and kept while the caller
  * passes the same arrays (identity): close and its bar returns R, high/low when a strategy needs
  * them, regime labels per track, and the per-trial scratch (positions, returns, events) sized by
  * the number of bars. A batch over new arrays starts a new data set.
+ *
+ * Arrays that are views of a shared market in the arena's own memory (shared-market.ts) are read
+ * in place: nothing is copied, and close's bar returns are the ones computed at placement.
  */
 export interface KernelData {
   readonly length: number;
@@ -25,6 +29,13 @@ export interface KernelData {
 /** label tracks kept per data set; a batch uses a few, so more than this means new arrays per call */
 const LABEL_SLOTS = 16;
 
+let copied = 0;
+
+/** Bytes of market data (columns, labels) this thread has copied into kernel memory so far. */
+export function marketBytesCopied(): number {
+  return copied;
+}
+
 interface Held extends KernelData {
   readonly source: Float64Array;
 }
@@ -42,10 +53,19 @@ export function kernelDataCache(arena: KernelArena, base: number): (close: Float
 function loadData(arena: KernelArena, source: Float64Array): Held {
   const len = source.length;
   const bytes = len * 8;
-  const close = arena.alloc(bytes);
-  arena.f64(close, len).set(source);
-  const returns = arena.alloc(bytes);
-  arena.kernel.barReturns(close, len, returns);
+  const inPlace = placedIn(arena.memory, source);
+  let close: number;
+  let returns: number;
+  if (inPlace?.returns !== undefined) {
+    close = inPlace.at;
+    returns = inPlace.returns;
+  } else {
+    close = arena.alloc(bytes);
+    arena.f64(close, len).set(source);
+    copied += bytes;
+    returns = arena.alloc(bytes);
+    arena.kernel.barReturns(close, len, returns);
+  }
   const pos = arena.alloc(bytes);
   const ret = arena.alloc(bytes);
   const eventBars = arena.alloc(len * 4);
@@ -59,8 +79,12 @@ function loadData(arena: KernelArena, source: Float64Array): Held {
     let at = columns.get(src);
     if (at === undefined) {
       if (src.length !== len) throw regimenError({ code: 'internal', field: 'bars', value: src.length, message: `a column has ${src.length} bars, close has ${len}` });
-      at = arena.alloc(bytes);
-      arena.f64(at, len).set(src);
+      at = placedIn(arena.memory, src)?.at;
+      if (at === undefined) {
+        at = arena.alloc(bytes);
+        arena.f64(at, len).set(src);
+        copied += bytes;
+      }
       columns.set(src, at);
     }
     return at;
@@ -78,6 +102,9 @@ function loadData(arena: KernelArena, source: Float64Array): Held {
     low: column,
     labels(track) {
       const src = track.labels;
+      // the kernel reads labels of bars < end <= len only, and the callers check end <= labels.length
+      const shared = placedIn(arena.memory, src);
+      if (shared) return shared.at;
       let at = labels.get(src);
       if (at !== undefined) {
         labels.delete(src);
@@ -91,6 +118,7 @@ function loadData(arena: KernelArena, source: Float64Array): Held {
         }
         // the kernel reads labels of bars < end <= len only
         arena.u8(at, len).set(src.length > len ? src.subarray(0, len) : src);
+        copied += Math.min(len, src.length);
       }
       labels.set(src, at);
       return at;

@@ -1,24 +1,38 @@
 import {
-  NO_REGIME, regimenError, type Engine, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
+  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
 } from '@regimen/core';
 import { checkWindow } from '../reference/window.js';
-import { createKernelArena } from './kernel-arena.js';
+import { createKernelArena, type KernelArena } from './kernel-arena.js';
 import { kernelDataCache } from './kernel-data.js';
 import { prepareEvaluation } from './kernel-evaluate.js';
 import { firstBars, scoreWeightSets, writeLegPositions } from './kernel-replay.js';
 import { parseTrial, seriesCache, writePositions } from './kernel-trials.js';
+import { openSharedMarket, type SharedMarket } from './shared-market.js';
 
 /**
  * The `wasm` engine: the AssemblyScript kernel behind the Engine interface, with exactly the
  * reference's semantics (src/reference/engine.ts) — same positions, trades and events, and every
  * metric the same bits, because each kernel routine repeats the reference's order of operations.
  *
- * One engine owns one kernel instance and memory. The market data is copied in once and kept
- * while batches pass the same arrays, so a worker that reuses its BarColumns object pays for the
- * copy once per run, not per batch.
+ * One engine owns one kernel instance. The market data is copied into its memory once and kept
+ * while batches pass the same arrays, so a caller that reuses its BarColumns object pays for the
+ * copy once per run, not per batch — and an engine over a shared market (createSharedWasmEngine)
+ * given that market's own views never copies it at all.
  */
 export function createWasmEngine(): Engine {
-  const arena = createKernelArena();
+  return engineOn(createKernelArena());
+}
+
+/**
+ * A wasm engine whose kernel is instantiated against a shared market's memory (a worker of a
+ * pool), with the market's bars and regimes as views of that memory: batches over exactly these
+ * arrays read the data in place, and the engine's scratch lives in chunks it claims past the data.
+ */
+export function createSharedWasmEngine(market: SharedMarket): { engine: Engine; bars: BarColumns; regimes: RegimeTrack[] } {
+  return { engine: engineOn(createKernelArena({ memory: market.memory, header: market.header })), ...openSharedMarket(market) };
+}
+
+function engineOn(arena: KernelArena): Engine {
   const dataFor = kernelDataCache(arena, arena.top());
 
   return {
