@@ -39,45 +39,24 @@ const CHUNK = 16 << 20;
 export function createKernelArena(shared?: { memory: WasmMemory; header: number }): KernelArena {
   if (shared) return sharedArena(shared.memory, shared.header);
   const memory = sharedKernelMemory(BASE + 65536);
-  const kernel = instantiateKernel(memory, kernelModule());
   let top = BASE;
-  let free: number[] = [];
-  let slotBytes = 0;
-  return {
-    kernel,
-    memory,
+  return arenaOver(instantiateKernel(memory, kernelModule()), memory, {
     alloc(bytes) {
       const at = top;
       top = align(top + Math.max(8, bytes));
       ensureMemory(memory, top);
       return at;
     },
-    resetTo(mark) {
+    reset(mark) {
       if (mark < BASE) throw regimenError({ code: 'internal', value: mark, message: 'arena mark below its base' });
       top = mark;
-      free = [];
-      slotBytes = 0;
     },
     top: () => top,
-    takeSlot(seriesBytes) {
-      if (seriesBytes !== slotBytes) {
-        // slots of another length belong to an older data set, which resetTo already dropped
-        free = [];
-        slotBytes = seriesBytes;
-      }
-      return free.pop() ?? this.alloc(seriesBytes);
-    },
-    releaseSlot(ptr) {
-      free.push(ptr);
-    },
-    f64: (ptr, length) => new Float64Array(memory.buffer, ptr, length),
-    i32: (ptr, length) => new Int32Array(memory.buffer, ptr, length),
-    u8: (ptr, length) => new Uint8Array(memory.buffer, ptr, length),
-  };
+  });
 }
 
+/** A worker's arena inside the one shared memory: private chunks claimed from the bump pointer. */
 function sharedArena(memory: WasmMemory, header: number): KernelArena {
-  const kernel = instantiateKernel(memory, kernelModule());
   const chunks: { start: number; end: number }[] = [];
   let cur = 0;
   let top = 0;
@@ -90,11 +69,7 @@ function sharedArena(memory: WasmMemory, header: number): KernelArena {
     top = start;
   };
   claim(CHUNK);
-  let free: number[] = [];
-  let slotBytes = 0;
-  return {
-    kernel,
-    memory,
+  return arenaOver(instantiateKernel(memory, kernelModule()), memory, {
     alloc(bytes) {
       const need = Math.max(8, bytes);
       // the current chunk, else a later one of ours (left by resetTo), else a new one
@@ -106,21 +81,37 @@ function sharedArena(memory: WasmMemory, header: number): KernelArena {
       top = align(top + need);
       return at;
     },
-    resetTo(mark) {
+    reset(mark) {
       const i = chunks.findIndex((c) => c.start <= mark && mark <= c.end);
       if (i < 0) throw regimenError({ code: 'internal', value: mark, message: 'arena mark outside its chunks' });
       cur = i;
       top = mark;
+    },
+    top: () => top,
+  });
+}
+
+/** What both arenas add to their allocator: a pool of series-sized slots, and typed views. */
+function arenaOver(kernel: KernelArena['kernel'], memory: WasmMemory, core: { alloc(bytes: number): number; reset(mark: number): void; top(): number }): KernelArena {
+  let free: number[] = [];
+  let slotBytes = 0;
+  return {
+    kernel,
+    memory,
+    alloc: core.alloc,
+    resetTo(mark) {
+      core.reset(mark);
       free = [];
       slotBytes = 0;
     },
-    top: () => top,
+    top: core.top,
     takeSlot(seriesBytes) {
       if (seriesBytes !== slotBytes) {
+        // slots of another length belong to an older data set, which resetTo already dropped
         free = [];
         slotBytes = seriesBytes;
       }
-      return free.pop() ?? this.alloc(seriesBytes);
+      return free.pop() ?? core.alloc(seriesBytes);
     },
     releaseSlot(ptr) {
       free.push(ptr);
