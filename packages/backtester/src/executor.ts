@@ -83,7 +83,20 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     return last;
   };
   const getPool = () =>
-    (pool ??= new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000, execArgv: workerExecArgv() }));
+    (pool ??= (() => {
+      const p = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000, execArgv: workerExecArgv() });
+      p.on('message', (m: { regimenWorkerLoaded?: number }) => {
+        if (m && typeof m.regimenWorkerLoaded === 'number') loaded.add(m.regimenWorkerLoaded);
+      });
+      return p;
+    })());
+  // threads that finished loading their modules (see worker.ts): only those may be terminated
+  const loaded = new Set<number>();
+  const allLoaded = async (p: Piscina) => {
+    for (let waited = 0; waited < 15_000 && !p.threads.every((t) => loaded.has(t.threadId)); waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
 
   return {
     workers,
@@ -138,7 +151,10 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       return rows;
     },
     async close() {
-      if (pool) await pool.destroy();
+      if (pool) {
+        await allLoaded(pool);
+        await pool.destroy();
+      }
       pool = undefined;
       last = undefined;
     },

@@ -1,9 +1,14 @@
-import { threadId } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import type { BarColumns, Engine, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
 import { createSharedWasmEngine, marketBytesCopied, type SharedMarket } from '@regimen/kernel';
 import { failureData, type FailureData } from './batches.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
+
+// Tell the pool this thread has finished loading: terminating a worker thread while its ES
+// modules are still being instantiated aborts the whole process on Node 20 (V8 fatal error), so
+// the executor waits for this before it destroys the pool.
+parentPort?.postMessage({ regimenWorkerLoaded: threadId });
 
 /**
  * The Piscina worker: one task function, batch in, rows out. The engine (and for `wasm` its
