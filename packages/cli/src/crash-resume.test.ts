@@ -38,14 +38,17 @@ function analysisFiles(dir: string): Map<string, string> {
   return out;
 }
 
+/** A phase 1 long enough to be interrupted: 2 strategies × 30 lookbacks × 10 thresholds. */
+const PHASE1_600_TRIALS = `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
+`;
+
 describe('crash and resume', () => {
   it.skipIf(!built)('SIGKILL in phase 1 and again in phase 3, then --resume: byte-identical results', async () => {
     const { dir, config } = smallWorkflow({
       bars: 6000,
-      phases: `    - name: parameter_discovery
-      config:
-        parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
-    - name: regime_analysis
+      phases: `${PHASE1_600_TRIALS}    - name: regime_analysis
       config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
     - name: ensemble_optimization
       config: { algorithm: genetic, objective: minimize_regime_drawdown, algorithm_options: { population: 16, generations: 40, patience: 40 } }
@@ -81,10 +84,7 @@ describe('crash and resume', () => {
   it.skipIf(!built)('Ctrl-C (SIGINT) stops between trials, exits 130, keeps what finished, and the run resumes', async () => {
     const { dir, config } = smallWorkflow({
       bars: 6000,
-      phases: `    - name: parameter_discovery
-      config:
-        parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
-    - name: regime_analysis
+      phases: `${PHASE1_600_TRIALS}    - name: regime_analysis
     - name: ensemble_optimization
     - name: validation`,
     });

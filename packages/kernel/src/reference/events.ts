@@ -34,8 +34,9 @@ export function eventsFromPositions(pos: Float64Array, window: ScoreWindow): Sig
  * Inverse of eventsFromPositions: for t in [start, end) the position of the last event with
  * bar ≤ t (0 before the first event); 0 outside [start, end). Event bars must not decrease.
  * Round trip: positionsFromEvents(eventsFromPositions(p, w), p.length, w) equals p on the window.
+ * With `out` (e.g. a series in kernel memory) only [start, end) is written; the rest is left.
  */
-export function positionsFromEvents(events: SignalEvents, length: number, window: ScoreWindow): Float64Array {
+export function positionsFromEvents(events: SignalEvents, length: number, window: ScoreWindow, out: Float64Array = new Float64Array(length)): Float64Array {
   checkWindow(window, length, 'series');
   const { start, end } = window;
   const { bar, position } = events;
@@ -47,12 +48,16 @@ export function positionsFromEvents(events: SignalEvents, length: number, window
       throw regimenError({ code: 'internal', field: `signals.bar[${i}]`, value: bar[i], message: 'signal event bars must be in increasing order' });
     }
   }
-  const out = new Float64Array(length);
+  // stretches between events are filled whole
   let i = 0;
   let p = 0;
-  for (let t = start; t < end; t++) {
+  while (i < bar.length && bar[i] <= start) p = position[i++];
+  let t = start;
+  while (t < end) {
+    const next = i < bar.length ? Math.min(end, Math.max(t + 1, bar[i])) : end;
+    out.fill(p, t, next);
+    t = next;
     while (i < bar.length && bar[i] <= t) p = position[i++];
-    out[t] = p;
   }
   return out;
 }

@@ -1,5 +1,4 @@
-import { NO_REGIME, regimenError, type ReplayBatch, type ReplayRow, type ScoreWindow, type SignalEvents } from '@regimen/core';
-import { checkWindow } from '../reference/window.js';
+import { NO_REGIME, type ReplayBatch, type ReplayRow } from '@regimen/core';
 import type { KernelArena } from './kernel-arena.js';
 import { checkBreakdownTrack, type KernelData } from './kernel-data.js';
 import { GROUP_F64, groupBreakdown, groupCount, groupMetrics } from './kernel-metrics.js';
@@ -175,36 +174,6 @@ function skipsFlatBars(batch: ReplayBatch, returns: number, arena: KernelArena):
   const R = arena.f64(returns + (start + 1) * 8, Math.max(0, end - start - 1));
   for (let i = 0; i < R.length; i++) if (!Number.isFinite(R[i]!)) return false;
   return true;
-}
-
-/**
- * positionsFromEvents (src/reference/events.ts) written straight into a kernel series, with its
- * checks and messages, for the window only: replay reads legs on [start, end) alone, so the rest
- * of the series is left as it is. Stretches between events are filled whole.
- */
-export function writeLegPositions(events: SignalEvents, length: number, window: ScoreWindow, out: Float64Array): void {
-  checkWindow(window, length, 'series');
-  const { start, end } = window;
-  const { bar, position } = events;
-  if (bar.length !== position.length) {
-    throw regimenError({ code: 'internal', field: 'signals', value: { bars: bar.length, positions: position.length }, message: 'signal events have different numbers of bars and positions' });
-  }
-  for (let i = 1; i < bar.length; i++) {
-    if (bar[i]! < bar[i - 1]!) {
-      throw regimenError({ code: 'internal', field: `signals.bar[${i}]`, value: bar[i], message: 'signal event bars must be in increasing order' });
-    }
-  }
-  // the position at t is that of the last event with bar ≤ t, 0 before the first
-  let i = 0;
-  let p = 0;
-  while (i < bar.length && bar[i]! <= start) p = position[i++]!;
-  let t = start;
-  while (t < end) {
-    const next = i < bar.length ? Math.min(end, Math.max(t + 1, bar[i]!)) : end;
-    out.fill(p, t, next);
-    t = next;
-    while (i < bar.length && bar[i]! <= t) p = position[i++]!;
-  }
 }
 
 /** For each label value, its first bar in [from, to) of the kernel labels at `labels`, or −1 (1 KiB of scratch at `scratch`). */

@@ -2,10 +2,11 @@ import {
   NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
 } from '@regimen/core';
 import { checkWindow } from '../reference/window.js';
+import { positionsFromEvents } from '../reference/events.js';
 import { createKernelArena, type KernelArena } from './kernel-arena.js';
 import { kernelDataCache } from './kernel-data.js';
 import { prepareEvaluation } from './kernel-evaluate.js';
-import { firstBars, scoreWeightSets, writeLegPositions } from './kernel-replay.js';
+import { firstBars, scoreWeightSets } from './kernel-replay.js';
 import { parseTrial, seriesCache, writePositions } from './kernel-trials.js';
 import { openSharedMarket, type SharedMarket } from './shared-market.js';
 
@@ -75,7 +76,7 @@ function engineOn(arena: KernelArena): Engine {
           let at = legSlots.get(events);
           if (at === undefined) {
             at = arena.takeSlot(length * 8);
-            writeLegPositions(events, length, window, arena.f64(at, length));
+            positionsFromEvents(events, length, window, arena.f64(at, length));
             legSlots.set(events, at);
           }
           return at;
