@@ -13,6 +13,7 @@ import {
   type EnsembleTrial,
   type EnsembleWeights,
   type Search,
+  type SignalEvents,
 } from '@regimen/core';
 import { buildLegs, replayBatch } from '@regimen/backtester';
 import { readSignalEvents } from '@regimen/data';
@@ -46,6 +47,13 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   const reports: Record<string, unknown> = {};
   const outputs: string[] = [];
   let evaluated = 0;
+  // each winner's signal file is read once, however many classifiers pick it
+  const signals = new Map<string, SignalEvents>();
+  const eventsOf = (id: string) => {
+    let e = signals.get(id);
+    if (!e) signals.set(id, (e = readSignalEvents(ctx.paths.trialSignals(id, ctx.config.parameter_discovery.signal_format)).events));
+    return e;
+  };
   for (const regime of tracks) {
     const c = regime.classifier;
     const winners = optimal[c];
@@ -53,8 +61,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     const searches = regime.names.map((name) => ({ name, search: plugin.create(space, options, ctx.rng.fork(`ensemble:${c}:${name}`)) as Search }));
     const trials = new Map<string, EnsembleTrial>();
     const input = { close: ctx.bars.close, window, regime, breakdown: tracks, strategies, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
-    // the winners' signal files are read once per classifier, not once per generation
-    const legs = buildLegs(regime, strategies, winners, (id) => readSignalEvents(ctx.paths.trialSignals(id, ctx.config.parameter_discovery.signal_format)).events);
+    const legs = buildLegs(regime, strategies, winners, eventsOf);
 
     const evaluate = (cands: Candidate[]) => {
       const fresh = new Map<string, Candidate>();

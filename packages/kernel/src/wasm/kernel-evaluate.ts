@@ -1,7 +1,7 @@
 import type { Costs, Metrics, RegimeBreakdown, RegimeTrack, ScoreWindow } from '@regimen/core';
 import type { KernelArena } from './kernel-arena.js';
 import { checkBreakdownTrack, type KernelData } from './kernel-data.js';
-import { GROUP_F64, groupBreakdown, groupCount, groupMetrics } from './kernel-metrics.js';
+import { GROUP_F64, groupBreakdown, groupCount, groupMetrics, writeTrackTable } from './kernel-metrics.js';
 
 /**
  * Scoring of the positions in `data.pos` over a window, overall and per regime of every track,
@@ -23,14 +23,7 @@ export function prepareEvaluation(arena: KernelArena, data: KernelData, window: 
   return () => {
     // the table is rewritten on every call: labels() may have grown the memory, never moved it,
     // but another evaluator of the same data may have reused the scratch in between
-    const row = arena.i32(table, tracks.length * 3);
-    let g = 1;
-    tracks.forEach((t, j) => {
-      row[3 * j] = labels[j]!;
-      row[3 * j + 1] = t.names.length;
-      row[3 * j + 2] = g;
-      g += t.names.length;
-    });
+    writeTrackTable(arena.i32(table, tracks.length * 3), tracks, labels);
     arena.kernel.evaluateWindow(data.returns, data.pos, start, end, cost, data.ret, table, tracks.length, stats, groups);
     const s = arena.f64(stats, groups * GROUP_F64);
     return { metrics: groupMetrics(s, 0, barsPerYear), regimes: groupBreakdown(s, tracks, barsPerYear) };

@@ -34,3 +34,17 @@ export function groupBreakdown(stats: Float64Array, tracks: RegimeTrack[], barsP
 export function groupCount(tracks: RegimeTrack[]): number {
   return 1 + tracks.reduce((a, t) => a + t.names.length, 0);
 }
+
+/**
+ * The kernel's track table: per breakdown track, its labels pointer, its number of regimes and
+ * the index of its first statistics group (group 0 is the whole window).
+ */
+export function writeTrackTable(row: Int32Array, tracks: RegimeTrack[], labels: number[]): void {
+  let g = 1;
+  tracks.forEach((t, j) => {
+    row[3 * j] = labels[j]!;
+    row[3 * j + 1] = t.names.length;
+    row[3 * j + 2] = g;
+    g += t.names.length;
+  });
+}

@@ -1,7 +1,7 @@
 import { NO_REGIME, type ReplayBatch, type ReplayRow } from '@regimen/core';
 import type { KernelArena } from './kernel-arena.js';
 import { checkBreakdownTrack, type KernelData } from './kernel-data.js';
-import { GROUP_F64, groupBreakdown, groupCount, groupMetrics } from './kernel-metrics.js';
+import { GROUP_F64, groupBreakdown, groupCount, groupMetrics, writeTrackTable } from './kernel-metrics.js';
 
 const align = (x: number) => Math.ceil(x / 64) * 64;
 /** distinct (regime, leg positions) inputs tabulated per batch; more → one per bar */
@@ -111,14 +111,7 @@ export function scoreWeightSets(arena: KernelArena, data: KernelData, batch: Rep
       for (let s = 0; s < legs; s++) weights[(p * cells + k * legs + s) * 2 + (lane & 1)] = w[k]![s]!;
     }
   }
-  const trackTable = arena.i32(base + tracksAt, tracks.length * 3);
-  let g = 1;
-  tracks.forEach((t, j) => {
-    trackTable[3 * j] = trackLabels[j]!;
-    trackTable[3 * j + 1] = t.names.length;
-    trackTable[3 * j + 2] = g;
-    g += t.names.length;
-  });
+  writeTrackTable(arena.i32(base + tracksAt, tracks.length * 3), tracks, trackLabels);
 
   const k = arena.kernel;
   const flat = arena.u8(flatAt, combos);
