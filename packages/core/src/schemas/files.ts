@@ -131,6 +131,8 @@ export const CheckpointSchema = z.object({
   outputs: z.array(z.string()),
   counts: z.record(z.string(), z.number()),
   seconds: z.number(),
+  /** seconds per stage of the phase (wall time; `*_cpu` stages sum the workers' time) */
+  stages: z.record(z.string(), z.number()).optional(),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
