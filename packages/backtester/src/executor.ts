@@ -22,6 +22,11 @@ export interface TrialJob extends TrialBatch {
    * one does, in its workers) and then says so in BatchDone.written
    */
   outputs?: TrialOutputs;
+  /**
+   * the trials are one batch already, run as one task: a distributed worker runs the batch its
+   * coordinator cut (formBatches), and cutting it again would compute shared indicators twice
+   */
+  wholeBatch?: boolean;
 }
 
 export interface BatchDone {
@@ -143,7 +148,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     engine: opts.engine,
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
-      const batches = formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
+      const batches = job.wholeBatch ? [{ indices: job.trials.map((_, i) => i), trials: job.trials }] : formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
       const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, job.regimes) : undefined;
       const market = shared?.market;
       const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;

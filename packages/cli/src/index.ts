@@ -46,9 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(formatError(e) + '\n');
     if (debug) process.stderr.write(((e as Error).stack ?? String(e)) + '\n');
-    // bad input and usage are the user's to fix (2); Ctrl-C is 130 as for any shell command;
-    // anything else is a bug or a failed proof (1)
+    // bad input and usage are the user's to fix (2); Ctrl-C is 130 as for any shell command; a
+    // lost service (Redis) is 75, sysexits' EX_TEMPFAIL: resume later; anything else is a bug or
+    // a failed proof (1)
     if (isRegimenError(e) && e.code === 'interrupted') return 130;
+    if (isRegimenError(e) && e.code === 'unavailable') return 75;
     return isRegimenError(e) && e.code !== 'internal' ? 2 : 1;
   }
 }

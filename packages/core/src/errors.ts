@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'plugin'        // a plugin failed to load, has the wrong shape or threw
   | 'usage'         // command-line misuse
   | 'interrupted'   // stopped by the user (Ctrl-C); what finished is kept
+  | 'unavailable'   // a service the run needs (Redis) is gone; what finished is kept, resume later
   | 'internal';
 
 export interface ErrorDetails {
@@ -64,4 +65,13 @@ export function formatError(e: unknown): string {
   }
   const msg = e instanceof Error ? e.message : String(e);
   return `error: ${msg}`.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * Errors that stop a run as a whole instead of failing the trial in hand (Ctrl-C, a lost Redis):
+ * never retried in-process, never recorded as a failed trial; the run is resumed later.
+ */
+export function stopsRun(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'interrupted' || code === 'unavailable';
 }

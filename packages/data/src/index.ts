@@ -4,7 +4,7 @@ export { dataFingerprint } from './fingerprint.js';
 export { inferBarsPerYear, TRADING_DAYS_PER_YEAR } from './bars-per-year.js';
 export { isoTime, parseTimeText, DAY_MS, TIME_KEY_NAMES, BAR_INDEX_KEY, type TimeKind, type ParsedTime } from './time.js';
 export { embeddedDataPath, EMBEDDED_DEFAULT, EMBEDDED_FILES } from './embedded.js';
-export { readArrowTable, writeArrowTable, isArrowPath, ARROW_EXTENSIONS } from './arrow-file.js';
+export { readArrowTable, writeArrowTable, isArrowPath, tableOf, ARROW_EXTENSIONS } from './arrow-file.js';
 export { arrowToRows, type ArrowRows } from './arrow-rows.js';
 export { barsToTable, writeBarsArrow } from './bars-table.js';
 export {

@@ -4,6 +4,7 @@ import {
   parsePluginOptions,
   readJsonFile,
   regimenError,
+  stopsRun,
   TrialPerformanceSchema,
   writeJsonAtomic,
   type FailedTrials,
@@ -132,7 +133,7 @@ async function runTrials(ctx: RunContext, job: TrialJob, outputs: FullOutputs, f
   try {
     await runFullBacktest(job, ctx.executor, outputs);
   } catch (e) {
-    if ((e as { code?: string }).code === 'interrupted') throw e;
+    if (stopsRun(e)) throw e;
     if (ctx.config.parameter_discovery.on_error !== 'skip') {
       throw regimenError({ code: 'internal', field: 'workflow.phases.parameter_discovery', message: `a trial failed: ${(e as Error).message} (set on_error: skip to record failures and go on)`, cause: e });
     }
@@ -142,7 +143,7 @@ async function runTrials(ctx: RunContext, job: TrialJob, outputs: FullOutputs, f
       try {
         await runFullBacktest({ ...job, trials: [t] }, inline, outputs);
       } catch (err) {
-        if ((err as { code?: string }).code === 'interrupted') throw err;
+        if (stopsRun(err)) throw err;
         failed.push({ trial_id: t.trial_id, strategy: t.strategy, params: t.params, error: (err as Error).message });
         ctx.emit({ type: 'info', message: `trial ${t.trial_id} failed: ${(err as Error).message}` });
       }

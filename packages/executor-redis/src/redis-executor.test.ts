@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_REGIME, type RegimeTrack, type TrialSpec } from '@regimen/core';
+import { loadMarketData } from '@regimen/data';
+import { buildLegs, localExecutor, replayBatch, type BatchDone, type TrialJob } from '@regimen/backtester';
+import { redisExecutor } from './redis-executor.js';
+import { redisServerMissing, startLocalRedis, type LocalRedis } from './redis-server.js';
+import { startWorker, type RegimenWorker } from './worker.js';
+
+// workers run the backtester's built pool (dist/), which `npm ci` makes
+const built = existsSync(fileURLToPath(new URL('../../backtester/dist/worker.js', import.meta.url)));
+const missing = redisServerMissing();
+const skip = missing !== null || !built;
+if (missing) console.warn(`skipping Redis executor tests: ${missing}`);
+
+const nyse = loadMarketData('packages/data/embedded/nyse_composite_daily_close.csv');
+const n = 4000;
+const close = nyse.bars.close.slice(0, n);
+const bars = { time: nyse.bars.time.slice(0, n), open: close, high: close, low: close, close };
+const labels = Uint8Array.from({ length: n }, (_, t) => (t < 30 ? NO_REGIME : Math.floor(t / 150) % 3));
+const tracks: RegimeTrack[] = [
+  { classifier: 'hmm', names: ['bull', 'neutral', 'bear'], labels },
+  { classifier: 'pattern', names: ['breakout', 'range'], labels: labels.map((l) => (l === NO_REGIME ? l : l % 2)) },
+];
+const trials: TrialSpec[] = Array.from({ length: 40 }, (_, i) => ({
+  trial_id: `t${i}`, strategy: i % 2 ? 'a' : 'b', type: i % 2 ? 'momentum' : 'breakout',
+  params: i % 2 ? { lookback: 5 + i, threshold: 0.01, side: 'long_short' } : { lookback: 5 + i, side: 'long_only' },
+}));
+const job: TrialJob = { bars, regimes: tracks, window: { start: 0, end: n }, trials, costs: { fee: 0.001, slippage: 0.0002 }, barsPerYear: 252, captureSignals: true, batchSize: 8 };
+
+describe.skipIf(skip)('the Redis executor', () => {
+  let redis: LocalRedis;
+  const workers: RegimenWorker[] = [];
+  const opts = (over: Partial<Parameters<typeof redisExecutor>[0]> = {}) => ({
+    url: redis.url, workflowId: 'wf_test', resumeHint: 'regimen run ws --resume', engine: 'wasm' as const,
+    local: localExecutor({ workers: 0, engine: 'wasm' }), heartbeatMs: 200, ...over,
+  });
+
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    for (let i = 0; i < 2; i++) workers.push(await startWorker({ url: redis.url, concurrency: 1, pollMs: 100 }));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+
+  it('gives the local pool\'s rows, batch by batch, and the same replay rows', async () => {
+    const want = await localExecutor({ workers: 0, engine: 'wasm' }).run(job);
+    const ex = await redisExecutor(opts({ inlineReplayWork: 0 }));
+    try {
+      const seen: BatchDone[] = [];
+      const got = await ex.run(job, (d) => void seen.push(d));
+      expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      got.forEach((r, i) => expect(r.signals).toEqual(want[i]!.signals));
+      expect(seen.every((d) => !d.written && d.rows.length === d.indices.length)).toBe(true);
+      expect(seen.flatMap((d) => d.indices).sort((a, b) => a - b)).toEqual(trials.map((_, i) => i));
+      expect(ex.workers).toBe(2);
+
+      const winners = Object.fromEntries(tracks[0]!.names.map((name, k) => [name, { a: { params: {}, trial_id: `t${2 * k + 1}`, metric: 'sharpe', score: 0 }, b: { params: {}, trial_id: `t${2 * k}`, metric: 'sharpe', score: 0 } }]));
+      const events = new Map(want.map((r) => [r.trial_id, r.signals!]));
+      const legs = buildLegs(tracks[0]!, ['a', 'b'], winners, (id) => events.get(id)!);
+      const input = { close, window: { start: 0, end: n }, regime: tracks[0]!, breakdown: tracks, strategies: ['a', 'b'], winners, costs: job.costs, barsPerYear: 252 };
+      const sets = Array.from({ length: 23 }, (_, i) => ({ a: i / 22, b: 1 - i / 22 }));
+      const local = await localExecutor({ workers: 0, engine: 'wasm' }).replay(replayBatch(input, legs, sets));
+      expect(JSON.stringify(await ex.replay(replayBatch(input, legs, sets)))).toBe(JSON.stringify(local));
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('keeps two runs on one Redis apart', async () => {
+    const [x, y] = await Promise.all([redisExecutor(opts()), redisExecutor(opts())]);
+    try {
+      const half = { ...job, captureSignals: false };
+      const [a, b] = await Promise.all([x.run({ ...half, trials: trials.slice(0, 20) }), y.run({ ...half, trials: trials.slice(20) })]);
+      expect(a.map((r) => r.trial_id)).toEqual(trials.slice(0, 20).map((t) => t.trial_id));
+      expect(b.map((r) => r.trial_id)).toEqual(trials.slice(20).map((t) => t.trial_id));
+    } finally {
+      await Promise.all([x.close(), y.close()]);
+    }
+  });
+
+  it('fails a batch that fails twice with the worker\'s error, its code and field kept', async () => {
+    const ex = await redisExecutor(opts());
+    try {
+      const bad: TrialSpec = { trial_id: 'bad-rsi', strategy: 'a', type: 'rsi', params: { lower: 80, upper: 20 } };
+      const err = await ex.run({ ...job, trials: [bad] }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'config', message: expect.stringMatching(/^batch of trials bad-rsi failed twice: .*lower/) });
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('stops with one line when every worker refuses the run, naming what differs', async () => {
+    const lines: string[] = [];
+    const ex = await redisExecutor(opts({ regimenVersion: '9.9.9', refusalGraceMs: 300, emit: (m) => lines.push(m) }));
+    try {
+      const err = await ex.run(job).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'usage', message: expect.stringMatching(/^worker \S+ refused the run: it has Regimen 0\.1\.0, the run needs 9\.9\.9/) });
+      expect(lines.some((l) => /refused this run: it has Regimen/.test(l))).toBe(true);
+    } finally {
+      await ex.close();
+    }
+    const ex2 = await redisExecutor(opts({ plugins: [{ spec: './strategies', name: 'regimen-strategy-nowhere', version: '1.2.0' }], refusalGraceMs: 300 }));
+    try {
+      const err = await ex2.run(job).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/refused the run: it lacks plugin regimen-strategy-nowhere@1\.2\.0 \(named in the workflow as \.\/strategies/);
+    } finally {
+      await ex2.close();
+    }
+  });
+});

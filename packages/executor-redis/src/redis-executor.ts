@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Queue, QueueEvents } from 'bullmq';
+import { formBatches, type EngineName, type Executor } from '@regimen/backtester';
+import { regimenError, type ReplayRow, type TrialRow, type TrialSpec } from '@regimen/core';
+import { connect, parseRedisUrl } from './connection.js';
+import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest, type WorkerStatus } from './protocol.js';
+import { publisher } from './publish.js';
+import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
+import { openRunLink } from './run-link.js';
+
+/**
+ * The distributed executor (DESIGN §7): batches of trials and replay weight sets become BullMQ
+ * jobs in a queue of this run's own, `regimen worker` processes anywhere run them, and their rows
+ * come back here, where runFullBacktest commits them exactly as it commits the local pool's
+ * rows (`written: false`: the coordinator stays the only writer of the workspace).
+ *
+ * A job carries parameters and the hashes of the data it needs, never code; the data is
+ * published once (publish.ts). A batch whose processing throws is retried once (BullMQ
+ * attempts: 2), like a batch in the local pool; a batch whose worker dies is handed to another
+ * worker by BullMQ's stalled-job check. A batch's rows are taken once: a second completion
+ * (a worker thought dead that finished after all) finds no one waiting and is dropped.
+ *
+ * Anything not distributed runs on `local`: small replays, and every Executor method this one
+ * does not define (the object spreads `local` first).
+ */
+export interface RedisExecutorOptions {
+  url: string;
+  /** names the run's queue (with a random suffix) */
+  workflowId: string;
+  /** the command that continues the run after a loss of Redis, for the one-line message */
+  resumeHint: string;
+  engine: EngineName;
+  local: Executor;
+  /** plugins whose code runs in workers (workers must have the same package and version) */
+  plugins?: PluginRef[];
+  emit?: (message: string) => void;
+  /** replays below this many weight sets × bars run on `local` (default 4,000,000, as the local pool's own threshold) */
+  inlineReplayWork?: number;
+  /** refusals and no attached worker for this long stop the run with the refusal (default 10 s) */
+  refusalGraceMs?: number;
+  heartbeatMs?: number;
+  /** the Regimen version the run asks of workers (default: this one; tests give another) */
+  regimenVersion?: string;
+}
+
+const SETS_PER_PASS = 4;
+const ATTEMPTS = 2;
+
+type Outcome = { ok: JobReturn } | { failed: string };
+
+const plain = (t: TrialSpec): TrialSpec => ({ trial_id: t.trial_id, strategy: t.strategy, type: t.type, params: t.params });
+const who = (s: WorkerStatus) => `${s.host}:${s.pid}`;
+
+export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> {
+  const target = parseRedisUrl(o.url);
+  const emit = o.emit ?? (() => {});
+  const run = `${o.workflowId.slice(0, 80)}-${randomBytes(6).toString('hex')}`;
+  const manifest: RunManifest = {
+    protocol: PROTOCOL,
+    regimen: o.regimenVersion ?? REGIMEN_VERSION,
+    run,
+    workflow: o.workflowId,
+    plugins: o.plugins ?? [],
+    coordinator: { host: hostname(), pid: process.pid },
+    created: new Date().toISOString(),
+  };
+  const link = await openRunLink(target, manifest, { resumeHint: o.resumeHint, emit, heartbeatMs: o.heartbeatMs });
+  const queueConn = connect(target, `regimen-queue:${run}`);
+  const eventsConn = connect(target, `regimen-events:${run}`);
+  const queue = new Queue(run, { connection: queueConn, prefix: QUEUE_PREFIX, defaultJobOptions: { attempts: ATTEMPTS, removeOnComplete: true, removeOnFail: true } });
+  // from the stream's start: the queue is new, and no event may slip by before the first read
+  const events = new QueueEvents(run, { connection: eventsConn, prefix: QUEUE_PREFIX, lastEventId: '0' });
+  const pub = publisher(link, run);
+
+  // one waiter per queued job; an outcome nobody waits for (a second completion) is dropped
+  const waiting = new Map<string, (outcome: Outcome) => void>();
+  events.on('completed', ({ jobId, returnvalue }) => waiting.get(jobId)?.({ ok: returnvalue as unknown as JobReturn }));
+  events.on('failed', ({ jobId, failedReason }) => waiting.get(jobId)?.({ failed: failedReason }));
+  events.on('error', () => {}); // connection trouble: the run link decides when it is fatal
+
+  // a refusal with no worker to take the jobs stops the run; joins and refusals are reported once
+  let refuse!: (e: Error) => void;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => {});
+  const halt = Promise.race([link.lost, refused]);
+  halt.catch(() => {});
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, halt]);
+  const told = new Set<string>();
+  let refusedSince: number | undefined;
+  let idleSince: number | undefined = Date.now();
+  const attached = () => link.workers().filter((s) => s.state === 'attached');
+  const watch = setInterval(() => {
+    const all = link.workers();
+    for (const s of all) {
+      const key = `${who(s)}:${s.state}`;
+      if (told.has(key) || s.state === 'stopping') continue;
+      told.add(key);
+      emit(s.state === 'attached' ? `worker ${who(s)} joined (${s.concurrency} at a time)` : `worker ${who(s)} refused this run: ${s.reason}`);
+    }
+    const busy = waiting.size > 0;
+    const firstRefusal = all.find((s) => s.state === 'refused');
+    if (busy && attached().length === 0 && firstRefusal) {
+      refusedSince ??= Date.now();
+      if (Date.now() - refusedSince >= (o.refusalGraceMs ?? 10_000)) {
+        refuse(regimenError({ code: 'usage', field: '--executor', value: target.display, message: `worker ${who(firstRefusal)} refused the run: ${firstRefusal.reason}` }));
+      }
+    } else refusedSince = undefined;
+    if (busy && all.length === 0) {
+      idleSince ??= Date.now();
+      if (Date.now() - idleSince >= 5000 && !told.has('idle')) {
+        told.add('idle');
+        emit(`no worker has joined yet: start one with \`regimen worker --redis ${target.display}\``);
+      }
+    } else idleSince = undefined;
+  }, 250);
+
+  try {
+    await guard(events.waitUntilReady());
+  } catch (e) {
+    clearInterval(watch);
+    await Promise.allSettled([events.close(), queue.close(), link.close()]);
+    throw e;
+  }
+
+  let seq = 0;
+  /** Queue jobs; one promise per job for its outcome, already registered when the jobs exist. */
+  const enqueue = async (kind: 't' | 'r', datas: JobData[]): Promise<{ ids: string[]; outcomes: Array<Promise<Outcome>> }> => {
+    const ids = datas.map(() => `${kind}${++seq}`);
+    const outcomes = ids.map((id) => guard(new Promise<Outcome>((resolve) => waiting.set(id, resolve))).finally(() => waiting.delete(id)));
+    outcomes.forEach((p) => p.catch(() => {}));
+    await guard(queue.addBulk(datas.map((data, i) => ({ name: data.kind, data, opts: { jobId: ids[i] } }))));
+    return { ids, outcomes };
+  };
+  /** After a failure or Ctrl-C: jobs not started yet are withdrawn (running ones finish unheard). */
+  const withdraw = async (ids: string[]) => {
+    for (const id of ids) waiting.delete(id);
+    await Promise.allSettled(ids.map((id) => queue.remove(id)));
+  };
+  /** the rows of a finished job (deleted from Redis once read), or its failure as a one-line error */
+  const bytesOf = async (id: string, outcome: Outcome, what: string, field: string): Promise<{ bytes: Uint8Array; ret: JobReturn }> => {
+    if ('failed' in outcome) {
+      const text = await guard(link.redis.get(keys.failure(run, id)));
+      void link.redis.unlink(keys.failure(run, id)).catch(() => {});
+      const parsed = text === null ? undefined : FailureSchema.safeParse(JSON.parse(text));
+      // no failure written: BullMQ failed the job itself, after its worker died once too often
+      if (!parsed?.success) throw regimenError({ code: 'internal', field, message: `${what} failed: its worker stopped before finishing it, more often than the stalled-job limit allows (${outcome.failed})` });
+      const cause = parsed.data;
+      throw regimenError({ code: cause.code, field: cause.field ?? field, value: cause.value, message: `${what} failed twice: ${cause.message}` });
+    }
+    const ret = JobReturnSchema.parse(outcome.ok);
+    const key = keys.result(run, id);
+    const bytes = await guard(link.redis.getBuffer(key));
+    void link.redis.unlink(key).catch(() => {});
+    if (!bytes) throw regimenError({ code: 'internal', field, message: `${what}: its rows are not in Redis (${key})` });
+    return { bytes, ret };
+  };
+  const slots = () => Math.max(1, attached().reduce((a, s) => a + s.concurrency, 0));
+
+  return {
+    ...o.local,
+    get workers() {
+      return slots();
+    },
+    engine: o.engine,
+    async run(job, onBatch) {
+      const rows: TrialRow[] = new Array(job.trials.length);
+      if (job.trials.length === 0) return rows;
+      const batches = formBatches(job.trials, job.batchSize ?? 64, slots());
+      const [market, ...regimes] = await guard(Promise.all([pub.market(job.bars), ...job.regimes.map((t) => pub.labels(t))]));
+      const base = {
+        kind: 'trials' as const, engine: o.engine, market: market!, regimes,
+        window: { start: job.window.start, end: job.window.end }, costs: { fee: job.costs.fee, slippage: job.costs.slippage },
+        barsPerYear: job.barsPerYear, captureSignals: job.captureSignals,
+      };
+      const tracks = layout(job.regimes);
+      const { ids, outcomes } = await enqueue('t', batches.map((b) => ({ ...base, trials: b.trials.map(plain) })));
+      let failed = false;
+      // onBatch calls are chained so files are committed one batch at a time, in completion order
+      let commit: Promise<void> = Promise.resolve();
+      try {
+        await Promise.all(
+          batches.map(async (b, i) => {
+            try {
+              const what = `batch of trials ${b.trials.map((t) => t.trial_id).join(', ')}`;
+              const { bytes, ret } = await bytesOf(ids[i]!, await outcomes[i]!, what, 'trials');
+              if (failed) return;
+              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals });
+              b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
+              if (onBatch) {
+                commit = commit.then(() => onBatch({ indices: b.indices, rows: out, written: false, seconds: ret.seconds }));
+                await guard(commit);
+              }
+              // on disk now: a long phase does not keep every trial's events in memory
+              if (job.outputs) for (const r of out) delete r.signals;
+            } catch (e) {
+              failed = true;
+              throw e;
+            }
+          }),
+        );
+        await commit;
+      } catch (e) {
+        await withdraw(ids);
+        throw e;
+      }
+      return rows;
+    },
+    async replay(batch) {
+      const sets = batch.weightSets.length;
+      const span = batch.window.end - batch.window.start;
+      if (sets <= SETS_PER_PASS || sets * span < (o.inlineReplayWork ?? 4_000_000)) return o.local.replay(batch);
+      const [close, regime, ...breakdown] = await guard(Promise.all([pub.series(batch.close), pub.labels(batch.regime), ...batch.breakdown.map((t) => pub.labels(t))]));
+      const legs = await guard(Promise.all(batch.legs.map(async (l) => ({ strategy: l.strategy, byRegime: await Promise.all(l.byRegime.map((e) => (e ? pub.events(e) : null))) }))));
+      const parts = Math.min(slots(), Math.ceil(sets / SETS_PER_PASS));
+      const size = Math.ceil(sets / parts / SETS_PER_PASS) * SETS_PER_PASS;
+      const chunks: Array<{ from: number; to: number }> = [];
+      for (let from = 0; from < sets; from += size) chunks.push({ from, to: Math.min(sets, from + size) });
+      const base = {
+        kind: 'replay' as const, engine: o.engine, close: close!, regime: regime!, breakdown, legs,
+        window: { start: batch.window.start, end: batch.window.end }, costs: { fee: batch.costs.fee, slippage: batch.costs.slippage }, barsPerYear: batch.barsPerYear,
+      };
+      const tracks = layout(batch.breakdown);
+      const { ids, outcomes } = await enqueue('r', chunks.map((c) => ({ ...base, weightSets: batch.weightSets.slice(c.from, c.to).map((set) => set.map((w) => Array.from(w))) })));
+      try {
+        const parts = await Promise.all(
+          chunks.map(async (c, i) => {
+            const { bytes } = await bytesOf(ids[i]!, await outcomes[i]!, `replay of weight sets ${c.from}–${c.to - 1}`, 'weight_sets');
+            return decodeReplayRows(bytes, { count: c.to - c.from, tracks });
+          }),
+        );
+        return parts.flat() as ReplayRow[];
+      } catch (e) {
+        await withdraw(ids);
+        throw e;
+      }
+    },
+    async close() {
+      clearInterval(watch);
+      waiting.clear();
+      await Promise.allSettled([events.close(), queue.close()]);
+      queueConn.disconnect();
+      eventsConn.disconnect();
+      await link.close();
+      await o.local.close();
+    },
+  };
+}

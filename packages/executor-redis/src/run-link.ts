@@ -1,0 +1,179 @@
+import type { Redis } from 'ioredis';
+import { regimenError, type RegimenError } from '@regimen/core';
+import { connect, isAuthError, type RedisTarget } from './connection.js';
+import { keys, ORPHAN_TTL_S, QUEUE_PREFIX, RunManifestSchema, WorkerStatusSchema, type RunManifest, type WorkerStatus } from './protocol.js';
+import { Queue } from 'bullmq';
+
+/**
+ * The coordinator's presence in Redis for one run: it announces the run (workers discover it in
+ * `regimen:runs`), keeps a heartbeat, watches the workers' statuses, and watches Redis itself.
+ *
+ * Redis unreachable: the run waits up to `target.waitMs`, then `lost` rejects with one line
+ * saying how to resume. Redis back without the run's keys (restarted without persistence): the
+ * queue and its jobs are gone, so `lost` rejects at once. Finished trials are on disk either
+ * way, committed by the coordinator as they came.
+ */
+export interface RunLink {
+  readonly redis: Redis;
+  /** rejects (code `unavailable`) when Redis is lost for good; never resolves */
+  readonly lost: Promise<never>;
+  /** `work`, or the loss of Redis, whichever comes first */
+  guard<T>(work: Promise<T>): Promise<T>;
+  /** worker statuses as of the last heartbeat (attached workers seen lately, and refusals) */
+  workers(): WorkerStatus[];
+  /** keep a key of the run alive as long as the run (blobs) */
+  keep(key: string): void;
+  /** withdraw the run and delete every key of it */
+  close(): Promise<void>;
+}
+
+export interface RunLinkOptions {
+  /** how a user continues the run after a loss (a command line) */
+  resumeHint: string;
+  emit: (message: string) => void;
+  heartbeatMs?: number;
+}
+
+/** a worker not heard from for this long is taken for gone */
+const WORKER_SILENCE_MS = 15_000;
+const ALIVE_TTL_MS = 30_000;
+
+export async function openRunLink(target: RedisTarget, manifest: RunManifest, opts: RunLinkOptions): Promise<RunLink> {
+  const redis = connect(target, `regimen-coordinator:${manifest.run}`);
+  const heartbeatMs = opts.heartbeatMs ?? 1000;
+  let fail!: (e: RegimenError) => void;
+  const lost = new Promise<never>((_, reject) => (fail = reject));
+  lost.catch(() => {}); // observed by guard(); an unobserved rejection must not crash the process
+  let failed: RegimenError | undefined;
+  const stop = (e: RegimenError) => {
+    if (failed) return;
+    failed = e;
+    fail(e);
+  };
+  const gone = (why: string) =>
+    regimenError({ code: 'unavailable', field: '--executor', value: target.display, message: `${why}; finished trials are kept — continue with: ${opts.resumeHint}` });
+
+  await firstContact(redis, target);
+  const run = manifest.run;
+  await collectOrphans(redis);
+  await redis
+    .multi()
+    .set(keys.run(run), JSON.stringify(RunManifestSchema.parse(manifest)), 'EX', ORPHAN_TTL_S)
+    .set(keys.alive(run), String(Date.now()), 'PX', ALIVE_TTL_MS)
+    .zadd(keys.runs, Date.now(), run)
+    .exec();
+
+  const kept = new Set<string>([keys.run(run), keys.workers(run)]);
+  let statuses: WorkerStatus[] = [];
+  let lostSince: number | undefined;
+  let lastError = '';
+  const beat = async () => {
+    try {
+      const tx = redis.multi().exists(keys.run(run)).set(keys.alive(run), String(Date.now()), 'PX', ALIVE_TTL_MS).hgetall(keys.workers(run));
+      for (const k of kept) tx.expire(k, ORPHAN_TTL_S);
+      const res = await withTimeout(tx.exec(), 5000);
+      if (!res || res.some(([err]) => err)) throw res?.find(([err]) => err)?.[0] ?? new Error('transaction aborted');
+      if (res[0]![1] === 0) return stop(gone(`Redis at ${target.display} lost this run's queue (restarted without persistence?)`));
+      if (lostSince !== undefined) opts.emit(`Redis at ${target.display} is back`);
+      lostSince = undefined;
+      statuses = parseStatuses(res[2]![1] as Record<string, string>);
+    } catch (e) {
+      lastError = (e as Error).message;
+      if (lostSince === undefined) {
+        lostSince = Date.now();
+        opts.emit(`Redis at ${target.display} is unreachable (${lastError}); waiting up to ${Math.round(target.waitMs / 1000)} s`);
+      } else if (Date.now() - lostSince >= target.waitMs) {
+        stop(gone(`Redis at ${target.display} was unreachable for ${Math.round(target.waitMs / 1000)} s (${lastError})`));
+      }
+    }
+  };
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating || failed) return;
+    beating = true;
+    void beat().finally(() => (beating = false));
+  }, heartbeatMs);
+  await beat();
+
+  return {
+    redis,
+    lost,
+    guard: (work) => Promise.race([work, lost]),
+    workers: () => statuses.filter((s) => s.state === 'refused' || Date.now() - s.seen < WORKER_SILENCE_MS),
+    keep: (key) => void kept.add(key),
+    async close() {
+      clearInterval(timer);
+      if (!failed) {
+        // best effort: a Redis that is gone keeps nothing anyway, and orphans expire
+        await withTimeout(removeRun(redis, run), 10_000).catch(() => {});
+      }
+      redis.disconnect();
+    },
+  };
+}
+
+function parseStatuses(hash: Record<string, string>): WorkerStatus[] {
+  const out: WorkerStatus[] = [];
+  for (const text of Object.values(hash ?? {})) {
+    try {
+      out.push(WorkerStatusSchema.parse(JSON.parse(text)));
+    } catch {
+      // a status written by another protocol version: that worker refuses on its own
+    }
+  }
+  return out;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+/** Wait for Redis up to the bounded wait; wrong credentials fail at once. */
+async function firstContact(redis: Redis, target: RedisTarget): Promise<void> {
+  const t0 = Date.now();
+  let last = 'no answer';
+  for (;;) {
+    try {
+      await withTimeout(redis.ping(), 2000);
+      return;
+    } catch (e) {
+      last = (e as Error).message;
+      if (isAuthError(e)) {
+        redis.disconnect();
+        throw regimenError({ code: 'usage', field: '--executor', value: target.display, message: `Redis refused the credentials (${last}); give user:password in the URL or REGIMEN_REDIS_USERNAME/REGIMEN_REDIS_PASSWORD` });
+      }
+    }
+    if (Date.now() - t0 >= target.waitMs) {
+      redis.disconnect();
+      throw regimenError({ code: 'unavailable', field: '--executor', value: target.display, message: `cannot reach Redis (${last}) after ${Math.round(target.waitMs / 1000)} s; start it, or run without --executor` });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Delete every key of a run and its queue. */
+async function removeRun(redis: Redis, run: string): Promise<void> {
+  await redis.zrem(keys.runs, run);
+  const stream = redis.scanStream({ match: keys.pattern(run), count: 500 });
+  for await (const batch of stream as AsyncIterable<string[]>) if (batch.length) await redis.unlink(...batch);
+  await redis.unlink(keys.run(run));
+  // connection options, not the client: a queue closes the connection it made itself
+  const queue = new Queue(run, { connection: { ...redis.options, connectionName: 'regimen-cleanup' }, prefix: QUEUE_PREFIX });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * Runs whose manifest expired (no heartbeat for ORPHAN_TTL_S: their coordinator died) are
+ * removed by the next coordinator, so an abandoned queue does not sit in Redis forever.
+ */
+async function collectOrphans(redis: Redis): Promise<void> {
+  const runs = await redis.zrange(keys.runs, 0, -1);
+  for (const run of runs) {
+    if ((await redis.exists(keys.run(run))) === 0) await removeRun(redis, run).catch(() => {});
+  }
+}

@@ -1,0 +1,246 @@
+import { availableParallelism, hostname } from 'node:os';
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { failureData, localExecutor, type EngineName, type Executor } from '@regimen/backtester';
+import { regimenError } from '@regimen/core';
+import { connect, isAuthError, parseRedisUrl } from './connection.js';
+import { refusal } from './compat.js';
+import { jobDataSource, weightVectors } from './job-data.js';
+import { JobDataSchema, keys, ORPHAN_TTL_S, QUEUE_PREFIX, REGIMEN_VERSION, RunManifestSchema, type JobData, type JobReturn, type RunManifest, type WorkerStatus } from './protocol.js';
+import { encodeReplayRows, encodeTrialRows } from './rows.js';
+
+/**
+ * `regimen worker`: a long-running process that finds live runs in Redis, checks it can run
+ * their jobs (same protocol, Regimen version and worker plugins; else it refuses the run with
+ * one line, which the coordinator shows), and runs their trial and replay batches on a local
+ * pool of `concurrency` threads with the WebAssembly engine, `concurrency` batches at a time.
+ *
+ * Stalled jobs: BullMQ holds a lock per running job, renewed every lockSeconds/2 from this
+ * process's event loop (the batches run on pool threads, so it stays free). A worker that dies
+ * stops renewing; every stalledSeconds some live worker moves jobs whose lock expired back to
+ * the queue, at most maxStalled times per job (then it fails, and the run with it).
+ */
+export interface WorkerOptions {
+  url: string;
+  /** batches at a time, each on its own thread (default: the cores here) */
+  concurrency?: number;
+  /** where plugins named by runs are installed (default: the working directory) */
+  pluginsFrom?: string;
+  lockSeconds?: number;
+  stalledSeconds?: number;
+  maxStalled?: number;
+  /** how often the worker looks for runs (ms) */
+  pollMs?: number;
+  log?: (line: string) => void;
+  /** the Regimen version this worker claims (default: its own; tests give another) */
+  version?: string;
+}
+
+export interface RegimenWorker {
+  readonly id: string;
+  /** finish the batches in hand, take no more, leave */
+  stop(): Promise<void>;
+  /** hand the batches in hand back to their queues now, and leave */
+  abort(): Promise<void>;
+  /** resolves when the worker has left */
+  readonly stopped: Promise<void>;
+}
+
+const DEFAULTS = { lockSeconds: 30, stalledSeconds: 30, maxStalled: 1, pollMs: 500 };
+let started = 0;
+
+export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
+  const target = parseRedisUrl(o.url, '--redis');
+  const concurrency = Math.max(1, Math.floor(o.concurrency ?? availableParallelism()));
+  const lockMs = (o.lockSeconds ?? DEFAULTS.lockSeconds) * 1000;
+  const stalledMs = (o.stalledSeconds ?? DEFAULTS.stalledSeconds) * 1000;
+  const maxStalled = o.maxStalled ?? DEFAULTS.maxStalled;
+  const pluginsFrom = o.pluginsFrom ?? process.cwd();
+  const version = o.version ?? REGIMEN_VERSION;
+  const log = o.log ?? (() => {});
+  const id = `${hostname()}:${process.pid}${started++ ? `:${started}` : ''}`;
+  const redis = connect(target, `regimen-worker:${id}`);
+  await firstContact(redis, target.display, log);
+
+  const source = jobDataSource(redis);
+  const locals = new Map<EngineName, Executor>();
+  const localFor = (engine: EngineName) => {
+    let l = locals.get(engine);
+    if (!l) locals.set(engine, (l = localExecutor({ workers: concurrency, engine })));
+    return l;
+  };
+  const attached = new Map<string, { worker: Worker; connection: Redis }>();
+  const refused = new Set<string>();
+  const inHand = new Map<string, { job: Job; token?: string }>();
+  let stopping = false;
+
+  const status = (state: WorkerStatus['state'], reason?: string): string =>
+    JSON.stringify({ host: hostname(), pid: process.pid, regimen: version, concurrency, state, ...(reason ? { reason } : {}), seen: Date.now() } satisfies WorkerStatus);
+
+  const execute = async (run: string, data: JobData): Promise<{ bytes: Uint8Array; rows: number; seconds: JobReturn['seconds'] }> => {
+    const local = localFor(data.engine);
+    if (data.kind === 'trials') {
+      const { bars, regimes } = await source.trials(run, data);
+      let seconds = { backtest: 0, files: 0 };
+      const rows = await local.run({ bars, regimes, window: data.window, trials: data.trials, costs: data.costs, barsPerYear: data.barsPerYear, captureSignals: data.captureSignals, wholeBatch: true }, (d) => {
+        if (d.seconds) seconds = d.seconds;
+      });
+      return { bytes: encodeTrialRows(rows, regimes), rows: rows.length, seconds };
+    }
+    const shared = await source.replay(run, data);
+    const t0 = performance.now();
+    const rows = await local.replay({ ...shared, weightSets: weightVectors(data, shared.regime.names.length) });
+    return { bytes: encodeReplayRows(rows, shared.breakdown), rows: rows.length, seconds: { backtest: (performance.now() - t0) / 1000, files: 0 } };
+  };
+
+  const processor = (run: string) => async (job: Job, token?: string): Promise<JobReturn> => {
+    const key = `${run}/${job.id}`;
+    inHand.set(key, { job, token });
+    try {
+      const parsed = JobDataSchema.safeParse(job.data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw Object.assign(new UnrecoverableError(`malformed job ${job.id}: ${issue.path.join('.')}: ${issue.message}`), { field: issue.path.join('.') });
+      }
+      const out = await execute(run, parsed.data);
+      await redis.set(keys.result(run, job.id!), Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength), 'EX', ORPHAN_TTL_S);
+      return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds };
+    } catch (e) {
+      // the code, field and value travel beside BullMQ's plain failedReason
+      const failure = { ...failureData(e), ...(e instanceof UnrecoverableError ? { code: 'internal' as const } : {}) };
+      await redis.set(keys.failure(run, job.id!), JSON.stringify(failure), 'EX', ORPHAN_TTL_S).catch(() => {});
+      throw e instanceof Error ? e : new Error(String(e));
+    } finally {
+      inHand.delete(key);
+    }
+  };
+
+  const attach = (run: string, manifest: RunManifest) => {
+    const connection = connect(target, `regimen-worker:${id}:${run}`);
+    const worker = new Worker(run, processor(run), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency,
+      lockDuration: lockMs,
+      stalledInterval: stalledMs,
+      maxStalledCount: maxStalled,
+    });
+    worker.on('failed', (job, err) => log(`batch ${job?.id ?? '?'} of run ${run} failed: ${err.message}`));
+    worker.on('error', (e) => logOnce(`run ${run}: ${e.message}`));
+    attached.set(run, { worker, connection });
+    log(`attached to run ${run} (workflow ${manifest.workflow}, coordinator ${manifest.coordinator.host}:${manifest.coordinator.pid})`);
+  };
+  const detach = async (run: string, why: string) => {
+    const a = attached.get(run);
+    if (!a) return;
+    attached.delete(run);
+    await a.worker.close();
+    a.connection.disconnect();
+    log(`left run ${run}: ${why}`);
+  };
+
+  const said = new Set<string>();
+  const logOnce = (line: string) => {
+    if (said.has(line)) return;
+    said.add(line);
+    log(line);
+  };
+
+  const look = async () => {
+    const runs = await redis.zrange(keys.runs, 0, -1);
+    for (const run of refused) if (!runs.includes(run)) refused.delete(run);
+    for (const run of runs) {
+      if (stopping || attached.has(run) || refused.has(run)) continue;
+      const [text, alive] = await Promise.all([redis.get(keys.run(run)), redis.exists(keys.alive(run))]);
+      if (text === null || alive === 0) continue;
+      const verdict = judge(text, pluginsFrom, version);
+      if ('reason' in verdict) {
+        refused.add(run);
+        await redis.hset(keys.workers(run), id, status('refused', verdict.reason));
+        log(`refused run ${run}: ${verdict.reason}`);
+      } else attach(run, verdict.manifest);
+    }
+    for (const run of [...attached.keys()]) {
+      if ((await redis.exists(keys.alive(run))) === 0) await detach(run, 'its coordinator is gone');
+      else await redis.hset(keys.workers(run), id, status(stopping ? 'stopping' : 'attached'));
+    }
+    said.clear();
+  };
+
+  let looking: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(look).catch((e: unknown) => logOnce(`cannot reach Redis at ${target.display}: ${(e as Error).message}; retrying`));
+  }, o.pollMs ?? DEFAULTS.pollMs);
+  await look();
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const leave = async (handBack: boolean) => {
+    stopping = true;
+    clearInterval(timer);
+    await looking.catch(() => {});
+    if (handBack) {
+      // back to the queue at once, for another worker: no waiting for the lock to expire
+      await Promise.allSettled([...inHand.values()].map(({ job, token }) => job.moveToWait(token)));
+    }
+    await Promise.allSettled([...attached.entries()].map(async ([run, a]) => {
+      await redis.hset(keys.workers(run), id, status('stopping')).catch(() => {});
+      // a graceful close in progress is not forced by close(true): do not wait for it then
+      await (handBack ? Promise.race([a.worker.close(true), new Promise((r) => setTimeout(r, 2000))]) : a.worker.close());
+      a.connection.disconnect();
+      await redis.hdel(keys.workers(run), id).catch(() => {});
+    }));
+    await Promise.allSettled([...locals.values()].map((l) => l.close()));
+    redis.disconnect();
+    log(handBack ? 'stopped; the batches in hand went back to their queues' : 'stopped after finishing the batches in hand');
+    resolveStopped();
+  };
+  let graceful: Promise<void> | undefined;
+  let hard: Promise<void> | undefined;
+  return {
+    id,
+    stop: () => (graceful ??= leave(false)),
+    abort: () => (hard ??= leave(true)),
+    stopped,
+  };
+}
+
+const ManifestHead = z.object({ protocol: z.number(), regimen: z.string() }).passthrough();
+
+/** May this worker run the jobs of the run whose manifest is `text`? */
+function judge(text: string, pluginsFrom: string, version: string): { manifest: RunManifest } | { reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { reason: 'its manifest in Redis is not JSON' };
+  }
+  const head = ManifestHead.safeParse(raw);
+  if (!head.success) return { reason: 'its manifest in Redis is not one Regimen wrote' };
+  const parsed = RunManifestSchema.safeParse(raw);
+  // a manifest of another protocol may have another shape: the protocol decides first
+  const reason = refusal({ protocol: head.data.protocol, regimen: head.data.regimen, plugins: parsed.success ? parsed.data.plugins : [] }, pluginsFrom, version);
+  if (reason) return { reason };
+  if (!parsed.success) return { reason: `its manifest in Redis is malformed (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})` };
+  return { manifest: parsed.data };
+}
+
+/** A worker waits for Redis as long as it takes (it is a daemon), but wrong credentials end it. */
+async function firstContact(redis: Redis, display: string, log: (line: string) => void): Promise<void> {
+  let told = false;
+  for (;;) {
+    try {
+      await redis.ping();
+      return;
+    } catch (e) {
+      if (isAuthError(e)) {
+        redis.disconnect();
+        throw regimenError({ code: 'usage', field: '--redis', value: display, message: `Redis refused the credentials (${(e as Error).message}); give user:password in the URL or REGIMEN_REDIS_USERNAME/REGIMEN_REDIS_PASSWORD` });
+      }
+      if (!told) log(`waiting for Redis at ${display} (${(e as Error).message})`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
