@@ -8,6 +8,7 @@ import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
 
 export { formatSummary } from './commands/run.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerPlugins(program);
   registerClassify(program);
   registerPluginNew(program);
+  registerWorker(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -8,3 +8,4 @@ export { trialId } from './trials.js';
 export type { RunEvent } from './context.js';
 export { smallWorkflow } from './test-fixtures.js';
 export { dryRun, type DryRunReport } from './dry-run.js';
+export type { DistributedExecutors, ExecutorRequest } from './executors.js';

@@ -4,6 +4,7 @@ import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, typ
 import { dataFingerprint, inferBarsPerYear, loadMarketData, splitBars } from '@regimen/data';
 import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
+import { chooseExecutor } from './executors.js';
 import { builtinRegistry, loadPlugins } from './plugins.js';
 import { preflight } from './preflight.js';
 import type { RunOptions } from './run.js';
@@ -35,9 +36,11 @@ export async function prepareRun(target: string, opts: RunOptions) {
   checkPhaseName(opts.fromPhase, '--from-phase', config);
   checkPhaseName(opts.onlyPhase, '--only-phase', config);
   if (opts.fromPhase && opts.onlyPhase) throw regimenError({ code: 'usage', field: '--only-phase', message: 'give --from-phase or --only-phase, not both' });
+  const executor = chooseExecutor(opts.executor, raw, configPath, opts.executors);
 
   const registry = builtinRegistry();
-  await loadPlugins(registry, config.plugins, baseDir ?? dirname(resolve(configPath)));
+  const pluginDir = baseDir ?? dirname(resolve(configPath));
+  await loadPlugins(registry, config.plugins, pluginDir);
   preflight(config, registry, configPath);
 
   const t0 = performance.now();
@@ -50,5 +53,5 @@ export async function prepareRun(target: string, opts: RunOptions) {
   const fingerprint = dataFingerprint(market.bars, market.source);
   const loadSeconds = (performance.now() - t0) / 1000;
   const paths = workspacePaths(config.output_dir);
-  return { opts, config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };
+  return { opts, config, registry, pluginDir, executor, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };
 }

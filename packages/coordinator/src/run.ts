@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import { canonicalJson, createRng, ensureDir, regimenError, sha256, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
-import { loadEngine, localExecutor, type EngineName } from '@regimen/backtester';
+import { loadEngine, type EngineName } from '@regimen/backtester';
 import { inputsHash, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import type { PhaseOutput, RunContext, RunEvent } from './context.js';
 import { lockWorkspace } from './lock.js';
@@ -13,6 +13,7 @@ import { ensembleInputs, ensembleOptimization } from './phases/ensemble-optimiza
 import { validation, validationInputs } from './phases/validation.js';
 import { summarize, type RunSummary } from './summary.js';
 import { prepareRun } from './prepare.js';
+import { openExecutor, workerPlugins, type DistributedExecutors } from './executors.js';
 
 export interface RunOptions {
   /** --out: the workspace folder (overrides output_dir) */
@@ -26,6 +27,10 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** abort to stop between trials (Ctrl-C); finished work is kept */
   signal?: AbortSignal;
+  /** --executor: `local`, or a URL for `executors` (wins over the workflow's `executor:`) */
+  executor?: string;
+  /** distributed executors the caller can make (the cli hands in Redis's) */
+  executors?: DistributedExecutors;
 }
 
 export interface RunResult {
@@ -64,7 +69,7 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
   const prepared = await prepareRun(target, opts);
-  const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds } = prepared;
+  const { config, registry, pluginDir, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds } = prepared;
   opts = prepared.opts;
   const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
@@ -81,7 +86,10 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
     });
     const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
     const engineName = opts.engine ?? 'wasm';
-    const executor = localExecutor({ workers, engine: engineName });
+    const executor = await openExecutor(prepared.executor, opts.executors, {
+      workers, engine: engineName, workflowId: config.workflow_id, workerPlugins: workerPlugins(registry, config.plugins, pluginDir),
+      resumeHint: `regimen run ${paths.base} --resume`, emit: (message) => emit({ type: 'info', message }),
+    });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
       split: { trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_REGIME } from '@regimen/core';
@@ -24,6 +24,14 @@ describe('regime label files', () => {
     const { rows } = arrowToRows(readArrowTable(p));
     expect(rows.map((r) => r.regime)).toEqual([null, 'bull', 'bull', 'bear', 'bull']);
     expect(rows[1]).toMatchObject({ time: '2001-01-02', label: 0 });
+  });
+
+  it('writes the same bytes however many files this process wrote before', () => {
+    const [a, b] = [join(dir, 'first.arrow'), join(dir, 'second.arrow')];
+    writeRegimeLabels(a, track, time);
+    writeRegimeLabels(join(dir, 'between.arrow'), { ...track, names: ['x', 'y'] }, time);
+    writeRegimeLabels(b, track, time);
+    expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
   });
 
   it('round-trip probabilities as p_<regime> columns', () => {

@@ -43,7 +43,9 @@ export function writeRegimeLabels(path: string, track: RegimeTrack, time: Float6
   const cols: Array<[string, Data]> = [
     ['time', timestampData(time)],
     ['label', makeVector(Uint8Array.from(track.labels)).data[0]!],
-    ['regime', vectorFromArray(text, new Dictionary(new Utf8(), new Int32())).data[0]!],
+    // dictionary id 0, not arrow-js's process-wide counter: the bytes must not depend on what
+    // else this process wrote before (two runs in one process give identical files)
+    ['regime', vectorFromArray(text, new Dictionary(new Utf8(), new Int32(), 0)).data[0]!],
   ];
   probabilities?.forEach((p, k) => cols.push([probabilityColumn(track.names[k]!), makeVector(Float64Array.from(p)).data[0]!]));
   const metadata = new Map([['kind', KIND], ['classifier', track.classifier], ['names', JSON.stringify(track.names)]]);

@@ -11,7 +11,7 @@ import { regimenError } from '@regimen/core';
  * for an unreachable Redis before it stops (default 60 s).
  */
 export interface RedisTarget {
-  /** the URL with any password replaced by ***, for messages */
+  /** the URL without its parameters and with any password replaced by ***, for messages */
   display: string;
   options: RedisOptions;
   waitMs: number;
@@ -29,8 +29,7 @@ export function redact(url: string): string {
 }
 
 export function parseRedisUrl(url: string, field = '--executor', env: NodeJS.ProcessEnv = process.env): RedisTarget {
-  const display = redact(url);
-  const bad = (message: string) => regimenError({ code: 'usage', field, value: display, message });
+  const bad = (message: string) => regimenError({ code: 'usage', field, value: redact(url), message });
   let u: URL;
   try {
     u = new URL(url);
@@ -63,7 +62,7 @@ export function parseRedisUrl(url: string, field = '--executor', env: NodeJS.Pro
   const password = decodeURIComponent(u.password) || env.REGIMEN_REDIS_PASSWORD || undefined;
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return {
-    display,
+    display: redact(url).replace(/\?.*$/, ''),
     waitMs: waitS * 1000,
     options: {
       host,

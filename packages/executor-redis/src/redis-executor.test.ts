@@ -23,10 +23,9 @@ const tracks: RegimeTrack[] = [
   { classifier: 'hmm', names: ['bull', 'neutral', 'bear'], labels },
   { classifier: 'pattern', names: ['breakout', 'range'], labels: labels.map((l) => (l === NO_REGIME ? l : l % 2)) },
 ];
-const trials: TrialSpec[] = Array.from({ length: 40 }, (_, i) => ({
-  trial_id: `t${i}`, strategy: i % 2 ? 'a' : 'b', type: i % 2 ? 'momentum' : 'breakout',
-  params: i % 2 ? { lookback: 5 + i, threshold: 0.01, side: 'long_short' } : { lookback: 5 + i, side: 'long_only' },
-}));
+const trials: TrialSpec[] = Array.from({ length: 40 }, (_, i): TrialSpec => (i % 2
+  ? { trial_id: `t${i}`, strategy: 'a', type: 'momentum', params: { lookback: 5 + i, threshold: 0.01, side: 'long_short' } }
+  : { trial_id: `t${i}`, strategy: 'b', type: 'breakout', params: { lookback: 5 + i, side: 'long_only' } }));
 const job: TrialJob = { bars, regimes: tracks, window: { start: 0, end: n }, trials, costs: { fee: 0.001, slippage: 0.0002 }, barsPerYear: 252, captureSignals: true, batchSize: 8 };
 
 describe.skipIf(skip)('the Redis executor', () => {

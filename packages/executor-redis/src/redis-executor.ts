@@ -26,6 +26,8 @@ import { openRunLink } from './run-link.js';
  */
 export interface RedisExecutorOptions {
   url: string;
+  /** where the URL came from (default `--executor`; `workflow.executor`), for messages */
+  field?: string;
   /** names the run's queue (with a random suffix) */
   workflowId: string;
   /** the command that continues the run after a loss of Redis, for the one-line message */
@@ -53,7 +55,8 @@ const plain = (t: TrialSpec): TrialSpec => ({ trial_id: t.trial_id, strategy: t.
 const who = (s: WorkerStatus) => `${s.host}:${s.pid}`;
 
 export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> {
-  const target = parseRedisUrl(o.url);
+  const field = o.field ?? '--executor';
+  const target = parseRedisUrl(o.url, field);
   const emit = o.emit ?? (() => {});
   const run = `${o.workflowId.slice(0, 80)}-${randomBytes(6).toString('hex')}`;
   const manifest: RunManifest = {
@@ -65,7 +68,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     coordinator: { host: hostname(), pid: process.pid },
     created: new Date().toISOString(),
   };
-  const link = await openRunLink(target, manifest, { resumeHint: o.resumeHint, emit, heartbeatMs: o.heartbeatMs });
+  const link = await openRunLink(target, manifest, { field, resumeHint: o.resumeHint, emit, heartbeatMs: o.heartbeatMs });
   const queueConn = connect(target, `regimen-queue:${run}`);
   const eventsConn = connect(target, `regimen-events:${run}`);
   const queue = new Queue(run, { connection: queueConn, prefix: QUEUE_PREFIX, defaultJobOptions: { attempts: ATTEMPTS, removeOnComplete: true, removeOnFail: true } });
@@ -77,7 +80,12 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   const waiting = new Map<string, (outcome: Outcome) => void>();
   events.on('completed', ({ jobId, returnvalue }) => waiting.get(jobId)?.({ ok: returnvalue as unknown as JobReturn }));
   events.on('failed', ({ jobId, failedReason }) => waiting.get(jobId)?.({ failed: failedReason }));
-  events.on('error', () => {}); // connection trouble: the run link decides when it is fatal
+  events.on('stalled', ({ jobId }) => {
+    if (waiting.has(jobId)) emit(`batch ${jobId} lost its worker; BullMQ put it back in the queue for another`);
+  });
+  // connection trouble: the run link decides when it is fatal (unheard, BullMQ prints each one)
+  events.on('error', () => {});
+  queue.on('error', () => {});
 
   // a refusal with no worker to take the jobs stops the run; joins and refusals are reported once
   let refuse!: (e: Error) => void;
@@ -103,7 +111,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     if (busy && attached().length === 0 && firstRefusal) {
       refusedSince ??= Date.now();
       if (Date.now() - refusedSince >= (o.refusalGraceMs ?? 10_000)) {
-        refuse(regimenError({ code: 'usage', field: '--executor', value: target.display, message: `worker ${who(firstRefusal)} refused the run: ${firstRefusal.reason}` }));
+        refuse(regimenError({ code: 'usage', field, value: target.display, message: `worker ${who(firstRefusal)} refused the run: ${firstRefusal.reason}` }));
       }
     } else refusedSince = undefined;
     if (busy && all.length === 0) {
@@ -140,6 +148,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   /** the rows of a finished job (deleted from Redis once read), or its failure as a one-line error */
   const bytesOf = async (id: string, outcome: Outcome, what: string, field: string): Promise<{ bytes: Uint8Array; ret: JobReturn }> => {
     if ('failed' in outcome) {
+      await link.verify(); // a batch that failed for want of data Redis lost: report the loss
       const text = await guard(link.redis.get(keys.failure(run, id)));
       void link.redis.unlink(keys.failure(run, id)).catch(() => {});
       const parsed = text === null ? undefined : FailureSchema.safeParse(JSON.parse(text));
@@ -149,11 +158,22 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
       throw regimenError({ code: cause.code, field: cause.field ?? field, value: cause.value, message: `${what} failed twice: ${cause.message}` });
     }
     const ret = JobReturnSchema.parse(outcome.ok);
+    tally(ret.worker, id.startsWith('t') ? 'trial' : 'replay');
     const key = keys.result(run, id);
     const bytes = await guard(link.redis.getBuffer(key));
     void link.redis.unlink(key).catch(() => {});
-    if (!bytes) throw regimenError({ code: 'internal', field, message: `${what}: its rows are not in Redis (${key})` });
+    if (!bytes) {
+      await link.verify(); // a Redis that restarted empty lost them: that is the error to report
+      throw regimenError({ code: 'internal', field, message: `${what}: its rows are not in Redis (${key})` });
+    }
     return { bytes, ret };
+  };
+  // batches per worker, said when the run ends: how the work spread
+  const tallies = new Map<string, { trial: number; replay: number }>();
+  const tally = (worker: string, kind: 'trial' | 'replay') => {
+    const t = tallies.get(worker) ?? { trial: 0, replay: 0 };
+    t[kind]++;
+    tallies.set(worker, t);
   };
   const slots = () => Math.max(1, attached().reduce((a, s) => a + s.concurrency, 0));
 
@@ -237,6 +257,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     },
     async close() {
       clearInterval(watch);
+      if (tallies.size) emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial and ${t.replay} replay`).join(', ')}`);
       waiting.clear();
       await Promise.allSettled([events.close(), queue.close()]);
       queueConn.disconnect();

@@ -21,6 +21,8 @@ export interface RunLink {
   guard<T>(work: Promise<T>): Promise<T>;
   /** worker statuses as of the last heartbeat (attached workers seen lately, and refusals) */
   workers(): WorkerStatus[];
+  /** throws the loss of Redis if Redis no longer has this run (it restarted empty) */
+  verify(): Promise<void>;
   /** keep a key of the run alive as long as the run (blobs) */
   keep(key: string): void;
   /** withdraw the run and delete every key of it */
@@ -28,6 +30,8 @@ export interface RunLink {
 }
 
 export interface RunLinkOptions {
+  /** where the URL came from (`--executor`, `workflow.executor`), for messages */
+  field: string;
   /** how a user continues the run after a loss (a command line) */
   resumeHint: string;
   emit: (message: string) => void;
@@ -51,9 +55,11 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
     fail(e);
   };
   const gone = (why: string) =>
-    regimenError({ code: 'unavailable', field: '--executor', value: target.display, message: `${why}; finished trials are kept — continue with: ${opts.resumeHint}` });
+    regimenError({ code: 'unavailable', field: opts.field, value: target.display, message: `${why}; finished trials are kept — continue with: ${opts.resumeHint}` });
 
-  await firstContact(redis, target);
+  const lostRun = () => gone("Redis lost this run's queue (restarted without persistence?)");
+
+  await firstContact(redis, target, opts.field);
   const run = manifest.run;
   await collectOrphans(redis);
   await redis
@@ -67,23 +73,27 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
   let statuses: WorkerStatus[] = [];
   let lostSince: number | undefined;
   let lastError = '';
+  // the connection's own complaint (ECONNREFUSED…) says more than a command's timeout
+  let refusedBy = '';
+  redis.on('error', (e: Error) => (refusedBy = e.message));
+  redis.on('ready', () => (refusedBy = ''));
   const beat = async () => {
     try {
       const tx = redis.multi().exists(keys.run(run)).set(keys.alive(run), String(Date.now()), 'PX', ALIVE_TTL_MS).hgetall(keys.workers(run));
       for (const k of kept) tx.expire(k, ORPHAN_TTL_S);
       const res = await withTimeout(tx.exec(), 5000);
       if (!res || res.some(([err]) => err)) throw res?.find(([err]) => err)?.[0] ?? new Error('transaction aborted');
-      if (res[0]![1] === 0) return stop(gone(`Redis at ${target.display} lost this run's queue (restarted without persistence?)`));
+      if (res[0]![1] === 0) return stop(lostRun());
       if (lostSince !== undefined) opts.emit(`Redis at ${target.display} is back`);
       lostSince = undefined;
       statuses = parseStatuses(res[2]![1] as Record<string, string>);
     } catch (e) {
-      lastError = (e as Error).message;
+      lastError = refusedBy || (e as Error).message;
       if (lostSince === undefined) {
         lostSince = Date.now();
         opts.emit(`Redis at ${target.display} is unreachable (${lastError}); waiting up to ${Math.round(target.waitMs / 1000)} s`);
       } else if (Date.now() - lostSince >= target.waitMs) {
-        stop(gone(`Redis at ${target.display} was unreachable for ${Math.round(target.waitMs / 1000)} s (${lastError})`));
+        stop(gone(`Redis was unreachable for ${Math.round(target.waitMs / 1000)} s (${lastError})`));
       }
     }
   };
@@ -100,6 +110,13 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
     lost,
     guard: (work) => Promise.race([work, lost]),
     workers: () => statuses.filter((s) => s.state === 'refused' || Date.now() - s.seen < WORKER_SILENCE_MS),
+    async verify() {
+      if (failed) throw failed;
+      if ((await Promise.race([redis.exists(keys.run(run)), lost])) === 0) {
+        stop(lostRun());
+        throw failed;
+      }
+    },
     keep: (key) => void kept.add(key),
     async close() {
       clearInterval(timer);
@@ -130,7 +147,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Wait for Redis up to the bounded wait; wrong credentials fail at once. */
-async function firstContact(redis: Redis, target: RedisTarget): Promise<void> {
+async function firstContact(redis: Redis, target: RedisTarget, field: string): Promise<void> {
   const t0 = Date.now();
   let last = 'no answer';
   for (;;) {
@@ -141,12 +158,12 @@ async function firstContact(redis: Redis, target: RedisTarget): Promise<void> {
       last = (e as Error).message;
       if (isAuthError(e)) {
         redis.disconnect();
-        throw regimenError({ code: 'usage', field: '--executor', value: target.display, message: `Redis refused the credentials (${last}); give user:password in the URL or REGIMEN_REDIS_USERNAME/REGIMEN_REDIS_PASSWORD` });
+        throw regimenError({ code: 'usage', field, value: target.display, message: `Redis refused the credentials (${last}); give user:password in the URL or REGIMEN_REDIS_USERNAME/REGIMEN_REDIS_PASSWORD` });
       }
     }
     if (Date.now() - t0 >= target.waitMs) {
       redis.disconnect();
-      throw regimenError({ code: 'unavailable', field: '--executor', value: target.display, message: `cannot reach Redis (${last}) after ${Math.round(target.waitMs / 1000)} s; start it, or run without --executor` });
+      throw regimenError({ code: 'unavailable', field, value: target.display, message: `cannot reach Redis (${last}) after ${Math.round(target.waitMs / 1000)} s; start it, or run without --executor` });
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -160,6 +177,7 @@ async function removeRun(redis: Redis, run: string): Promise<void> {
   await redis.unlink(keys.run(run));
   // connection options, not the client: a queue closes the connection it made itself
   const queue = new Queue(run, { connection: { ...redis.options, connectionName: 'regimen-cleanup' }, prefix: QUEUE_PREFIX });
+  queue.on('error', () => {});
   try {
     await queue.obliterate({ force: true });
   } finally {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
 import type { PhaseName } from '@regimen/core';
 import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
+import { distributedExecutors } from '../executors.js';
 import { progressReporter } from '../progress.js';
 import { intOption } from './options.js';
 
@@ -12,6 +13,7 @@ export function registerRun(program: Command): void {
     .argument('<workflow>', 'a workflow YAML file (see examples/), or a workspace folder to resume')
     .option('--out <dir>', 'workspace folder (overrides output_dir)')
     .option('--workers <n>', 'worker threads for backtests (0 = in-process)', intOption('--workers'))
+    .option('--executor <url>', 'where backtests run: local (default), or redis://HOST:PORT (rediss:// for TLS) whose `regimen worker` processes run them; wins over the workflow\'s executor:')
     .option('--engine <name>', 'wasm (WebAssembly kernel) or js (the TypeScript reference, for debugging)', 'wasm')
     .option('--resume', 'require an earlier run to continue (running the same config into its workspace resumes it anyway)')
     .option('--force', 'start over in a workspace that already holds a run')
@@ -20,7 +22,7 @@ export function registerRun(program: Command): void {
     .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary as JSON')
-    .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { out?: string; workers?: number; executor?: string; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
       if (o.dryRun) {
         const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm' });
         if (o.json) console.log(JSON.stringify(r, null, 2));
@@ -47,6 +49,8 @@ export function registerRun(program: Command): void {
           onlyPhase: o.onlyPhase as PhaseName | undefined,
           onEvent: progress.onEvent,
           signal: stop.signal,
+          executor: o.executor,
+          executors: distributedExecutors,
         });
         progress.stop();
         if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped }, null, 2));

@@ -170,6 +170,12 @@ export const WorkflowConfigSchema = z
         classifiers: z.record(z.string(), ClassifierConfigSchema).optional(),
         /** third-party plugin packages (npm names or paths relative to the config) */
         plugins: z.array(z.string()).optional(),
+        /**
+         * where backtests run: `local` (the worker pool here, the default) or a Redis URL whose
+         * `regimen worker` processes run them; not part of the experiment (a run may be resumed
+         * with the other executor), so not in the config hash
+         */
+        executor: z.string().regex(/^(local|rediss?:\/\/.+)$/i, 'local, or a redis:// or rediss:// URL').optional(),
         phases: z.array(PhaseConfigSchema).min(1),
       })
       .strict(),

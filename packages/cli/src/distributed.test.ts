@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspacePaths } from '@regimen/core';
+import { runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
+import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
+
+// `regimen worker` processes and `regimen run` are the real commands: they need the build `npm ci` makes
+const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+const missing = redisServerMissing();
+if (missing) console.warn(`skipping distributed tests: ${missing}`);
+const seed = fileURLToPath(new URL('../../../examples/seed-workflow.yaml', import.meta.url));
+
+/** Every file a run's results are made of (not checkpoints or the manifest: they hold times and paths). */
+function resultFiles(ws: string): Map<string, Buffer> {
+  const p = workspacePaths(ws);
+  const out = new Map<string, Buffer>();
+  const walk = (dir: string, rel: string) => {
+    for (const f of readdirSync(dir)) {
+      const full = join(dir, f);
+      if (statSync(full).isDirectory()) walk(full, `${rel}${f}/`);
+      else out.set(`${rel}${f}`, readFileSync(full));
+    }
+  };
+  for (const [dir, rel] of [[p.analysis, 'analysis/'], [p.performance, 'performance/'], [p.signals, 'signals/'], [p.classifiers, 'metadata/classifiers/']] as const) walk(dir, rel);
+  out.set('metadata/trials.json', readFileSync(p.trials));
+  return out;
+}
+
+function expectSameFiles(got: string, want: string): void {
+  const a = resultFiles(want);
+  const b = resultFiles(got);
+  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+  for (const [name, bytes] of a) expect(b.get(name)!.equals(bytes), name).toBe(true);
+}
+
+interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function spawnRegimen(args: string[]): Spawned {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => text, exited };
+}
+
+async function until(what: string, ready: () => boolean, ms = 60_000): Promise<void> {
+  for (const t0 = Date.now(); !ready(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+/** `regimen worker` processes; fast stalled-job recovery so a killed worker's batch returns in seconds. */
+async function startWorkers(url: string, count: number): Promise<Spawned[]> {
+  const workers = Array.from({ length: count }, () => spawnRegimen(['worker', '--redis', url, '--concurrency', '1', '--lock-seconds', '2', '--stalled-seconds', '1']));
+  await until('workers to start', () => workers.every((w) => /ready, waiting for runs/.test(w.output())));
+  return workers;
+}
+
+async function stopWorkers(workers: Spawned[]): Promise<void> {
+  for (const w of workers) w.child.kill('SIGTERM');
+  const ends = await Promise.all(workers.map((w) => w.exited));
+  // SIGTERM is a clean stop: exit code 0, not death by signal (a SIGKILLed one says SIGKILL)
+  for (const e of ends) if (e.signal !== 'SIGKILL') expect(e).toEqual({ code: 0, signal: null });
+}
+
+/** the cli's Redis executor, with every phase-3 replay sent to the workers (the seed's are small) */
+const everythingRemote: DistributedExecutors = {
+  check: () => {},
+  create: (r) => redisExecutor({ ...r, plugins: r.workerPlugins.map((p) => pluginRef(p.spec, p.from)), inlineReplayWork: 0 }),
+};
+
+const count = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).length : 0);
+
+/** 2 strategies × 30 lookbacks × 10 thresholds in batches of 4: long enough to break in the middle */
+const PHASE1_600_TRIALS = `    - name: parameter_discovery
+      config:
+        batch_size: 4
+        parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
+    - name: regime_analysis
+      config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { data_split: test }`;
+
+// each test runs a workflow twice (locally for reference, then distributed): minutes on a loaded machine
+const SLOW = 300_000;
+
+describe.skipIf(missing !== null || !built)('distributed runs: regimen worker processes on Redis', () => {
+  let redis: LocalRedis;
+  /** a phase 1 long enough to break in the middle, and its local run for reference */
+  let long: { dir: string; config: string; local: string };
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    const { dir, config } = smallWorkflow({ bars: 6000, phases: PHASE1_600_TRIALS });
+    long = { dir, config, local: join(dir, 'local') };
+    await runWorkflow(config, { outDir: long.local, workers: 2 });
+  }, SLOW);
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('runs the seed workflow through 2 workers into the same bytes as the local pool', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regimen-seed-'));
+    const local = join(dir, 'local');
+    await runWorkflow(seed, { outDir: local, workers: 2 });
+    const workers = await startWorkers(redis.url, 2);
+    try {
+      const info: string[] = [];
+      const ws = join(dir, 'distributed');
+      await runWorkflow(seed, { outDir: ws, executor: redis.url, executors: everythingRemote, onEvent: (e) => e.type === 'info' && info.push(e.message) });
+      expectSameFiles(ws, local);
+      expect(info.filter((m) => /^worker \S+ joined/.test(m))).toHaveLength(2);
+      // both workers ran trial and replay batches
+      const tally = info.find((m) => m.startsWith('batches run by worker:'))!;
+      expect(tally.match(/\d+ trial and \d+ replay/g)).toHaveLength(2);
+      expect(tally).not.toMatch(/ 0 trial| 0 replay/);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
+  it('loses a worker to SIGKILL in the middle of phase 1 and still writes identical files', async () => {
+    const { dir, config, local } = long;
+    const workers = await startWorkers(redis.url, 2);
+    try {
+      const ws = join(dir, 'killed-worker');
+      const info: string[] = [];
+      const run = runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote, onEvent: (e) => e.type === 'info' && info.push(e.message) });
+      const p = workspacePaths(ws);
+      await until('phase 1 to be under way', () => count(p.performance, /^trial_.*\.json$/) >= 60);
+      workers[0]!.child.kill('SIGKILL');
+      await run;
+      expect(existsSync(p.checkpoint('validation'))).toBe(true);
+      expect(info.some((m) => /lost its worker; BullMQ put it back in the queue/.test(m))).toBe(true);
+      expectSameFiles(ws, local);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
+  it('stops with one line when Redis restarts empty mid-run, and the run resumes (on the local pool) to the same files', async () => {
+    const own = await startLocalRedis();
+    const workers = await startWorkers(own.url, 2);
+    try {
+      const { dir, config, local } = long;
+      const ws = join(dir, 'restarted-redis');
+      const p = workspacePaths(ws);
+      const cmd = spawnRegimen(['run', config, '--out', ws, '--executor', `${own.url}?wait=5`, '--quiet']);
+      await until('phase 1 to be under way', () => count(p.performance, /^trial_.*\.json$/) >= 60);
+      await own.kill();
+      await own.start();
+      const end = await cmd.exited;
+      expect(end.code).toBe(75);
+      const lines = cmd.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: --executor = "redis:\/\/127\.0\.0\.1:\d+": Redis lost this run's queue .*; finished trials are kept — continue with: regimen run \S+ --resume$/);
+      expect(existsSync(p.checkpoint('parameter_discovery'))).toBe(false);
+      const kept = count(p.performance, /^trial_.*\.json$/);
+      expect(kept).toBeGreaterThanOrEqual(60);
+
+      const resumed = await runWorkflow(ws, { resume: true, workers: 2 });
+      expect(resumed.ran).toContain('parameter_discovery');
+      expectSameFiles(ws, local);
+    } finally {
+      await stopWorkers(workers);
+      await own.stop();
+    }
+  }, SLOW);
+});

@@ -1,0 +1,74 @@
+import { regimenError, type PluginRegistry, type WorkflowConfig } from '@regimen/core';
+import { localExecutor, type EngineName, type Executor } from '@regimen/backtester';
+
+/**
+ * Where a run's backtests go: the local pool, or a distributed executor named by URL (`--executor`
+ * wins over the workflow's `executor:`). The coordinator never imports a distributed executor:
+ * the caller (the cli) hands one in, so nothing here knows Redis. The executor is not part of
+ * the experiment: it is kept out of the config hash, and a run may be resumed with another.
+ */
+export interface DistributedExecutors {
+  /** throws the one-line error for a URL it cannot use; called before the workspace is touched */
+  check(url: string, field: string): void;
+  create(request: ExecutorRequest): Promise<Executor>;
+}
+
+export interface ExecutorRequest {
+  url: string;
+  /** `--executor` or `workflow.executor`, for messages */
+  field: string;
+  workflowId: string;
+  engine: EngineName;
+  /** runs what the distributed executor does not (and is closed by it) */
+  local: Executor;
+  /** plugins whose code runs where backtests run (resolved from `from`, the workflow's folder) */
+  workerPlugins: Array<{ spec: string; from: string }>;
+  /** the command that continues this run, for a message after a lost connection */
+  resumeHint: string;
+  emit: (message: string) => void;
+}
+
+export interface ExecutorChoice {
+  url: string;
+  field: string;
+}
+
+export function chooseExecutor(flag: string | undefined, raw: WorkflowConfig, configPath: string, executors: DistributedExecutors | undefined): ExecutorChoice {
+  const choice = flag !== undefined ? { url: flag, field: '--executor' } : { url: raw.workflow.executor ?? 'local', field: 'workflow.executor' };
+  if (choice.url === 'local') return choice;
+  const where = choice.field === '--executor' ? {} : { file: configPath };
+  if (!executors) throw regimenError({ code: 'usage', ...where, field: choice.field, value: choice.url, message: 'this program has no distributed executor (use the regimen command)' });
+  try {
+    executors.check(choice.url, choice.field);
+  } catch (e) {
+    throw Object.assign(e as Error, where);
+  }
+  return choice;
+}
+
+/** Classifiers and optimizers run on the coordinator; any other kind of plugin runs in workers. */
+const COORDINATOR_KINDS: readonly string[] = ['classifier', 'optimizer'];
+
+export function workerPlugins(registry: PluginRegistry, plugins: string[], from: string): Array<{ spec: string; from: string }> {
+  return registry
+    .list()
+    .filter((e) => plugins.includes(e.source) && !COORDINATOR_KINDS.includes(e.plugin.kind))
+    .map((e) => ({ spec: e.source, from }))
+    .filter((p, i, all) => all.findIndex((q) => q.spec === p.spec) === i);
+}
+
+export async function openExecutor(
+  choice: ExecutorChoice,
+  executors: DistributedExecutors | undefined,
+  request: Omit<ExecutorRequest, 'url' | 'field' | 'local'> & { workers: number },
+): Promise<Executor> {
+  const { workers, ...rest } = request;
+  const local = localExecutor({ workers, engine: request.engine });
+  if (choice.url === 'local') return local;
+  try {
+    return await executors!.create({ ...rest, url: choice.url, field: choice.field, local });
+  } catch (e) {
+    await local.close();
+    throw e;
+  }
+}
