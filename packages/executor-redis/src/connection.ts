@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { regimenError } from '@regimen/core';
 
@@ -70,7 +71,8 @@ export function parseRedisUrl(url: string, field = '--executor', env: NodeJS.Pro
       db: path ? Number(path) : 0,
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
-      ...(scheme === 'rediss:' ? { tls: { servername: host, ...(ca ? { ca } : {}) } } : {}),
+      // SNI carries host names only (RFC 6066); a certificate for an IP is checked against the IP
+      ...(scheme === 'rediss:' ? { tls: { ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) } } : {}),
     },
   };
 }

@@ -8,6 +8,7 @@ import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_V
 import { publisher } from './publish.js';
 import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
 import { openRunLink } from './run-link.js';
+import { atMost } from './deadline.js';
 
 /**
  * The distributed executor (DESIGN §7): batches of trials and replay weight sets become BullMQ
@@ -127,7 +128,10 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     await guard(events.waitUntilReady());
   } catch (e) {
     clearInterval(watch);
-    await Promise.allSettled([events.close(), queue.close(), link.close()]);
+    await atMost(Promise.allSettled([events.close(), queue.close()]), 5000);
+    queueConn.disconnect();
+    eventsConn.disconnect();
+    await link.close();
     throw e;
   }
 
@@ -259,7 +263,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
       clearInterval(watch);
       if (tallies.size) emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial and ${t.replay} replay`).join(', ')}`);
       waiting.clear();
-      await Promise.allSettled([events.close(), queue.close()]);
+      await atMost(Promise.allSettled([events.close(), queue.close()]), 5000);
       queueConn.disconnect();
       eventsConn.disconnect();
       await link.close();

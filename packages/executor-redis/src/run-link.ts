@@ -3,6 +3,7 @@ import { regimenError, type RegimenError } from '@regimen/core';
 import { connect, isAuthError, type RedisTarget } from './connection.js';
 import { keys, ORPHAN_TTL_S, QUEUE_PREFIX, RunManifestSchema, WorkerStatusSchema, type RunManifest, type WorkerStatus } from './protocol.js';
 import { Queue } from 'bullmq';
+import { atMost, withTimeout } from './deadline.js';
 
 /**
  * The coordinator's presence in Redis for one run: it announces the run (workers discover it in
@@ -79,6 +80,8 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
   redis.on('ready', () => (refusedBy = ''));
   const beat = async () => {
     try {
+      // a connection known to be down fails the beat at once, not after the command's timeout
+      if (redis.status !== 'ready') throw new Error(refusedBy || `connection ${redis.status}`);
       const tx = redis.multi().exists(keys.run(run)).set(keys.alive(run), String(Date.now()), 'PX', ALIVE_TTL_MS).hgetall(keys.workers(run));
       for (const k of kept) tx.expire(k, ORPHAN_TTL_S);
       const res = await withTimeout(tx.exec(), 5000);
@@ -91,9 +94,9 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
       lastError = refusedBy || (e as Error).message;
       if (lostSince === undefined) {
         lostSince = Date.now();
-        opts.emit(`Redis at ${target.display} is unreachable (${lastError}); waiting up to ${Math.round(target.waitMs / 1000)} s`);
+        opts.emit(`Redis at ${target.display} is unreachable (${lastError}); waiting up to ${target.waitMs / 1000} s`);
       } else if (Date.now() - lostSince >= target.waitMs) {
-        stop(gone(`Redis was unreachable for ${Math.round(target.waitMs / 1000)} s (${lastError})`));
+        stop(gone(`Redis was unreachable for ${target.waitMs / 1000} s (${lastError})`));
       }
     }
   };
@@ -122,7 +125,7 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
       clearInterval(timer);
       if (!failed) {
         // best effort: a Redis that is gone keeps nothing anyway, and orphans expire
-        await withTimeout(removeRun(redis, run), 10_000).catch(() => {});
+        await atMost(removeRun(redis, run), 10_000);
       }
       redis.disconnect();
     },
@@ -139,11 +142,6 @@ function parseStatuses(hash: Record<string, string>): WorkerStatus[] {
     }
   }
   return out;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(t));
 }
 
 /** Wait for Redis up to the bounded wait; wrong credentials fail at once. */
@@ -163,7 +161,7 @@ async function firstContact(redis: Redis, target: RedisTarget, field: string): P
     }
     if (Date.now() - t0 >= target.waitMs) {
       redis.disconnect();
-      throw regimenError({ code: 'unavailable', field, value: target.display, message: `cannot reach Redis (${last}) after ${Math.round(target.waitMs / 1000)} s; start it, or run without --executor` });
+      throw regimenError({ code: 'unavailable', field, value: target.display, message: `cannot reach Redis (${last}) after ${target.waitMs / 1000} s; start it, or run without --executor` });
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -6,6 +6,7 @@ import { failureData, localExecutor, type EngineName, type Executor } from '@reg
 import { regimenError } from '@regimen/core';
 import { connect, isAuthError, parseRedisUrl } from './connection.js';
 import { refusal } from './compat.js';
+import { atMost } from './deadline.js';
 import { jobDataSource, weightVectors } from './job-data.js';
 import { JobDataSchema, keys, ORPHAN_TTL_S, QUEUE_PREFIX, REGIMEN_VERSION, RunManifestSchema, type JobData, type JobReturn, type RunManifest, type WorkerStatus } from './protocol.js';
 import { encodeReplayRows, encodeTrialRows } from './rows.js';
@@ -39,6 +40,8 @@ export interface WorkerOptions {
 
 export interface RegimenWorker {
   readonly id: string;
+  /** batches in hand right now */
+  busy(): number;
   /** finish the batches in hand, take no more, leave */
   stop(): Promise<void>;
   /** hand the batches in hand back to their queues now, and leave */
@@ -168,10 +171,14 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     said.clear();
   };
 
-  let looking: Promise<void> = Promise.resolve();
+  // one look at a time: with Redis away a look waits for it, and ticks meanwhile are skipped
+  let looking: Promise<void> | undefined;
   const timer = setInterval(() => {
-    looking = looking.then(look).catch((e: unknown) => logOnce(`cannot reach Redis at ${target.display}: ${(e as Error).message}; retrying`));
+    looking ??= look()
+      .catch((e: unknown) => logOnce(`cannot look for runs: ${(e as Error).message}`))
+      .finally(() => (looking = undefined));
   }, o.pollMs ?? DEFAULTS.pollMs);
+  redis.on('error', (e: Error) => logOnce(`Redis at ${target.display}: ${e.message}; retrying`));
   await look();
 
   let resolveStopped!: () => void;
@@ -179,17 +186,19 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   const leave = async (handBack: boolean) => {
     stopping = true;
     clearInterval(timer);
-    await looking.catch(() => {});
+    // a Redis that is gone would hold each step forever: every one is bounded
+    if (looking) await atMost(looking, 2000);
     if (handBack) {
       // back to the queue at once, for another worker: no waiting for the lock to expire
-      await Promise.allSettled([...inHand.values()].map(({ job, token }) => job.moveToWait(token)));
+      await atMost(Promise.allSettled([...inHand.values()].map(({ job, token }) => job.moveToWait(token))), 5000);
     }
     await Promise.allSettled([...attached.entries()].map(async ([run, a]) => {
-      await redis.hset(keys.workers(run), id, status('stopping')).catch(() => {});
-      // a graceful close in progress is not forced by close(true): do not wait for it then
-      await (handBack ? Promise.race([a.worker.close(true), new Promise((r) => setTimeout(r, 2000))]) : a.worker.close());
+      await atMost(redis.hset(keys.workers(run), id, status('stopping')), 2000);
+      // graceful: wait for the batches in hand; a graceful close in progress is not forced by close(true)
+      if (handBack) await atMost(a.worker.close(true), 2000);
+      else await a.worker.close();
       a.connection.disconnect();
-      await redis.hdel(keys.workers(run), id).catch(() => {});
+      await atMost(redis.hdel(keys.workers(run), id), 2000);
     }));
     await Promise.allSettled([...locals.values()].map((l) => l.close()));
     redis.disconnect();
@@ -200,6 +209,7 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   let hard: Promise<void> | undefined;
   return {
     id,
+    busy: () => inHand.size,
     stop: () => (graceful ??= leave(false)),
     abort: () => (hard ??= leave(true)),
     stopped,
