@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
-import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type WorkflowResult } from './index.js';
+import { redisServerMissing } from '@regimen/executor-redis';
+import { checksums, parseBenchArgs, runBench, writeResult, type DistributedResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type WorkflowResult } from './index.js';
 
 // the workflow suite runs the built code in a child process, as a user's `regimen run` does
 const built = existsSync(new URL('../dist/workflow-child.js', import.meta.url));
+// the distributed suite starts `regimen worker` processes (the built cli) on a redis-server of its own
+const workersBuilt = existsSync(new URL('../../packages/cli/dist/index.js', import.meta.url)) && redisServerMissing() === null;
 
 describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {
@@ -63,4 +66,11 @@ describe('benchmarks', () => {
   it('rejects an unknown suite', async () => {
     await expect(runBench('nope')).rejects.toThrow(/unknown benchmark suite/);
   });
+
+  it.skipIf(!workersBuilt)('distributed runs the grid through Redis and 2 worker processes, rows identical to the local pool', async () => {
+    const [r] = (await runBench('distributed', ['--bars', '2000', '--workers', '2'])) as DistributedResult[];
+    expect(r).toMatchObject({ suite: 'distributed', bars: 2000, trials: 2500, workers: 2, rows_identical: true, round_trip_ms: { samples: 30 } });
+    expect(r.batches).toBe(40);
+    expect(r.ratio).toBeCloseTo(r.local.seconds / r.distributed.seconds, 9);
+  }, 180_000);
 });

@@ -88,6 +88,9 @@ const cases: Case[] = [
   { name: '--from-phase without earlier files', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--from-phase', 'ensemble_optimization'], expect: /workflow\.json|no earlier run/ },
   { name: '--only-phase unknown', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--only-phase', 'everything'], expect: /--only-phase.*everything/ },
   { name: '--workers not a number', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--workers', 'two'], expect: /--workers/ },
+  { name: 'executor neither local nor Redis', yaml: BASE({ extra: '  executor: ftp://h' }), expect: /case\d+\.yaml: workflow\.executor = "ftp:\/\/h": local, or a redis/ },
+  { name: 'executor URL with a bad database', yaml: BASE({ extra: '  executor: redis://u:pw@h/x' }), expect: /case\d+\.yaml: workflow\.executor = "redis:\/\/u:\*\*\*@h\/x": the path must be a database number/ },
+  { name: '--executor with an unknown parameter', yaml: BASE(), args: (cfg, ws) => ['run', cfg, '--out', ws, '--executor', 'redis://h?bogus=1'], expect: /--executor = "redis:\/\/h\?bogus=1": unknown parameter "bogus"/ },
   {
     name: 'a workspace file edited into a bad shape',
     yaml: BASE(),

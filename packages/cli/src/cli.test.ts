@@ -38,10 +38,13 @@ describe('regimen CLI', () => {
   it('prints help for the program and each command', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    for (const c of ['run', 'status', 'inspect', 'backtest', 'bench', 'plugins', 'classify', 'plugin']) expect(top.out).toContain(c);
+    for (const c of ['run', 'status', 'inspect', 'backtest', 'bench', 'plugins', 'classify', 'plugin', 'worker']) expect(top.out).toContain(c);
     const run = await cli('run', '--help');
     expect(run.code).toBe(0);
     expect(run.out).toContain('--from-phase');
+    expect(run.out).toContain('--executor <url>');
+    const worker = await cli('worker', '--help');
+    expect(worker.out).toMatch(/--redis <url>.*--concurrency <n>.*--lock-seconds.*--stalled-seconds.*--max-stalled/s);
     const bench = await cli('bench', '--help');
     expect(bench.code).toBe(0);
     expect(bench.out).toMatch(/sma-cross.*phase1.*replay/s);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { regimenError } from '@regimen/core';
 
 /**
  * A throwaway Redis for tests and benchmarks: Debian's `redis-server` on a free loopback port,
@@ -36,6 +37,8 @@ export function freePort(): Promise<number> {
 }
 
 export async function startLocalRedis(opts: { args?: string[]; port?: number; scheme?: 'redis' | 'rediss' } = {}): Promise<LocalRedis> {
+  const missing = redisServerMissing();
+  if (missing) throw regimenError({ code: 'usage', field: 'redis-server', message: missing });
   const port = opts.port ?? (await freePort());
   const tls = opts.scheme === 'rediss';
   // with TLS the plain port is closed and the TLS port is the one given

@@ -4,7 +4,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
-    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | all', 'all')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | distributed | all', 'all')
     .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
     .addHelpText(
@@ -18,6 +18,7 @@ Suite options:
   --repeat N          timed runs; the median is reported
   --seed N            random-walk seed
   --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
+  --redis URL         distributed: the Redis to use (default: a redis-server started on a free port)
   --trials N          phase1: number of trials
   --weight-sets N     replay: number of weight sets
   --bars-list a,b     scaling: bar counts;  --trials-list a,b  scaling: trial counts
@@ -26,6 +27,7 @@ Suite options:
 
 Examples: regimen bench sma-cross --bars 1000000 --workers 2 --json
           regimen bench workflow --bars 1000000      (the seed workflow end to end, per stage)
+          regimen bench distributed --workers 2      (the sma-cross grid through Redis vs the local pool)
 Results with their commands: benchmarks/RESULTS.md`,
     )
     .action(async (suite: string, args: string[]) => {

@@ -24,7 +24,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action(async (file: string, o: { out?: string; workers?: number; executor?: string; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
       if (o.dryRun) {
-        const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm' });
+        // the executor is checked (a bad URL is still bad input) but not used: calibration runs here
+        const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm', executor: o.executor, executors: distributedExecutors });
         if (o.json) console.log(JSON.stringify(r, null, 2));
         else console.log(formatDryRun(r));
         return;
