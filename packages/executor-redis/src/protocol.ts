@@ -67,6 +67,8 @@ export type RunManifest = z.infer<typeof RunManifestSchema>;
 
 export const WorkerStatusSchema = z
   .object({
+    /** host:pid (and a counter when one process runs several workers) */
+    id: z.string(),
     host: z.string(),
     pid: z.number().int(),
     regimen: z.string(),

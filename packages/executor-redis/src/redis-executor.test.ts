@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_REGIME, type RegimeTrack, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
@@ -36,11 +37,14 @@ describe.skipIf(skip)('the Redis executor', () => {
     local: localExecutor({ workers: 0, engine: 'wasm' }), heartbeatMs: 200, ...over,
   });
 
+  let redisClient: Redis;
   beforeAll(async () => {
     redis = await startLocalRedis();
+    redisClient = new Redis(redis.port, '127.0.0.1');
     for (let i = 0; i < 2; i++) workers.push(await startWorker({ url: redis.url, concurrency: 1, pollMs: 100 }));
   });
   afterAll(async () => {
+    redisClient?.disconnect();
     await Promise.all(workers.map((w) => w.stop()));
     await redis?.stop();
   });
@@ -78,6 +82,32 @@ describe.skipIf(skip)('the Redis executor', () => {
       expect(b.map((r) => r.trial_id)).toEqual(trials.slice(20).map((t) => t.trial_id));
     } finally {
       await Promise.all([x.close(), y.close()]);
+    }
+  });
+
+  it('stops at Ctrl-C between batches, withdrawing the batches not started, and drops a second completion', async () => {
+    const ex = await redisExecutor(opts());
+    try {
+      const stop = Object.assign(new Error('interrupted; finished trials are kept'), { code: 'interrupted' });
+      const seen: number[][] = [];
+      const err = await ex.run({ ...job, batchSize: 2 }, (d) => {
+        seen.push(d.indices);
+        throw stop;
+      }).catch((e: unknown) => e);
+      expect(err).toBe(stop);
+      expect(seen).toHaveLength(1);
+      const [run] = await redisClient.zrange('regimen:runs', 0, -1);
+      // what had not started is gone from the queue (a batch in a worker's hands may still finish)
+      expect(await redisClient.llen(`regimen:q:${run}:wait`)).toBe(0);
+
+      // a completion of a batch already taken (a worker thought dead finishing after all) is ignored
+      await redisClient.xadd(`regimen:q:${run}:events`, '*', 'event', 'completed', 'jobId', 't1', 'returnvalue', JSON.stringify({ rows: 2, bytes: 1, worker: 'ghost', seconds: { backtest: 0, files: 0 } }));
+      const counted: number[] = [];
+      const rows = await ex.run({ ...job, captureSignals: false }, (d) => void counted.push(...d.indices));
+      expect(counted.sort((a, b) => a - b)).toEqual(trials.map((_, i) => i));
+      expect(rows.map((r) => r.trial_id)).toEqual(trials.map((t) => t.trial_id));
+    } finally {
+      await ex.close();
     }
   });
 

@@ -4,10 +4,11 @@ import { Queue, QueueEvents } from 'bullmq';
 import { formBatches, type EngineName, type Executor } from '@regimen/backtester';
 import { regimenError, type ReplayRow, type TrialRow, type TrialSpec } from '@regimen/core';
 import { connect, parseRedisUrl } from './connection.js';
-import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest, type WorkerStatus } from './protocol.js';
+import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest } from './protocol.js';
 import { publisher } from './publish.js';
 import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
 import { openRunLink } from './run-link.js';
+import { rollCall } from './roll-call.js';
 import { atMost } from './deadline.js';
 
 /**
@@ -53,7 +54,6 @@ const ATTEMPTS = 2;
 type Outcome = { ok: JobReturn } | { failed: string };
 
 const plain = (t: TrialSpec): TrialSpec => ({ trial_id: t.trial_id, strategy: t.strategy, type: t.type, params: t.params });
-const who = (s: WorkerStatus) => `${s.host}:${s.pid}`;
 
 export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> {
   const field = o.field ?? '--executor';
@@ -88,46 +88,15 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   events.on('error', () => {});
   queue.on('error', () => {});
 
-  // a refusal with no worker to take the jobs stops the run; joins and refusals are reported once
-  let refuse!: (e: Error) => void;
-  const refused = new Promise<never>((_, reject) => (refuse = reject));
-  refused.catch(() => {});
-  const halt = Promise.race([link.lost, refused]);
+  const workers = rollCall(link, { busy: () => waiting.size > 0, emit, field, display: target.display, graceMs: o.refusalGraceMs ?? 10_000 });
+  const halt = Promise.race([link.lost, workers.refused]);
   halt.catch(() => {});
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, halt]);
-  const told = new Set<string>();
-  let refusedSince: number | undefined;
-  let idleSince: number | undefined = Date.now();
-  const attached = () => link.workers().filter((s) => s.state === 'attached');
-  const watch = setInterval(() => {
-    const all = link.workers();
-    for (const s of all) {
-      const key = `${who(s)}:${s.state}`;
-      if (told.has(key) || s.state === 'stopping') continue;
-      told.add(key);
-      emit(s.state === 'attached' ? `worker ${who(s)} joined (${s.concurrency} at a time)` : `worker ${who(s)} refused this run: ${s.reason}`);
-    }
-    const busy = waiting.size > 0;
-    const firstRefusal = all.find((s) => s.state === 'refused');
-    if (busy && attached().length === 0 && firstRefusal) {
-      refusedSince ??= Date.now();
-      if (Date.now() - refusedSince >= (o.refusalGraceMs ?? 10_000)) {
-        refuse(regimenError({ code: 'usage', field, value: target.display, message: `worker ${who(firstRefusal)} refused the run: ${firstRefusal.reason}` }));
-      }
-    } else refusedSince = undefined;
-    if (busy && all.length === 0) {
-      idleSince ??= Date.now();
-      if (Date.now() - idleSince >= 5000 && !told.has('idle')) {
-        told.add('idle');
-        emit(`no worker has joined yet: start one with \`regimen worker --redis ${target.display}\``);
-      }
-    } else idleSince = undefined;
-  }, 250);
 
   try {
     await guard(events.waitUntilReady());
   } catch (e) {
-    clearInterval(watch);
+    workers.stop();
     await atMost(Promise.allSettled([events.close(), queue.close()]), 5000);
     queueConn.disconnect();
     eventsConn.disconnect();
@@ -179,7 +148,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     t[kind]++;
     tallies.set(worker, t);
   };
-  const slots = () => Math.max(1, attached().reduce((a, s) => a + s.concurrency, 0));
+  const slots = workers.slots;
 
   return {
     ...o.local,
@@ -260,7 +229,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
       }
     },
     async close() {
-      clearInterval(watch);
+      workers.stop();
       if (tallies.size) emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial and ${t.replay} replay`).join(', ')}`);
       waiting.clear();
       await atMost(Promise.allSettled([events.close(), queue.close()]), 5000);

@@ -79,7 +79,7 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   let stopping = false;
 
   const status = (state: WorkerStatus['state'], reason?: string): string =>
-    JSON.stringify({ host: hostname(), pid: process.pid, regimen: version, concurrency, state, ...(reason ? { reason } : {}), seen: Date.now() } satisfies WorkerStatus);
+    JSON.stringify({ id, host: hostname(), pid: process.pid, regimen: version, concurrency, state, ...(reason ? { reason } : {}), seen: Date.now() } satisfies WorkerStatus);
 
   const execute = async (run: string, data: JobData): Promise<{ bytes: Uint8Array; rows: number; seconds: JobReturn['seconds'] }> => {
     const local = localFor(data.engine);
