@@ -117,6 +117,7 @@ describe.skipIf(skip)('the Redis executor', () => {
       const bad: TrialSpec = { trial_id: 'bad-rsi', strategy: 'a', type: 'rsi', params: { lower: 80, upper: 20 } };
       const err = await ex.run({ ...job, trials: [bad] }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'config', message: expect.stringMatching(/^batch of trials bad-rsi failed twice: .*lower/) });
+      expect((err as Error).message.match(/failed twice/g)).toHaveLength(1);
     } finally {
       await ex.close();
     }

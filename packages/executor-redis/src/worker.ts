@@ -3,7 +3,7 @@ import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { failureData, localExecutor, type EngineName, type Executor } from '@regimen/backtester';
-import { regimenError } from '@regimen/core';
+import { isRegimenError, regimenError } from '@regimen/core';
 import { connect, isAuthError, parseRedisUrl } from './connection.js';
 import { refusal } from './compat.js';
 import { atMost } from './deadline.js';
@@ -77,6 +77,8 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   const refused = new Set<string>();
   const inHand = new Map<string, { job: Job; token?: string }>();
   let stopping = false;
+  // set when the batches in hand went back to the queue: whatever becomes of them here is not said
+  let handingBack = false;
 
   const status = (state: WorkerStatus['state'], reason?: string): string =>
     JSON.stringify({ id, host: hostname(), pid: process.pid, regimen: version, concurrency, state, ...(reason ? { reason } : {}), seen: Date.now() } satisfies WorkerStatus);
@@ -86,14 +88,16 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     if (data.kind === 'trials') {
       const { bars, regimes } = await source.trials(run, data);
       let seconds = { backtest: 0, files: 0 };
-      const rows = await local.run({ bars, regimes, window: data.window, trials: data.trials, costs: data.costs, barsPerYear: data.barsPerYear, captureSignals: data.captureSignals, wholeBatch: true }, (d) => {
-        if (d.seconds) seconds = d.seconds;
-      });
+      const rows = await local
+        .run({ bars, regimes, window: data.window, trials: data.trials, costs: data.costs, barsPerYear: data.barsPerYear, captureSignals: data.captureSignals, wholeBatch: true }, (d) => {
+          if (d.seconds) seconds = d.seconds;
+        })
+        .catch(unwrapRetry);
       return { bytes: encodeTrialRows(rows, regimes), rows: rows.length, seconds };
     }
     const shared = await source.replay(run, data);
     const t0 = performance.now();
-    const rows = await local.replay({ ...shared, weightSets: weightVectors(data, shared.regime.names.length) });
+    const rows = await local.replay({ ...shared, weightSets: weightVectors(data, shared.regime.names.length) }).catch(unwrapRetry);
     return { bytes: encodeReplayRows(rows, shared.breakdown), rows: rows.length, seconds: { backtest: (performance.now() - t0) / 1000, files: 0 } };
   };
 
@@ -107,9 +111,11 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
         throw Object.assign(new UnrecoverableError(`malformed job ${job.id}: ${issue.path.join('.')}: ${issue.message}`), { field: issue.path.join('.') });
       }
       const out = await execute(run, parsed.data);
+      if (handingBack) return abandoned();
       await redis.set(keys.result(run, job.id!), Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength), 'EX', ORPHAN_TTL_S);
       return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds };
     } catch (e) {
+      if (handingBack) return abandoned();
       // the code, field and value travel beside BullMQ's plain failedReason
       const failure = { ...failureData(e), ...(e instanceof UnrecoverableError ? { code: 'internal' as const } : {}) };
       await redis.set(keys.failure(run, job.id!), JSON.stringify(failure), 'EX', ORPHAN_TTL_S).catch(() => {});
@@ -189,6 +195,7 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     // a Redis that is gone would hold each step forever: every one is bounded
     if (looking) await atMost(looking, 2000);
     if (handBack) {
+      handingBack = true;
       // back to the queue at once, for another worker: no waiting for the lock to expire
       await atMost(Promise.allSettled([...inHand.values()].map(({ job, token }) => job.moveToWait(token))), 5000);
     }
@@ -214,6 +221,17 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     abort: () => (hard ??= leave(true)),
     stopped,
   };
+}
+
+/**
+ * A batch handed back settles never: BullMQ must neither complete nor fail it on this worker's
+ * word (another worker has it now), and a forced close does not wait for it.
+ */
+const abandoned = () => new Promise<never>(() => {});
+
+/** The local pool's own retry says "batch of trials … failed twice: cause"; the coordinator names the batch itself. */
+function unwrapRetry(e: unknown): never {
+  throw isRegimenError(e) && isRegimenError(e.cause) ? e.cause : e;
 }
 
 const ManifestHead = z.object({ protocol: z.number(), regimen: z.string() }).passthrough();
