@@ -72,7 +72,14 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   const link = await openRunLink(target, manifest, { field, resumeHint: o.resumeHint, emit, heartbeatMs: o.heartbeatMs });
   const queueConn = connect(target, `regimen-queue:${run}`);
   const eventsConn = connect(target, `regimen-events:${run}`);
-  const queue = new Queue(run, { connection: queueConn, prefix: QUEUE_PREFIX, defaultJobOptions: { attempts: ATTEMPTS, removeOnComplete: true, removeOnFail: true } });
+  const queue = new Queue(run, {
+    connection: queueConn,
+    prefix: QUEUE_PREFIX,
+    defaultJobOptions: { attempts: ATTEMPTS, removeOnComplete: true, removeOnFail: true },
+    // completions are heard from the events stream: it must not be trimmed before they are read
+    // (a phase keeps a few dozen batches in flight; this is room for thousands)
+    streams: { events: { maxLen: 100_000 } },
+  });
   // from the stream's start: the queue is new, and no event may slip by before the first read
   const events = new QueueEvents(run, { connection: eventsConn, prefix: QUEUE_PREFIX, lastEventId: '0' });
   const pub = publisher(link, run);
