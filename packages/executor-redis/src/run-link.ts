@@ -42,6 +42,7 @@ export interface RunLinkOptions {
 /** a worker not heard from for this long is taken for gone */
 const WORKER_SILENCE_MS = 15_000;
 const ALIVE_TTL_MS = 30_000;
+const BEAT_TIMEOUT_MS = 5000;
 
 export async function openRunLink(target: RedisTarget, manifest: RunManifest, opts: RunLinkOptions): Promise<RunLink> {
   const redis = connect(target, `regimen-coordinator:${manifest.run}`);
@@ -72,6 +73,7 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
 
   const kept = new Set<string>([keys.run(run), keys.workers(run)]);
   let statuses: WorkerStatus[] = [];
+  const heard = new Map<string, { seen: number; at: number }>();
   let lostSince: number | undefined;
   let lastError = '';
   // the connection's own complaint (ECONNREFUSED…) says more than a command's timeout
@@ -84,12 +86,24 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
       if (redis.status !== 'ready') throw new Error(refusedBy || `connection ${redis.status}`);
       const tx = redis.multi().exists(keys.run(run)).set(keys.alive(run), String(Date.now()), 'PX', ALIVE_TTL_MS).hgetall(keys.workers(run));
       for (const k of kept) tx.expire(k, ORPHAN_TTL_S);
-      const res = await withTimeout(tx.exec(), 5000);
+      const sent = Date.now();
+      const res = await withTimeout(tx.exec(), BEAT_TIMEOUT_MS).catch((e: unknown) => {
+        // late because this process was busy (a long synchronous step), not because Redis was
+        if (Date.now() - sent > 1.5 * BEAT_TIMEOUT_MS) return 'busy' as const;
+        throw e;
+      });
+      if (res === 'busy') return;
       if (!res || res.some(([err]) => err)) throw res?.find(([err]) => err)?.[0] ?? new Error('transaction aborted');
       if (res[0]![1] === 0) return stop(lostRun());
       if (lostSince !== undefined) opts.emit(`Redis at ${target.display} is back`);
       lostSince = undefined;
       statuses = parseStatuses(res[2]![1] as Record<string, string>);
+      // a worker is alive while its `seen` keeps changing, by this clock (hosts' clocks may differ)
+      const now = Date.now();
+      for (const st of statuses) {
+        const prev = heard.get(st.id);
+        if (!prev || prev.seen !== st.seen) heard.set(st.id, { seen: st.seen, at: now });
+      }
     } catch (e) {
       lastError = refusedBy || (e as Error).message;
       if (lostSince === undefined) {
@@ -112,7 +126,7 @@ export async function openRunLink(target: RedisTarget, manifest: RunManifest, op
     redis,
     lost,
     guard: (work) => Promise.race([work, lost]),
-    workers: () => statuses.filter((s) => s.state === 'refused' || Date.now() - s.seen < WORKER_SILENCE_MS),
+    workers: () => statuses.filter((s) => s.state === 'refused' || Date.now() - (heard.get(s.id)?.at ?? 0) < WORKER_SILENCE_MS),
     async verify() {
       if (failed) throw failed;
       if ((await Promise.race([redis.exists(keys.run(run)), lost])) === 0) {
