@@ -4,9 +4,9 @@ import { regimenError, type BarColumns, type RegimeTrack, type ReplayBatch, type
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { batchName, formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
-import { writeTrialFiles, type TrialOutputs } from './full.js';
+import { performanceTargets, writeTrialFiles, type TrialOutputs } from './full.js';
 import { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
-import type { ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
+import type { FoldRef, ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
 
 /**
  * An executor runs batches of trials and reports rows as batches finish, and scores weight sets
@@ -144,10 +144,13 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       const batches = formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
-      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, job.regimes) : undefined;
+      // with folds, every fold's tracks go to the workers once, and each fold names its by index
+      const tracks = job.folds ? [...new Set(job.folds.flatMap((f) => f.regimes))] : job.regimes;
+      const foldRefs: FoldRef[] | undefined = job.folds?.map((f) => ({ window: f.window, tracks: f.regimes.map((t) => tracks.indexOf(t)) }));
+      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, tracks) : undefined;
       const market = shared?.market;
       const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;
-      const regimes = workers > 0 && !market ? shareRegimes(job.regimes) : job.regimes;
+      const regimes = workers > 0 && !market ? shareRegimes(tracks) : tracks;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
       const dataKey = shared?.dataKey ?? nextKey();
       const outputs = job.outputs;
@@ -157,13 +160,14 @@ export function localExecutor(opts: ExecutorOptions): Executor {
         if ('failed' in result) throw regimenError(result.failed);
         return result;
       };
+      const targets = outputs ? performanceTargets(outputs, job.window, job.folds) : undefined;
       // the calling thread does what a worker does: the engine, then the files
       const inline = (batch: TrialBatch) => afterTurn(() => {
         const t0 = performance.now();
         const out = engine!.runTrials(batch);
         const t1 = performance.now();
         if (outputs) out.forEach((row, i) => {
-          writeTrialFiles(batch.trials[i]!, row, batch.bars.time, batch.window, outputs);
+          writeTrialFiles(batch.trials[i]!, row, batch.bars.time, batch.window, outputs, targets!);
           delete row.signals;
         });
         return { rows: out, written: outputs !== undefined, seconds: { backtest: (t1 - t0) / 1000, files: (performance.now() - t1) / 1000 } };
@@ -173,8 +177,9 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       await Promise.all(
         batches.map(async (b) => {
           const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
-          const batch = { ...common, bars, regimes };
-          const task: TrialTask = market ? { ...common, market, engine: opts.engine, dataKey, outputs } : { ...batch, engine: opts.engine, dataKey, outputs };
+          const batch: TrialBatch = { ...common, bars, regimes: job.folds ? [] : regimes, ...(job.folds ? { folds: job.folds } : {}) };
+          const forTask = { ...common, engine: opts.engine, dataKey, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
+          const task: TrialTask = market ? { ...forTask, market } : { ...forTask, bars, regimes };
           let out: Awaited<ReturnType<typeof inline>>;
           try {
             out = await runWithRetry(batchName(b.trials), () => (engine ? inline(batch) : inPool(task)));

@@ -67,9 +67,9 @@ export async function parameterDiscovery(ctx: RunContext): Promise<PhaseOutput> 
     workspace: ctx.paths.base,
     signalFormat: cfg.capture_signals ? cfg.signal_format : null,
     split: 'train',
-    onTrialWritten: (perf) => {
-      perfs.push(perf);
-      scoreById.set(perf.trial_id, objective.score(perf.metrics));
+    onTrialWritten: ([perf]) => {
+      perfs.push(perf!);
+      scoreById.set(perf!.trial_id, objective.score(perf!.metrics));
       progress();
       checkInterrupted(ctx);
     },
