@@ -17,3 +17,4 @@ export {
 export { parameterSurface, ParameterSurfaceSchema, type ParameterSurface } from './parameter-surface.js';
 export { analyzeEnsemble, ensembleScores, EnsembleReportSchema, type EnsembleAnalysisOptions, type EnsembleReport } from './ensemble-analysis.js';
 export { blockStats, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions, type PboResult } from './overfitting.js';
+export { parameterStability, type ParameterStability } from './parameter-stability.js';
