@@ -65,6 +65,17 @@ export const ResolvedConfigSchema = z.object({
     data_split: SplitNameSchema,
     verify_transitions: z.boolean(),
     classifier: z.string(),
+    method: z.enum(['single', 'walk_forward']),
+    /** walk_forward only */
+    walk_forward: z
+      .object({
+        folds: z.union([z.number().int(), z.array(z.string())]),
+        scheme: z.enum(['rolling', 'anchored']),
+        in_sample: z.union([z.number(), z.string()]).nullable(),
+        out_of_sample: z.union([z.number(), z.string()]).nullable(),
+        gap: z.number().int(),
+      })
+      .nullable(),
   }),
 });
 export type ResolvedConfig = z.infer<typeof ResolvedConfigSchema>;
