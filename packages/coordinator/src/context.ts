@@ -8,8 +8,8 @@ export interface RunContext {
   paths: WorkspacePaths;
   registry: PluginRegistry;
   bars: BarColumns;
-  /** train bars are [0, trainEnd); test bars [testStart, bars) */
-  split: { trainEnd: number; testStart: number; testStartTime: string };
+  /** train bars are [trainStart, trainEnd); test bars [testStart, bars) (a fold's bars end with its test window) */
+  split: { trainStart: number; trainEnd: number; testStart: number; testStartTime: string };
   barsPerYear: number;
   fingerprint: DataFingerprint;
   executor: Executor;

@@ -19,7 +19,7 @@ export const DEFAULTS = {
   classifiers: ['hmm', 'pattern'],
   side: 'long_only' as const,
   phase1: { algorithm: 'grid', capture_signals: true, signal_format: 'arrow' as const, objective: 'sharpe', batch_size: 64, on_error: 'fail' as const },
-  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3 },
+  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3, pbo_blocks: 16 },
   ensemble: { algorithm: 'grid', objective: 'sharpe', weight_values: [0, 0.5, 1], sum_to_one: true, min_weight: 0, min_bars: 20 },
   validation: { data_split: 'test' as const, verify_transitions: true, method: 'single' as const, folds: 6, scheme: 'rolling' as const, gap: 0 },
 };
@@ -145,6 +145,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       min_bars: pa.min_bars ?? DEFAULTS.analysis.min_bars,
       min_trades: pa.min_trades ?? DEFAULTS.analysis.min_trades,
       runners_up: pa.runners_up ?? DEFAULTS.analysis.runners_up,
+      pbo_blocks: pa.pbo_blocks ?? DEFAULTS.analysis.pbo_blocks,
     },
     ensemble_optimization: {
       algorithm: pe.algorithm ?? DEFAULTS.ensemble.algorithm,

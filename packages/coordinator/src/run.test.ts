@@ -21,6 +21,8 @@ import {
 } from '@regimen/core';
 import { readArrowTable, readRegimeLabels, readSignalEvents } from '@regimen/data';
 import { loadEngine, runSignalReplay } from '@regimen/backtester';
+import { trialPositions, windowReturns } from '@regimen/kernel';
+import { blockStats, OverfittingSchema, probabilityOfBacktestOverfitting } from '@regimen/optimizer';
 import { runWorkflow, type RunResult } from './run.js';
 import { smallWorkflow } from './test-fixtures.js';
 
@@ -154,6 +156,30 @@ describe('a small workflow end to end', () => {
     }
     // buy and hold over the test split: total return is the price ratio (no costs after entry)
     expect(v.baselines.buy_and_hold.metrics.trades).toBe(0);
+  });
+
+  it('writes the PBO of each strategy\'s trials and of the weight grid, as recomputed from market data', async () => {
+    const o = readJsonFile(ws.overfitting, OverfittingSchema);
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    expect(o.window).toEqual({ start: 0, end: m.split.train_bars });
+    expect(o.blocks).toBe(16);
+    const { trials } = readJsonFile(ws.trials, TrialsFileSchema);
+    const { loadMarketData } = await import('@regimen/data');
+    const bars = loadMarketData(readJsonFile(ws.configResolved, ResolvedConfigSchema).data.path).bars;
+    for (const s of ['strategy_1', 'strategy_2']) {
+      const mine = trials.filter((t) => t.strategy === s);
+      // positions from the strategy itself, not from the saved signals
+      const stats = mine.map((t) => blockStats(windowReturns(bars.close, trialPositions(bars, t), o.window, run.config.costs), 16));
+      const want = probabilityOfBacktestOverfitting(stats, { blocks: 16, barsPerYear: m.bars_per_year });
+      expect(o.strategies[s]).toEqual(want);
+      expect(o.strategies[s]!.trials).toBe(4);
+      expect(o.strategies[s]!.pbo).toBeGreaterThanOrEqual(0);
+      expect(o.strategies[s]!.pbo).toBeLessThanOrEqual(1);
+    }
+    expect(o.all_trials!.trials).toBe(8);
+    // the grid [0, 0.5, 1] per strategy on the simplex: (0,1) (1,0) (½,½) (⅓,⅔) (⅔,⅓)
+    expect(o.ensemble_grid.weight_sets).toBe(5);
+    for (const c of ['hmm', 'pattern_based']) expect(o.ensemble_grid.classifiers[c]!.trials).toBe(5);
   });
 
   it('reads back its own summary from the analysis files', () => {

@@ -84,7 +84,7 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
     const executor = localExecutor({ workers, engine: engineName });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
-      split: { trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
+      split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
       barsPerYear, fingerprint, executor, engine: await loadEngine(engineName), rng: createRng(config.seed), emit,
       resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {},
     };

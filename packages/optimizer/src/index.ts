@@ -16,5 +16,5 @@ export {
 } from './regime-analysis.js';
 export { parameterSurface, ParameterSurfaceSchema, type ParameterSurface } from './parameter-surface.js';
 export { analyzeEnsemble, ensembleScores, EnsembleReportSchema, type EnsembleAnalysisOptions, type EnsembleReport } from './ensemble-analysis.js';
-export { blockStats, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions, type PboResult } from './overfitting.js';
+export { blockStats, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, OverfittingSchema, PboResultSchema, type BlockStats, type Overfitting, type PboOptions, type PboResult } from './overfitting.js';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { combinations, linearRegression, quantileSorted } from 'simple-statistics';
 
 /**
@@ -174,3 +175,29 @@ function histogram(sorted: Float64Array, bins: number): { edges: number[]; count
   for (const x of sorted) counts[Math.min(bins - 1, Math.floor((x - lo) / width))]!++;
   return { edges, counts };
 }
+
+export const PboResultSchema = z.object({
+  trials: z.number().int(),
+  blocks: z.number().int(),
+  bars_per_block: z.number().int(),
+  splits: z.number().int(),
+  pbo: z.number(),
+  logits: z.object({
+    mean: z.number(),
+    quantiles: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]),
+    histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
+  }),
+  degradation: z.object({ slope: z.number(), intercept: z.number(), in_sample_mean: z.number(), out_of_sample_mean: z.number() }),
+  probability_of_loss: z.number(),
+});
+
+/** analysis/overfitting.json of a workspace (or of a fold): PBO of trials and of the ensemble grid; null where undefined (fewer than two candidates, too few bars) */
+export const OverfittingSchema = z.object({
+  /** the training window the returns were taken over */
+  window: z.object({ start: z.number().int(), end: z.number().int() }),
+  blocks: z.number().int().nullable(),
+  strategies: z.record(z.string(), PboResultSchema.nullable()),
+  all_trials: PboResultSchema.nullable(),
+  ensemble_grid: z.object({ weight_sets: z.number().int(), classifiers: z.record(z.string(), PboResultSchema.nullable()) }),
+});
+export type Overfitting = z.infer<typeof OverfittingSchema>;

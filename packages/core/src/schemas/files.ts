@@ -51,6 +51,7 @@ export const ResolvedConfigSchema = z.object({
     min_bars: z.number().int(),
     min_trades: z.number().int(),
     runners_up: z.number().int(),
+    pbo_blocks: z.number().int(),
   }),
   ensemble_optimization: z.object({
     algorithm: z.string(),
