@@ -16,6 +16,12 @@ export interface WorkspacePaths extends WorkspacePathsRecord {
   ensembleWeights: string;
   validationResults: string;
   validationTrades: string;
+  validationEquity: string;
+  regimeReport: string;
+  parameterSurface: string;
+  ensembleReport: string;
+  /** the HTML report `regimen report` and `regimen run` write */
+  report: string;
   trialSignals(trialId: string, format?: 'arrow' | 'jsonl'): string;
   trialPerformance(trialId: string): string;
   ensembleTrial(id: string): string;
@@ -44,6 +50,11 @@ export function workspacePaths(baseDir: string): WorkspacePaths {
     ensembleWeights: join(analysis, 'ensemble_weights.json'),
     validationResults: join(performance, 'validation_results.json'),
     validationTrades: join(analysis, 'validation_trades.json'),
+    validationEquity: join(performance, 'validation_equity.arrow'),
+    regimeReport: join(analysis, 'regime_report.json'),
+    parameterSurface: join(analysis, 'parameter_surface.json'),
+    ensembleReport: join(analysis, 'ensemble_report.json'),
+    report: join(base, 'report.html'),
     trialSignals: (id, format = 'arrow') => join(signals, `trial_${id}.${format}`),
     trialPerformance: (id) => join(performance, `trial_${id}.json`),
     ensembleTrial: (id) => join(performance, `ensemble_trial_${id}.json`),
