@@ -1,0 +1,38 @@
+import type { TradesSection } from '../../src/model.js';
+import { formatInteger, formatNumber, formatParams } from '../../src/format.js';
+import { figure } from '../dom.js';
+import { pagedTable, type Column } from '../paged-table.js';
+
+export function renderTrades(el: HTMLElement, s: TradesSection): void {
+  const t = s.trades;
+  const n = t.bar.length;
+  const settingText = (i: number) => {
+    const x = s.settings[t.setting[i]!]!;
+    return Object.keys(x.weights).map((k) => `${k} ${formatNumber(x.weights[k]!, 3)}${x.params[k] ? ` (${formatParams(x.params[k]!)})` : ''}`).join(' · ');
+  };
+  const num = (label: string, col: number[], digits: number): Column => ({ label, numeric: true, value: (i) => col[i]!, text: (i) => formatNumber(col[i]!, digits), title: (i) => String(col[i]!) });
+  const trades: Column[] = [
+    { label: 'bar', numeric: true, value: (i) => t.bar[i]!, text: (i) => String(t.bar[i]!) },
+    { label: 'time', value: (i) => t.time[i]!, text: (i) => t.time[i]! },
+    { label: 'regime', value: (i) => t.regime[i] ?? null, text: (i) => t.regime[i] ?? '—' },
+    num('from', t.from_position, 3),
+    num('to', t.to_position, 3),
+    num('price', t.price, 4),
+    { label: 'weights (parameters) in force', value: (i) => t.setting[i]!, text: settingText },
+  ];
+  const tr = s.transitions;
+  const transitions: Column[] = [
+    { label: 'bar', numeric: true, value: (i) => tr.bar[i]!, text: (i) => String(tr.bar[i]!) },
+    { label: 'time', value: (i) => tr.time[i]!, text: (i) => tr.time[i]! },
+    { label: 'from', value: (i) => tr.from[i] ?? null, text: (i) => tr.from[i] ?? '—' },
+    { label: 'to', value: (i) => tr.to[i] ?? null, text: (i) => tr.to[i] ?? '—' },
+  ];
+  const capped = (shown: number, total: number, what: string) => (shown < total ? ` The first ${formatInteger(shown)} of ${formatInteger(total)} ${what} are shown; all are in the workspace file.` : '');
+  el.append(
+    figure(
+      `Every position change of the adaptive strategy in validation (regimes from ${s.classifier}), with the regime, weights and parameters in force at its bar; click a column to sort.${capped(n, s.total_trades, 'trades')}`,
+      pagedTable('trades', n, trades),
+    ),
+    figure(`Every regime transition of ${s.classifier} in the validation window; click a column to sort.${capped(tr.bar.length, s.total_transitions, 'transitions')}`, pagedTable('transitions', tr.bar.length, transitions)),
+  );
+}
