@@ -8,6 +8,8 @@ export interface Column {
   numeric?: boolean;
   /** the full value, as a tooltip */
   title?(row: number): string;
+  /** long text that may wrap (other cells keep to one line) */
+  wrap?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export function pagedTable(name: string, rows: number, columns: Column[], pageSi
     const from = page * pageSize;
     const slice = order.slice(from, from + pageSize);
     body.replaceChildren(
-      ...slice.map((r) => h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined, title: c.title?.(r) }, c.text(r))))),
+      ...slice.map((r) => h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : c.wrap ? 'wrap' : 'nowrap', title: c.title?.(r) }, c.text(r))))),
     );
     status.textContent = rows ? `rows ${from + 1}–${from + slice.length} of ${rows.toLocaleString('en-US')} · page ${page + 1} of ${pages()}` : 'no rows';
   }

@@ -40,6 +40,6 @@ export function flickerWarnings(stats: RegimeStatsView[]): Warning[] {
     .map((s) => ({
       code: 'flicker' as const,
       subject: `${s.classifier} (${s.split})`,
-      message: `regimes of ${s.classifier} flicker on the ${s.split} split: median regime duration ${s.all_median_duration} bars, ${s.transitions} transitions in ${s.bars} bars — parameters and weights switch every few bars; a smoother classifier (longer lookback, hmm min_dwell) may fit better`,
+      message: `regimes of ${s.classifier} flicker on the ${s.split} split: median regime duration ${s.all_median_duration} bars, ${s.transitions.toLocaleString('en-US')} transitions in ${s.bars.toLocaleString('en-US')} bars — parameters and weights switch every few bars; a smoother classifier (longer lookback, hmm min_dwell) may fit better`,
     }));
 }

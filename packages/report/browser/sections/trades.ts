@@ -6,9 +6,14 @@ import { pagedTable, type Column } from '../paged-table.js';
 export function renderTrades(el: HTMLElement, s: TradesSection): void {
   const t = s.trades;
   const n = t.bar.length;
+  // the strategies with weight, and their parameters; a strategy at weight 0 is in the tooltip only
   const settingText = (i: number) => {
     const x = s.settings[t.setting[i]!]!;
-    return Object.keys(x.weights).map((k) => `${k} ${formatNumber(x.weights[k]!, 3)}${x.params[k] ? ` (${formatParams(x.params[k]!)})` : ''}`).join(' · ');
+    return Object.keys(x.weights).filter((k) => x.weights[k] !== 0).map((k) => `${k} ${formatNumber(x.weights[k]!, 3)}${x.params[k] ? ` (${formatParams(x.params[k]!)})` : ''}`).join(' · ') || 'all weights 0';
+  };
+  const settingTitle = (i: number) => {
+    const x = s.settings[t.setting[i]!]!;
+    return Object.keys(x.weights).map((k) => `${k} ${x.weights[k]}${x.params[k] ? ` (${formatParams(x.params[k]!)})` : ''}`).join('\n');
   };
   const num = (label: string, col: number[], digits: number): Column => ({ label, numeric: true, value: (i) => col[i]!, text: (i) => formatNumber(col[i]!, digits), title: (i) => String(col[i]!) });
   const trades: Column[] = [
@@ -18,7 +23,7 @@ export function renderTrades(el: HTMLElement, s: TradesSection): void {
     num('from', t.from_position, 3),
     num('to', t.to_position, 3),
     num('price', t.price, 4),
-    { label: 'weights (parameters) in force', value: (i) => t.setting[i]!, text: settingText },
+    { label: 'weights (parameters) in force', value: (i) => t.setting[i]!, text: settingText, title: settingTitle, wrap: true },
   ];
   const tr = s.transitions;
   const transitions: Column[] = [

@@ -1,5 +1,6 @@
 import type { Params, TradesSection } from '../model.js';
 import type { WorkspaceFiles } from '../workspace-files.js';
+import { varyingParams } from './params.js';
 
 /**
  * At most this many trades (and as many transitions) go into the page, so a run with millions
@@ -16,6 +17,7 @@ export function tradesSection(ws: WorkspaceFiles): TradesSection | null {
   const v = ws.validation;
   if (!t || !v) return null;
   const shown = t.trades.slice(0, MAX_TABLE_ROWS);
+  const varying = varyingParams(ws);
   const settings: TradesSection['settings'] = [];
   const settingIndex = new Map<string, number>();
   const setting = shown.map((x) => {
@@ -23,7 +25,7 @@ export function tradesSection(ws: WorkspaceFiles): TradesSection | null {
     let i = settingIndex.get(key);
     if (i === undefined) {
       settingIndex.set(key, (i = settings.length));
-      settings.push({ params: x.params as Record<string, Params>, weights: x.weights });
+      settings.push({ params: Object.fromEntries(Object.entries(x.params).map(([s, p]) => [s, varying(s, p as Params)])), weights: x.weights });
     }
     return i;
   });
