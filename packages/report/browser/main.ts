@@ -5,19 +5,22 @@ import { readPageData } from './data.js';
 import { h } from './dom.js';
 import { RENDERERS } from './sections/index.js';
 
-// a frame lets the browser paint; the timeout keeps going in a background tab, where frames pause
-const nextFrame = () =>
+// a macrotask between sections: input is answered and the browser may paint, without waiting for a frame
+const yieldToBrowser = () =>
   new Promise<void>((resolve) => {
-    requestAnimationFrame(() => resolve());
-    setTimeout(resolve, 100);
+    const c = new MessageChannel();
+    c.port1.onmessage = () => resolve();
+    c.port2.postMessage(null);
   });
 
 /**
- * Draws the sections in reading order, yielding a frame between them so the top of the page shows
- * (and answers) while the rest is drawn. `data-ready` on <html> says every section is drawn.
+ * Draws the sections in reading order, yielding to the browser between them so the top of the page
+ * shows (and answers) while the rest is drawn. `data-ready` on <html> says every section is drawn.
  */
 async function main(): Promise<void> {
+  performance.mark('regimen:start');
   const data = await readPageData();
+  performance.measure('regimen:data', 'regimen:start');
   document.title = data.title;
   const root = document.getElementById('report')!;
   const nav = h('nav', {}, ...data.sections.map((s) => h('a', { href: `#${s.kind}` }, RENDERERS[s.kind].title)));
@@ -25,8 +28,12 @@ async function main(): Promise<void> {
   for (const s of data.sections) {
     const el = h('section', { id: s.kind, 'data-section': s.kind }, h('h2', {}, RENDERERS[s.kind].title));
     root.append(el);
+    const t0 = performance.now();
     (RENDERERS[s.kind].render as (el: HTMLElement, s: Section) => void)(el, s);
-    await nextFrame();
+    await Promise.resolve(); // the charts a section queued as microtasks
+    // per-section drawing time, for `regimen bench report` and the browser's performance panel
+    performance.measure(`regimen:section:${s.kind}`, { start: t0 });
+    await yieldToBrowser();
   }
   root.append(h('footer', {}, `Written by ${data.generated_by} from the workspace's files; every number here is in them.`));
   document.documentElement.dataset.ready = 'true';

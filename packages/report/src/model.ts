@@ -204,14 +204,21 @@ export interface RegimesSection {
   stats: RegimeStatsView[];
 }
 
+/**
+ * Long columns in the cheapest form to parse: times as one string joined by newlines (split on
+ * demand; JSON.parse of one long string is far cheaper than of 100,000 short ones), regime names
+ * as indices into `regimes` (−1 for none).
+ */
 export interface TradesSection {
   kind: 'trades';
   classifier: string;
+  regimes: string[];
   /** columnar, in the file's order */
   trades: {
     bar: number[];
-    time: string[];
-    regime: Array<string | null>;
+    /** the file's time strings joined by '\n' */
+    time: string;
+    regime: number[];
     from_position: number[];
     to_position: number[];
     price: number[];
@@ -221,7 +228,7 @@ export interface TradesSection {
   settings: Array<{ params: Record<string, Params>; weights: Record<string, number> }>;
   /** trades in the file; more than shown when the file exceeds the page's cap */
   total_trades: number;
-  transitions: { bar: number[]; time: string[]; from: Array<string | null>; to: Array<string | null> };
+  transitions: { bar: number[]; time: string; from: number[]; to: number[] };
   total_transitions: number;
 }
 

@@ -38,7 +38,7 @@ let v: ValidationResults;
 /** the uPlot chart `name`: its series labels and the data it draws */
 const chart = (name: string) =>
   page.evaluate((n) => {
-    const u = (window as unknown as { regimenCharts: Map<string, { series: Array<{ label: string }>; data: number[][]; scales: Record<string, { distr: number }> }> }).regimenCharts.get(n)!;
+    const u = (globalThis as unknown as { regimenCharts: Map<string, { series: Array<{ label: string }>; data: number[][]; scales: Record<string, { distr: number }> }> }).regimenCharts.get(n)!;
     return { labels: u.series.slice(1).map((s) => s.label), data: u.data.map((d) => Array.from(d)), distr: u.scales.y!.distr };
   }, name);
 const texts = (selector: string) => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));

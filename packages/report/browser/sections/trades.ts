@@ -6,6 +6,8 @@ import { pagedTable, type Column } from '../paged-table.js';
 export function renderTrades(el: HTMLElement, s: TradesSection): void {
   const t = s.trades;
   const n = t.bar.length;
+  const times = n ? t.time.split('\n') : [];
+  const regime = (i: number) => (i < 0 ? null : s.regimes[i]!);
   // the strategies with weight, and their parameters; a strategy at weight 0 is in the tooltip only
   const settingText = (i: number) => {
     const x = s.settings[t.setting[i]!]!;
@@ -18,19 +20,20 @@ export function renderTrades(el: HTMLElement, s: TradesSection): void {
   const num = (label: string, col: number[], digits: number): Column => ({ label, numeric: true, value: (i) => col[i]!, text: (i) => formatNumber(col[i]!, digits), title: (i) => String(col[i]!) });
   const trades: Column[] = [
     { label: 'bar', numeric: true, value: (i) => t.bar[i]!, text: (i) => String(t.bar[i]!) },
-    { label: 'time', value: (i) => t.time[i]!, text: (i) => t.time[i]! },
-    { label: 'regime', value: (i) => t.regime[i] ?? null, text: (i) => t.regime[i] ?? '—' },
+    { label: 'time', value: (i) => times[i]!, text: (i) => times[i]! },
+    { label: 'regime', value: (i) => regime(t.regime[i]!), text: (i) => regime(t.regime[i]!) ?? '—' },
     num('from', t.from_position, 3),
     num('to', t.to_position, 3),
     num('price', t.price, 4),
     { label: 'weights (parameters) in force', value: (i) => t.setting[i]!, text: settingText, title: settingTitle, wrap: true },
   ];
   const tr = s.transitions;
+  const trTimes = tr.bar.length ? tr.time.split('\n') : [];
   const transitions: Column[] = [
     { label: 'bar', numeric: true, value: (i) => tr.bar[i]!, text: (i) => String(tr.bar[i]!) },
-    { label: 'time', value: (i) => tr.time[i]!, text: (i) => tr.time[i]! },
-    { label: 'from', value: (i) => tr.from[i] ?? null, text: (i) => tr.from[i] ?? '—' },
-    { label: 'to', value: (i) => tr.to[i] ?? null, text: (i) => tr.to[i] ?? '—' },
+    { label: 'time', value: (i) => trTimes[i]!, text: (i) => trTimes[i]! },
+    { label: 'from', value: (i) => regime(tr.from[i]!), text: (i) => regime(tr.from[i]!) ?? '—' },
+    { label: 'to', value: (i) => regime(tr.to[i]!), text: (i) => regime(tr.to[i]!) ?? '—' },
   ];
   const capped = (shown: number, total: number, what: string) => (shown < total ? ` The first ${formatInteger(shown)} of ${formatInteger(total)} ${what} are shown; all are in the workspace file.` : '');
   el.append(

@@ -6,7 +6,7 @@ import { varyingParams } from './params.js';
  * At most this many trades (and as many transitions) go into the page, so a run with millions
  * of position changes still gives a file that opens; the table says how many the file holds.
  */
-export const MAX_TABLE_ROWS = 100_000;
+export const MAX_TABLE_ROWS = 50_000;
 
 /**
  * Validation trades and regime transitions as columns. The parameters and weights in force repeat
@@ -30,13 +30,21 @@ export function tradesSection(ws: WorkspaceFiles): TradesSection | null {
     return i;
   });
   const transitions = v.transitions.slice(0, MAX_TABLE_ROWS);
+  const regimes: string[] = [];
+  const regimeIndex = (name: string | null) => {
+    if (name === null) return -1;
+    let i = regimes.indexOf(name);
+    if (i < 0) i = regimes.push(name) - 1;
+    return i;
+  };
   return {
     kind: 'trades',
     classifier: t.classifier,
+    regimes,
     trades: {
       bar: shown.map((x) => x.bar),
-      time: shown.map((x) => x.time),
-      regime: shown.map((x) => x.regime),
+      time: shown.map((x) => x.time).join('\n'),
+      regime: shown.map((x) => regimeIndex(x.regime)),
       from_position: shown.map((x) => x.from_position),
       to_position: shown.map((x) => x.to_position),
       price: shown.map((x) => x.price),
@@ -44,7 +52,12 @@ export function tradesSection(ws: WorkspaceFiles): TradesSection | null {
     },
     settings,
     total_trades: t.trades.length,
-    transitions: { bar: transitions.map((x) => x.bar), time: transitions.map((x) => x.time), from: transitions.map((x) => x.from), to: transitions.map((x) => x.to) },
+    transitions: {
+      bar: transitions.map((x) => x.bar),
+      time: transitions.map((x) => x.time).join('\n'),
+      from: transitions.map((x) => regimeIndex(x.from)),
+      to: transitions.map((x) => regimeIndex(x.to)),
+    },
     total_transitions: v.transitions.length,
   };
 }
