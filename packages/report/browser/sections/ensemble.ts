@@ -3,7 +3,7 @@ import type { EnsembleClassifierView, EnsembleSection } from '../../src/model.js
 import { formatInteger, formatNumber } from '../../src/format.js';
 import { chartWidth } from '../charts.js';
 import { figure, h, numberCell, table } from '../dom.js';
-import { REGIME_COLORS, RUN_COLORS } from '../palette.js';
+import { regimeColor, RUN_COLORS } from '../palette.js';
 
 export function renderEnsemble(el: HTMLElement, s: EnsembleSection): void {
   el.append(h('div', { class: 'grid' }, ...s.classifiers.map((c) => classifierBlock(c, s.objective))));
@@ -49,7 +49,7 @@ function classifierBlock(c: EnsembleClassifierView, objective: string): HTMLElem
           marginLeft: 60,
           x: { label: 'weight sets scored', type: 'linear' },
           y: { label: `best ${objective}`, grid: true },
-          color: { domain: c.regimes.map((r) => r.regime), range: REGIME_COLORS, legend: true },
+          color: { domain: c.regimes.map((r) => r.regime), range: c.regimes.map((r, i) => regimeColor(r.regime, i)), legend: true },
           marks: [Plot.line(points, { x: 'n', y: 'score', stroke: 'regime', curve: 'step-after', className: 'convergence' })],
         }),
       );

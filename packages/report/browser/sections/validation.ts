@@ -97,7 +97,7 @@ function curves(s: ValidationSection): HTMLElement {
   const paintLegend = () => {
     const b = bandsFor();
     legend.replaceChildren(
-      ...(b ? b.names.map((n, i) => h('span', { class: 'swatch', 'data-regime': n }, h('i', { style: `background:${withAlpha(regimeColor(i), 0.35)}` }), n)) : []),
+      ...(b ? b.names.map((n, i) => h('span', { class: 'swatch', 'data-regime': n }, h('i', { style: `background:${withAlpha(regimeColor(n, i), 0.35)}` }), n)) : []),
     );
   };
   const redrawBands = () => {
@@ -152,7 +152,7 @@ function paintBands(u: uPlot, b: RegimeBands): number {
     if (l < 0) continue;
     const x0 = u.valToPos(b.start[i]! / 1000, 'x', true);
     const x1 = u.valToPos(b.end[i]! / 1000, 'x', true);
-    ctx.fillStyle = withAlpha(regimeColor(l), 0.18);
+    ctx.fillStyle = withAlpha(regimeColor(b.names[l]!, l), 0.18);
     ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
     painted++;
   }
