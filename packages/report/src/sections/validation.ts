@@ -30,7 +30,7 @@ export function validationStart(ws: WorkspaceFiles, v: ValidationResults): numbe
 export function validationSection(ws: WorkspaceFiles, columns = CHART_COLUMNS): ValidationSection | null {
   const v = ws.validation;
   if (!v) return null;
-  const runs = validationRuns(v);
+  let runs = validationRuns(v);
   const start = validationStart(ws, v);
   const driving = ws.classifiers.find((c) => c.name === v.classifier);
   let equity: ValidationSection['equity'] = null;
@@ -40,11 +40,12 @@ export function validationSection(ws: WorkspaceFiles, columns = CHART_COLUMNS): 
     if (e.time.length !== v.bars || e.meta.start !== start || e.meta.classifier !== v.classifier) {
       throw regimenError({ code: 'workspace', file: ws.paths.validationEquity, message: `does not match ${ws.paths.validationResults} (${e.time.length} bars from bar ${e.meta.start} for ${e.meta.classifier}; expected ${v.bars} from bar ${start} for ${v.classifier}): rerun validation` });
     }
-    const shown = runs.filter((r) => e.equity[r.key]);
-    const curves = shown.map((r) => e.equity[r.key]!);
+    // runs with a curve first, in the order of their curves (ys[i] is runs[i]'s)
+    const drawn = runs.filter((r) => e.equity[r.key]);
+    runs = [...drawn, ...runs.filter((r) => !e.equity[r.key])];
+    const curves = drawn.map((r) => e.equity[r.key]!);
     equity = minMaxColumns(e.time, curves, columns);
     drawdown = minMaxColumns(e.time, curves.map(drawdownOf), columns);
-    runs.sort((a, b) => Number(!e.equity[a.key]) - Number(!e.equity[b.key]));
   }
   const bands = ws.config.classifiers.flatMap((c) => {
     const l = labelsOver(ws, c.name, start, v.bars);
