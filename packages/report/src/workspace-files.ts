@@ -61,7 +61,7 @@ const optional = <T>(path: string, read: (p: string) => T): T | undefined => (ex
 
 export function readWorkspaceFiles(dir: string): WorkspaceFiles {
   const paths = workspacePaths(dir);
-  if (!existsSync(paths.manifest)) throw regimenError({ code: 'workspace', file: paths.manifest, message: 'not a Regimen workspace (no metadata/workflow.json); run `regimen run` first' });
+  if (!existsSync(paths.manifest)) throw regimenError({ code: 'workspace', file: paths.manifest, message: 'missing: this folder is not a Regimen workspace (`regimen run` makes one)' });
   const manifest = readJsonFile(paths.manifest, ManifestSchema);
   const config = readJsonFile(paths.configResolved, ResolvedConfigSchema);
   const checkpoints: WorkspaceFiles['checkpoints'] = {};
