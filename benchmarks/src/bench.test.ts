@@ -12,6 +12,7 @@ describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {
     const o = parseBenchArgs(['--bars', '5000', '--workers=1', '--engine', 'js', '--json']);
     expect(o).toMatchObject({ bars: 5000, workers: 1, engine: 'js', json: true });
+    expect(parseBenchArgs(['--workspace', 'results/x']).workspace).toBe('results/x');
     expect(() => parseBenchArgs(['--workers', '0'])).toThrow(/--workers/);
     expect(() => parseBenchArgs(['--engine', 'c'])).toThrow(/wasm or js/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown/);

@@ -8,6 +8,7 @@ import { replaySuite } from './replay-suite.js';
 import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
+import { reportSuite } from './report-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -18,6 +19,7 @@ export type { ReplayResult } from './replay-suite.js';
 export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
+export type { ReportResult } from './report-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -28,6 +30,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   'hmm-fit': hmmFitSuite,
   search: searchSuite,
   workflow: workflowSuite,
+  report: reportSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

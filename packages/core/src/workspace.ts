@@ -22,6 +22,12 @@ export interface WorkspacePaths extends WorkspacePathsRecord {
   overfitting: string;
   /** walk-forward: folds/fold_<k>, each a workspace of today's layout */
   fold(index: number): string;
+  validationEquity: string;
+  regimeReport: string;
+  parameterSurface: string;
+  ensembleReport: string;
+  /** the HTML report `regimen report` and `regimen run` write */
+  report: string;
   trialSignals(trialId: string, format?: 'arrow' | 'jsonl'): string;
   trialPerformance(trialId: string): string;
   ensembleTrial(id: string): string;
@@ -53,6 +59,11 @@ export function workspacePaths(baseDir: string): WorkspacePaths {
     walkForwardResults: join(performance, 'walk_forward_results.json'),
     overfitting: join(analysis, 'overfitting.json'),
     fold: (k) => join(base, 'folds', `fold_${k}`),
+    validationEquity: join(performance, 'validation_equity.arrow'),
+    regimeReport: join(analysis, 'regime_report.json'),
+    parameterSurface: join(analysis, 'parameter_surface.json'),
+    ensembleReport: join(analysis, 'ensemble_report.json'),
+    report: join(base, 'report.html'),
     trialSignals: (id, format = 'arrow') => join(signals, `trial_${id}.${format}`),
     trialPerformance: (id) => join(performance, `trial_${id}.json`),
     ensembleTrial: (id) => join(performance, `ensemble_trial_${id}.json`),

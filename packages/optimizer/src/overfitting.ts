@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { combinations, linearRegression, quantileSorted } from 'simple-statistics';
+import type { PboResult } from '@regimen/core';
 
 /**
  * The Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCV):
@@ -80,26 +80,6 @@ export interface PboOptions {
   bins?: number;
 }
 
-export interface PboResult {
-  trials: number;
-  blocks: number;
-  bars_per_block: number;
-  splits: number;
-  /** share of splits whose in-sample winner ranks at or below the median out of sample */
-  pbo: number;
-  logits: {
-    mean: number;
-    /** 5 %, 25 %, 50 %, 75 %, 95 % quantiles */
-    quantiles: [number, number, number, number, number];
-    /** equal-width bins over [min, max]: `edges` has bins + 1 entries */
-    histogram: { edges: number[]; counts: number[] };
-  };
-  /** R̄(n*) = intercept + slope · R(n*) over the splits, annualised Sharpe ratios */
-  degradation: { slope: number; intercept: number; in_sample_mean: number; out_of_sample_mean: number };
-  /** share of splits where the in-sample winner's out-of-sample Sharpe ratio is negative */
-  probability_of_loss: number;
-}
-
 export const DEFAULT_PBO_BLOCKS = 16;
 
 /** PBO by CSCV over trials given as block summaries (blockStats with the same S); null with < 2 trials. */
@@ -175,29 +155,3 @@ function histogram(sorted: Float64Array, bins: number): { edges: number[]; count
   for (const x of sorted) counts[Math.min(bins - 1, Math.floor((x - lo) / width))]!++;
   return { edges, counts };
 }
-
-export const PboResultSchema = z.object({
-  trials: z.number().int(),
-  blocks: z.number().int(),
-  bars_per_block: z.number().int(),
-  splits: z.number().int(),
-  pbo: z.number(),
-  logits: z.object({
-    mean: z.number(),
-    quantiles: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]),
-    histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
-  }),
-  degradation: z.object({ slope: z.number(), intercept: z.number(), in_sample_mean: z.number(), out_of_sample_mean: z.number() }),
-  probability_of_loss: z.number(),
-});
-
-/** analysis/overfitting.json of a workspace (or of a fold): PBO of trials and of the ensemble grid; null where undefined (fewer than two candidates, too few bars) */
-export const OverfittingSchema = z.object({
-  /** the training window the returns were taken over */
-  window: z.object({ start: z.number().int(), end: z.number().int() }),
-  blocks: z.number().int().nullable(),
-  strategies: z.record(z.string(), PboResultSchema.nullable()),
-  all_trials: PboResultSchema.nullable(),
-  ensemble_grid: z.object({ weight_sets: z.number().int(), classifiers: z.record(z.string(), PboResultSchema.nullable()) }),
-});
-export type Overfitting = z.infer<typeof OverfittingSchema>;

@@ -104,7 +104,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     }
     for (const t of trials.values()) outputs.push(ctx.paths.ensembleTrial(t.ensemble_trial_id));
     const sorted = [...trials.values()].sort((a, b) => (a.ensemble_trial_id < b.ensemble_trial_id ? -1 : 1));
-    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies });
+    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies, evaluationOrder: [...trials.keys()] });
     weights[c] = analysis.weights;
     reports[c] = analysis.report;
   }

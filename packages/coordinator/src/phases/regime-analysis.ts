@@ -1,6 +1,5 @@
 import { readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
-import { join } from 'node:path';
 import { readModel, readTrainTrack } from '../classifiers.js';
 import { overfittingReport } from '../overfitting.js';
 import { timed, type PhaseOutput, type RunContext } from '../context.js';
@@ -21,8 +20,8 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
     runners_up: cfg.runners_up,
     bars_per_year: ctx.barsPerYear,
   });
-  const reportPath = join(ctx.paths.analysis, 'regime_report.json');
-  const surfacePath = join(ctx.paths.analysis, 'parameter_surface.json');
+  const reportPath = ctx.paths.regimeReport;
+  const surfacePath = ctx.paths.parameterSurface;
   writeJsonAtomic(ctx.paths.regimeOptimalParams, optimal);
   writeJsonAtomic(reportPath, report);
   writeJsonAtomic(surfacePath, parameterSurface(perfs));

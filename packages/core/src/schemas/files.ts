@@ -226,6 +226,27 @@ export const ValidationResultsSchema = z.object({
 });
 export type ValidationResults = z.infer<typeof ValidationResultsSchema>;
 
+// ---------- performance/validation_equity.arrow ----------
+/**
+ * The equity of every validation run at every bar of the validation window (E = 1 at its first
+ * bar, compounding the returns its metrics were computed from), so a reader draws the curves
+ * without market data or an engine. Arrow columns: time Timestamp(ms), then one Float64 column
+ * per run named as below; these facts are the file's schema metadata.
+ */
+export const ValidationEquityMetaSchema = z.object({
+  kind: z.literal('regimen.validation_equity'),
+  /** the classifier whose regimes drove the adaptive run */
+  classifier: z.string(),
+  split: SplitNameSchema,
+  /** absolute bar index of the first row */
+  start: z.number().int().min(0),
+  /** equity column names in order: adaptive, best_static, equal_weights, buy_and_hold, then otherClassifierRun(c) */
+  runs: z.array(z.string()).min(1),
+});
+export type ValidationEquityMeta = z.infer<typeof ValidationEquityMetaSchema>;
+/** The equity column of the adaptive run driven by another classifier (validation_results.other_classifiers). */
+export const otherClassifierRun = (classifier: string): string => `adaptive:${classifier}`;
+
 // ---------- analysis/validation_trades.json ----------
 export const ValidationTradeSchema = z.object({
   bar: z.number().int(),
