@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, type PhaseName, type ResolvedConfig } from '@regimen/core';
-import { dataFingerprint, inferBarsPerYear, loadMarketData, splitBars } from '@regimen/data';
+import { dataFingerprint, inferBarsPerYear, readMarketData, splitBars } from '@regimen/data';
 import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
 import { builtinRegistry, loadPlugins } from './plugins.js';
@@ -40,7 +40,7 @@ export async function prepareRun(target: string, opts: RunOptions) {
   await loadPlugins(registry, config.plugins, baseDir ?? dirname(resolve(configPath)));
   preflight(config, registry, configPath);
 
-  const market = loadMarketData(config.data.path, { column: config.data.column, minBars: 4 });
+  const market = await readMarketData(config.data.path, { column: config.data.column, minBars: 4 });
   const split = splitBars(market.bars, config.data.split, configPath);
   if (market.timeKind === 'bar' && config.data.bars_per_year === null) {
     throw regimenError({ code: 'config', file: configPath, field: 'workflow.data.bars_per_year', message: `${market.source} has bar numbers, not dates: give bars_per_year` });

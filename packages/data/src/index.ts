@@ -1,4 +1,6 @@
-export { loadMarketData, type MarketData, type LoadOptions } from './market-data.js';
+export { loadMarketData, readMarketData, type MarketData, type LoadOptions } from './market-data.js';
+export { openSeries, type SeriesSource, type RawSeries, type ColumnType } from './series.js';
+export { isParquetPath, PARQUET_EXTENSIONS } from './parquet-series.js';
 export { splitBars, DEFAULT_TRAIN_FRACTION, type SplitSpec, type DataSplit } from './split.js';
 export { dataFingerprint } from './fingerprint.js';
 export { inferBarsPerYear, TRADING_DAYS_PER_YEAR } from './bars-per-year.js';
@@ -13,3 +15,5 @@ export {
 } from './signal-events.js';
 export { writeRegimeLabels, readRegimeLabels, probabilityColumn, type RegimeLabelsFile } from './regime-labels.js';
 export { writeTrialsTable, readTrialsTable, type TrialsTableRow } from './trials-table.js';
+export { dataInfo, seriesInfo, type DataInfo, type SpacingCount, type Gap } from './data-info.js';
+export { readAllColumns, writeColumns, writeColumnsArrow, writeColumnsParquet, outputFormat, type ConvertedColumns, type OutputFormat } from './data-convert.js';

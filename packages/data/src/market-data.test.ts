@@ -1,9 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatError, isRegimenError } from '@regimen/core';
-import { loadMarketData } from './market-data.js';
+import { loadMarketData, readMarketData } from './market-data.js';
+import { readAllColumns, writeColumns } from './data-convert.js';
+import { dataFingerprint } from './fingerprint.js';
 import { embeddedDataPath } from './embedded.js';
 import { writeBarsArrow } from './bars-table.js';
 import { writeArrowTable } from './arrow-file.js';
@@ -179,3 +183,52 @@ function catchIt(f: () => unknown): unknown {
   }
   return undefined;
 }
+
+describe('CSV, Arrow and Parquet give the same market data', () => {
+  const csvPath = embeddedDataPath('msft_daily_ohlcv.csv');
+  const fixture = fileURLToPath(new URL('../fixtures/msft_daily_ohlcv.arrow-rs.zstd.parquet', import.meta.url));
+
+  it('through data convert, and from a Parquet file written by arrow-rs (zstd, µs timestamps)', async () => {
+    const csv = loadMarketData(csvPath);
+    const { data } = await readAllColumns(csvPath);
+    const files = [join(dir, 'm.arrow'), join(dir, 'm.parquet'), fixture];
+    writeColumns(files[0]!, data);
+    writeColumns(files[1]!, data);
+    for (const f of files) {
+      const md = await readMarketData(f);
+      for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Array.from(md.bars[k]!), `${f} ${k}`).toEqual(Array.from(csv.bars[k]!));
+      expect(md.timeKind).toBe('date');
+      expect(dataFingerprint(md.bars, 'x')).toEqual(dataFingerprint(csv.bars, 'x'));
+    }
+    expect(() => loadMarketData(files[1]!)).toThrow(/readMarketData/);
+  });
+
+  it('uses a one-chunk float64 Arrow column in place: a view into the bytes read from the file', () => {
+    const p = join(dir, 'inplace.arrow');
+    writeBarsArrow(p, loadMarketData(csvPath).bars);
+    const md = loadMarketData(p);
+    expect(md.bars.close.buffer.byteLength).toBe(statSync(p).size);
+    expect(md.bars.open.buffer).toBe(md.bars.close.buffer);
+  });
+
+  it('checks the header before reading the body: a wrong key or price column fails on a file whose body is garbage', () => {
+    const p = join(dir, 'garbage.csv');
+    writeFileSync(p, 'when,close\n' + 'x,y,z\n'.repeat(1000));
+    expect(() => loadMarketData(p)).toThrow(/first column must be the time key/);
+    writeFileSync(p, 'date,close\n' + 'x,y,z\n'.repeat(1000));
+    expect(() => loadMarketData(p, { column: 'adj' })).toThrow(/no price column "adj"/);
+  });
+
+  it('refuses local (zone-less) Parquet timestamps, naming the column', async () => {
+    const p = join(dir, 'local.parquet');
+    writeFileSync(p, new Uint8Array(parquetWriteBuffer({
+      columnData: [{ name: 'time', data: new BigInt64Array([0n, 60_000n]) }, { name: 'close', data: new Float64Array([1, 2]) }],
+      schema: [
+        { name: 'root', num_children: 2 },
+        { name: 'time', type: 'INT64', repetition_type: 'REQUIRED', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MILLIS' } },
+        { name: 'close', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+      ],
+    })));
+    await expect(readMarketData(p)).rejects.toThrow(/local clock times without a zone/);
+  });
+});

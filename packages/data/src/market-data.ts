@@ -1,15 +1,12 @@
-import { resolve } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { regimenError, type BarColumns } from '@regimen/core';
-import { isArrowPath } from './arrow-file.js';
-import { readArrowSeries } from './arrow-series.js';
 import { barsToTable } from './bars-table.js';
-import { readCsvSeries } from './csv-series.js';
-import type { RawSeries } from './raw-series.js';
+import { openSeries, type RawSeries, type SeriesSource } from './series.js';
 import type { TimeKind } from './time.js';
 
 export interface MarketData {
-  table: Table;
+  /** the canonical Arrow form (time as Timestamp(ms), prices wrapping `bars`), made when first asked for */
+  readonly table: Table;
   bars: BarColumns;
   /** absolute path of the file read */
   source: string;
@@ -81,25 +78,41 @@ function checkVolume(s: RawSeries, name: string, v: Float64Array): void {
   }
 }
 
-/** Validate a parsed file and convert its columns, once, into BarColumns and the canonical Arrow table. */
-export function marketDataFrom(s: RawSeries, opts: LoadOptions = {}): MarketData {
-  const minBars = opts.minBars ?? 2;
+interface ColumnPlan {
+  priceColumn: string;
+  names: { open?: string; high?: string; low?: string; close: string };
+  volume?: string;
+  /** every column to read, once */
+  read: string[];
+}
+
+/** Which columns to read, decided from the header alone, so a wrong name fails before the body is read. */
+function planColumns(src: SeriesSource, opts: LoadOptions): ColumnPlan {
   const wanted = opts.column ?? 'close';
-  const priceColumn = findColumn(s.columns, wanted);
+  const priceColumn = findColumn(src.columns, wanted);
   if (!priceColumn) {
     throw regimenError({
-      code: 'data', file: s.file, field: 'column', value: wanted,
-      message: `no price column ${JSON.stringify(wanted)}; columns available: ${s.columns.join(', ') || '(none)'}`,
+      code: 'data', file: src.file, field: 'column', value: wanted,
+      message: `no price column ${JSON.stringify(wanted)}; columns available: ${src.columns.join(', ') || '(none)'}`,
     });
   }
-  checkTimeOrder(s);
-  const close = s.numbers(priceColumn);
-  checkPositive(s, priceColumn, close);
   // open/high/low/volume describe the close only when the price column *is* the close; a ticker
   // column of a wide file (DowJones30's MSFT) stands alone.
   const isClose = priceColumn.toLowerCase() === 'close';
-  const named = (n: string) => (isClose ? findColumn(s.columns, n) : undefined);
+  const named = (n: string) => (isClose ? findColumn(src.columns, n) : undefined);
   const names = { open: named('open'), high: named('high'), low: named('low'), close: priceColumn };
+  const volume = named('volume');
+  const read = [priceColumn, names.open, names.high, names.low, volume].filter((n): n is string => n !== undefined);
+  return { priceColumn, names, volume, read };
+}
+
+/** Validate the columns read and make them, once, into BarColumns. */
+function marketDataFrom(s: RawSeries, plan: ColumnPlan, opts: LoadOptions): MarketData {
+  const minBars = opts.minBars ?? 2;
+  const { priceColumn, names } = plan;
+  checkTimeOrder(s);
+  const close = s.numbers(priceColumn);
+  checkPositive(s, priceColumn, close);
   const load = (n: string | undefined) => {
     if (!n) return close;
     const v = s.numbers(n);
@@ -107,10 +120,9 @@ export function marketDataFrom(s: RawSeries, opts: LoadOptions = {}): MarketData
     return v;
   };
   const bars: BarColumns = { time: s.time, open: load(names.open), high: load(names.high), low: load(names.low), close };
-  const volName = named('volume');
-  if (volName) {
-    bars.volume = s.numbers(volName);
-    checkVolume(s, volName, bars.volume);
+  if (plan.volume) {
+    bars.volume = s.numbers(plan.volume);
+    checkVolume(s, plan.volume, bars.volume);
   }
   if (names.open || names.high || names.low) checkOhlc(s, bars, names);
   const n = s.time.length;
@@ -120,13 +132,33 @@ export function marketDataFrom(s: RawSeries, opts: LoadOptions = {}): MarketData
       message: opts.minBars !== undefined ? `${n} bars, need at least ${minBars} for the largest lookback` : `${n} bars, need at least ${minBars}`,
     });
   }
-  const meta = new Map([['source', s.file], ['price_column', priceColumn]]);
-  return { table: barsToTable(bars, meta), bars, source: s.file, priceColumn, columns: s.columns, timeKind: s.timeKind };
+  let table: Table | undefined;
+  return {
+    get table() {
+      table ??= barsToTable(bars, new Map([['source', s.file], ['price_column', priceColumn]]));
+      return table;
+    },
+    bars, source: s.file, priceColumn, columns: s.columns, timeKind: s.timeKind,
+  };
 }
 
-/** CSV or Arrow IPC (by extension) market data, validated; every failure is one error naming file and row. */
+/**
+ * CSV or Arrow IPC market data (by extension), validated; every failure is one error naming file
+ * and row. The header is checked before the body is read. Parquet reads only asynchronously: use
+ * `readMarketData`.
+ */
 export function loadMarketData(path: string, opts: LoadOptions = {}): MarketData {
-  const file = resolve(path);
-  const series = isArrowPath(file) ? readArrowSeries(file) : readCsvSeries(file);
-  return marketDataFrom(series, opts);
+  const src = openSeries(path);
+  const plan = planColumns(src, opts);
+  if (!src.readSync) {
+    throw regimenError({ code: 'internal', file: src.file, message: `${src.format} files are read asynchronously: use readMarketData` });
+  }
+  return marketDataFrom(src.readSync(plan.read), plan, opts);
+}
+
+/** Market data from CSV, Arrow IPC or Parquet (by extension), validated like `loadMarketData`. */
+export async function readMarketData(path: string, opts: LoadOptions = {}): Promise<MarketData> {
+  const src = openSeries(path);
+  const plan = planColumns(src, opts);
+  return marketDataFrom(await src.read(plan.read), plan, opts);
 }

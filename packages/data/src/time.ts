@@ -16,13 +16,30 @@ export type TimeKind = 'date' | 'datetime' | 'bar';
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level
+ * date algorithms", days_from_civil). Exact integer arithmetic for every year.
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m]!;
+}
+
+// Not Date.UTC: it rolls 2001-02-30 over to March and reads years 0..99 as 1900..1999.
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number | null {
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Date.UTC rolls 2001-02-30 over to March; a calendar-valid date survives the round trip.
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  if (h > 23 || mi > 59 || s > 59) return null;
-  return t;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
 
 export type ParsedTime = { ok: true; ms: number; kind: 'date' | 'datetime' } | { ok: false; reason: string };

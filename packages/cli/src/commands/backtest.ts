@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { regimenError } from '@regimen/core';
-import { inferBarsPerYear, isoTime, loadMarketData } from '@regimen/data';
+import { inferBarsPerYear, isoTime, readMarketData } from '@regimen/data';
 import { loadEngine } from '@regimen/backtester';
 import { isStrategyType, parseStrategyParams, strategyDefinition, strategyTypes } from '@regimen/kernel';
 import { METRIC_HEADER, metricCells, table } from '../format.js';
@@ -12,7 +12,7 @@ export function registerBacktest(program: Command): void {
     .description('backtest one strategy with given parameters on a data file (mode full, whole series)')
     .requiredOption('--strategy <type>', `strategy type (${strategyTypes().join(', ')})`)
     .option('--param <name=value>', 'a parameter; repeat for several (side=long_short for long/short)', collectParam, {})
-    .requiredOption('--data <file>', 'CSV or Arrow market data')
+    .requiredOption('--data <file>', 'CSV, Arrow IPC or Parquet market data')
     .option('--column <name>', 'price column', 'close')
     .option('--fee <f>', 'cost per unit of position change', numberOption('--fee'), 0.0005)
     .option('--slippage <f>', 'slippage per unit of position change', numberOption('--slippage'), 0)
@@ -23,7 +23,7 @@ export function registerBacktest(program: Command): void {
       if (!isStrategyType(o.strategy)) throw regimenError({ code: 'usage', field: '--strategy', value: o.strategy, message: `unknown strategy (${strategyTypes().join(', ')})` });
       const params = parseStrategyParams(o.strategy, o.param);
       const warm = strategyDefinition(o.strategy).warmup(params);
-      const market = loadMarketData(o.data, { column: o.column, minBars: warm + 2 });
+      const market = await readMarketData(o.data, { column: o.column, minBars: warm + 2 });
       const bars = market.bars;
       const barsPerYear = o.barsPerYear ?? inferBarsPerYear(bars.time);
       const engine = await loadEngine(o.engine as 'js' | 'wasm');

@@ -1,7 +1,7 @@
 import { extname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { NO_REGIME, parsePluginOptions, regimenError } from '@regimen/core';
-import { ARROW_EXTENSIONS, isoTime, loadMarketData, splitBars, writeRegimeLabels } from '@regimen/data';
+import { ARROW_EXTENSIONS, isoTime, readMarketData, splitBars, writeRegimeLabels } from '@regimen/data';
 import { builtinRegistry, callPlugin, fitClassifier, labelWithModel, loadPlugins } from '@regimen/coordinator';
 import { num, table } from '../format.js';
 import { writeLabelsCsv } from '../label-csv.js';
@@ -68,7 +68,7 @@ export async function runClassify(o: ClassifyOptions) {
   }
   const plugin = registry.classifier(o.classifier);
   const options = parsePluginOptions(plugin, o.option, '--option');
-  const market = loadMarketData(o.data, { column: o.column });
+  const market = await readMarketData(o.data, { column: o.column });
   const bars = market.bars;
   const split = splitBars(bars, { train_fraction: o.trainFraction }, market.source);
   const model = fitClassifier(plugin, options, bars, split.trainEnd, o.seed);
