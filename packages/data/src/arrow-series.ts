@@ -2,16 +2,22 @@ import { DataType, Precision, TimeUnit, type Data, type Table, type Vector } fro
 import { regimenError } from '@regimen/core';
 import { isFloat64, readArrowTable } from './arrow-file.js';
 import { int64ToNumbers } from './int64.js';
-import type { ColumnType, RawSeries, SeriesSource } from './series.js';
+import { findColumn, unknownTimeColumn, type ColumnType, type RawSeries, type SeriesSource, type TimeOptions } from './series.js';
+import { epochMs, type TimeFormat } from './time-reader.js';
 import { BAR_INDEX_KEY, DAY_MS, TIME_KEY_NAMES, isoTime, type TimeKind } from './time.js';
 
 function isNumeric(type: DataType): boolean {
   return DataType.isInt(type) || DataType.isFloat(type);
 }
 
-function pickTimeColumn(table: Table, file: string): { index: number; kind: TimeKind } {
+function pickTimeColumn(table: Table, file: string, timeColumn?: string): { index: number; kind: TimeKind } {
   const fields = table.schema.fields;
-  const named = fields.findIndex((f) => (TIME_KEY_NAMES as readonly string[]).includes(f.name.toLowerCase()) || f.name.toLowerCase() === BAR_INDEX_KEY);
+  if (timeColumn !== undefined) {
+    const name = findColumn(fields.map((f) => f.name), timeColumn);
+    if (name === undefined) unknownTimeColumn(file, timeColumn, fields.map((f) => f.name));
+  }
+  const wanted = timeColumn === undefined ? -1 : fields.findIndex((f) => f.name === findColumn(fields.map((x) => x.name), timeColumn));
+  const named = wanted >= 0 ? wanted : fields.findIndex((f) => (TIME_KEY_NAMES as readonly string[]).includes(f.name.toLowerCase()) || f.name.toLowerCase() === BAR_INDEX_KEY);
   const index = named >= 0 ? named : fields.findIndex((f) => DataType.isTimestamp(f.type) || DataType.isDate(f.type));
   if (index < 0) {
     throw regimenError({
@@ -25,13 +31,14 @@ function pickTimeColumn(table: Table, file: string): { index: number; kind: Time
   throw regimenError({ code: 'data', file, field: f.name, value: String(f.type), message: 'time column must be a timestamp, date or number type' });
 }
 
+
 const MS_PER_UNIT: Record<TimeUnit, number> = { [TimeUnit.SECOND]: 1000, [TimeUnit.MILLISECOND]: 1, [TimeUnit.MICROSECOND]: 1e-3, [TimeUnit.NANOSECOND]: 1e-6 };
 
-/** ms per stored integer of a time column: timestamps by unit, Date32 days, Date64 ms, plain numbers as ms. */
-function msPerValue(type: DataType): number {
+/** ms per stored integer of a time column: timestamps by unit, Date32 days, Date64 ms, plain numbers by time_format (default ms). */
+function msPerValue(type: DataType, format: TimeFormat | undefined): number {
   if (DataType.isTimestamp(type)) return MS_PER_UNIT[type.unit as TimeUnit];
   if (DataType.isDate(type)) return type.unit === 0 /* DAY */ ? DAY_MS : 1;
-  return 1;
+  return epochMs(format);
 }
 
 function chunkValues(d: Data): ArrayLike<number> | BigInt64Array | BigUint64Array {
@@ -69,9 +76,11 @@ function columnNumbers(col: Vector, scale: number, file: string, name: string, w
  * Arrow market data: timestamp/date columns become epoch ms whatever their unit, plain numbers in
  * a time column are taken as epoch ms, and a column named `bar` as a bar index like in CSV.
  */
-export function openArrowSeries(file: string): SeriesSource {
+export function openArrowSeries(file: string, opts: TimeOptions = {}): SeriesSource {
   const table = readArrowTable(file, 'data');
-  const { index, kind: baseKind } = pickTimeColumn(table, file);
+  const picked = pickTimeColumn(table, file, opts.timeColumn);
+  const { index } = picked;
+  const baseKind = picked.kind === 'bar' && opts.timeFormat !== undefined ? 'datetime' : picked.kind;
   const timeField = table.schema.fields[index]!;
   const fields = table.schema.fields.filter((_, j) => j !== index);
   const columns = fields.map((f) => f.name);
@@ -79,7 +88,7 @@ export function openArrowSeries(file: string): SeriesSource {
 
   const readSync = (numbers: readonly string[], texts: readonly string[] = []): RawSeries => {
     const tv = table.getChildAt(index)!;
-    const scale = baseKind === 'bar' ? DAY_MS : msPerValue(timeField.type);
+    const scale = baseKind === 'bar' ? DAY_MS : msPerValue(timeField.type, opts.timeFormat);
     const time = columnNumbers(tv, scale, file, timeField.name, where, 'empty time');
     let allMidnight = true;
     for (let i = 0; i < time.length; i++) {

@@ -342,7 +342,7 @@ export function scanCsvBody(header: CsvHeader, plan: CsvScanPlan): CsvColumns {
             if (v !== v) bad(j, latin1(b, a, z), a === z ? 'empty cell' : 'not a finite number');
             slots[j]![rows] = v;
           } else if (kind === 2) {
-            const t = time!.read(b, a, z);
+            const t = time!.read(b, a, z, rows);
             if (t !== t) {
               const text = latin1(b, a, z);
               bad(j, text, a === z ? 'empty time' : `unparsable time: ${time!.reason(text)}`);

@@ -5,7 +5,10 @@ import { regimenError, writeFileAtomic } from '@regimen/core';
 import { ARROW_EXTENSIONS, isArrowPath, tableOf, writeArrowTable } from './arrow-file.js';
 import { timestampData } from './bars-table.js';
 import { isParquetPath, PARQUET_EXTENSIONS } from './parquet-series.js';
-import { openSeries, type RawSeries } from './series.js';
+import { shapesBars, timeOptions } from './data-info.js';
+import { readMarketData, type LoadOptions } from './market-data.js';
+import { openSeries, type RawSeries, type TimeOptions } from './series.js';
+import { checkZone } from './zone.js';
 
 /** Columns of a converted file: the time key as epoch ms, then every other column in file order. */
 export interface ConvertedColumns {
@@ -14,9 +17,22 @@ export interface ConvertedColumns {
   columns: Array<{ name: string; numbers?: Float64Array; texts?: string[] }>;
 }
 
+/**
+ * What `regimen data convert` writes: every column of the file (numeric ones as numbers, the rest
+ * as text) — or, when the load shapes bars (price, duplicates, resample), the bars a workflow
+ * would use: time, open, high, low, close (and volume).
+ */
+export async function convertedColumns(path: string, opts: LoadOptions = {}): Promise<ConvertedColumns> {
+  if (!shapesBars(opts)) return (await readAllColumns(path, timeOptions(opts))).data;
+  const { bars } = await readMarketData(path, opts);
+  const columns = (['open', 'high', 'low', 'close', 'volume'] as const).flatMap((k) => (bars[k] ? [{ name: k, numbers: bars[k] }] : []));
+  return { timeName: 'time', time: bars.time, columns };
+}
+
 /** Reads every column of a file: numeric ones as numbers, the rest as text. */
-export async function readAllColumns(path: string): Promise<{ raw: RawSeries; data: ConvertedColumns }> {
-  const src = openSeries(path);
+export async function readAllColumns(path: string, opts: TimeOptions = {}): Promise<{ raw: RawSeries; data: ConvertedColumns }> {
+  if (opts.timezone !== undefined) checkZone(opts.timezone, 'timezone', path);
+  const src = openSeries(path, opts);
   const types = src.types();
   const numbers = src.columns.filter((c) => types.get(c) === 'number');
   const texts = src.columns.filter((c) => types.get(c) !== 'number');

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import { inferBarsPerYear } from './bars-per-year.js';
-import { openSeries, type ColumnType, type SeriesSource } from './series.js';
+import { readMarketData, type DataReading, type LoadOptions } from './market-data.js';
+import { openSeries, type ColumnType, type SeriesSource, type TimeOptions } from './series.js';
+import { checkZone } from './zone.js';
 import { DAY_MS, isoTime, type TimeKind } from './time.js';
 
 export interface SpacingCount {
@@ -40,6 +42,8 @@ export interface DataInfo {
   out_of_order: number;
   /** what a workflow would infer (null for a bar index, where it must be given) */
   bars_per_year: number | null;
+  /** when a price, duplicates or resample choice was given: the bars described are the ones a workflow would use */
+  bars_from?: { reading: DataReading; rows_read: number; duplicates_dropped: number; resampled: { bars: number; empty_intervals: number } | null };
 }
 
 const SPACINGS_LISTED = 10;
@@ -89,9 +93,30 @@ export function seriesInfo(src: SeriesSource, time: Float64Array, timeKind: Time
   };
 }
 
-/** `regimen data info`: the time column of any supported file, described. */
-export async function dataInfo(path: string): Promise<DataInfo> {
-  const src = openSeries(path);
-  const raw = await src.read([]);
-  return seriesInfo(src, raw.time, raw.timeKind);
+/** The time key options of a load. */
+export function timeOptions(o: LoadOptions): TimeOptions {
+  return { timeColumn: o.timeColumn, timeFormat: o.timeFormat, timezone: o.timezone };
+}
+
+/** Whether a load changes rows (price, duplicates, resampling), rather than only how time is read. */
+export function shapesBars(o: LoadOptions): boolean {
+  return o.price !== undefined || o.column !== undefined || o.duplicates !== undefined || o.resample !== undefined;
+}
+
+/**
+ * `regimen data info`: the time column of any supported file, described; with a price,
+ * duplicates or resample choice, the bars a workflow would use (and what reading did to the rows).
+ */
+export async function dataInfo(path: string, opts: LoadOptions = {}): Promise<DataInfo> {
+  if (opts.timezone !== undefined) checkZone(opts.timezone, 'timezone', path);
+  const src = openSeries(path, timeOptions(opts));
+  if (!shapesBars(opts)) {
+    const raw = await src.read([]);
+    return seriesInfo(src, raw.time, raw.timeKind);
+  }
+  const md = await readMarketData(path, opts);
+  return {
+    ...seriesInfo(src, md.bars.time, md.timeKind),
+    bars_from: { reading: md.reading, rows_read: md.rows.read, duplicates_dropped: md.rows.duplicates_dropped, resampled: md.rows.resampled },
+  };
 }

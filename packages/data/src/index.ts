@@ -1,5 +1,8 @@
-export { loadMarketData, readMarketData, type MarketData, type LoadOptions } from './market-data.js';
-export { openSeries, type SeriesSource, type RawSeries, type ColumnType } from './series.js';
+export { loadMarketData, readMarketData, type MarketData, type LoadOptions, type DataReading, type DuplicatePolicy, type PriceSpec } from './market-data.js';
+export { parseInterval, resampleBars, type Resampled } from './resample.js';
+export { checkZone, zoneClock, type ZoneClock } from './zone.js';
+export { TIME_FORMATS, type TimeFormat } from './time-reader.js';
+export { openSeries, type SeriesSource, type RawSeries, type ColumnType, type TimeOptions } from './series.js';
 export { isParquetPath, PARQUET_EXTENSIONS } from './parquet-series.js';
 export { splitBars, DEFAULT_TRAIN_FRACTION, type SplitSpec, type DataSplit } from './split.js';
 export { dataFingerprint } from './fingerprint.js';
@@ -16,4 +19,4 @@ export {
 export { writeRegimeLabels, readRegimeLabels, probabilityColumn, type RegimeLabelsFile } from './regime-labels.js';
 export { writeTrialsTable, readTrialsTable, type TrialsTableRow } from './trials-table.js';
 export { dataInfo, seriesInfo, type DataInfo, type SpacingCount, type Gap } from './data-info.js';
-export { readAllColumns, writeColumns, writeColumnsArrow, writeColumnsParquet, outputFormat, type ConvertedColumns, type OutputFormat } from './data-convert.js';
+export { convertedColumns, readAllColumns, writeColumns, writeColumnsArrow, writeColumnsParquet, outputFormat, type ConvertedColumns, type OutputFormat } from './data-convert.js';

@@ -8,6 +8,7 @@ import { formatError, isRegimenError } from '@regimen/core';
 import { loadMarketData, readMarketData } from './market-data.js';
 import { readAllColumns, writeColumns } from './data-convert.js';
 import { dataFingerprint } from './fingerprint.js';
+import type { TimeFormat } from './time-reader.js';
 import { embeddedDataPath } from './embedded.js';
 import { writeBarsArrow } from './bars-table.js';
 import { writeArrowTable } from './arrow-file.js';
@@ -230,5 +231,72 @@ describe('CSV, Arrow and Parquet give the same market data', () => {
       ],
     })));
     await expect(readMarketData(p)).rejects.toThrow(/local clock times without a zone/);
+  });
+});
+
+describe('reading data as users have it', () => {
+  const ticks = fileURLToPath(new URL('../fixtures/usdthb_ticks_head400.csv', import.meta.url));
+  /** Independent reading of the fixture: split lines and commas, Date.parse with the zone's fixed offset. */
+  const lines = readFileSync(ticks, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+
+  it('reads a tick file: time key in any position, zone, duplicates, mid of bid and ask', () => {
+    const md = loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'Asia/Bangkok', duplicates: 'last', price: { mid: ['bid', 'ask'] } });
+    // the reference: the last quote of each minute, Bangkok = UTC+7 all year (no DST since 1920)
+    const last = new Map<string, string[]>();
+    for (const c of lines) last.set(c[1]!, c);
+    const want = [...last.values()];
+    expect(md.bars.close.length).toBe(want.length);
+    expect(md.rows).toEqual({ read: 400, duplicates_dropped: 400 - want.length, resampled: null });
+    want.forEach((c, i) => {
+      expect(md.bars.time[i]).toBe(Date.parse(c[1] + '+07:00'));
+      expect(md.bars.close[i]).toBe((Number(c[4]) + Number(c[5])) / 2);
+    });
+    expect(md.reading).toEqual({ time_column: 'timestamp', time_format: 'iso', timezone: 'Asia/Bangkok', duplicates: 'last', price: { mid: ['bid', 'ask'] }, resample: null });
+    const first = loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'Asia/Bangkok', duplicates: 'first', price: 'bid' });
+    const firsts = new Map<string, string[]>();
+    for (const c of lines) if (!firsts.has(c[1]!)) firsts.set(c[1]!, c);
+    expect(Array.from(first.bars.close)).toEqual([...firsts.values()].map((c) => Number(c[4])));
+  });
+
+  it('resamples the ticks into hourly OHLC bars stamped at the hour\'s end', () => {
+    const md = loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'UTC', duplicates: 'first', price: 'bid', resample: { every: '1h' } });
+    const hours = new Map<number, number[]>();
+    const seen = new Set<string>();
+    for (const c of lines) {
+      if (seen.has(c[1]!)) continue;
+      seen.add(c[1]!);
+      const t = Date.parse(c[1] + 'Z');
+      const end = Math.floor(t / 3_600_000) * 3_600_000 + 3_600_000;
+      hours.set(end, [...(hours.get(end) ?? []), Number(c[4])]);
+    }
+    expect(Array.from(md.bars.time)).toEqual([...hours.keys()]);
+    expect(Array.from(md.bars.high)).toEqual([...hours.values()].map((p) => Math.max(...p)));
+    expect(Array.from(md.bars.close)).toEqual([...hours.values()].map((p) => p.at(-1)));
+    const span = (md.bars.time.at(-1)! - md.bars.time[0]!) / 3_600_000 + 1;
+    expect(md.rows.resampled).toEqual({ bars: hours.size, empty_intervals: span - hours.size });
+    expect(md.timeKind).toBe('datetime');
+  });
+
+  it('refuses the tick file without a zone, naming the line', () => {
+    expect(() => loadMarketData(ticks, { timeColumn: 'timestamp', price: 'bid' })).toThrow(/line 2: unparsable time: date-time without a time zone/);
+    expect(() => loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'UTC', price: 'bid' })).toThrow(/line 6: duplicate timestamp/);
+  });
+
+  it('reads epoch seconds, milliseconds, microseconds and nanoseconds', () => {
+    const t = [Date.UTC(2020, 0, 1, 0, 0, 0, 123), Date.UTC(2020, 0, 1, 0, 1, 0, 456)];
+    const forms: Array<[TimeFormat, (ms: number) => string]> = [
+      ['epoch_s', (ms) => String(ms / 1000)], ['epoch_ms', (ms) => String(ms)],
+      ['epoch_us', (ms) => `${ms}789`], ['epoch_ns', (ms) => `${ms}789123`],
+    ];
+    for (const [format, write] of forms) {
+      const p = join(dir, `${format}.csv`);
+      writeFileSync(p, `close,t\n1,${write(t[0]!)}\n2,${write(t[1]!)}\n`);
+      const md = loadMarketData(p, { timeColumn: 't', timeFormat: format });
+      const extra = format === 'epoch_us' ? 0.789 : format === 'epoch_ns' ? 0.789123 : 0;
+      expect(Array.from(md.bars.time), format).toEqual(t.map((ms) => ms + extra));
+    }
+    const p = join(dir, 'epoch-bad.csv');
+    writeFileSync(p, 't,close\n1577836800,1\n2020-01-01,2\n');
+    expect(() => loadMarketData(p, { timeColumn: 't', timeFormat: 'epoch_s' })).toThrow(/line 3: unparsable time: not a number of seconds/);
   });
 });

@@ -3,7 +3,9 @@ import { parquetMetadata, parquetRead, type FileMetaData, type SchemaElement } f
 import { compressors } from 'hyparquet-compressors';
 import { regimenError } from '@regimen/core';
 import { int64ToNumbers } from './int64.js';
-import type { ColumnType, SeriesSource } from './series.js';
+import { findColumn, unknownTimeColumn, type ColumnType, type SeriesSource, type TimeOptions } from './series.js';
+import { epochMs } from './time-reader.js';
+import { wallClockToUtc } from './zone.js';
 import { BAR_INDEX_KEY, DAY_MS, TIME_KEY_NAMES, isoTime, type TimeKind } from './time.js';
 
 export const PARQUET_EXTENSIONS = ['.parquet', '.pq'] as const;
@@ -38,7 +40,7 @@ function isNumber(e: SchemaElement): boolean {
  * 64-bit integers — the time column's logical type is dropped from the metadata handed to
  * hyparquet, which would otherwise make a Date object per value — and are scaled to epoch ms here.
  */
-export function openParquetSeries(file: string): SeriesSource {
+export function openParquetSeries(file: string, opts: TimeOptions = {}): SeriesSource {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -57,21 +59,24 @@ export function openParquetSeries(file: string): SeriesSource {
   if (!root || leaves.length !== (root.num_children ?? 0)) {
     throw regimenError({ code: 'data', file, field: 'schema', message: 'nested Parquet schemas are not supported: expected one flat column per field' });
   }
-  const named = leaves.findIndex((e) => (TIME_KEY_NAMES as readonly string[]).includes(e.name.toLowerCase()) || e.name.toLowerCase() === BAR_INDEX_KEY);
+  if (opts.timeColumn !== undefined && findColumn(leaves.map((e) => e.name), opts.timeColumn) === undefined) unknownTimeColumn(file, opts.timeColumn, leaves.map((e) => e.name));
+  const wanted = opts.timeColumn === undefined ? -1 : leaves.findIndex((e) => e.name === findColumn(leaves.map((x) => x.name), opts.timeColumn!));
+  const named = wanted >= 0 ? wanted : leaves.findIndex((e) => (TIME_KEY_NAMES as readonly string[]).includes(e.name.toLowerCase()) || e.name.toLowerCase() === BAR_INDEX_KEY);
   const index = named >= 0 ? named : leaves.findIndex((e) => timeScale(e) !== null);
   if (index < 0) {
     throw regimenError({ code: 'data', file, field: 'schema', message: `no time column: expected a timestamp/date column or one named ${TIME_KEY_NAMES.join('|')}|${BAR_INDEX_KEY}` });
   }
   const timeEl = leaves[index]!;
-  const isBar = timeEl.name.toLowerCase() === BAR_INDEX_KEY;
+  const isBar = timeEl.name.toLowerCase() === BAR_INDEX_KEY && opts.timeFormat === undefined;
   const ts = timeScale(timeEl);
   if (!ts && !NUMERIC.has(timeEl.type ?? '')) {
     throw regimenError({ code: 'data', file, field: timeEl.name, value: timeEl.type, message: 'time column must be a timestamp, date or number type' });
   }
-  if (ts && !ts.utc) {
-    throw regimenError({ code: 'data', file, field: timeEl.name, value: 'isAdjustedToUTC=false', message: 'timestamps are local clock times without a zone' });
+  if (ts && !ts.utc && !opts.timezone) {
+    throw regimenError({ code: 'data', file, field: timeEl.name, value: 'isAdjustedToUTC=false', message: 'timestamps are local clock times without a zone: give the timezone of the file' });
   }
-  const scale = isBar ? DAY_MS : ts?.scale ?? 1;
+  const local = ts !== null && !ts.utc;
+  const scale = isBar ? DAY_MS : ts?.scale ?? epochMs(opts.timeFormat);
   const fields = leaves.filter((_, j) => j !== index);
   const columns = fields.map((e) => e.name);
   const where = (i: number) => `row ${i + 1}`;
@@ -126,6 +131,11 @@ export function openParquetSeries(file: string): SeriesSource {
         throw regimenError({ code: 'data', file, message: `not a readable Parquet file: ${(e as Error).message}`, cause: e });
       }
       const time = out.get(timeEl.name)!;
+      if (local) {
+        wallClockToUtc(time, opts.timezone!, (i, why) => {
+          throw regimenError({ code: 'data', file, field: timeEl.name, value: isoTime(time[i]!).replace('Z', ''), message: `${where(i)}: ${why}` });
+        });
+      }
       let allMidnight = true;
       for (let i = 0; i < time.length; i++) if (time[i]! % DAY_MS !== 0) allMidnight = false;
       const timeKind: TimeKind = isBar ? 'bar' : allMidnight ? 'date' : 'datetime';

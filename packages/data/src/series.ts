@@ -3,7 +3,9 @@ import { isArrowPath } from './arrow-file.js';
 import { openArrowSeries } from './arrow-series.js';
 import { openCsvSeries } from './csv-series.js';
 import { isParquetPath, openParquetSeries } from './parquet-series.js';
+import { regimenError } from '@regimen/core';
 import type { TimeKind } from './time.js';
+import type { TimeFormat } from './time-reader.js';
 
 /** A column's type as the file declares it (Arrow, Parquet) or as its first row shows it (CSV). */
 export type ColumnType = 'number' | 'text';
@@ -50,10 +52,32 @@ export interface SeriesSource {
   readSync?(numbers: readonly string[], texts?: readonly string[]): RawSeries;
 }
 
+/** How to read the time key (issue: data as users have it). Absent keys keep today's rules. */
+export interface TimeOptions {
+  /** the time key's column (any position); default: the first column, named date|timestamp|time|datetime|bar (CSV), or the named/first timestamp column (Arrow, Parquet) */
+  timeColumn?: string;
+  /** default `iso` (CSV text); numbers in Arrow/Parquet default to epoch ms */
+  timeFormat?: TimeFormat;
+  /** IANA zone of date-times written without a zone (CSV) or stored as local times (Parquet) */
+  timezone?: string;
+}
+
 /** Opens a file by extension: Arrow IPC, Parquet, else CSV. */
-export function openSeries(path: string): SeriesSource {
+export function openSeries(path: string, opts: TimeOptions = {}): SeriesSource {
   const file = resolve(path);
-  if (isArrowPath(file)) return openArrowSeries(file);
-  if (isParquetPath(file)) return openParquetSeries(file);
-  return openCsvSeries(file);
+  if (isArrowPath(file)) return openArrowSeries(file, opts);
+  if (isParquetPath(file)) return openParquetSeries(file, opts);
+  return openCsvSeries(file, opts);
+}
+
+/** The column a user named: exact, else the one matching without regard to case; undefined if none or several. */
+export function findColumn(columns: readonly string[], name: string): string | undefined {
+  if (columns.includes(name)) return name;
+  const hits = columns.filter((c) => c.toLowerCase() === name.toLowerCase());
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** The one error for a time_column that is not in the file. */
+export function unknownTimeColumn(file: string, name: string, columns: readonly string[]): never {
+  throw regimenError({ code: 'data', file, field: 'time_column', value: name, message: `no such column; columns: ${columns.join(', ')}` });
 }

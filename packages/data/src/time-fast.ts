@@ -36,6 +36,17 @@ export function parseTimeFast(b: Uint8Array, start: number, end: number): number
   const len = end - start;
   if (len === 10) return dateAt(b, start);
   if ((len !== 17 && len !== 20) || b[end - 1] !== 90 /* Z */) return NaN;
+  return clockAt(b, start, len - 1);
+}
+
+/** `YYYY-MM-DDTHH:MM[:SS]` without a zone (16 or 19 bytes): the wall-clock reading as if it were UTC, or NaN. */
+export function parseWallClockFast(b: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  return len === 16 || len === 19 ? clockAt(b, start, len) : NaN;
+}
+
+/** Date and clock of `len` bytes (16: to minutes, 19: to seconds) from `start`. */
+function clockAt(b: Uint8Array, start: number, len: number): number {
   const sep = b[start + 10];
   if (sep !== 84 /* T */ && sep !== 32) return NaN;
   const day = dateAt(b, start);
@@ -43,7 +54,7 @@ export function parseTimeFast(b: Uint8Array, start: number, end: number): number
   const mi = two(b, start + 14);
   if (b[start + 13] !== 58 || h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
   let s = 0;
-  if (len === 20) {
+  if (len === 19) {
     s = two(b, start + 17);
     if (b[start + 16] !== 58 || s < 0 || s > 59) return NaN;
   }

@@ -42,14 +42,16 @@ function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): nu
   return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
 
-export type ParsedTime = { ok: true; ms: number; kind: 'date' | 'datetime' } | { ok: false; reason: string };
+/** `local`: a date-time without a zone, read as if its wall clock were UTC (only when asked for). */
+export type ParsedTime = { ok: true; ms: number; kind: 'date' | 'datetime'; local?: boolean } | { ok: false; reason: string };
 
 /**
  * `YYYY-MM-DD` is the UTC midnight of that day (a daily file names the exchange's trading day,
  * not an instant, and UTC keeps it from moving with the machine's time zone). A date-time must
- * carry `Z` or an offset: a zone-less clock time is ambiguous, and guessing would shift bars.
+ * carry `Z` or an offset: a zone-less clock time is ambiguous, and guessing would shift bars —
+ * unless the caller knows the zone (`local: true`), then it comes back as a wall-clock reading.
  */
-export function parseTimeText(text: string): ParsedTime {
+export function parseTimeText(text: string, opts: { local?: boolean } = {}): ParsedTime {
   const s = text.trim();
   let m = DATE_RE.exec(s);
   if (m) {
@@ -59,10 +61,11 @@ export function parseTimeText(text: string): ParsedTime {
   m = DATETIME_RE.exec(s);
   if (!m) return { ok: false, reason: 'not a date (YYYY-MM-DD) or ISO-8601 date-time' };
   const zone = m[8];
-  if (zone === undefined) return { ok: false, reason: 'date-time without a time zone (add Z or an offset such as +01:00)' };
+  if (zone === undefined && !opts.local) return { ok: false, reason: 'date-time without a time zone (add Z or an offset such as +01:00, or give the timezone of the file)' };
   const frac = m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0;
   const ms = utc(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, frac);
   if (ms === null) return { ok: false, reason: 'not a valid calendar date-time' };
+  if (zone === undefined) return { ok: true, ms, kind: 'datetime', local: true };
   let offsetMin = 0;
   if (zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { dataInfo, outputFormat, readAllColumns, writeColumns, type DataInfo } from '@regimen/data';
+import { convertedColumns, dataInfo, outputFormat, writeColumns, type DataInfo } from '@regimen/data';
 import { table } from '../format.js';
+import { addReadingOptions, readingOptions, type ReadingFlags } from './reading-options.js';
 
 /** 90000 → "1m 30s": spacings read as people think of them. */
 export function duration(ms: number): string {
@@ -27,6 +28,13 @@ export function formatInfo(i: DataInfo): string {
     'bar spacing:',
     table(['spacing', 'count'], [...i.spacing.map((s) => [duration(s.ms), String(s.count)]), ...(i.spacing_other ? [['other', String(i.spacing_other)]] : [])]),
   ];
+  if (i.bars_from) {
+    const b = i.bars_from;
+    const r = b.reading;
+    const price = 'mid' in r.price ? `mid of ${r.price.mid.join(' and ')}` : r.price.column;
+    lines.splice(1, 0, `bars: price ${price}; ${b.rows_read} rows read, ${b.duplicates_dropped} duplicates dropped (${r.duplicates})` +
+      (b.resampled ? `; resampled every ${r.resample!.every}: ${b.resampled.bars} bars, ${b.resampled.empty_intervals} empty intervals skipped` : ''));
+  }
   if (i.largest_gaps.length) {
     lines.push('', 'largest gaps:', table(['from', 'to', 'length'], i.largest_gaps.map((g) => [g.from, g.to, duration(g.ms)])));
   }
@@ -35,26 +43,26 @@ export function formatInfo(i: DataInfo): string {
 
 export function registerData(program: Command): void {
   const data = program.command('data').description('describe or convert market data files (CSV, Arrow IPC, Parquet)');
-  data
+  const info = data
     .command('info')
     .description('rows, span, bar spacing, gaps, duplicates, inferred bars_per_year and columns of a data file')
     .argument('<file>', 'CSV, Arrow IPC (.arrow/.feather/.ipc) or Parquet (.parquet)')
-    .option('--json', 'print the result as JSON')
-    .action(async (file: string, o: { json?: boolean }) => {
-      const info = await dataInfo(file);
-      console.log(o.json ? JSON.stringify(info, null, 2) : formatInfo(info));
-    });
-  data
+    .option('--json', 'print the result as JSON');
+  addReadingOptions(info).action(async (file: string, o: ReadingFlags & { json?: boolean }) => {
+    const result = await dataInfo(file, readingOptions(o));
+    console.log(o.json ? JSON.stringify(result, null, 2) : formatInfo(result));
+  });
+  const convert = data
     .command('convert')
-    .description('convert a data file to Arrow IPC or Parquet (by the output extension): time as UTC ms timestamps, numeric columns as float64, the rest as text')
+    .description('convert a data file to Arrow IPC or Parquet (by the output extension): time as UTC ms timestamps, numeric columns as float64, the rest as text; with --price, --duplicates or --resample, the bars a workflow would use (time, open, high, low, close)')
     .argument('<in>', 'CSV, Arrow IPC or Parquet')
     .argument('<out>', 'output .arrow/.feather/.ipc or .parquet (written atomically)')
-    .option('--json', 'print what was written as JSON')
-    .action(async (input: string, out: string, o: { json?: boolean }) => {
-      outputFormat(out, '<out>');
-      const { data: cols } = await readAllColumns(input);
-      const format = writeColumns(resolve(out), cols);
-      const result = { in: resolve(input), out: resolve(out), format, rows: cols.time.length, columns: [cols.timeName, ...cols.columns.map((c) => c.name)] };
-      console.log(o.json ? JSON.stringify(result, null, 2) : `wrote ${result.out} (${format}): ${result.rows} rows, columns ${result.columns.join(', ')}`);
-    });
+    .option('--json', 'print what was written as JSON');
+  addReadingOptions(convert).action(async (input: string, out: string, o: ReadingFlags & { json?: boolean }) => {
+    outputFormat(out, '<out>');
+    const cols = await convertedColumns(input, readingOptions(o));
+    const format = writeColumns(resolve(out), cols);
+    const result = { in: resolve(input), out: resolve(out), format, rows: cols.time.length, columns: [cols.timeName, ...cols.columns.map((c) => c.name)] };
+    console.log(o.json ? JSON.stringify(result, null, 2) : `wrote ${result.out} (${format}): ${result.rows} rows, columns ${result.columns.join(', ')}`);
+  });
 }
