@@ -1,12 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { embeddedDataPath, loadMarketData, readMarketData } from '@regimen/data';
 import { cli } from '../test/harness.js';
 import { duration } from './commands/data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'regimen-data-cli-'));
+const ticks = fileURLToPath(new URL('../../data/fixtures/usdthb_ticks_head400.csv', import.meta.url));
+const tickFlags = ['--time-column', 'timestamp', '--timezone', 'Asia/Bangkok', '--duplicates', 'last', '--price', 'mid:bid,ask'];
 
 describe('regimen data', () => {
   it('info prints rows, span, spacing, gaps and bars_per_year', async () => {
@@ -37,6 +40,35 @@ describe('regimen data', () => {
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/x\.xlsx.*Arrow.*Parquet/);
+  });
+
+  it('reads tick data through the reading flags: info, convert with resampling, backtest', async () => {
+    const info = await cli('data', 'info', ticks, ...tickFlags, '--resample', '5min', '--json');
+    expect(info.code, info.err).toBe(0);
+    const j = JSON.parse(info.out);
+    expect(j.bars_from).toMatchObject({ rows_read: 400, reading: { timezone: 'Asia/Bangkok', price: { mid: ['bid', 'ask'] }, resample: { every: '5min' } } });
+    expect(j.spacing[0].ms % 300_000).toBe(0);
+    const out = join(dir, 'ticks5.arrow');
+    const conv = await cli('data', 'convert', ticks, out, ...tickFlags, '--resample', '5min', '--json');
+    expect(JSON.parse(conv.out)).toMatchObject({ rows: j.rows, columns: ['time', 'open', 'high', 'low', 'close'] });
+    const bt = await cli('backtest', '--strategy', 'momentum', '--param', 'lookback=5', '--data', ticks, ...tickFlags, '--resample', '5min', '--json');
+    expect(bt.code, bt.err).toBe(0);
+    expect(JSON.parse(bt.out)).toMatchObject({ bars: j.rows, reading: { duplicates: 'last' } });
+  });
+
+  it('refuses bad reading flags, one line, exit 2', async () => {
+    for (const [args, want] of [
+      [['--resample', '5m'], /--resample.*5m/],
+      [['--time-format', 'epoch'], /--time-format.*epoch/],
+      [['--price', 'mid:bid'], /--price mid wants two columns/],
+      [['--time-column', 'when'], /time_column = "when": no such column/],
+      [['--time-column', 'timestamp', '--timezone', 'Moon/Base'], /timezone = "Moon\/Base": unknown time zone/],
+    ] as const) {
+      const r = await cli('data', 'info', ticks, ...args);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
+      expect(r.err).toMatch(want);
+    }
   });
 
   it('prints spacings as durations', () => {

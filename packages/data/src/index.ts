@@ -1,4 +1,4 @@
-export { loadMarketData, readMarketData, type MarketData, type LoadOptions, type DataReading, type DuplicatePolicy, type PriceSpec } from './market-data.js';
+export { loadMarketData, readMarketData, readMarketSeries, type MarketData, type LoadOptions, type DataReading, type DuplicatePolicy, type PriceSpec } from './market-data.js';
 export { parseInterval, resampleBars, type Resampled } from './resample.js';
 export { checkZone, zoneClock, type ZoneClock } from './zone.js';
 export { TIME_FORMATS, type TimeFormat } from './time-reader.js';

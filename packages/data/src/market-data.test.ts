@@ -5,7 +5,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatError, isRegimenError } from '@regimen/core';
-import { loadMarketData, readMarketData } from './market-data.js';
+import { loadMarketData, readMarketData, readMarketSeries } from './market-data.js';
 import { readAllColumns, writeColumns } from './data-convert.js';
 import { dataFingerprint } from './fingerprint.js';
 import type { TimeFormat } from './time-reader.js';
@@ -69,6 +69,15 @@ describe('loadMarketData on real files', () => {
     expect(md.bars.close[0]).toBe(2.08);
     expect(md.bars.close[2528]).toBe(43.38);
     expect(Array.from(md.bars.close)).toEqual(ref.map((r) => r.value));
+  });
+
+  it.skipIf(!existsSync(SHARED))('reads several tickers of DowJones30 from one read of the file', async () => {
+    const path = join(SHARED, 'dowjones30_daily_close.csv');
+    const [msft, ibm] = await readMarketSeries(path, ['MSFT', 'IBM']);
+    expect(Array.from(msft!.bars.close)).toEqual(naive(path, 'MSFT').map((r) => r.value));
+    expect(Array.from(ibm!.bars.close)).toEqual(naive(path, 'IBM').map((r) => r.value));
+    expect(msft!.bars.time).toBe(ibm!.bars.time);
+    expect([msft!.priceColumn, ibm!.priceColumn]).toEqual(['MSFT', 'IBM']);
   });
 
   it('round-trips market data through an Arrow file', () => {
@@ -298,5 +307,26 @@ describe('reading data as users have it', () => {
     const p = join(dir, 'epoch-bad.csv');
     writeFileSync(p, 't,close\n1577836800,1\n2020-01-01,2\n');
     expect(() => loadMarketData(p, { timeColumn: 't', timeFormat: 'epoch_s' })).toThrow(/line 3: unparsable time: not a number of seconds/);
+  });
+});
+
+describe.skipIf(!existsSync(join(SHARED, 'usdthb_ticks.csv')))('the whole USD/THB tick file of shared/data', () => {
+  it('becomes hourly mid bars; its one zero ask is superseded by the next quote of its minute', () => {
+    const path = join(SHARED, 'usdthb_ticks.csv');
+    const opts = { timeColumn: 'timestamp', timezone: 'UTC', price: { mid: ['bid', 'ask'] as [string, string] }, resample: { every: '1h' } };
+    expect(formatError(catchIt(() => loadMarketData(path, { ...opts, duplicates: 'first' })))).toMatch(/ask = 0: line 2788: price must be positive/);
+    const md = loadMarketData(path, { ...opts, duplicates: 'last' });
+    // reference: last quote per minute, then the last minute per hour
+    const last = new Map<string, number>();
+    for (const l of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
+      const c = l.split(',');
+      last.set(c[1]!, (Number(c[4]) + Number(c[5])) / 2);
+    }
+    const hours = new Map<number, number>();
+    for (const [t, mid] of last) hours.set(Math.floor(Date.parse(t + 'Z') / 3_600_000) * 3_600_000 + 3_600_000, mid);
+    expect(Array.from(md.bars.time)).toEqual([...hours.keys()]);
+    expect(Array.from(md.bars.close)).toEqual([...hours.values()]);
+    expect(md.rows.read).toBe(2984);
+    expect(md.rows.duplicates_dropped).toBe(2984 - last.size);
   });
 });

@@ -272,3 +272,14 @@ export async function readMarketData(path: string, opts: LoadOptions = {}): Prom
   const plan = planColumns(src, opts);
   return marketDataFrom(await src.read(plan.read), plan, opts);
 }
+
+/**
+ * Several series of one file, the file read once: one MarketData per price (a column, or a mid),
+ * each validated and shaped by the same reading choices (a universe of tickers in one CSV).
+ */
+export async function readMarketSeries(path: string, prices: readonly PriceSpec[], opts: Omit<LoadOptions, 'price' | 'column'> = {}): Promise<MarketData[]> {
+  const src = open(path, opts);
+  const plans = prices.map((price) => planColumns(src, { ...opts, price }));
+  const raw = await src.read([...new Set(plans.flatMap((p) => p.read))]);
+  return plans.map((plan, k) => marketDataFrom(raw, plan, { ...opts, price: prices[k] }));
+}
