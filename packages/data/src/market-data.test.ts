@@ -240,6 +240,18 @@ describe('CSV, Arrow and Parquet give the same market data', () => {
       ],
     })));
     await expect(readMarketData(p)).rejects.toThrow(/local clock times without a zone/);
+    // with the zone they are wall-clock times of it: 1970-01-01T00:00 in Zurich (UTC+1 then) is 23:00Z the day before
+    const md = await readMarketData(p, { timezone: 'Europe/Zurich' });
+    expect(Array.from(md.bars.time)).toEqual([-3_600_000, 60_000 - 3_600_000]);
+  });
+
+  it('reads a numeric Arrow time column in any position by time_format', () => {
+    const p = join(dir, 'epoch.arrow');
+    writeArrowTable(p, new Table({ close: vectorFromArray([1, 2], new Float32()), t: vectorFromArray([1577836800n, 1577836860n], new Int64()) }));
+    expect(() => loadMarketData(p)).toThrow(/no time column/);
+    const md = loadMarketData(p, { timeColumn: 't', timeFormat: 'epoch_s' });
+    expect(Array.from(md.bars.time)).toEqual([Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 1, 0, 1)]);
+    expect(md.reading.time_column).toBe('t');
   });
 });
 
