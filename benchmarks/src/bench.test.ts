@@ -65,3 +65,22 @@ describe('benchmarks', () => {
     await expect(runBench('nope')).rejects.toThrow(/unknown benchmark suite/);
   });
 });
+
+describe('data suite files', () => {
+  it('writes the generated minute series as CSV text that loads back to the same numbers', async () => {
+    const { minuteSeries, writeMinuteCsv } = await import('./data-suite.js');
+    const { loadMarketData } = await import('@regimen/data');
+    const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
+    try {
+      const s = minuteSeries(3000, 4);
+      const p = join(dir, 'm.csv');
+      writeMinuteCsv(p, s);
+      expect(readFileSync(p, 'utf8').split('\n').slice(0, 2)).toEqual(['timestamp,close', `2020-01-01T00:00:00Z,${s.columns[0]!.numbers![0]!.toFixed(6)}`]);
+      const md = loadMarketData(p);
+      expect(Array.from(md.bars.time)).toEqual(Array.from(s.time));
+      expect(Array.from(md.bars.close)).toEqual(Array.from(s.columns[0]!.numbers!));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});

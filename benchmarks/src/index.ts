@@ -9,6 +9,7 @@ import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
 import { reportSuite } from './report-suite.js';
+import { dataSuite } from './data-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -20,6 +21,7 @@ export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
 export type { ReportResult } from './report-suite.js';
+export type { DataResult } from './data-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -31,6 +33,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   search: searchSuite,
   workflow: workflowSuite,
   report: reportSuite,
+  data: dataSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

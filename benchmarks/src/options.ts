@@ -38,7 +38,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --bars N --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
+/** `--config FILE --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -47,6 +47,7 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
     const value = () => inline ?? argv[++i];
     switch (name) {
       case '--bars': o.bars = positiveInt(name, value()); break;
+      case '--rows': o.bars = positiveInt(name, value()); break;
       case '--prices': o.prices = value(); break;
       case '--workers': o.workers = positiveInt(name, value()); break;
       case '--seed': o.seed = positiveInt(name, value()); break;

@@ -36,6 +36,13 @@ function csv(name: string, edit: (rows: string[]) => string[]): string {
 }
 
 csv('prices.csv', (r) => r);
+// quote ticks as users have them: the time key in second place, zone-less times, bid and ask
+writeFileSync(join(dir, 'ticks.csv'), ['seq,timestamp,contributor,bid,ask', ...prices.slice(1, 401).map((row, i) => {
+  const [date, close] = row.split(',');
+  return `${i},${date}T10:00,ABC,${close},${(Number(close) * 1.001).toFixed(4)}`;
+})].join('\n') + '\n');
+writeFileSync(join(dir, 'dst.csv'), 'time,close\n2021-03-14T01:30,1\n2021-03-14T02:30,2\n2021-03-14T03:30,3\n');
+const data = (keys: string, file = 'ticks.csv') => BASE().replace('path: prices.csv', `path: ${file}, ${keys}`);
 afterAll(() => vi.restoreAllMocks());
 
 type Case = { name: string; yaml?: string; args?: (cfg: string, ws: string) => string[]; setup?: (ws: string) => Promise<void> | void; expect: RegExp };
@@ -81,6 +88,16 @@ const cases: Case[] = [
   { name: 'NaN price', yaml: BASE({ data: csv('nan.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',NaN', ...r.slice(2)]) }), expect: /nan\.csv.*NaN/ },
   { name: 'zero price', yaml: BASE({ data: csv('zero.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',0', ...r.slice(2)]) }), expect: /zero\.csv.*line 3/ },
   { name: 'negative price', yaml: BASE({ data: csv('neg.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',-5', ...r.slice(2)]) }), expect: /neg\.csv.*-5/ },
+  { name: 'unknown time_column', yaml: data('time_column: when'), expect: /ticks\.csv: time_column = "when": no such column/ },
+  { name: 'zone-less time without a timezone', yaml: data('time_column: timestamp, price: { mid: [bid, ask] }'), expect: /ticks\.csv: timestamp = "1966-01-04T10:00": line 2: .*without a time zone/ },
+  { name: 'unknown time zone', yaml: data('time_column: timestamp, timezone: Mars/Olympus'), expect: /case\d+\.yaml: workflow\.data\.timezone = "Mars\/Olympus": unknown time zone/ },
+  { name: 'clock time skipped by DST', yaml: data('timezone: America/New_York', 'dst.csv'), expect: /dst\.csv: time = "2021-03-14T02:30": line 3: .*does not exist in America\/New_York/ },
+  { name: 'unknown mid price column', yaml: data('time_column: timestamp, timezone: UTC, price: { mid: [bid, askk] }'), expect: /ticks\.csv: price\.mid = "askk": no price column/ },
+  { name: 'non-numeric price column', yaml: data('time_column: timestamp, timezone: UTC, price: contributor'), expect: /ticks\.csv: contributor = "ABC": line 2: not a finite number/ },
+  { name: 'resample leaving one bar', yaml: data('resample: { every: 100000d }', 'prices.csv'), expect: /prices\.csv: resample\.every = "100000d": leaves 1 bar from 400 rows/ },
+  { name: 'resample interval unreadable', yaml: data('resample: { every: 5 minutes }', 'prices.csv'), expect: /workflow\.data\.resample\.every.*interval/ },
+  { name: 'unknown duplicates policy', yaml: data('duplicates: newest', 'prices.csv'), expect: /workflow\.data\.duplicates.*newest/ },
+  { name: 'price and column both', yaml: data('price: close, column: close', 'prices.csv'), expect: /workflow\.data\.price.*not both/ },
   { name: 'too few bars for a lookback', yaml: BASE({ p1: '{ parameter_space: { lookback: [350], threshold: [0.01] } }' }), expect: /training split has 280 bars/ },
   // ---- the workspace and the command line
   { name: 'unwritable output folder', yaml: BASE(), args: (cfg) => ['run', cfg, '--out', '/proc/regimen-ws', '--workers', '0'], expect: /\/proc\/regimen-ws.*cannot create/ },

@@ -3,6 +3,7 @@ import { formatError, isRegimenError } from '@regimen/core';
 import { registerBacktest } from './commands/backtest.js';
 import { registerBench } from './commands/bench.js';
 import { registerClassify } from './commands/classify.js';
+import { registerData } from './commands/data.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
@@ -27,8 +28,12 @@ export function buildProgram(): Command {
   registerBench(program);
   registerPlugins(program);
   registerClassify(program);
+  registerData(program);
   registerPluginNew(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    for (const sub of c.commands) sub.exitOverride();
+  }
   return program;
 }
 

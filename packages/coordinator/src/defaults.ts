@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { canonicalJson, PHASES, regimenError, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
-import { EMBEDDED_DEFAULT, embeddedDataPath } from '@regimen/data';
+import { EMBEDDED_DEFAULT, checkZone, embeddedDataPath } from '@regimen/data';
 
 /**
  * Every default of a workflow in one place (the README's config reference lists the same).
@@ -114,6 +114,13 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.split', value: w.data.split, message: 'give train_fraction or test_start, not both' });
   }
 
+  const d = w.data ?? {};
+  if (d.price !== undefined && d.column !== undefined) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.price', value: d.price, message: 'give price or column, not both' });
+  }
+  const price = d.price ?? d.column ?? DEFAULTS.column;
+  if (d.timezone !== undefined) checkZone(d.timezone, 'workflow.data.timezone', opts.configPath);
+
   return {
     workflow_id: id,
     seed: w.seed ?? DEFAULTS.seed,
@@ -121,9 +128,16 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     data: {
       path: w.data?.path ? rel(w.data.path) : embeddedDataPath(),
       embedded: !w.data?.path,
-      column: w.data?.column ?? DEFAULTS.column,
+      column: typeof price === 'string' ? price : `mid(${price.mid.join(',')})`,
       split: w.data?.split?.test_start ? { test_start: w.data.split.test_start } : { train_fraction: w.data?.split?.train_fraction ?? DEFAULTS.train_fraction },
       bars_per_year: w.data?.bars_per_year ?? null,
+      // null: the default rule (the first column, named as a time key); the run fills in the column found
+      time_column: d.time_column ?? null,
+      time_format: d.time_format ?? 'iso',
+      timezone: d.timezone ?? null,
+      duplicates: d.duplicates ?? 'error',
+      price: typeof price === 'string' ? { column: price } : { mid: price.mid },
+      resample: d.resample ?? null,
     },
     costs: { fee: w.costs?.fee ?? DEFAULTS.fee, slippage: w.costs?.slippage ?? DEFAULTS.slippage },
     strategies,

@@ -1,12 +1,24 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, type PhaseName, type ResolvedConfig } from '@regimen/core';
-import { dataFingerprint, inferBarsPerYear, loadMarketData, splitBars } from '@regimen/data';
+import { dataFingerprint, inferBarsPerYear, readMarketData, splitBars, type LoadOptions } from '@regimen/data';
 import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
 import { builtinRegistry, loadPlugins } from './plugins.js';
 import { preflight } from './preflight.js';
 import type { RunOptions } from './run.js';
+
+/** The data reading choices of a resolved config, as the data package takes them. */
+export function readingOptions(d: ResolvedConfig['data']): LoadOptions {
+  return {
+    price: d.price === undefined ? d.column : 'mid' in d.price ? { mid: d.price.mid } : d.price.column,
+    timeColumn: d.time_column ?? undefined,
+    timeFormat: d.time_format,
+    timezone: d.timezone ?? undefined,
+    duplicates: d.duplicates,
+    resample: d.resample ?? undefined,
+  };
+}
 
 function checkPhaseName(name: string | undefined, flag: string, config: ResolvedConfig): void {
   if (name === undefined) return;
@@ -41,13 +53,15 @@ export async function prepareRun(target: string, opts: RunOptions) {
   preflight(config, registry, configPath);
 
   const t0 = performance.now();
-  const market = loadMarketData(config.data.path, { column: config.data.column, minBars: 4 });
+  const market = await readMarketData(config.data.path, { ...readingOptions(config.data), minBars: 4 });
+  // the time column the default rule found is a resolved choice too
+  config.data.time_column = market.reading.time_column;
   const split = splitBars(market.bars, config.data.split, configPath);
   if (market.timeKind === 'bar' && config.data.bars_per_year === null) {
     throw regimenError({ code: 'config', file: configPath, field: 'workflow.data.bars_per_year', message: `${market.source} has bar numbers, not dates: give bars_per_year` });
   }
   const barsPerYear = config.data.bars_per_year ?? inferBarsPerYear(market.bars.time);
-  const fingerprint = dataFingerprint(market.bars, market.source);
+  const fingerprint = dataFingerprint(market.bars, market.source, market.reading);
   const loadSeconds = (performance.now() - t0) / 1000;
   const paths = workspacePaths(config.output_dir);
   return { opts, config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };

@@ -4,14 +4,15 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
-    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | report | all', 'all')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | report | data | all', 'all')
     .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
     .addHelpText(
       'after',
       `
 Suite options:
-  --bars N            bars of the seeded random walk (default 1000000)
+  --bars N            bars of the seeded random walk (default 1000000); --rows N is the same
+  --repeat N          timed runs; the median is reported (data: fresh processes per format)
   --prices FILE       use a CSV (column close) or Arrow file instead of a random walk
   --workers N         worker threads (default 2)
   --engine wasm|js    engine under test (default wasm)

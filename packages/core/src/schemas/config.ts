@@ -64,12 +64,31 @@ export const SplitSchema = z
   })
   .strict();
 
+export const TimeFormatSchema = z.enum(['iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns']);
+export const DuplicatesSchema = z.enum(['error', 'first', 'last']);
+/** the price: one column, or the mid of two (`{ mid: [bid, ask] }`) */
+export const PriceSchema = z.union([z.string().min(1), z.object({ mid: z.tuple([z.string().min(1), z.string().min(1)]) }).strict()]);
+/** `30s`, `5min`, `1h`, `1d`: a whole number and a unit */
+export const IntervalSchema = z.string().regex(/^[1-9]\d*(s|min|h|d)$/, 'an interval such as 30s, 5min, 1h or 1d');
+export const ResampleSchema = z.object({ every: IntervalSchema }).strict();
+
 export const DataConfigSchema = z
   .object({
-    /** CSV or Arrow IPC file; relative to the config file. Default: the embedded series. */
+    /** CSV, Arrow IPC or Parquet file; relative to the config file. Default: the embedded series. */
     path: z.string().optional(),
-    /** price column (default `close`) */
+    /** price column (default `close`); `price` says the same and can also take the mid of two */
     column: z.string().optional(),
+    price: PriceSchema.optional(),
+    /** the time key's column, any position (default: the first column, named date|timestamp|time|datetime|bar) */
+    time_column: z.string().min(1).optional(),
+    /** how the time key is written (default iso) */
+    time_format: TimeFormatSchema.optional(),
+    /** IANA zone of date-times written without Z or an offset (without it such a time is an error) */
+    timezone: z.string().min(1).optional(),
+    /** rows with the time of the previous row: an error (default), or keep the first or the last */
+    duplicates: DuplicatesSchema.optional(),
+    /** OHLC bars of this interval, each stamped at its interval's end */
+    resample: ResampleSchema.optional(),
     split: SplitSchema.optional(),
     bars_per_year: z.number().positive().optional(),
   })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MetricsSchema, RegimeBreakdownSchema, RegimeMetricsSchema } from './metrics.js';
-import { ParameterSpaceSchema, PhaseNameSchema, SideSchema } from './config.js';
+import { DuplicatesSchema, ParameterSpaceSchema, PhaseNameSchema, SideSchema, TimeFormatSchema } from './config.js';
 
 /** Schemas of every JSON file in a workspace (DESIGN §4). Every file read back is validated. */
 
@@ -21,6 +21,13 @@ export const ResolvedConfigSchema = z.object({
     column: z.string(),
     split: z.object({ train_fraction: z.number().optional(), test_start: z.string().optional() }),
     bars_per_year: z.number().positive().nullable(),
+    /** how the file was read (optional only so workspaces made before these choices still validate) */
+    time_column: z.string().nullable().optional(),
+    time_format: TimeFormatSchema.optional(),
+    timezone: z.string().nullable().optional(),
+    duplicates: DuplicatesSchema.optional(),
+    price: z.union([z.object({ column: z.string() }), z.object({ mid: z.tuple([z.string(), z.string()]) })]).optional(),
+    resample: z.object({ every: z.string() }).nullable().optional(),
   }),
   costs: z.object({ fee: z.number(), slippage: z.number() }),
   strategies: z.array(
@@ -100,6 +107,8 @@ export const DataFingerprintSchema = z.object({
   first: z.string(),
   last: z.string(),
   source: z.string(),
+  /** how the file was read: time column, format, zone, duplicates, price, resampling (absent in workspaces made before) */
+  reading: z.record(z.string(), z.unknown()).optional(),
 });
 export type DataFingerprint = z.infer<typeof DataFingerprintSchema>;
 
