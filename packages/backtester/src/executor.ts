@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { regimenError, type BarColumns, type RegimeTrack, type TrialBatch, type TrialRow } from '@regimen/core';
+import { regimenError, type BarColumns, type PluginSource, type RegimeTrack, type TrialBatch, type TrialRow } from '@regimen/core';
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { shareBars, shareRegimes } from './shared-columns.js';
+import { useStrategySources } from './strategy-sources.js';
 import type { TrialTask, TrialTaskResult } from './worker.js';
 
 /**
@@ -34,6 +35,8 @@ export interface Executor {
 export interface ExecutorOptions {
   workers: number;
   engine: EngineName;
+  /** strategy plugin packages the workers import (once per thread) to run trials of their strategies */
+  strategyPlugins?: PluginSource[];
 }
 
 /** dist/worker.js, also when this module runs from src/ under vitest */
@@ -109,6 +112,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;
       const regimes = workers > 0 && !market ? shareRegimes(job.regimes) : job.regimes;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
+      if (engine && opts.strategyPlugins?.length) await useStrategySources(opts.strategyPlugins);
       const dataKey = shared?.dataKey ?? `${process.pid}:${++runs}`;
       let failed = false;
       const inPool = async (task: TrialTask): Promise<TrialRow[]> => {
@@ -131,7 +135,8 @@ export function localExecutor(opts: ExecutorOptions): Executor {
         batches.map(async (b) => {
           const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
           const batch = { ...common, bars, regimes };
-          const task: TrialTask = market ? { ...common, market, engine: opts.engine, dataKey } : { ...batch, engine: opts.engine, dataKey };
+          const plugins = opts.strategyPlugins?.length ? { strategyPlugins: opts.strategyPlugins } : {};
+          const task: TrialTask = market ? { ...common, ...plugins, market, engine: opts.engine, dataKey } : { ...batch, ...plugins, engine: opts.engine, dataKey };
           let out: TrialRow[];
           try {
             out = await runWithRetry(b.trials, () => (engine ? inline(batch) : inPool(task)));

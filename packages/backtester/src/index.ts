@@ -5,3 +5,4 @@ export { runFullBacktest, trialPerformance, type FullOutputs } from './full.js';
 export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';
 export { runAdaptive, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
 export { shareBars, shareRegimes } from './shared-columns.js';
+export { useStrategySources } from './strategy-sources.js';

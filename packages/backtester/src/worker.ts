@@ -1,9 +1,10 @@
 import { parentPort, threadId } from 'node:worker_threads';
-import type { BarColumns, Engine, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
+import type { BarColumns, Engine, PluginSource, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
 import { createSharedWasmEngine, marketBytesCopied, type SharedMarket } from '@regimen/kernel';
 import { failureData, type FailureData } from './batches.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
+import { useStrategySources } from './strategy-sources.js';
 
 // Tell the pool this thread has finished loading: terminating a worker thread while its ES
 // modules are still being instantiated aborts the whole process on Node 20 (V8 fatal error), so
@@ -27,6 +28,8 @@ export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes'> & {
   engine: EngineName;
   /** identifies bars + regimes of one run */
   dataKey: string;
+  /** strategy plugin packages to import before the trials run (once per thread) */
+  strategyPlugins?: PluginSource[];
 } & ({ bars: BarColumns; regimes: RegimeTrack[] } | { market: SharedMarket; probe?: boolean });
 
 /** for tests: which thread ran the task, and the market bytes it had copied into kernel memory */
@@ -69,6 +72,7 @@ function movable(result: TrialTaskResult): TrialTaskResult {
 
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
+    if (task.strategyPlugins) await useStrategySources(task.strategyPlugins);
     const { bars, regimes, engine: shared } = dataOf(task);
     let engine = shared ? Promise.resolve(shared) : engines.get(task.engine);
     if (!engine) {

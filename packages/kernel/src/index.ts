@@ -14,6 +14,8 @@ export * from './reference/strategies/sma-crossover.js';
 export * from './reference/strategies/breakout.js';
 export * from './reference/strategies/rsi-reversal.js';
 export * from './reference/strategies/catalog.js';
+export { BUILTIN_STRATEGY_PLUGINS, useStrategyPlugin } from './strategy-plugins/builtin.js';
+export { pluginPositions } from './strategy-plugins/positions.js';
 export * from './reference/metrics.js';
 export * from './reference/window.js';
 export * from './reference/evaluate.js';

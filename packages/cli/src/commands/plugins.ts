@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createRng, type Plugin } from '@regimen/core';
+import { createRng, pluginSchema, type Plugin } from '@regimen/core';
 import { builtinRegistry, loadPlugins } from '@regimen/coordinator';
 import { table } from '../format.js';
 
@@ -39,7 +39,7 @@ function regimesText(plugin: Plugin): string {
 export function registerPlugins(program: Command): void {
   program
     .command('plugins')
-    .description('list registered plugins (built-in and those given with --load) with kind, regimes and options')
+    .description('list registered plugins (built-in and those given with --load): classifiers with their regimes and options, optimizers with their options, strategies with their parameters')
     .option('--load <spec...>', 'also load these plugin packages or paths')
     .option('--json', 'print as JSON')
     .action(async (o: { load?: string[]; json?: boolean }) => {
@@ -52,9 +52,13 @@ export function registerPlugins(program: Command): void {
         source,
         description: plugin.description ?? '',
         regimes: regimesText(plugin),
-        options: optionsText(plugin.options),
+        options: optionsText(pluginSchema(plugin)),
+        ...(plugin.kind === 'strategy' ? { wasm: plugin.wasm !== undefined } : {}),
       }));
       if (o.json) console.log(JSON.stringify(rows, null, 2));
-      else console.log(table(['kind', 'name', 'aliases', 'source', 'regimes (default options)', 'options'], rows.map((r) => [r.kind, r.name, r.aliases.join(','), r.source, r.regimes, r.options])));
+      else {
+        const kind = (r: (typeof rows)[number]) => (r.wasm ? `${r.kind} (wasm)` : r.kind);
+        console.log(table(['kind', 'name', 'aliases', 'source', 'regimes (default options)', 'options / parameters'], rows.map((r) => [kind(r), r.name, r.aliases.join(','), r.source, r.regimes, r.options])));
+      }
     });
 }
