@@ -4,12 +4,21 @@ import { createRng, pluginSchema, type Plugin } from '@regimen/core';
 import { builtinRegistry, loadPlugins } from '@regimen/coordinator';
 import { table } from '../format.js';
 
-/** Option names and defaults of a plugin's zod schema, for the listing. */
+/**
+ * Option (or parameter) names and defaults of a plugin's zod schema, for the listing: names from
+ * its JSON schema, defaults from parsing {} (a default behind a preprocess step, like the built-in
+ * strategies' string-to-number coercion, does not show in the JSON schema).
+ */
 function optionsText(schema: z.ZodType): string {
   try {
     const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { default?: unknown }> };
+    const parsed = schema.safeParse({});
+    const defaults = (parsed.success && parsed.data && typeof parsed.data === 'object' ? parsed.data : {}) as Record<string, unknown>;
     return Object.entries(json.properties ?? {})
-      .map(([k, v]) => (v.default !== undefined ? `${k}=${JSON.stringify(v.default)}` : k))
+      .map(([k, v]) => {
+        const d = v.default ?? defaults[k];
+        return d !== undefined ? `${k}=${JSON.stringify(d)}` : k;
+      })
       .join(' ');
   } catch {
     return '';
