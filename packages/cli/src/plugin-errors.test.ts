@@ -1,21 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smallWorkflow } from '@regimen/coordinator';
 import { cli } from '../test/harness.js';
-
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const zodDir = dirname(createRequire(join(repo, 'packages/core/package.json')).resolve('zod/package.json'));
-
-/** Lets plugin files in `dir` import zod and @regimen/core, like an installed plugin. */
-function linkDeps(dir: string): void {
-  mkdirSync(join(dir, 'node_modules/@regimen'), { recursive: true });
-  symlinkSync(zodDir, join(dir, 'node_modules/zod'), 'dir');
-  symlinkSync(join(repo, 'packages/core'), join(dir, 'node_modules/@regimen/core'), 'dir');
-}
+import { linkRegimen, repo } from '../test/plugin-package.js';
 
 /** a working classifier (up/down of the last return) with one part replaced */
 const plugin = (name: string, override = '') => `import { z } from 'zod';
@@ -67,7 +55,7 @@ describe('broken plugins: one line naming the plugin, exit 2', () => {
   it.each(cases)('$what', async (c) => {
     // the plugin files sit beside the workflow: a relative path in workflow.plugins is relative to it
     const wf = smallWorkflow({ bars: 300, extra: `    b: { plugin: ${c.classifier}, options: ${c.options ?? '{}'} }\n  plugins: [${JSON.stringify(c.load)}]` });
-    linkDeps(wf.dir);
+    linkRegimen(wf.dir);
     for (const [name, text] of Object.entries(c.files)) writeFileSync(join(wf.dir, name), text);
     const r = await cli('run', wf.config, '--out', join(wf.dir, 'ws'), '--workers', '0', '--quiet');
     expect(r.code, r.err).toBe(2);
@@ -119,7 +107,7 @@ describe('broken strategy plugins: one line naming the plugin, exit 2, before an
 
   it.each(strategyCases)('$what', async (c) => {
     const wf = smallWorkflow({ bars: 300, strategies: '    mine: { plugin: ./strategy.js, parameter_space: { lag: [2, 3] } }' });
-    linkDeps(wf.dir);
+    linkRegimen(wf.dir);
     writeFileSync(join(wf.dir, 'strategy.js'), c.source);
     const ws = join(wf.dir, 'ws');
     const r = await cli('run', wf.config, '--out', ws, '--workers', '0', '--quiet');
@@ -136,7 +124,7 @@ describe('broken strategy plugins: one line naming the plugin, exit 2, before an
     const phases = (onError: string) => `    - name: parameter_discovery\n      config: { on_error: ${onError} }`;
     for (const onError of ['fail', 'skip']) {
       const wf = smallWorkflow({ bars: 300, strategies: '    mine: { plugin: ./strategy.js, parameter_space: { lag: [2, 3] } }', phases: phases(onError) });
-      linkDeps(wf.dir);
+      linkRegimen(wf.dir);
       writeFileSync(join(wf.dir, 'strategy.js'), source);
       const ws = join(wf.dir, 'ws');
       const r = await cli('run', wf.config, '--out', ws, '--workers', '0', '--quiet');
