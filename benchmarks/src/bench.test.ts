@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
-import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult } from './index.js';
+import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type StrategyPluginResult } from './index.js';
 
 describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {
@@ -43,6 +43,16 @@ describe('benchmarks', () => {
     const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20'])) as ReplayResult[];
     expect(r).toMatchObject({ suite: 'replay', bars: 3000, weight_sets: 20, strategies: 2, regimes: 3, checked_sets: 6 }); // one set at each lane position of the kernel's four-set passes, and more
     expect(r.speedup).toBeCloseTo(r.full.per_set_seconds / r.replay.per_set_seconds, 9);
+  });
+
+  it('strategy-plugin times the built-in, the AssemblyScript and the TypeScript plugin after checking they agree', async () => {
+    const [r] = (await runBench('strategy-plugin', ['--bars', '3000', '--trials', '12', '--workers', '2'])) as StrategyPluginResult[];
+    expect(r).toMatchObject({ suite: 'strategy-plugin', bars: 3000, trials: 12, workers: 2 });
+    expect(r.variants.map((v) => v.type)).toEqual(['sma_crossover', 'sma-cross', 'sma-cross-ts']);
+    expect(r.variants[0]!.vs_builtin).toBe(1);
+    for (const v of r.variants) expect(v.bar_trials_per_s).toBeCloseTo((3000 * 12) / v.seconds, 0);
+    expect(r.targets.assemblyscript.got).toBe(r.variants[1]!.vs_builtin);
+    expect(r.checked_trials).toBeGreaterThanOrEqual(6);
   });
 
   it('rejects an unknown suite', async () => {

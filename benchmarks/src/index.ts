@@ -7,6 +7,7 @@ import { phase1Suite } from './phase1-suite.js';
 import { replaySuite } from './replay-suite.js';
 import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
+import { strategyPluginSuite } from './strategy-plugin-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -16,6 +17,7 @@ export type { Phase1Result } from './phase1-suite.js';
 export type { ReplayResult } from './replay-suite.js';
 export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
+export type { StrategyPluginResult } from './strategy-plugin-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -25,6 +27,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   replay: replaySuite,
   'hmm-fit': hmmFitSuite,
   search: searchSuite,
+  'strategy-plugin': strategyPluginSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

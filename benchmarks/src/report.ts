@@ -7,8 +7,9 @@ import type { Phase1Result } from './phase1-suite.js';
 import type { ReplayResult } from './replay-suite.js';
 import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
+import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | StrategyPluginResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -24,6 +25,7 @@ const sci = (x: number) => x.toExponential(3);
 export function formatResult(r: BenchResult): string {
   if (r.suite === 'hmm-fit') return formatHmmFit(r);
   if (r.suite === 'search') return formatSearch(r);
+  if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);
   if (r.suite === 'phase1') {
     return [
       `phase1: ${r.bars} bars × ${r.trials} trials (momentum, mean_reversion; 2 classifiers), engine ${r.engine}, ${r.workers} workers, prices: ${r.prices}`,

@@ -96,6 +96,11 @@ const strategyCases: Array<{ what: string; source: string; line: RegExp[] }> = [
   { what: 'the wrong number of positions', source: strategy('short', 'positions: () => new Float64Array(3)'), line: [/strategy plugin "short": positions\(\) returned 3 positions for \d+ bars/] },
   { what: 'positions throws', source: strategy('thrower', "positions: () => { throw new Error('no volume column'); }"), line: [/strategy plugin "thrower" failed in positions\(\): no volume column/] },
   { what: 'warmup throws', source: strategy('warmless', "warmup: () => { throw new Error('bad lag'); }"), line: [/strategy plugin "warmless" failed in warmup\(\): bad lag/] },
+  {
+    what: 'a rule that looks one bar ahead',
+    source: strategy('peeker', 'positions(b, p, out) { const c = b.close; for (let t = p.lag; t < c.length; t++) { const j = Math.min(t + 1, c.length - 1); out[t] = Math.sign(c[j] - c[j - p.lag]); } }'),
+    line: [/strategy plugin "peeker" looks ahead: bar \d+: position -?[01] on the first \d+ bars but -?[01] on all 300 \(\{"lag":2,"side":"long_only"\}\)/],
+  },
   { what: 'a name taken by a built-in', source: strategy('momentum'), line: [/strategy plugin name "momentum" from .* is already registered by @regimen\/kernel/] },
   { what: 'WebAssembly that does not match its reference', source: strategy('drifted', wrongWasm), line: [/strategy plugin "drifted": its WebAssembly positions differ from its TypeScript positions\(\) at bar \d+/] },
   { what: 'a WebAssembly file that is not there', source: strategy('unbuilt', "wasm: { module: new URL('./build/unbuilt.wasm', import.meta.url), args: () => [] }"), line: [/strategy plugin "unbuilt": cannot read its WebAssembly .*unbuilt\.wasm \(ENOENT\); build the plugin first/] },

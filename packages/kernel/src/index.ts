@@ -16,6 +16,7 @@ export * from './reference/strategies/rsi-reversal.js';
 export * from './reference/strategies/catalog.js';
 export { BUILTIN_STRATEGY_PLUGINS, useStrategyPlugin } from './strategy-plugins/builtin.js';
 export { pluginPositions } from './strategy-plugins/positions.js';
+export { causalityCuts, firstLookAhead, lookAheadMessage, type LookAhead } from './strategy-plugins/causality.js';
 export * from './reference/metrics.js';
 export * from './reference/window.js';
 export * from './reference/evaluate.js';

@@ -18,6 +18,6 @@ export {
   strategyCuts,
   strategyParams,
   strategyPositions,
-  type CausalityMismatch,
 } from './strategy-checks.js';
 export { strategyConformance, type StrategyConformanceOptions } from './strategy-conformance.js';
+export type { LookAhead } from '@regimen/kernel';

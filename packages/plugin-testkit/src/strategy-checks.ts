@@ -1,5 +1,8 @@
-import { createRng, isRegimenError, type BarColumns, type StrategyPlugin } from '@regimen/core';
-import { firstDifference, parseStrategyPluginParams, pluginPositions, wasmStrategyPositions, type StrategyParams } from '@regimen/kernel';
+import { isRegimenError, type BarColumns, type StrategyPlugin } from '@regimen/core';
+import {
+  causalityCuts, firstDifference, firstLookAhead, lookAheadMessage, parseStrategyPluginParams, pluginPositions, wasmStrategyPositions,
+  type LookAhead, type StrategyParams,
+} from '@regimen/kernel';
 import { sliceBars } from './bars.js';
 import type { CheckResult } from './checks.js';
 
@@ -34,56 +37,24 @@ function attempt(run: () => Float64Array): Float64Array | string {
  * peeks at bar t+1 decides differently at bar t once bar t+1 is gone. Cut c keeps bars 0..c.
  */
 export function strategyCuts(full: Float64Array, opts: { random?: number; changes?: number; seed?: number } = {}): number[] {
-  const n = full.length;
-  const rng = createRng(opts.seed ?? 7).fork('strategy-cuts');
-  const cuts = new Set<number>();
-  for (let k = 0; k < (opts.random ?? 16) && n > 1; k++) cuts.add(rng.int(0, n - 2));
-  const changes: number[] = [];
-  for (let t = 1; t < n; t++) if (full[t] !== full[t - 1]) changes.push(t);
-  const want = Math.min(opts.changes ?? 32, changes.length);
-  for (let i = 0; i < want; i++) {
-    const t = changes[Math.floor((i * changes.length) / want)]!;
-    cuts.add(t);
-    cuts.add(t - 1);
-  }
-  return [...cuts].filter((c) => c >= 0 && c < n - 1).sort((a, b) => a - b);
-}
-
-export interface CausalityMismatch {
-  /** the data kept bars 0..cut */
-  cut: number;
-  /** the first bar whose position differs */
-  bar: number;
-  full: number;
-  cutPosition: number;
+  return causalityCuts(full, opts);
 }
 
 /**
- * Causality: the positions on data cut after bar c equal the full run's positions 0..c, for every
- * cut. On failure the message names the earliest bar that differs over all cuts.
+ * Causality: the positions on data cut after bar c (a copy of bars 0..c) equal the full run's
+ * positions 0..c, for every cut. On failure the message names the earliest bar that differs over all cuts.
  */
 export function checkStrategyCausality(plugin: StrategyPlugin, params: StrategyParams, data: BarColumns, cuts?: number[]):
-  CheckResult & { firstMismatch?: CausalityMismatch } {
+  CheckResult & { firstMismatch?: LookAhead } {
   const full = attempt(() => strategyPositions(plugin, data, params));
   if (typeof full === 'string') return { ok: false, message: full };
-  let worst: CausalityMismatch | undefined;
-  for (const cut of cuts ?? strategyCuts(full)) {
-    const part = attempt(() => strategyPositions(plugin, sliceBars(data, cut + 1), params));
-    if (typeof part === 'string') return { ok: false, message: `on the first ${cut + 1} bars: ${part}` };
-    for (let t = 0; t <= cut && (worst === undefined || t < worst.bar); t++) {
-      if (part[t] !== full[t]) {
-        worst = { cut, bar: t, full: full[t]!, cutPosition: part[t]! };
-        break;
-      }
-    }
+  let peek: LookAhead | undefined;
+  try {
+    peek = firstLookAhead((b) => strategyPositions(plugin, b, params), data, full, cuts ?? strategyCuts(full), sliceBars);
+  } catch (e) {
+    return { ok: false, message: `on a cut of the data: ${(e as Error).message}` };
   }
-  if (!worst) return { ok: true };
-  return {
-    ok: false,
-    firstMismatch: worst,
-    message: `looks ahead: bar ${worst.bar}: position ${worst.cutPosition} on the first ${worst.cut + 1} bars but ${worst.full} on all ${data.close.length} ` +
-      `(${JSON.stringify(params)}); a position at bar t may use bars 0..t only`,
-  };
+  return peek ? { ok: false, firstMismatch: peek, message: lookAheadMessage(peek, data.close.length, params) } : { ok: true };
 }
 
 /** Determinism: the same bars (and a copy of them) give the same positions; the bars are not modified. */

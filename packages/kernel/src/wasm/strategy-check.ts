@@ -1,5 +1,6 @@
 import { regimenError, type BarColumns, type StrategyPlugin } from '@regimen/core';
 import type { StrategyParams } from '../reference/strategies/catalog.js';
+import { causalityCuts, firstLookAhead, lookAheadMessage } from '../strategy-plugins/causality.js';
 import { pluginPositions } from '../strategy-plugins/positions.js';
 import { createKernelArena, type KernelArena } from './kernel-arena.js';
 import { kernelDataCache, type KernelData } from './kernel-data.js';
@@ -61,12 +62,16 @@ export function firstDifference(a: Float64Array, b: Float64Array): number {
 }
 
 /**
- * Run a strategy plugin once as a trial would, before any trial runs: its TypeScript positions
- * must be valid (one per bar, finite, in [−1, 1], 0 during warm-up; it must not throw), and a
- * WebAssembly implementation must load, share the memory and give the same positions bit for bit.
+ * Run a strategy plugin as a trial would, before any trial runs: its TypeScript positions must be
+ * valid (one per bar, finite, in [−1, 1], 0 during warm-up; it must not throw) and causal on the
+ * data cut at a few random points and position changes, and a WebAssembly implementation must
+ * load, share the memory and give the same positions bit for bit.
  */
 export function checkStrategyPlugin(plugin: StrategyPlugin, bars: BarColumns, params: StrategyParams): void {
   const reference = pluginPositions(plugin, bars, params);
+  const cuts = causalityCuts(reference, { random: 4, changes: 8 });
+  const peek = firstLookAhead((b) => pluginPositions(plugin, b, params), bars, reference, cuts);
+  if (peek) throw regimenError({ code: 'plugin', message: `strategy plugin "${plugin.name}" ${lookAheadMessage(peek, reference.length, params)}` });
   if (!plugin.wasm) return;
   const { positions } = wasmStrategyPositions(plugin, bars, params);
   const t = firstDifference(positions, reference);

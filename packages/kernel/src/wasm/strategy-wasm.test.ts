@@ -15,7 +15,8 @@ import { createWasmEngine } from './wasm-engine.js';
 /**
  * Hand-assembled WebAssembly modules (binary format, core spec §5) with the strategy ABI:
  * positions(time, open, high, low, close, volume, bars, args, out, scratch). The default body
- * stores 1.0 at out[bars − 1]; the options add what the host must refuse.
+ * stores 1.0 at out[0] (long on the first bar only, a causal rule); the options add what the
+ * host must refuse.
  */
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -32,8 +33,8 @@ const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
 const f64 = (x: number) => [...new Uint8Array(Float64Array.of(x).buffer)];
 
-/** out[bars − 1] = 1.0: local 8 + (local 6 << 3) − 8 */
-const LAST_IS_LONG = [0x20, 8, 0x20, 6, 0x41, 3, 0x74, 0x6a, 0x41, 8, 0x6b, 0x44, ...f64(1), 0x39, 3, 0];
+/** out[0] = 1.0 (local 8 is out) */
+const FIRST_IS_LONG = [0x20, 8, 0x44, ...f64(1), 0x39, 3, 0];
 
 function module(o: { body?: number[]; data?: boolean; global?: boolean; extraImport?: boolean; memory?: 'shared' | 'own' | 'unshared'; name?: string } = {}): Uint8Array {
   const memoryLimits = o.memory === 'unshared' ? [0x01, ...leb(1), ...leb(65536)] : [0x03, ...leb(1), ...leb(65536)];
@@ -41,7 +42,7 @@ function module(o: { body?: number[]; data?: boolean; global?: boolean; extraImp
   if (o.extraImport) imports.push([...str('env'), ...str('seed'), 0x00, 1]);
   if (o.memory !== 'own') imports.push([...str('env'), ...str('memory'), 0x02, ...memoryLimits]);
   const funcIndex = o.extraImport ? 1 : 0;
-  const body = [0, ...(o.body ?? LAST_IS_LONG), 0x0b];
+  const body = [0, ...(o.body ?? FIRST_IS_LONG), 0x0b];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(new Array(10).fill([0x7f])), 0], [0x60, 0, 1, 0x7c]])),
@@ -58,7 +59,7 @@ function module(o: { body?: number[]; data?: boolean; global?: boolean; extraImp
 
 const dir = mkdtempSync(join(tmpdir(), 'regimen-strategy-wasm-'));
 let files = 0;
-function pluginWith(bytes: Uint8Array, name = 'last-long'): StrategyPlugin<{ warm: number }> {
+function pluginWith(bytes: Uint8Array, name = 'first-long'): StrategyPlugin<{ warm: number }> {
   const file = join(dir, `m${files++}.wasm`);
   writeFileSync(file, bytes);
   return {
@@ -66,8 +67,8 @@ function pluginWith(bytes: Uint8Array, name = 'last-long'): StrategyPlugin<{ war
     name,
     params: z.strictObject({ warm: z.number().int().default(0) }),
     warmup: (p) => p.warm,
-    // the reference of LAST_IS_LONG
-    positions: (bars, _p, out) => void (out[bars.close.length - 1] = 1),
+    // the reference of FIRST_IS_LONG
+    positions: (_bars, _p, out) => void (out[0] = 1),
     wasm: { module: file, args: (p) => [p.warm] },
   };
 }
@@ -80,8 +81,8 @@ describe('strategy plugins in WebAssembly', () => {
     const p = pluginWith(module());
     const params = parseStrategyPluginParams(p, {});
     const run = wasmStrategyPositions(p, bars, params, true);
-    expect(run.positions[499]).toBe(1);
-    expect(run.positions.subarray(0, 499).every((v) => v === 0)).toBe(true);
+    expect(run.positions[0]).toBe(1);
+    expect(run.positions.subarray(1).every((v) => v === 0)).toBe(true);
     expect(run.strayWrite).toBe(-1);
     expect(() => checkStrategyPlugin(p, bars, params)).not.toThrow();
   });
@@ -114,28 +115,28 @@ describe('strategy plugins in WebAssembly', () => {
   });
 
   it('names the bar where a module disagrees with its reference, and checks its positions like any trial', () => {
-    const p = { ...pluginWith(module()), positions: (_b: BarColumns, _p: unknown, out: Float64Array) => void (out[3] = 1) };
-    expect(() => checkStrategyPlugin(p, bars, parseStrategyPluginParams(p, {}))).toThrow(/"last-long": its WebAssembly positions differ from its TypeScript positions\(\) at bar 3 \(0 vs 1\)/);
+    const p = { ...pluginWith(module()), positions: (_b: BarColumns, _p: unknown, out: Float64Array) => void out.fill(1, 0, 4) };
+    expect(() => checkStrategyPlugin(p, bars, parseStrategyPluginParams(p, {}))).toThrow(/"first-long": its WebAssembly positions differ from its TypeScript positions\(\) at bar 1 \(0 vs 1\)/);
     const warm = pluginWith(module());
-    expect(() => wasmStrategyPositions(warm, bars, parseStrategyPluginParams(warm, { warm: 500 }))).toThrow(/wasm positions gave 1 at bar 499, but the first 500 bars \(its warm-up\) must be 0/);
+    expect(() => wasmStrategyPositions(warm, bars, parseStrategyPluginParams(warm, { warm: 1 }))).toThrow(/wasm positions gave 1 at bar 0, but the first 1 bars \(its warm-up\) must be 0/);
   });
 
   it('the wasm engine runs plugin trials, TypeScript or WebAssembly, with the reference engine\'s rows', () => {
-    const wasm = pluginWith(module(), 'last-long-wasm');
-    const ts = { ...pluginWith(module(), 'last-long-ts'), wasm: undefined };
+    const wasm = pluginWith(module(), 'first-long-wasm');
+    const ts = { ...pluginWith(module(), 'first-long-ts'), wasm: undefined };
     useStrategyPlugin(wasm, 'test');
     useStrategyPlugin(ts, 'test');
     const batch: TrialBatch = {
-      bars, window: { start: 100, end: 500 }, regimes: [], costs: { fee: 0.001, slippage: 0 }, barsPerYear: 252, captureSignals: true,
+      bars, window: { start: 0, end: 500 }, regimes: [], costs: { fee: 0.001, slippage: 0 }, barsPerYear: 252, captureSignals: true,
       trials: [
-        { trial_id: 'w', strategy: 's', type: 'last-long-wasm', params: { warm: 3, side: 'long_short' } },
-        { trial_id: 't', strategy: 's', type: 'last-long-ts', params: { warm: 3, side: 'long_only' } },
+        { trial_id: 'w', strategy: 's', type: 'first-long-wasm', params: { warm: 0, side: 'long_short' } },
+        { trial_id: 't', strategy: 's', type: 'first-long-ts', params: { warm: 0, side: 'long_only' } },
         { trial_id: 'b', strategy: 's', type: 'momentum', params: { lookback: 5, side: 'long_short' } },
       ],
     };
     const rows = createWasmEngine().runTrials(batch);
     expect(rows).toEqual(referenceEngine.runTrials(batch));
-    expect(Array.from(rows[0]!.signals!.bar)).toEqual([499]);
+    expect(Array.from(rows[0]!.signals!.bar)).toEqual([0, 1]);
     expect(rows[0]!.metrics.trades).toBe(1);
   });
 });
