@@ -12,7 +12,10 @@ interface Variant {
   seconds: number;
   runs: number[];
   bar_trials_per_s: number;
-  /** throughput / the built-in's */
+  /**
+   * throughput / the built-in's: the median over rounds of (built-in seconds / these seconds) within
+   * a round — the three run back to back, so a busy machine slows all three alike
+   */
   vs_builtin: number;
 }
 
@@ -87,7 +90,9 @@ export async function strategyPluginSuite(o: BenchOptions): Promise<StrategyPlug
     // start the workers, import the plugins and instantiate the WebAssembly in each of them
     for (const { type } of kinds) await executor.run({ ...job(type), trials: trialsOf(type).slice(0, 2 * o.workers) });
     for (let r = 0; r < o.repeat; r++) {
-      for (const { type } of kinds) {
+      // each round in a rotated order, so no variant always runs first or last
+      for (let k = 0; k < kinds.length; k++) {
+        const { type } = kinds[(k + r) % kinds.length]!;
         const t = now();
         await executor.run(job(type));
         runs.get(type)!.push(now() - t);
@@ -97,10 +102,11 @@ export async function strategyPluginSuite(o: BenchOptions): Promise<StrategyPlug
     await executor.close();
   }
   const barTrials = prices.length * pairs.length;
-  const builtin = barTrials / median(runs.get('sma_crossover')!);
+  const builtin = runs.get('sma_crossover')!;
   const variants = kinds.map(({ variant, type }) => {
     const seconds = median(runs.get(type)!);
-    return { variant, type, seconds, runs: runs.get(type)!, bar_trials_per_s: barTrials / seconds, vs_builtin: barTrials / seconds / builtin };
+    const paired = runs.get(type)!.map((sec, r) => builtin[r]! / sec);
+    return { variant, type, seconds, runs: runs.get(type)!, bar_trials_per_s: barTrials / seconds, vs_builtin: median(paired) };
   });
   const ratio = (type: string) => variants.find((v) => v.type === type)!.vs_builtin;
   return {

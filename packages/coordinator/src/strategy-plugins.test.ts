@@ -41,6 +41,17 @@ describe('a workflow with a strategy plugin', () => {
     expect(validation(a).adaptive.metrics).toEqual(validation(b).adaptive.metrics);
   });
 
+  it('names a strategy plugin loaded through workflow.plugins by its type, like a built-in', async () => {
+    const wf = smallWorkflow({
+      bars: 400, strategies: `    mine: { type: sma-cross, parameter_space: ${space} }`, extra: '  plugins: ["@regimen/strategy-sma-cross"]',
+      phases: '    - name: parameter_discovery',
+    });
+    const run = await runWorkflow(wf.config, { outDir: join(wf.dir, 'ws'), workers: 0 });
+    expect(run.config.strategies[0]).toEqual(expect.objectContaining({ name: 'mine', type: 'sma-cross' }));
+    expect(run.config.strategies[0]!.plugin).toBeUndefined();
+    expect(trials(join(wf.dir, 'ws'), 'mine')).toHaveLength(4);
+  });
+
   it('loads it by path, in process; `type` picks the package\'s strategy by name', async () => {
     const wf = smallWorkflow({ bars: 500, strategies: `    mine: { plugin: ${JSON.stringify(example)}, type: sma-cross, parameter_space: ${space} }`, phases: `    - name: parameter_discovery` });
     const run = await runWorkflow(wf.config, { outDir: join(wf.dir, 'ws'), workers: 0 });
