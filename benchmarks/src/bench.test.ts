@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
-import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type WorkflowResult } from './index.js';
+import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type StrategyPluginResult, type WorkflowResult } from './index.js';
 
 // the workflow suite runs the built code in a child process, as a user's `regimen run` does
 const built = existsSync(new URL('../dist/workflow-child.js', import.meta.url));
@@ -59,6 +59,16 @@ describe('benchmarks', () => {
     expect(staged.fit! + staged.label! + staged.trials! + staged.tables!).toBeLessThanOrEqual(r.phases[0]!.seconds);
     expect(r.seconds).toBeGreaterThan(r.phases.reduce((a, p) => a + p.seconds, 0) + r.load_seconds);
     expect(r.peak_rss_bytes).toBeGreaterThan(20 * 2 ** 20);
+  });
+
+  it('strategy-plugin times the built-in, the AssemblyScript and the TypeScript plugin after checking they agree', async () => {
+    const [r] = (await runBench('strategy-plugin', ['--bars', '3000', '--trials', '12', '--workers', '2'])) as StrategyPluginResult[];
+    expect(r).toMatchObject({ suite: 'strategy-plugin', bars: 3000, trials: 12, workers: 2 });
+    expect(r.variants.map((v) => v.type)).toEqual(['sma_crossover', 'sma-cross', 'sma-cross-ts']);
+    expect(r.variants[0]!.vs_builtin).toBe(1);
+    for (const v of r.variants) expect(v.bar_trials_per_s).toBeCloseTo((3000 * 12) / v.seconds, 0);
+    expect(r.targets.assemblyscript.got).toBe(r.variants[1]!.vs_builtin);
+    expect(r.checked_trials).toBeGreaterThanOrEqual(6);
   });
 
   it('rejects an unknown suite', async () => {

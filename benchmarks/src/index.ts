@@ -10,6 +10,7 @@ import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
 import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
+import { strategyPluginSuite } from './strategy-plugin-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -22,6 +23,7 @@ export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
 export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
+export type { StrategyPluginResult } from './strategy-plugin-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -34,6 +36,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   workflow: workflowSuite,
   report: reportSuite,
   data: dataSuite,
+  'strategy-plugin': strategyPluginSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

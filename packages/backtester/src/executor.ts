@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { regimenError, type BarColumns, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow } from '@regimen/core';
+import { regimenError, type BarColumns, type PluginSource, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow } from '@regimen/core';
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { batchName, formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { performanceTargets, writeTrialFiles, type TrialOutputs } from './full.js';
 import { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
 import type { FoldRef, ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
+import { useStrategySources } from './strategy-sources.js';
 
 /**
  * An executor runs batches of trials and reports rows as batches finish, and scores weight sets
@@ -47,6 +48,8 @@ export interface Executor {
 export interface ExecutorOptions {
   workers: number;
   engine: EngineName;
+  /** strategy plugin packages the workers import (once per thread) to run trials of their strategies */
+  strategyPlugins?: PluginSource[];
 }
 
 /** dist/worker.js, also when this module runs from src/ under vitest */
@@ -152,6 +155,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;
       const regimes = workers > 0 && !market ? shareRegimes(tracks) : tracks;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
+      if (engine && opts.strategyPlugins?.length) await useStrategySources(opts.strategyPlugins);
       const dataKey = shared?.dataKey ?? nextKey();
       const outputs = job.outputs;
       let failed = false;
@@ -178,7 +182,8 @@ export function localExecutor(opts: ExecutorOptions): Executor {
         batches.map(async (b) => {
           const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
           const batch: TrialBatch = { ...common, bars, regimes: job.folds ? [] : regimes, ...(job.folds ? { folds: job.folds } : {}) };
-          const forTask = { ...common, engine: opts.engine, dataKey, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
+          const plugins = opts.strategyPlugins?.length ? { strategyPlugins: opts.strategyPlugins } : {};
+          const forTask = { ...common, ...plugins, engine: opts.engine, dataKey, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
           const task: TrialTask = market ? { ...forTask, market } : { ...forTask, bars, regimes };
           let out: Awaited<ReturnType<typeof inline>>;
           try {

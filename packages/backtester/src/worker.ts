@@ -1,10 +1,11 @@
 import { parentPort, threadId } from 'node:worker_threads';
-import type { BarColumns, Engine, FoldWindow, RegimeTrack, ReplayBatch, ReplayRow, ScoreWindow, TrialBatch, TrialRow } from '@regimen/core';
+import type { BarColumns, Engine, FoldWindow, PluginSource, RegimeTrack, ReplayBatch, ReplayRow, ScoreWindow, TrialBatch, TrialRow } from '@regimen/core';
 import { createSharedWasmEngine, marketBytesCopied, type SharedMarket } from '@regimen/kernel';
 import { failureData, type FailureData } from './batches.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
 import { performanceTargets, writeTrialFiles, type PerformanceTargets, type TrialOutputs } from './full.js';
+import { useStrategySources } from './strategy-sources.js';
 
 // Tell the pool this thread has finished loading: terminating a worker thread while its ES
 // modules are still being instantiated aborts the whole process on Node 20 (V8 fatal error), so
@@ -36,6 +37,8 @@ export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes' | 'folds'> & {
   outputs?: TrialOutputs;
   /** TrialBatch.folds, each fold's tracks given by their index in the task's regime tracks */
   folds?: FoldRef[];
+  /** strategy plugin packages to import before the trials run (once per thread) */
+  strategyPlugins?: PluginSource[];
 } & ({ bars: BarColumns; regimes: RegimeTrack[] } | { market: SharedMarket; probe?: boolean });
 
 export interface FoldRef {
@@ -106,6 +109,7 @@ function movable(result: TrialTaskResult): TrialTaskResult {
 
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
+    if (task.strategyPlugins) await useStrategySources(task.strategyPlugins);
     const { bars, regimes, engine: shared } = trialData(task.dataKey, () => ('market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes }));
     const engine = await (shared ? Promise.resolve(shared) : engineFor(task.engine));
     const { window, trials, costs, barsPerYear, captureSignals, outputs } = task;

@@ -79,6 +79,13 @@ const cases: Case[] = [
   { name: 'infeasible min_weight', yaml: BASE({ pe: '{ weight_constraints: { sum_to_one: true, min_weight: 0.9 } }' }), expect: /min_weight/ },
   { name: 'validation classifier not configured', yaml: BASE({ pv: '{ classifier: pattern }' }), expect: /validation\.config\.classifier.*pattern/ },
   { name: 'plugin package missing', yaml: BASE({ extra: '  plugins: [regimen-no-such-plugin]' }), expect: /regimen-no-such-plugin/ },
+  // ---- strategy plugins named in the config
+  { name: 'strategy without type or plugin', yaml: BASE({ strategies: '    s: { side: long_short }' }), expect: /workflow\.strategies\.s = .*: a strategy needs a type .* or a plugin/ },
+  { name: 'strategy plugin package missing', yaml: BASE({ strategies: '    s: { plugin: regimen-strategy-nope }' }), expect: /workflow\.strategies\.s\.plugin = "regimen-strategy-nope".*cannot find plugin package/ },
+  { name: 'strategy plugin package without a strategy', yaml: BASE({ strategies: '    s: { plugin: "@regimen/classifier-hmm" }' }), expect: /workflow\.strategies\.s\.plugin.*the package has no strategy plugin/ },
+  { name: 'strategy type the package lacks', yaml: BASE({ strategies: '    s: { plugin: "@regimen/strategy-sma-cross", type: ema }' }), expect: /workflow\.strategies\.s\.type = "ema".*has no such strategy \(it has: sma-cross\)/ },
+  { name: 'strategy plugin parameter unknown', yaml: BASE({ strategies: '    s: { plugin: "@regimen/strategy-sma-cross", parameter_space: { fast: [5], slowe: [20] } }' }), expect: /workflow\.strategies\.s\.params\.slowe.*sma-cross/ },
+  { name: 'strategy plugin parameter invalid', yaml: BASE({ strategies: '    s: { plugin: "@regimen/strategy-sma-cross", parameter_space: { fast: [0], slow: [20] } }' }), expect: /workflow\.strategies\.s\.params\.fast = 0.*sma-cross/ },
   // ---- the data
   { name: 'data file missing', yaml: BASE({ data: 'nope.csv' }), expect: /nope\.csv/ },
   { name: 'unknown price column', yaml: BASE({ extra: '' }).replace('path: prices.csv', 'path: prices.csv, column: adj_close'), expect: /adj_close/ },

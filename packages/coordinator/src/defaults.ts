@@ -52,6 +52,8 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
   const w = config.workflow;
   const base = opts.baseDir ?? dirname(resolve(opts.configPath));
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  // a plugin is a path when it starts with . or /, else an npm package name
+  const pluginSpec = (p: string) => (p.startsWith('.') || isAbsolute(p) ? rel(p) : p);
   const id = workflowId(config, opts.outDir);
   const outputDir = opts.outDir ? resolve(opts.outDir) : w.output_dir ? resolve(w.output_dir) : resolve('results', id);
 
@@ -78,7 +80,9 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     if (!space) {
       throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.strategies.${name}.parameter_space`, message: 'no parameter space: give the strategy one or set the parameter_discovery phase\'s parameter_space' });
     }
-    return { name, type: sc.type, side: sc.side ?? DEFAULTS.side, params: sc.params ?? {}, parameter_space: space, constraints: sc.constraints ?? [] };
+    // a plugin strategy's type is its plugin's name, known once the package is loaded (bindStrategies)
+    const plugin = sc.plugin === undefined ? {} : { plugin: pluginSpec(sc.plugin) };
+    return { name, type: sc.type ?? '', ...plugin, side: sc.side ?? DEFAULTS.side, params: sc.params ?? {}, parameter_space: space, constraints: sc.constraints ?? [] };
   });
 
   const classifierNames = w.classifiers ? Object.keys(w.classifiers) : (p1.regime_classifiers ?? DEFAULTS.classifiers);
@@ -142,7 +146,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     costs: { fee: w.costs?.fee ?? DEFAULTS.fee, slippage: w.costs?.slippage ?? DEFAULTS.slippage },
     strategies,
     classifiers,
-    plugins: (w.plugins ?? []).map((p) => (p.startsWith('.') || isAbsolute(p) ? rel(p) : p)),
+    plugins: (w.plugins ?? []).map(pluginSpec),
     phases: order,
     parameter_discovery: {
       algorithm: p1.algorithm ?? DEFAULTS.phase1.algorithm,

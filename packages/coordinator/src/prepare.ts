@@ -6,6 +6,7 @@ import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
 import { builtinRegistry, loadPlugins } from './plugins.js';
 import { preflight } from './preflight.js';
+import { bindStrategies, checkStrategyPlugins } from './strategy-plugins.js';
 import type { RunOptions } from './run.js';
 
 /** The data reading choices of a resolved config, as the data package takes them. */
@@ -43,19 +44,22 @@ export async function prepareRun(target: string, opts: RunOptions) {
     opts = { ...opts, outDir: opts.outDir ?? target };
   }
   const { config: raw, text } = loadWorkflowConfig(configPath);
-  const config = resolveConfig(raw, { configPath, baseDir, outDir: opts.outDir });
-  checkPhaseName(opts.fromPhase, '--from-phase', config);
-  checkPhaseName(opts.onlyPhase, '--only-phase', config);
+  const resolved = resolveConfig(raw, { configPath, baseDir, outDir: opts.outDir });
+  checkPhaseName(opts.fromPhase, '--from-phase', resolved);
+  checkPhaseName(opts.onlyPhase, '--only-phase', resolved);
   if (opts.fromPhase && opts.onlyPhase) throw regimenError({ code: 'usage', field: '--only-phase', message: 'give --from-phase or --only-phase, not both' });
 
   const registry = builtinRegistry();
-  await loadPlugins(registry, config.plugins, baseDir ?? dirname(resolve(configPath)));
+  const pluginDir = baseDir ?? dirname(resolve(configPath));
+  const loaded = await loadPlugins(registry, resolved.plugins, pluginDir);
+  const { config, strategySources } = await bindStrategies(resolved, registry, loaded, pluginDir, configPath);
   preflight(config, registry, configPath);
 
   const t0 = performance.now();
   const market = await readMarketData(config.data.path, { ...readingOptions(config.data), minBars: 4 });
   // the time column the default rule found is a resolved choice too
   config.data.time_column = market.reading.time_column;
+  checkStrategyPlugins(config, registry, market.bars, configPath);
   const split = splitBars(market.bars, config.data.split, configPath);
   if (market.timeKind === 'bar' && config.data.bars_per_year === null) {
     throw regimenError({ code: 'config', file: configPath, field: 'workflow.data.bars_per_year', message: `${market.source} has bar numbers, not dates: give bars_per_year` });
@@ -64,5 +68,5 @@ export async function prepareRun(target: string, opts: RunOptions) {
   const fingerprint = dataFingerprint(market.bars, market.source, market.reading);
   const loadSeconds = (performance.now() - t0) / 1000;
   const paths = workspacePaths(config.output_dir);
-  return { opts, config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };
+  return { opts, config, registry, strategySources, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };
 }

@@ -64,7 +64,7 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
   const prepared = await prepareRun(target, opts);
-  const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds } = prepared;
+  const { config, registry, strategySources, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds } = prepared;
   opts = prepared.opts;
   const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
@@ -81,7 +81,7 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
     });
     const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
     const engineName = opts.engine ?? 'wasm';
-    const executor = localExecutor({ workers, engine: engineName });
+    const executor = localExecutor({ workers, engine: engineName, strategyPlugins: strategySources });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
       split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },

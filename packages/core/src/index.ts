@@ -4,6 +4,8 @@ export * from './io.js';
 export * from './types.js';
 export * from './engine.js';
 export * from './plugin.js';
+export * from './strategy-plugin.js';
+export * from './plugin-modules.js';
 export * from './workspace.js';
 export * from './schemas/metrics.js';
 export * from './schemas/config.js';

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { regimenError } from '@regimen/core';
 import { inferBarsPerYear, isoTime, readMarketData } from '@regimen/data';
 import { loadEngine } from '@regimen/backtester';
-import { isStrategyType, parseStrategyParams, strategyDefinition, strategyTypes } from '@regimen/kernel';
+import { builtinRegistry, loadPlugins } from '@regimen/coordinator';
+import { parseStrategyParams, strategyDefinition, strategyTypes } from '@regimen/kernel';
 import { METRIC_HEADER, metricCells, table } from '../format.js';
 import { collectParam, numberOption } from './options.js';
 import { addReadingOptions, readingOptions, type ReadingFlags } from './reading-options.js';
@@ -10,8 +11,9 @@ import { addReadingOptions, readingOptions, type ReadingFlags } from './reading-
 export function registerBacktest(program: Command): void {
   const cmd = program
     .command('backtest')
-    .description('backtest one strategy with given parameters on a data file (mode full, whole series)')
-    .requiredOption('--strategy <type>', `strategy type (${strategyTypes().join(', ')})`)
+    .description('backtest one strategy (built-in or a strategy plugin) with given parameters on a data file (mode full, whole series)')
+    .requiredOption('--strategy <type>', `strategy type (${strategyTypes().join(', ')}, or a strategy plugin's name with --load)`)
+    .option('--load <spec...>', 'load strategy plugin packages or paths first')
     .option('--param <name=value>', 'a parameter; repeat for several (side=long_short for long/short)', collectParam, {})
     .requiredOption('--data <file>', 'CSV, Arrow IPC or Parquet market data')
     .option('--fee <f>', 'cost per unit of position change', numberOption('--fee'), 0.0005)
@@ -20,8 +22,14 @@ export function registerBacktest(program: Command): void {
     .option('--engine <name>', 'wasm or js (the TypeScript reference)', 'wasm')
     .option('--json', 'print the result as JSON');
   addReadingOptions(cmd)
-    .action(async (o: ReadingFlags & { strategy: string; param: Record<string, string | number>; data: string; fee: number; slippage: number; barsPerYear?: number; engine: string; json?: boolean }) => {
-      if (!isStrategyType(o.strategy)) throw regimenError({ code: 'usage', field: '--strategy', value: o.strategy, message: `unknown strategy (${strategyTypes().join(', ')})` });
+    .action(async (o: ReadingFlags & { strategy: string; load?: string[]; param: Record<string, string | number>; data: string; fee: number; slippage: number; barsPerYear?: number; engine: string; json?: boolean }) => {
+      const registry = builtinRegistry();
+      await loadPlugins(registry, o.load ?? [], process.cwd(), '--load');
+      try {
+        registry.strategy(o.strategy);
+      } catch (e) {
+        throw regimenError({ code: 'usage', field: '--strategy', value: o.strategy, message: (e as Error).message.replace(/^unknown strategy "[^"]*"/, 'unknown strategy'), cause: e });
+      }
       const params = parseStrategyParams(o.strategy, o.param);
       const warm = strategyDefinition(o.strategy).warmup(params);
       const market = await readMarketData(o.data, { ...readingOptions(o), minBars: warm + 2 });

@@ -4,7 +4,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
-    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | report | data | all', 'all')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | report | data | strategy-plugin | all', 'all')
     .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
     .addHelpText(
@@ -19,7 +19,7 @@ Suite options:
   --repeat N          timed runs; the median is reported
   --seed N            random-walk seed
   --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
-  --trials N          phase1: number of trials
+  --trials N          phase1, strategy-plugin: number of trials
   --weight-sets N     replay: number of weight sets
   --bars-list a,b     scaling: bar counts;  --trials-list a,b  scaling: trial counts
   --json              print the result as JSON

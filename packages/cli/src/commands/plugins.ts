@@ -1,15 +1,24 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createRng, type Plugin } from '@regimen/core';
+import { createRng, pluginSchema, type Plugin } from '@regimen/core';
 import { builtinRegistry, loadPlugins } from '@regimen/coordinator';
 import { table } from '../format.js';
 
-/** Option names and defaults of a plugin's zod schema, for the listing. */
+/**
+ * Option (or parameter) names and defaults of a plugin's zod schema, for the listing: names from
+ * its JSON schema, defaults from parsing {} (a default behind a preprocess step, like the built-in
+ * strategies' string-to-number coercion, does not show in the JSON schema).
+ */
 function optionsText(schema: z.ZodType): string {
   try {
     const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { default?: unknown }> };
+    const parsed = schema.safeParse({});
+    const defaults = (parsed.success && parsed.data && typeof parsed.data === 'object' ? parsed.data : {}) as Record<string, unknown>;
     return Object.entries(json.properties ?? {})
-      .map(([k, v]) => (v.default !== undefined ? `${k}=${JSON.stringify(v.default)}` : k))
+      .map(([k, v]) => {
+        const d = v.default ?? defaults[k];
+        return d !== undefined ? `${k}=${JSON.stringify(d)}` : k;
+      })
       .join(' ');
   } catch {
     return '';
@@ -39,7 +48,7 @@ function regimesText(plugin: Plugin): string {
 export function registerPlugins(program: Command): void {
   program
     .command('plugins')
-    .description('list registered plugins (built-in and those given with --load) with kind, regimes and options')
+    .description('list registered plugins (built-in and those given with --load): classifiers with their regimes and options, optimizers with their options, strategies with their parameters')
     .option('--load <spec...>', 'also load these plugin packages or paths')
     .option('--json', 'print as JSON')
     .action(async (o: { load?: string[]; json?: boolean }) => {
@@ -52,9 +61,13 @@ export function registerPlugins(program: Command): void {
         source,
         description: plugin.description ?? '',
         regimes: regimesText(plugin),
-        options: optionsText(plugin.options),
+        options: optionsText(pluginSchema(plugin)),
+        ...(plugin.kind === 'strategy' ? { wasm: plugin.wasm !== undefined } : {}),
       }));
       if (o.json) console.log(JSON.stringify(rows, null, 2));
-      else console.log(table(['kind', 'name', 'aliases', 'source', 'regimes (default options)', 'options'], rows.map((r) => [r.kind, r.name, r.aliases.join(','), r.source, r.regimes, r.options])));
+      else {
+        const kind = (r: (typeof rows)[number]) => (r.wasm ? `${r.kind} (wasm)` : r.kind);
+        console.log(table(['kind', 'name', 'aliases', 'source', 'regimes (default options)', 'options / parameters'], rows.map((r) => [kind(r), r.name, r.aliases.join(','), r.source, r.regimes, r.options])));
+      }
     });
 }

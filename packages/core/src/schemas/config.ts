@@ -35,7 +35,10 @@ export const SideSchema = z.enum(['long_only', 'long_short']);
 
 export const StrategyConfigSchema = z
   .object({
-    type: z.string(),
+    /** a built-in strategy or a registered strategy plugin's name; with `plugin`, which of the package's strategies */
+    type: z.string().optional(),
+    /** a strategy plugin package: an npm name or a path relative to the config */
+    plugin: z.string().optional(),
     side: SideSchema.optional(),
     /** fixed parameters, not searched */
     params: z.record(z.string(), scalar).optional(),
@@ -44,7 +47,8 @@ export const StrategyConfigSchema = z
     /** expressions over parameters, e.g. `fast < slow` */
     constraints: z.array(z.string()).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.type !== undefined || s.plugin !== undefined, { message: 'a strategy needs a type (built-in or registered) or a plugin (package name or path)' });
 export type StrategyConfig = z.infer<typeof StrategyConfigSchema>;
 
 export const ClassifierConfigSchema = z

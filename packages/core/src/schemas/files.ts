@@ -34,6 +34,8 @@ export const ResolvedConfigSchema = z.object({
     z.object({
       name: z.string(),
       type: z.string(),
+      /** the strategy plugin package it came from (npm name, or an absolute path) */
+      plugin: z.string().optional(),
       side: SideSchema,
       params: ParamsSchema,
       parameter_space: ParameterSpaceSchema,

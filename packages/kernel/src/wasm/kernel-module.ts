@@ -63,6 +63,8 @@ export interface KernelExports {
     state: number, rbuf: number, ibuf: number, out: number): void;
   replayStateBytes(): number;
   labelFirstBars(labels: number, from: number, to: number, out: number): void;
+  // assembly/plugin-positions.ts: a strategy plugin's positions checked and side applied; −1 or the first bad bar
+  finishPositions(pos: number, len: number, warm: number, longOnly: number): number;
 }
 
 export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {

@@ -50,7 +50,7 @@ function engineOn(arena: KernelArena): Engine {
       const series = seriesCache(arena, data, bars, trials);
       try {
         return trials.map((trial, i) => {
-          writePositions(arena, data, trial, series);
+          writePositions(arena, data, trial, series, bars);
           series.done(i);
           const evaluations = evaluators.map((evaluate) => evaluate());
           const row: TrialRow = { trial_id: batch.trials[i]!.trial_id, metrics: evaluations[0]!.metrics, regimes: evaluations[0]!.regimes };
