@@ -6,16 +6,20 @@ import { callPlugin } from './plugins.js';
  * by the workflow's phases and by `regimen classify` alike.
  */
 
-/** Copies, not views: a plugin's fit must not be able to reach later bars through a buffer. */
-export function copyBars(bars: BarColumns, end: number): BarColumns {
-  const out: BarColumns = { time: bars.time.slice(0, end), open: bars.open.slice(0, end), high: bars.high.slice(0, end), low: bars.low.slice(0, end), close: bars.close.slice(0, end) };
-  if (bars.volume) out.volume = bars.volume.slice(0, end);
+/** Copies, not views: a plugin's fit must not be able to reach other bars through a buffer. */
+export function copyBars(bars: BarColumns, end: number, start = 0): BarColumns {
+  const cut = (c: Float64Array) => c.slice(start, end);
+  const out: BarColumns = { time: cut(bars.time), open: cut(bars.open), high: cut(bars.high), low: cut(bars.low), close: cut(bars.close) };
+  if (bars.volume) out.volume = cut(bars.volume);
   return out;
 }
 
-/** Fit on the first `trainEnd` bars; the model returned is its JSON round trip (what is saved is what labels). */
-export function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number): unknown {
-  const fitted = callPlugin(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd), options, { seed }));
+/**
+ * Fit on bars [trainStart, trainEnd) (a fold's training window; 0 for a single split); the model
+ * returned is its JSON round trip (what is saved is what labels).
+ */
+export function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number, trainStart = 0): unknown {
+  const fitted = callPlugin(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd, trainStart), options, { seed }));
   try {
     return JSON.parse(JSON.stringify(fitted) ?? 'null') as unknown;
   } catch (e) {

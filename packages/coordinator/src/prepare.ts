@@ -1,13 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, type PhaseName, type ResolvedConfig } from '@regimen/core';
-import { dataFingerprint, inferBarsPerYear, readMarketData, splitBars, type LoadOptions } from '@regimen/data';
+import { dataFingerprint, inferBarsPerYear, readMarketData, splitBars, type DataSplit, type LoadOptions } from '@regimen/data';
 import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
 import { builtinRegistry, loadPlugins } from './plugins.js';
 import { preflight } from './preflight.js';
 import { bindStrategies, checkStrategyPlugins } from './strategy-plugins.js';
 import type { RunOptions } from './run.js';
+import { planFolds, type Fold } from './walk-forward/fold-plan.js';
 
 /** The data reading choices of a resolved config, as the data package takes them. */
 export function readingOptions(d: ResolvedConfig['data']): LoadOptions {
@@ -27,9 +28,18 @@ function checkPhaseName(name: string | undefined, flag: string, config: Resolved
   if (!config.phases.includes(name as PhaseName)) throw regimenError({ code: 'usage', field: flag, value: name, message: `the workflow has no such phase (${config.phases.join(', ')})` });
 }
 
+/** The folds of the run: one for a single split, the walk-forward's plan otherwise. */
+function foldPlan(config: ResolvedConfig, time: Float64Array, split: DataSplit, file: string, dated: boolean): Fold[] {
+  const wf = config.validation.walk_forward;
+  if (!wf) return [{ index: 0, train: { start: 0, end: split.trainEnd }, test: { start: split.testStart, end: time.length } }];
+  const spec = { folds: wf.folds, scheme: wf.scheme, gap: wf.gap, ...(wf.in_sample !== null ? { in_sample: wf.in_sample } : {}), ...(wf.out_of_sample !== null ? { out_of_sample: wf.out_of_sample } : {}) };
+  return planFolds(time, spec, split.trainEnd, { file, prefix: 'workflow.phases.validation.config', dated });
+}
+
 /**
  * Everything a run needs before it touches a workspace: the config (from a workflow file, or the
- * copy inside a workspace folder), plugins, the preflight checks, the data, split and fingerprint.
+ * copy inside a workspace folder), plugins, the preflight checks, the data, split, fold plan and
+ * fingerprint.
  */
 export async function prepareRun(target: string, opts: RunOptions) {
   let configPath = target;
@@ -67,6 +77,7 @@ export async function prepareRun(target: string, opts: RunOptions) {
   const barsPerYear = config.data.bars_per_year ?? inferBarsPerYear(market.bars.time);
   const fingerprint = dataFingerprint(market.bars, market.source, market.reading);
   const loadSeconds = (performance.now() - t0) / 1000;
+  const folds = foldPlan(config, market.bars.time, split, configPath, market.timeKind !== 'bar');
   const paths = workspacePaths(config.output_dir);
-  return { opts, config, registry, strategySources, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };
+  return { opts, config, registry, strategySources, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds, folds };
 }

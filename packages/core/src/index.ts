@@ -12,3 +12,4 @@ export * from './schemas/config.js';
 export * from './schemas/files.js';
 export * from './schemas/analysis.js';
 export * from './search-space.js';
+export * from './schemas/walk-forward.js';

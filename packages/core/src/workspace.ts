@@ -20,6 +20,8 @@ export interface WorkspacePaths extends WorkspacePathsRecord {
   walkForwardResults: string;
   /** PBO by CSCV of the phase-1 trials and of the ensemble weight grid */
   overfitting: string;
+  /** walk-forward: the folder of the folds */
+  folds: string;
   /** walk-forward: folds/fold_<k>, each a workspace of today's layout */
   fold(index: number): string;
   validationEquity: string;
@@ -58,6 +60,7 @@ export function workspacePaths(baseDir: string): WorkspacePaths {
     validationTrades: join(analysis, 'validation_trades.json'),
     walkForwardResults: join(performance, 'walk_forward_results.json'),
     overfitting: join(analysis, 'overfitting.json'),
+    folds: join(base, 'folds'),
     fold: (k) => join(base, 'folds', `fold_${k}`),
     validationEquity: join(performance, 'validation_equity.arrow'),
     regimeReport: join(analysis, 'regime_report.json'),

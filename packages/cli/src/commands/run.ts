@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
-import { formatError, type PhaseName } from '@regimen/core';
+import { formatError, type PhaseName, type WalkForwardResults } from '@regimen/core';
 import { workspaceWarnings, writeReport, type Warning, type WrittenReport } from '@regimen/report';
 import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
 import { progressReporter } from '../progress.js';
@@ -80,6 +80,12 @@ async function reportOf(workspace: string, write: boolean): Promise<{ report: Wr
 
 export function formatSummary(s: RunSummary, classifier: string, warnings: Warning[] = []): string {
   const out: string[] = [`\nWorkspace: ${s.workspace}`];
+  if (s.walkForward) {
+    out.push(formatWalkForward(s.walkForward));
+    const w = formatWarnings(warnings);
+    if (w) out.push(w);
+    return out.join('\n');
+  }
   const optimal = s.optimal?.[classifier];
   if (optimal) {
     out.push(`\nBest parameters per regime (${classifier}, training split):`);
@@ -118,6 +124,37 @@ export function formatSummary(s: RunSummary, classifier: string, warnings: Warni
   return out.join('\n');
 }
 
+/** A walk-forward's summary: each fold out of sample, then the folds stitched together. */
+export function formatWalkForward(wf: WalkForwardResults): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const proof = (f: WalkForwardResults['folds'][number]) => (f.proofs.look_ahead === false || f.proofs.transitions_verified === false ? 'FAILED' : f.proofs.look_ahead ? 'ok' : 'not run');
+  const rows = wf.folds.map((f) => [
+    String(f.index),
+    `${f.in_sample.first} → ${f.in_sample.last}`,
+    `${f.out_of_sample.first} → ${f.out_of_sample.last}`,
+    num(f.out_of_sample.adaptive.sharpe),
+    pct(f.out_of_sample.adaptive.total_return),
+    num(f.out_of_sample.best_static.sharpe),
+    num(f.out_of_sample.equal_weights.sharpe),
+    num(f.out_of_sample.buy_and_hold.sharpe),
+    f.walk_forward_efficiency === null ? '–' : num(f.walk_forward_efficiency),
+    proof(f),
+  ]);
+  const m = wf.stitched.metrics;
+  return [
+    `\nWalk-forward (${wf.scheme}, ${wf.folds.length} folds, gap ${wf.gap}), regimes from ${wf.classifier}; sharpe out of sample per fold:`,
+    table(['fold', 'in sample', 'out of sample', 'adaptive', 'return', 'static', 'equal', 'hold', 'WFE', 'proofs'], rows),
+    `\nStitched out of sample (${wf.stitched.first} → ${wf.stitched.last}, ${wf.stitched.bars} bars):`,
+    table(['', ...METRIC_HEADER], [
+      ['adaptive', ...metricCells(m.adaptive)],
+      ['best static', ...metricCells(m.best_static)],
+      ['equal weights', ...metricCells(m.equal_weights)],
+      ['buy and hold', ...metricCells(m.buy_and_hold)],
+    ]),
+    `walk-forward efficiency: ${wf.walk_forward_efficiency === null ? 'undefined (in-sample cagr not positive)' : num(wf.walk_forward_efficiency)} (out-of-sample cagr / in-sample cagr of the adaptive strategy)`,
+  ].join('\n');
+}
+
 export function formatDryRun(r: DryRunReport): string {
   const mb = (b: number) => (b / 1e6).toFixed(b < 1e7 ? 2 : 0) + ' MB';
   const rows = r.strategies.map((s) => [
@@ -128,9 +165,11 @@ export function formatDryRun(r: DryRunReport): string {
     (1000 * s.seconds_per_trial).toFixed(2) + ' ms',
   ]);
   return [
-    `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
+    r.folds > 1
+      ? `Phase 1 plan for ${r.workspace} (a walk-forward of ${r.folds} folds: every trial computed once and scored on each fold):`
+      : `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
     table(['strategy', 'type', 'grid points', 'trials', 'per trial'], rows),
-    `total: ${r.trials} trials · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
+    `total: ${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
     '≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)',
   ].join('\n');
 }

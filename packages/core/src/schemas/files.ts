@@ -114,6 +114,11 @@ export const DataFingerprintSchema = z.object({
 });
 export type DataFingerprint = z.infer<typeof DataFingerprintSchema>;
 
+const WindowSpanSchema = z.object({ start: z.number().int(), end: z.number().int(), first: z.string(), last: z.string() });
+/** one fold of a walk-forward: its in-sample and out-of-sample windows, as bars [start, end) and dates */
+export const FoldPlanEntrySchema = z.object({ index: z.number().int(), in_sample: WindowSpanSchema, out_of_sample: WindowSpanSchema });
+export type FoldPlanEntry = z.infer<typeof FoldPlanEntrySchema>;
+
 export const ManifestSchema = z.object({
   workflow_id: z.string(),
   created_at: z.string(),
@@ -126,6 +131,10 @@ export const ManifestSchema = z.object({
   data_fingerprint: DataFingerprintSchema,
   split: z.object({ train_bars: z.number().int(), test_bars: z.number().int(), test_start: z.string() }),
   bars_per_year: z.number(),
+  /** a walk-forward: the fold plan (each fold's files are in folds/fold_<k>/) */
+  folds: z.array(FoldPlanEntrySchema).optional(),
+  /** the manifest of one fold of a walk-forward: which, and the run's workspace */
+  fold: z.object({ index: z.number().int(), of: z.number().int(), workspace: z.string() }).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
