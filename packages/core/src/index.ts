@@ -9,3 +9,4 @@ export * from './schemas/metrics.js';
 export * from './schemas/config.js';
 export * from './schemas/files.js';
 export * from './search-space.js';
+export * from './sliding-extreme.js';
