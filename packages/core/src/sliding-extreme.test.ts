@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from './rng.js';
 import { slidingMax, slidingMin } from './sliding-extreme.js';
 
-/** The oracle: the plain O(len·n) scan the deque replaces (the Donchian channel of TTR's convention). */
+/** The oracle: the plain O(len·n) scan that slidingMax/slidingMin replace (the Donchian channel of TTR's convention). */
 function scan(x: ArrayLike<number>, n: number, isMax: boolean): Float64Array {
   const len = x.length;
   const out = new Float64Array(len).fill(NaN);
@@ -64,7 +64,7 @@ describe('sliding max/min equal the plain scan bit for bit', () => {
     expect(Number.isNaN(slidingMax(Float64Array.from([NaN, 1, 2]), 2)[1])).toBe(true);
     expect(slidingMax(Float64Array.from([1, NaN, 2]), 2)[1]).toBe(1);
   });
-  it('infinities and monotone series (every bar enters or leaves the deque)', () => {
+  it('infinities, and monotone series (the extreme at either end of each window)', () => {
     expectScan(Float64Array.from([Infinity, -Infinity, 3, Infinity, 2, -Infinity]), 2);
     const up = Float64Array.from({ length: 400 }, (_, i) => i);
     const down = Float64Array.from({ length: 400 }, (_, i) => -i);

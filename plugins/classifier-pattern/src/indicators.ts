@@ -95,7 +95,7 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
 
 /**
  * Donchian channel including bar t: max(high[t−n+1..t]) and min(low[t−n+1..t]), from bar n−1, in
- * O(len) (core's monotonic deque; exact, so the same values as a scan over each window).
+ * O(len) (core's slidingMax/slidingMin; exact, so the same values as a scan over each window).
  */
 export function donchian(high: Float64Array, low: Float64Array, n: number): { upper: Float64Array; lower: Float64Array } {
   return { upper: slidingMax(high, n), lower: slidingMin(low, n) };

@@ -6,7 +6,7 @@ import { createKernelArena } from './kernel-arena.js';
 import { randomWalk } from './random-walk.js';
 
 /**
- * The kernel's Donchian series (a monotonic deque in assembly/indicators.ts) against the
+ * The kernel's Donchian series (van Herk / Gil–Werman blocks, assembly/indicators.ts) against the
  * reference's, byte for byte: flat stretches (ties), −0/+0, NaN, windows from 1 to past the end.
  */
 const arena = createKernelArena();
@@ -15,10 +15,10 @@ const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLen
 function kernelDonchian(x: Float64Array, n: number, isMax: boolean): Float64Array {
   const len = x.length;
   const at = arena.alloc(len * 8);
-  const ring = arena.alloc(len * 4);
+  const suffix = arena.alloc(len * 8);
   const out = arena.alloc(len * 8);
   arena.f64(at, len).set(x);
-  arena.kernel.donchianSeries(at, len, n, isMax ? 1 : 0, ring, out);
+  arena.kernel.donchianSeries(at, len, n, isMax ? 1 : 0, suffix, out);
   const got = arena.f64(out, len).slice();
   arena.resetTo(at);
   return got;

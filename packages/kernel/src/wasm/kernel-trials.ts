@@ -60,11 +60,11 @@ export function seriesCache(arena: KernelArena, data: KernelData, bars: BarColum
     if (kind === 'sma') k.smaSeries(data.close, len, n, out);
     else if (kind === 'rsi') k.rsiSeries(data.close, len, n, out);
     else {
-      // the channel's deque of bar indices (n ≤ len i32s) borrows a series slot
-      const ring = arena.takeSlot(len * 8);
-      if (kind === 'dch') k.donchianSeries(data.high(bars.high), len, n, 1, ring, out);
-      else k.donchianSeries(data.low(bars.low), len, n, 0, ring, out);
-      arena.releaseSlot(ring);
+      // the channel's block-suffix extremes borrow a series slot
+      const suffix = arena.takeSlot(len * 8);
+      if (kind === 'dch') k.donchianSeries(data.high(bars.high), len, n, 1, suffix, out);
+      else k.donchianSeries(data.low(bars.low), len, n, 0, suffix, out);
+      arena.releaseSlot(suffix);
     }
   };
   return {
