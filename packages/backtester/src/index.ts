@@ -3,5 +3,5 @@ export { localExecutor, type Executor, type ExecutorOptions, type TrialJob, type
 export { formBatches } from './batches.js';
 export { runFullBacktest, trialPerformance, type FullOutputs } from './full.js';
 export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';
-export { runAdaptive, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
+export { runAdaptive, adaptivePositions, cutPositions, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
 export { shareBars, shareRegimes } from './shared-columns.js';

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './rng.js';
 export * from './io.js';
 export * from './types.js';
+export * from './bars.js';
 export * from './engine.js';
 export * from './plugin.js';
 export * from './workspace.js';

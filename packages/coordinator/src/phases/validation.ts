@@ -81,11 +81,9 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   }
 
   // ---- proofs: switching at the right bar, and no look-ahead
-  const verified = cfg.verify_transitions ? verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar)) : null;
-  const lookAhead = lookAheadCheck(ctx, input, adaptive.positions, (cut) => {
-    const bars = sliceBars(ctx.bars, cut);
-    return tracks.map((t) => liveTrack(ctx, t.classifier, bars));
-  });
+  const verified = cfg.verify_transitions ? verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine) : null;
+  // only the driving classifier's labels decide positions; the others would only break down metrics
+  const lookAhead = lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))]);
 
   const others = Object.fromEntries(
     tracks.filter((t) => t !== driving).map((t) => {

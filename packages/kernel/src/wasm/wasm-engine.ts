@@ -1,9 +1,10 @@
 import {
-  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
+  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow, type TrialSpec,
 } from '@regimen/core';
 import { checkWindow } from '../reference/window.js';
 import { positionsFromEvents } from '../reference/events.js';
 import { createKernelArena, type KernelArena } from './kernel-arena.js';
+import { positionsAtCuts } from './kernel-cuts.js';
 import { kernelDataCache } from './kernel-data.js';
 import { prepareEvaluation } from './kernel-evaluate.js';
 import { firstBars, scoreWeightSets } from './kernel-replay.js';
@@ -60,6 +61,11 @@ function engineOn(arena: KernelArena): Engine {
       } finally {
         series.close();
       }
+    },
+
+    positionsAtCuts(bars: BarColumns, trials: TrialSpec[], cuts: number[][]): Float64Array[] {
+      const len = bars.close.length;
+      return positionsAtCuts(arena, bars, trials.map((t) => parseTrial(t, len)), cuts);
     },
 
     replay(batch: ReplayBatch): ReplayRow[] {
