@@ -21,10 +21,28 @@ import { sliceBars, type RunContext } from './context.js';
  */
 const MAX_POINTS = 200;
 
-function spread(bars: number[], max: number): number[] {
-  const uniq = [...new Set(bars)].sort((a, b) => a - b);
+/** At most `max` of the distinct bars of a and b, evenly spread, ascending. */
+function spread(a: number[], b: number[], max: number): number[] {
+  const uniq = mergeDistinct(ascending(a), ascending(b));
   if (uniq.length <= max) return uniq;
   return Array.from({ length: max }, (_, i) => uniq[Math.floor((i * uniq.length) / max)]!);
+}
+
+/** Transitions and trades come in bar order (one pass checks it), so merging beats sorting them. */
+function ascending(bars: number[]): number[] {
+  for (let i = 1; i < bars.length; i++) if (bars[i]! < bars[i - 1]!) return [...bars].sort((x, y) => x - y);
+  return bars;
+}
+
+function mergeDistinct(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
+  }
+  return out;
 }
 
 export function verifyTransitions(
@@ -34,7 +52,7 @@ export function verifyTransitions(
   tradeBars: number[],
   engine: Engine = referenceEngine,
 ): { ok: boolean; checked: number; firstFailure?: number } {
-  const points = spread([...transitionBars, ...tradeBars], MAX_POINTS);
+  const points = spread(transitionBars, tradeBars, MAX_POINTS);
   // the trial each strategy runs at each point (its regime's winner), asked for at those points only
   const trials = new Map<string, { spec: TrialSpec; cuts: number[] }>();
   for (const t of points) {
