@@ -12,7 +12,7 @@ import {
   type SignalEvents,
   type TrialSpec,
 } from '@regimen/core';
-import { prepareReplay, replayPositions } from '@regimen/kernel';
+import { combinedPositions } from './combined-positions.js';
 import { buildLegs, replayBatch, type RegimeWeights, type RegimeWinners } from './replay.js';
 
 /**
@@ -74,7 +74,7 @@ export function adaptivePositions(input: AdaptiveInput, engine: Engine): { posit
   const replayInput = { close: input.bars.close, window: input.window, regime: input.regime, breakdown: input.breakdown, strategies: names, winners: input.winners, costs: input.costs, barsPerYear: input.barsPerYear };
   const batch = replayBatch(replayInput, legs, [input.weights]);
   // the combined positions themselves, for the trade list and the no-look-ahead proofs
-  const positions = replayPositions(prepareReplay(batch), batch.weightSets[0]!);
+  const positions = combinedPositions(batch, batch.weightSets[0]!);
   return { positions, legs, batch };
 }
 
