@@ -13,4 +13,3 @@ export {
 } from './signal-events.js';
 export { writeRegimeLabels, readRegimeLabels, probabilityColumn, type RegimeLabelsFile } from './regime-labels.js';
 export { writeTrialsTable, readTrialsTable, type TrialsTableRow } from './trials-table.js';
-export { isoTimeFormatter } from './iso-time-formatter.js';

@@ -12,7 +12,7 @@ import {
   type ValidationResults,
   type ValidationTrade,
 } from '@regimen/core';
-import { readRegimeLabels, isoTime, isoTimeFormatter } from '@regimen/data';
+import { readRegimeLabels, isoTime } from '@regimen/data';
 import { regimeSetting, runAdaptive, type AdaptiveInput } from '@regimen/backtester';
 import { evaluatePositions } from '@regimen/kernel';
 import { compileObjective } from '@regimen/optimizer';
@@ -66,10 +66,9 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
 
   // ---- transitions and trades
   const nameAt = (t: number) => (driving.labels[t] === NO_REGIME ? null : driving.names[driving.labels[t]!]!);
-  const timeAt = isoTimeFormatter();
   const transitions = [];
   for (let t = window.start + 1; t < window.end; t++) {
-    if (driving.labels[t] !== driving.labels[t - 1]) transitions.push({ bar: t, time: timeAt(ctx.bars.time[t]!), from: nameAt(t - 1), to: nameAt(t) });
+    if (driving.labels[t] !== driving.labels[t - 1]) transitions.push({ bar: t, time: isoTime(ctx.bars.time[t]!), from: nameAt(t - 1), to: nameAt(t) });
   }
   const trades: ValidationTrade[] = [];
   for (let t = window.start; t < window.end; t++) {
@@ -77,7 +76,7 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     const cur = adaptive.positions[t]!;
     if (cur !== prev) {
       const setting = regimeSetting(input, nameAt(t));
-      trades.push({ bar: t, time: timeAt(ctx.bars.time[t]!), regime: nameAt(t), from_position: prev, to_position: cur, price: ctx.bars.close[t]!, params: setting.params, weights: setting.weights });
+      trades.push({ bar: t, time: isoTime(ctx.bars.time[t]!), regime: nameAt(t), from_position: prev, to_position: cur, price: ctx.bars.close[t]!, params: setting.params, weights: setting.weights });
     }
   }
 
