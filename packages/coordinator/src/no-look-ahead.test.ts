@@ -85,7 +85,8 @@ describe('proofs of no look-ahead', () => {
         up: { mom: entry(20), channel: { ...entry(0), params: { lookback: 30, side: 'long_short' }, trial_id: 'b30' }, trend: { ...entry(0), params: { fast: 5, slow: 40 }, trial_id: 's5' } },
         down: { mom: entry(60), channel: { ...entry(0), params: { lookback: 55, side: 'long_short' }, trial_id: 'b55' } },
       },
-      weights: { up: { mom: 0.5, channel: 0.3, trend: 0.2 }, down: { mom: 0.5, channel: 0.5 } },
+      // channel has no say while down (weight 0): it is not recomputed there
+      weights: { up: { mom: 0.5, channel: 0.3, trend: 0.2 }, down: { mom: 1, channel: 0 } },
     };
     const { positions } = runAdaptive(several, wasm);
     expect(positions).toEqual(runAdaptive(several, referenceEngine).positions);

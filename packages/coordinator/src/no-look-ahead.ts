@@ -53,17 +53,25 @@ export function verifyTransitions(
   engine: Engine = referenceEngine,
 ): { ok: boolean; checked: number; firstFailure?: number } {
   const points = spread(transitionBars, tradeBars, MAX_POINTS);
-  // the trial each strategy runs at each point (its regime's winner), asked for at those points only
+  // what moves the position at bar t: each strategy's winner in t's regime, with its weight there.
+  // A weight of 0 adds ±0 whatever the position (positions are finite), so such a strategy cannot
+  // change the position and is not recomputed.
+  const terms = (t: number): Array<{ trial: TrialSpec; weight: number }> => {
+    const k = input.regime.labels[t]!;
+    if (k === NO_REGIME) return [];
+    const name = input.regime.names[k]!;
+    return input.strategies.flatMap((s) => {
+      const e = input.winners[name]?.[s.name];
+      const weight = input.weights[name]?.[s.name] ?? 0;
+      return e && weight !== 0 ? [{ trial: { trial_id: e.trial_id, strategy: s.name, type: s.type, params: e.params }, weight }] : [];
+    });
+  };
+  // each trial is asked for at the points where it is in force, all at once
   const trials = new Map<string, { spec: TrialSpec; cuts: number[] }>();
   for (const t of points) {
-    const k = input.regime.labels[t]!;
-    if (k === NO_REGIME) continue;
-    const name = input.regime.names[k]!;
-    for (const s of input.strategies) {
-      const e = input.winners[name]?.[s.name];
-      if (!e) continue;
-      let entry = trials.get(e.trial_id);
-      if (!entry) trials.set(e.trial_id, (entry = { spec: { trial_id: e.trial_id, strategy: s.name, type: s.type, params: e.params }, cuts: [] }));
+    for (const { trial } of terms(t)) {
+      let entry = trials.get(trial.trial_id);
+      if (!entry) trials.set(trial.trial_id, (entry = { spec: trial, cuts: [] }));
       entry.cuts.push(t);
     }
   }
@@ -71,16 +79,9 @@ export function verifyTransitions(
   const answers = cutPositions(engine, input.bars, asked.map((x) => x.spec), asked.map((x) => x.cuts));
   const at = new Map(asked.map((x, i) => [x.spec.trial_id, new Map(x.cuts.map((c, j) => [c, answers[i]![j]!]))]));
   for (const t of points) {
-    const k = input.regime.labels[t]!;
     let expected = 0;
-    if (k !== NO_REGIME) {
-      const name = input.regime.names[k]!;
-      for (const s of input.strategies) {
-        const e = input.winners[name]?.[s.name];
-        if (e) expected += (input.weights[name]?.[s.name] ?? 0) * at.get(e.trial_id)!.get(t)!;
-      }
-      expected = expected > 1 ? 1 : expected < -1 ? -1 : expected;
-    }
+    for (const { trial, weight } of terms(t)) expected += weight * at.get(trial.trial_id)!.get(t)!;
+    expected = expected > 1 ? 1 : expected < -1 ? -1 : expected;
     if (expected !== positions[t]) return { ok: false, checked: points.length, firstFailure: t };
   }
   return { ok: true, checked: points.length };
