@@ -1,14 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
-import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult } from './index.js';
+import { checksums, parseBenchArgs, runBench, writeResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type WorkflowResult } from './index.js';
+
+// the workflow suite runs the built code in a child process, as a user's `regimen run` does
+const built = existsSync(new URL('../dist/workflow-child.js', import.meta.url));
 
 describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {
     const o = parseBenchArgs(['--bars', '5000', '--workers=1', '--engine', 'js', '--json']);
     expect(o).toMatchObject({ bars: 5000, workers: 1, engine: 'js', json: true });
+    expect(parseBenchArgs(['--workspace', 'results/x']).workspace).toBe('results/x');
     expect(() => parseBenchArgs(['--workers', '0'])).toThrow(/--workers/);
     expect(() => parseBenchArgs(['--engine', 'c'])).toThrow(/wasm or js/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown/);
@@ -43,6 +47,18 @@ describe('benchmarks', () => {
     const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20'])) as ReplayResult[];
     expect(r).toMatchObject({ suite: 'replay', bars: 3000, weight_sets: 20, strategies: 2, regimes: 3, checked_sets: 6 }); // one set at each lane position of the kernel's four-set passes, and more
     expect(r.speedup).toBeCloseTo(r.full.per_set_seconds / r.replay.per_set_seconds, 9);
+  });
+
+  it.skipIf(!built)('workflow runs the seed workflow end to end on generated minute bars, per phase and stage', async () => {
+    const [r] = (await runBench('workflow', ['--bars', '3000', '--workers', '2'])) as WorkflowResult[];
+    expect(r).toMatchObject({ suite: 'workflow', bars: 3000, workers: 2, config: 'examples/seed-workflow.yaml', checks: { look_ahead: true, transitions_verified: true } });
+    expect(r.phases.map((p) => p.phase)).toEqual(['parameter_discovery', 'regime_analysis', 'ensemble_optimization', 'validation']);
+    expect(Object.keys(r.phases[0]!.stages)).toEqual(expect.arrayContaining(['fit', 'label', 'trials', 'backtests_cpu', 'files_cpu', 'tables']));
+    expect(Object.keys(r.phases[2]!.stages)).toEqual(expect.arrayContaining(['replay', 'files']));
+    const staged = r.phases[0]!.stages;
+    expect(staged.fit! + staged.label! + staged.trials! + staged.tables!).toBeLessThanOrEqual(r.phases[0]!.seconds);
+    expect(r.seconds).toBeGreaterThan(r.phases.reduce((a, p) => a + p.seconds, 0) + r.load_seconds);
+    expect(r.peak_rss_bytes).toBeGreaterThan(20 * 2 ** 20);
   });
 
   it('rejects an unknown suite', async () => {

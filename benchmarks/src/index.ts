@@ -7,6 +7,8 @@ import { phase1Suite } from './phase1-suite.js';
 import { replaySuite } from './replay-suite.js';
 import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
+import { workflowSuite } from './workflow-suite.js';
+import { reportSuite } from './report-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -16,6 +18,8 @@ export type { Phase1Result } from './phase1-suite.js';
 export type { ReplayResult } from './replay-suite.js';
 export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
+export type { WorkflowResult } from './workflow-suite.js';
+export type { ReportResult } from './report-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -25,6 +29,8 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   replay: replaySuite,
   'hmm-fit': hmmFitSuite,
   search: searchSuite,
+  workflow: workflowSuite,
+  report: reportSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

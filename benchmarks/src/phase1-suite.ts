@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localExecutor, loadEngine, runFullBacktest, type TrialJob } from '@regimen/backtester';
+import { workspacePaths } from '@regimen/core';
 import { referenceEngine } from '@regimen/kernel';
 import type { BenchOptions, EngineName } from './options.js';
 import { loadPrices } from './prices.js';
@@ -67,17 +68,13 @@ export async function phase1Suite(o: BenchOptions): Promise<Phase1Result> {
       const dir = mkdtempSync(join(tmpdir(), 'regimen-phase1-'));
       try {
         t = now();
-        const perfs = await runFullBacktest(job, executor, {
-          performance: (id) => join(dir, `trial_${id}.json`),
-          signals: (id) => join(dir, `trial_${id}.arrow`),
-          signalFormat: 'arrow',
-          split: 'train',
-        });
+        const perfs = await runFullBacktest(job, executor, { workspace: dir, signalFormat: 'arrow', split: 'train' });
         e2e.push(now() - t);
         if (perfs.length !== trials.length) throw new Error(`phase1: ${perfs.length} performance files for ${trials.length} trials`);
-        const names = readdirSync(dir);
+        const paths = workspacePaths(dir);
+        const names = [paths.performance, paths.signals].flatMap((d) => readdirSync(d).map((n) => join(d, n)));
         files = names.length;
-        bytes = names.reduce((a, n) => a + statSync(join(dir, n)).size, 0);
+        bytes = names.reduce((a, n) => a + statSync(n).size, 0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

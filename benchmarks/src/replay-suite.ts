@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { createRng } from '@regimen/core';
-import { loadEngine, replayBatch, runAdaptive, buildLegs, type AdaptiveInput, type RegimeWeights, type RegimeWinners } from '@regimen/backtester';
+import { loadEngine, localExecutor, replayBatch, runAdaptive, buildLegs, type AdaptiveInput, type RegimeWeights, type RegimeWinners } from '@regimen/backtester';
 import { referenceEngine } from '@regimen/kernel';
 import type { BenchOptions, EngineName } from './options.js';
 import { loadPrices } from './prices.js';
@@ -14,20 +14,27 @@ export interface ReplayResult {
   strategies: number;
   regimes: number;
   weight_sets: number;
-  /** engine.replay of every weight set in one batch, legs from captured signals */
+  workers: number;
+  /** every weight set in one batch through the executor, as phase 3 scores them: spread over the workers */
   replay: { seconds: number; runs: number[]; per_set_seconds: number };
-  /** per weight set: the adaptive backtest from market data (legs recomputed, then combined) */
+  /** the same batch by engine.replay on this thread */
+  replay_thread: { seconds: number; runs: number[]; per_set_seconds: number };
+  /** per weight set: the adaptive backtest from market data (legs recomputed, then combined), on this thread */
   full: { sets: number; seconds: number; per_set_seconds: number };
-  /** full per set / replay per set */
+  /** full per set / replay per set (through the executor) */
   speedup: number;
+  /** full per set / replay per set on this thread: the like-for-like ratio of one core */
+  speedup_thread: number;
   checked_sets: number;
 }
 
 /**
  * Phase-3 style scoring: many weight sets of one ensemble (2 strategies × 3 regimes, winners
- * picked from a grid) replayed from captured signals, against re-running the ensemble from market
- * data for every weight set. Replay rows are checked against the reference engine and against
- * the full re-backtest (both must give the same metrics) before timing.
+ * picked from a grid) replayed from captured signals — through the executor, spread over the
+ * workers as phase 3 does, and on one thread — against re-running the ensemble from market data
+ * for every weight set. Replay rows are checked against the reference engine and against the full
+ * re-backtest (both must give the same metrics) before timing, and the executor's rows against
+ * the engine's.
  */
 export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
   const { prices, source } = await loadPrices(o);
@@ -82,12 +89,27 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
     assertSameRow(`replay set ${i} vs full backtest`, got[j]!, { metrics: full.metrics, regimes: full.regimes });
   });
 
-  const runs: number[] = [];
+  const threadRuns: number[] = [];
   for (let r = 0; r < o.repeat; r++) {
     const t = now();
     const out = engine.replay(batch);
-    runs.push(now() - t);
+    threadRuns.push(now() - t);
     if (out.length !== o.weightSets) throw new Error('replay: wrong number of rows');
+  }
+  const executor = localExecutor({ workers: o.workers, engine: o.engine });
+  const runs: number[] = [];
+  try {
+    // the first call starts the workers and shares the legs, once per phase-3 classifier
+    const pooled = await executor.replay(batch);
+    if (!isDeepStrictEqual(pooled, all)) throw new Error('replay: the executor\'s rows differ from the engine\'s');
+    for (let r = 0; r < o.repeat; r++) {
+      const t = now();
+      const out = await executor.replay(batch);
+      runs.push(now() - t);
+      if (out.length !== o.weightSets) throw new Error('replay: wrong number of rows');
+    }
+  } finally {
+    await executor.close();
   }
   const fullSets = Math.min(o.weightSets, 10);
   const t = now();
@@ -95,6 +117,7 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
   const fullSeconds = now() - t;
   const seconds = median(runs);
   const perSet = seconds / o.weightSets;
+  const threadSeconds = median(threadRuns);
   const fullPerSet = fullSeconds / fullSets;
   return {
     suite: 'replay',
@@ -104,9 +127,12 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
     strategies: strategies.length,
     regimes: regime.names.length,
     weight_sets: o.weightSets,
+    workers: o.workers,
     replay: { seconds, runs, per_set_seconds: perSet },
+    replay_thread: { seconds: threadSeconds, runs: threadRuns, per_set_seconds: threadSeconds / o.weightSets },
     full: { sets: fullSets, seconds: fullSeconds, per_set_seconds: fullPerSet },
     speedup: fullPerSet / perSet,
+    speedup_thread: (fullPerSet * o.weightSets) / threadSeconds,
     checked_sets: checkIdx.length,
   };
 }

@@ -7,8 +7,11 @@ import type { Phase1Result } from './phase1-suite.js';
 import type { ReplayResult } from './replay-suite.js';
 import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
+import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult;
+import { formatReport, type ReportResult } from './report-suite.js';
+
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | ReportResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -24,6 +27,8 @@ const sci = (x: number) => x.toExponential(3);
 export function formatResult(r: BenchResult): string {
   if (r.suite === 'hmm-fit') return formatHmmFit(r);
   if (r.suite === 'search') return formatSearch(r);
+  if (r.suite === 'workflow') return formatWorkflow(r);
+  if (r.suite === 'report') return formatReport(r);
   if (r.suite === 'phase1') {
     return [
       `phase1: ${r.bars} bars × ${r.trials} trials (momentum, mean_reversion; 2 classifiers), engine ${r.engine}, ${r.workers} workers, prices: ${r.prices}`,
@@ -39,11 +44,12 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'replay') {
     return [
       `replay: ${r.bars} bars, ${r.strategies} strategies × ${r.regimes} regimes, ${r.weight_sets} weight sets, engine ${r.engine}, prices: ${r.prices}`,
-      table(['what', 'weight sets', 'seconds', 's per set'], [
-        ['replay (captured signals)', r.weight_sets, r.replay.seconds.toFixed(3), sci(r.replay.per_set_seconds)],
-        ['full re-backtest per set', r.full.sets, r.full.seconds.toFixed(3), sci(r.full.per_set_seconds)],
+      table(['what', 'weight sets', 'seconds', 's per set', 'full / this'], [
+        [`replay through the executor (${r.workers} workers)`, r.weight_sets, r.replay.seconds.toFixed(3), sci(r.replay.per_set_seconds), `${r.speedup.toFixed(1)}×`],
+        ['replay on one thread', r.weight_sets, r.replay_thread.seconds.toFixed(3), sci(r.replay_thread.per_set_seconds), `${r.speedup_thread.toFixed(1)}×`],
+        ['full re-backtest per set (one thread)', r.full.sets, r.full.seconds.toFixed(3), sci(r.full.per_set_seconds), '1.0×'],
       ]),
-      `replay is ${r.speedup.toFixed(1)}× faster per weight set; ${r.checked_sets} sets checked against the reference and the full backtest`,
+      `${r.checked_sets} sets checked against the reference and the full backtest; the executor's rows equal the engine's`,
     ].join('\n');
   }
   if (r.suite === 'sma-cross') {

@@ -39,12 +39,15 @@ export function failureData(e: unknown): FailureData {
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
+/** `batch of trials a, b, c`: how a failed batch is named */
+export const batchName = (trials: TrialSpec[]) => `batch of trials ${trials.map((t) => t.trial_id).join(', ')}`;
+
 /**
  * Runs one batch, and once more if it fails (a worker that died, a transient fault). If the
- * second attempt fails too, the error names the batch's trial ids and the cause, keeping the
+ * second attempt fails too, the error names the batch (`what`) and the cause, keeping the
  * cause's code and field (a bad parameter stays a `config` error).
  */
-export async function runWithRetry<T>(trials: TrialSpec[], attempt: () => Promise<T>): Promise<T> {
+export async function runWithRetry<T>(what: string, attempt: () => Promise<T>, field = 'trials'): Promise<T> {
   try {
     return await attempt();
   } catch {
@@ -52,12 +55,11 @@ export async function runWithRetry<T>(trials: TrialSpec[], attempt: () => Promis
       return await attempt();
     } catch (e) {
       const cause = failureData(e);
-      const ids = trials.map((t) => t.trial_id).join(', ');
       throw regimenError({
         code: cause.code,
-        field: cause.field ?? 'trials',
+        field: cause.field ?? field,
         value: cause.value,
-        message: `batch of trials ${ids} failed twice: ${cause.message}`,
+        message: `${what} failed twice: ${cause.message}`,
         cause: e,
       });
     }

@@ -1,12 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Piscina } from 'piscina';
-import { NO_REGIME, isRegimenError, type TrialSpec } from '@regimen/core';
+import { NO_REGIME, isRegimenError, workspacePaths, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
 import { marketBytesCopied, referenceEngine, shareMarket } from '@regimen/kernel';
-import { formBatches, runWithRetry } from './batches.js';
+import { batchName, formBatches, runWithRetry } from './batches.js';
 import { localExecutor, type Executor, type TrialJob } from './executor.js';
+import { runFullBacktest } from './full.js';
+import { buildLegs, replayBatch } from './replay.js';
 import type { TaskProbe, TrialTask, TrialTaskResult } from './worker.js';
 
 // the pool loads the built worker (dist/), which `npm ci` makes; reported as skipped if never built
@@ -38,7 +42,7 @@ function grid(): TrialSpec[] {
 describe('runWithRetry', () => {
   it('runs a failed batch once more and returns its second result', async () => {
     let calls = 0;
-    const r = await runWithRetry([], async () => {
+    const r = await runWithRetry(batchName([]), async () => {
       if (++calls === 1) throw new Error('worker exited');
       return 42;
     });
@@ -48,7 +52,7 @@ describe('runWithRetry', () => {
   it('rejects after the second failure, naming the trials and the cause', async () => {
     let calls = 0;
     const trials = grid().slice(0, 2);
-    const p = runWithRetry(trials, async () => {
+    const p = runWithRetry(batchName(trials), async () => {
       calls++;
       throw new Error(`boom ${calls}`);
     });
@@ -87,6 +91,74 @@ describe('local executor', () => {
     expect(String((err as Error).message)).toMatch(/batch of trials .*broken.* failed twice: momentum: Too small/);
     expect((err as { code: string; field: string }).code).toBe('config');
     expect((err as { field: string }).field).toBe('params.lookback');
+  });
+
+  // the folds of a walk-forward: each its window and tracks, one signals file per trial for all
+  // (each fold's own labels: the test track with every (7 + k)-th bar's regime flipped)
+  const foldTracks = [0, 1].map((k) => ({ classifier: 'c', names: ['up', 'down'], labels: labels.map((l, t) => (l !== NO_REGIME && t % (7 + k) === 0 ? 1 - l : l)) }));
+  const folds = [{ window: { start: 300, end: 3000 }, regimes: [foldTracks[0]!] }, { window: { start: 2000, end: 6000 }, regimes: [foldTracks[1]!] }];
+
+  it.skipIf(!built).each([['one window', undefined], ['two folds', folds]] as const)('has its workers write the trial files, byte for byte the files written on this thread (%s)', async (_, withFolds) => {
+    const dirs = [mkdtempSync(join(tmpdir(), 'regimen-files-')), mkdtempSync(join(tmpdir(), 'regimen-files-'))];
+    try {
+      const pool = localExecutor({ workers: 2, engine: 'wasm' });
+      open.push(pool);
+      const trials = grid();
+      const j: TrialJob = { ...job(trials), ...(withFolds ? { window: { start: 300, end: 6000 }, folds: [...withFolds] } : {}) };
+      const outputs = (d: string) => ({ workspace: d, split: 'train' as const, signalFormat: 'arrow' as const, ...(withFolds ? { folds: [join(d, 'fold_0'), join(d, 'fold_1')] } : {}) });
+      const written: boolean[] = [];
+      const inPool = await pool.run({ ...j, outputs: outputs(dirs[0]!) }, (d) => void written.push(d.written));
+      expect(written.every(Boolean)).toBe(true);
+      expect(inPool.every((r) => r.signals === undefined)).toBe(true);
+      // the same trials, files written by runFullBacktest on this thread from returned signals
+      const inline = localExecutor({ workers: 0, engine: 'js' });
+      const noFiles: Executor = { ...inline, run: (x, on) => inline.run({ ...x, outputs: undefined }, on) };
+      const perfs = await runFullBacktest(j, noFiles, outputs(dirs[1]!));
+      expect(perfs.map((p) => p.map((f) => f.trial_id))).toEqual(trials.map((t) => (withFolds ? [t.trial_id, t.trial_id] : [t.trial_id])));
+      const places = (d: string) => {
+        const top = workspacePaths(d);
+        const perf = withFolds ? [workspacePaths(join(d, 'fold_0')).performance, workspacePaths(join(d, 'fold_1')).performance] : [top.performance];
+        return [top.signals, ...perf];
+      };
+      const [a, b] = dirs.map(places);
+      a!.forEach((dir, i) => {
+        const names = readdirSync(dir).sort();
+        expect(names).toEqual(readdirSync(b![i]!).sort());
+        expect(names.length).toBe(trials.length);
+        for (const n of names) expect(readFileSync(join(dir, n)).equals(readFileSync(join(b![i]!, n))), `${dir}/${n}`).toBe(true);
+      });
+      if (withFolds) {
+        // each fold's file is that fold's evaluation, pointing at the shared signals
+        const f1 = JSON.parse(readFileSync(join(workspacePaths(join(dirs[0]!, 'fold_1')).performance, `trial_${trials[3]!.trial_id}.json`), 'utf8'));
+        const alone = await inline.run({ ...job([trials[3]!]), window: folds[1]!.window, regimes: folds[1]!.regimes });
+        expect({ metrics: f1.metrics, regimes: f1.regimes, bars: f1.bars }).toEqual({ metrics: alone[0]!.metrics, regimes: alone[0]!.regimes, bars: 4000 });
+        expect(f1.signals_path).toBe(`../signals/trial_${trials[3]!.trial_id}.arrow`);
+      }
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!built)('spreads replayed weight sets over the workers, with the rows of one engine replay', async () => {
+    const pool = localExecutor({ workers: 2, engine: 'wasm' });
+    open.push(pool);
+    const trials = grid();
+    const rows = await localExecutor({ workers: 0, engine: 'wasm' }).run(job(trials));
+    const regime = job([]).regimes[0]!;
+    const strategies = ['a', 'b'];
+    const pick = (s: string, k: number) => trials.filter((t) => t.strategy === s)[k * 3]!;
+    const winners = Object.fromEntries(regime.names.map((name, k) => [name, Object.fromEntries(strategies.map((s) => [s, { params: pick(s, k).params, trial_id: pick(s, k).trial_id, metric: 'sharpe', score: 0 }]))]));
+    const events = new Map(trials.map((t, i) => [t.trial_id, rows[i]!.signals!]));
+    const legs = buildLegs(regime, strategies, winners, (id) => events.get(id)!);
+    const input = { close: nyse.bars.close, window: { start: 0, end: 6000 }, regime, breakdown: [regime], strategies, winners, costs: { fee: 0.001, slippage: 0 }, barsPerYear: 252 };
+    // 1,023 sets: four per kernel pass leaves a ragged last pass, and the two chunks are uneven
+    const sets = Array.from({ length: 1023 }, (_, i) => ({ a: (i % 11) / 10, b: 1 - (i % 11) / 10 }));
+    const want = referenceEngine.replay(replayBatch(input, legs, sets));
+    const got = await pool.replay(replayBatch(input, legs, sets));
+    expect(got).toEqual(want);
+    // the second call over the same legs reuses the shared data; other sets, other rows
+    const again = await pool.replay(replayBatch(input, legs, sets.slice(0, 700).reverse()));
+    expect(again).toEqual(want.slice(0, 700).reverse());
   });
 
   it('does the same inline', async () => {

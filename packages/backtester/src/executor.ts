@@ -1,26 +1,37 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { regimenError, type BarColumns, type RegimeTrack, type TrialBatch, type TrialRow } from '@regimen/core';
+import { regimenError, type BarColumns, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow } from '@regimen/core';
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
-import { formBatches, runWithRetry } from './batches.js';
+import { batchName, formBatches, runWithRetry } from './batches.js';
 import { loadEngine, type EngineName } from './engines.js';
-import { shareBars, shareRegimes } from './shared-columns.js';
-import type { TrialTask, TrialTaskResult } from './worker.js';
+import { performanceTargets, writeTrialFiles, type TrialOutputs } from './full.js';
+import { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
+import type { FoldRef, ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
 
 /**
- * An executor runs batches of trials and reports rows as batches finish (DESIGN §7). The local
- * executor is a Piscina pool (or the calling thread when workers = 0); a distributed one would
- * implement the same interface, so nothing above it assumes threads or one host.
+ * An executor runs batches of trials and reports rows as batches finish, and scores weight sets
+ * by replay (DESIGN §7). The local executor is a Piscina pool (or the calling thread when
+ * workers = 0); a distributed one implements the same interface, so nothing above it assumes
+ * threads or one host.
  */
 export interface TrialJob extends TrialBatch {
   /** trials per worker message (batches are cut smaller when there are few trials per worker) */
   batchSize?: number;
+  /**
+   * where each trial's files go: an executor may write them where the rows are made (the local
+   * one does, in its workers) and then says so in BatchDone.written
+   */
+  outputs?: TrialOutputs;
 }
 
 export interface BatchDone {
   /** indices into job.trials, with their rows */
   indices: number[];
   rows: TrialRow[];
+  /** the executor wrote these trials' files (job.outputs); their rows carry no signals */
+  written: boolean;
+  /** where the batch's time went, measured where it ran */
+  seconds?: TaskSeconds;
 }
 
 export interface Executor {
@@ -28,6 +39,8 @@ export interface Executor {
   readonly engine: EngineName;
   /** rows in trial order; `onBatch` sees each finished batch first (to commit files as they come) */
   run(job: TrialJob, onBatch?: (done: BatchDone) => void | Promise<void>): Promise<TrialRow[]>;
+  /** one row per weight set, in order: the same rows as the engine's replay, spread over the workers */
+  replay(batch: ReplayBatch): Promise<ReplayRow[]>;
   close(): Promise<void>;
 }
 
@@ -58,9 +71,18 @@ function workerExecArgv(): string[] {
 }
 
 let runs = 0;
+const nextKey = () => `${process.pid}:${++runs}`;
 
 const sameTracks = (a: RegimeTrack[], b: RegimeTrack[]) =>
   a.length === b.length && a.every((t, i) => t.labels === b[i]!.labels && t.classifier === b[i]!.classifier && t.names === b[i]!.names);
+
+/**
+ * Replay work (weight sets × bars) below which a replay runs on the calling thread: a pool round
+ * trip and the first copy of the legs into shared memory cost more than they save.
+ */
+const INLINE_REPLAY_WORK = 4_000_000;
+/** the kernel scores four weight sets per pass over the bars: chunks are cut at multiples of 4 */
+const SETS_PER_PASS = 4;
 
 /**
  * Batches go to the pool with shared market data, copied once per run on this thread. For the
@@ -78,9 +100,18 @@ export function localExecutor(opts: ExecutorOptions): Executor {
   let last: { bars: BarColumns; regimes: RegimeTrack[]; market: SharedMarket; dataKey: string } | undefined;
   const marketOf = (bars: BarColumns, regimes: RegimeTrack[]) => {
     if (!last || last.bars !== bars || !sameTracks(last.regimes, regimes)) {
-      last = { bars, regimes, market: shareMarket(bars, regimes), dataKey: `${process.pid}:${++runs}` };
+      last = { bars, regimes, market: shareMarket(bars, regimes), dataKey: nextKey() };
     }
     return last;
+  };
+  // the last replay's shared data: phase 3 replays many weight sets over the same legs
+  let lastReplay: { batch: ReplayBatch; shared: Omit<ReplayBatch, 'weightSets'>; dataKey: string } | undefined;
+  const replayDataOf = (batch: ReplayBatch) => {
+    const p = lastReplay?.batch;
+    const same = p && p.legs === batch.legs && p.close === batch.close && p.regime.labels === batch.regime.labels && sameTracks(p.breakdown, batch.breakdown) &&
+      p.window.start === batch.window.start && p.window.end === batch.window.end && p.costs.fee === batch.costs.fee && p.costs.slippage === batch.costs.slippage && p.barsPerYear === batch.barsPerYear;
+    if (!same) lastReplay = { batch, shared: shareReplay(batch), dataKey: nextKey() };
+    return lastReplay!;
   };
   const getPool = () =>
     (pool ??= (() => {
@@ -97,6 +128,15 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       await new Promise((r) => setTimeout(r, 10));
     }
   };
+  // in-process work runs one piece at a time, each after a turn of the event loop, so signals
+  // (Ctrl-C) and timers are served between batches instead of after the whole job
+  let turn: Promise<void> = Promise.resolve();
+  const afterTurn = async <T>(work: () => T): Promise<T> => {
+    const mine = turn.then(() => new Promise<void>((r) => setImmediate(r)));
+    turn = mine;
+    await mine;
+    return work();
+  };
 
   return {
     workers,
@@ -104,51 +144,80 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       const batches = formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
-      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, job.regimes) : undefined;
+      // with folds, every fold's tracks go to the workers once, and each fold names its by index
+      const tracks = job.folds ? [...new Set(job.folds.flatMap((f) => f.regimes))] : job.regimes;
+      const foldRefs: FoldRef[] | undefined = job.folds?.map((f) => ({ window: f.window, tracks: f.regimes.map((t) => tracks.indexOf(t)) }));
+      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, tracks) : undefined;
       const market = shared?.market;
       const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;
-      const regimes = workers > 0 && !market ? shareRegimes(job.regimes) : job.regimes;
+      const regimes = workers > 0 && !market ? shareRegimes(tracks) : tracks;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
-      const dataKey = shared?.dataKey ?? `${process.pid}:${++runs}`;
+      const dataKey = shared?.dataKey ?? nextKey();
+      const outputs = job.outputs;
       let failed = false;
-      const inPool = async (task: TrialTask): Promise<TrialRow[]> => {
+      const inPool = async (task: TrialTask): Promise<Extract<TrialTaskResult, { rows: unknown }>> => {
         const result: TrialTaskResult = await getPool().run(task);
         if ('failed' in result) throw regimenError(result.failed);
-        return result.rows;
+        return result;
       };
+      const targets = outputs ? performanceTargets(outputs, job.window, job.folds) : undefined;
+      // the calling thread does what a worker does: the engine, then the files
+      const inline = (batch: TrialBatch) => afterTurn(() => {
+        const t0 = performance.now();
+        const out = engine!.runTrials(batch);
+        const t1 = performance.now();
+        if (outputs) out.forEach((row, i) => {
+          writeTrialFiles(batch.trials[i]!, row, batch.bars.time, batch.window, outputs, targets!);
+          delete row.signals;
+        });
+        return { rows: out, written: outputs !== undefined, seconds: { backtest: (t1 - t0) / 1000, files: (performance.now() - t1) / 1000 } };
+      });
       // onBatch calls are chained so files are committed one batch at a time, in completion order
       let commit: Promise<void> = Promise.resolve();
-      // in-process batches run one at a time, each after a turn of the event loop, so signals
-      // (Ctrl-C) and timers are served between batches instead of after the whole job
-      let turn: Promise<void> = Promise.resolve();
-      const inline = async (batch: TrialBatch): Promise<TrialRow[]> => {
-        const mine = turn.then(() => new Promise<void>((r) => setImmediate(r)));
-        turn = mine;
-        await mine;
-        return engine!.runTrials(batch);
-      };
       await Promise.all(
         batches.map(async (b) => {
           const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
-          const batch = { ...common, bars, regimes };
-          const task: TrialTask = market ? { ...common, market, engine: opts.engine, dataKey } : { ...batch, engine: opts.engine, dataKey };
-          let out: TrialRow[];
+          const batch: TrialBatch = { ...common, bars, regimes: job.folds ? [] : regimes, ...(job.folds ? { folds: job.folds } : {}) };
+          const forTask = { ...common, engine: opts.engine, dataKey, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
+          const task: TrialTask = market ? { ...forTask, market } : { ...forTask, bars, regimes };
+          let out: Awaited<ReturnType<typeof inline>>;
           try {
-            out = await runWithRetry(b.trials, () => (engine ? inline(batch) : inPool(task)));
+            out = await runWithRetry(batchName(b.trials), () => (engine ? inline(batch) : inPool(task)));
           } catch (e) {
             failed = true;
             throw e;
           }
           if (failed) return;
-          b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
+          b.indices.forEach((idx, k) => (rows[idx] = out.rows[k]!));
           if (onBatch) {
-            commit = commit.then(() => onBatch({ indices: b.indices, rows: out }));
+            commit = commit.then(() => onBatch({ indices: b.indices, rows: out.rows, written: out.written, seconds: out.seconds }));
             await commit;
           }
         }),
       );
       await commit;
       return rows;
+    },
+    async replay(batch) {
+      const sets = batch.weightSets.length;
+      const span = batch.window.end - batch.window.start;
+      if (workers === 0 || sets <= SETS_PER_PASS || sets * span < INLINE_REPLAY_WORK) {
+        const engine = await loadEngine(opts.engine);
+        return afterTurn(() => engine.replay(batch));
+      }
+      const { shared, dataKey } = replayDataOf(batch);
+      const parts = Math.min(workers, Math.ceil(sets / SETS_PER_PASS));
+      const size = Math.ceil(sets / parts / SETS_PER_PASS) * SETS_PER_PASS;
+      const chunks: Array<Promise<ReplayRow[]>> = [];
+      for (let from = 0; from < sets; from += size) {
+        const task: ReplayTask = { ...shared, weightSets: batch.weightSets.slice(from, from + size), engine: opts.engine, dataKey };
+        chunks.push(runWithRetry(`replay of weight sets ${from}–${Math.min(sets, from + size) - 1}`, async () => {
+          const result: ReplayTaskResult = await getPool().run(task, { name: 'replay' });
+          if ('failed' in result) throw regimenError(result.failed);
+          return result.rows;
+        }, 'weight_sets'));
+      }
+      return (await Promise.all(chunks)).flat();
     },
     async close() {
       if (pool) {
@@ -157,6 +226,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       }
       pool = undefined;
       last = undefined;
+      lastReplay = undefined;
     },
   };
 }

@@ -1,7 +1,8 @@
 export { loadEngine, type EngineName } from './engines.js';
 export { localExecutor, type Executor, type ExecutorOptions, type TrialJob, type BatchDone } from './executor.js';
 export { formBatches } from './batches.js';
-export { runFullBacktest, trialPerformance, type FullOutputs } from './full.js';
+export { runFullBacktest, writeTrialFiles, type FullOutputs, type TrialOutputs } from './full.js';
+export type { TaskSeconds } from './worker.js';
 export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';
 export { runAdaptive, adaptivePositions, cutPositions, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
-export { shareBars, shareRegimes } from './shared-columns.js';
+export { shareBars, shareRegimes, shareReplay } from './shared-columns.js';

@@ -1,9 +1,10 @@
 import { parentPort, threadId } from 'node:worker_threads';
-import type { BarColumns, Engine, RegimeTrack, TrialBatch, TrialRow } from '@regimen/core';
+import type { BarColumns, Engine, FoldWindow, RegimeTrack, ReplayBatch, ReplayRow, ScoreWindow, TrialBatch, TrialRow } from '@regimen/core';
 import { createSharedWasmEngine, marketBytesCopied, type SharedMarket } from '@regimen/kernel';
 import { failureData, type FailureData } from './batches.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
+import { performanceTargets, writeTrialFiles, type PerformanceTargets, type TrialOutputs } from './full.js';
 
 // Tell the pool this thread has finished loading: terminating a worker thread while its ES
 // modules are still being instantiated aborts the whole process on Node 20 (V8 fatal error), so
@@ -11,23 +12,36 @@ import { loadEngine, type EngineName } from './engines.js';
 parentPort?.postMessage({ regimenWorkerLoaded: threadId });
 
 /**
- * The Piscina worker: one task function, batch in, rows out. The engine (and for `wasm` its
- * instance) is set up once per worker, outside the task.
+ * The Piscina worker: task functions, batch in, rows out — trials (the default export) and
+ * weight sets to replay (`replay`). The engine (and for `wasm` its instance) is set up once per
+ * worker, outside the tasks.
  *
- * Market data arrives as views over SharedArrayBuffers (no copy), but as new objects with every
+ * Data arrives as views over SharedArrayBuffers (no copy), but as new objects with every
  * message. The worker keeps the first objects it saw for a data key and hands those to the
  * engine on every later batch, so an engine that caches by identity (the wasm engine copies the
  * columns into its memory) does that once per run, not once per batch.
  *
- * With the wasm engine the task carries a shared market instead (@regimen/kernel shareMarket):
+ * With the wasm engine a trial task carries a shared market instead (@regimen/kernel shareMarket):
  * the worker instantiates a kernel against that WebAssembly memory once per run and the engine
  * reads the columns and labels where the main thread put them — no copy in the worker at all.
+ *
+ * A trial task with `outputs` writes each trial's files here (encoding the signals is most of a
+ * trial's cost after the kernel), so the file work runs on every core, and returns its rows
+ * without the signals.
  */
-export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes'> & {
+export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes' | 'folds'> & {
   engine: EngineName;
   /** identifies bars + regimes of one run */
   dataKey: string;
+  outputs?: TrialOutputs;
+  /** TrialBatch.folds, each fold's tracks given by their index in the task's regime tracks */
+  folds?: FoldRef[];
 } & ({ bars: BarColumns; regimes: RegimeTrack[] } | { market: SharedMarket; probe?: boolean });
+
+export interface FoldRef {
+  window: ScoreWindow;
+  tracks: number[];
+}
 
 /** for tests: which thread ran the task, and the market bytes it had copied into kernel memory */
 export interface TaskProbe {
@@ -35,21 +49,44 @@ export interface TaskProbe {
   marketBytesCopied: number;
 }
 
-export type TrialTaskResult = { rows: TrialRow[]; probe?: TaskProbe } | { failed: FailureData };
+/** seconds spent in this batch: in the engine, and encoding and writing files */
+export interface TaskSeconds {
+  backtest: number;
+  files: number;
+}
+
+export type TrialTaskResult = { rows: TrialRow[]; written: boolean; seconds: TaskSeconds; probe?: TaskProbe } | { failed: FailureData };
+
+/** A replay batch whose close, labels and leg events are shared views, identified by `dataKey`. */
+export type ReplayTask = ReplayBatch & { engine: EngineName; dataKey: string };
+export type ReplayTaskResult = { rows: ReplayRow[]; seconds: number } | { failed: FailureData };
 
 const engines = new Map<EngineName, Promise<Engine>>();
-const data = new Map<string, { bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine }>();
 /** data sets kept per worker: the current run's, and one more for an overlapping run */
 const KEEP = 2;
 
-function dataOf(task: TrialTask): { bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine } {
-  let d = data.get(task.dataKey);
-  if (!d) {
-    d = 'market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes };
-    data.set(task.dataKey, d);
-    if (data.size > KEEP) data.delete(data.keys().next().value as string);
-  }
-  return d;
+/** A small map from data key to the first value seen for it, keeping the last KEEP keys. */
+function keptByKey<T>(): (key: string, make: () => T) => T {
+  const kept = new Map<string, T>();
+  return (key, make) => {
+    let v = kept.get(key);
+    if (v === undefined) {
+      v = make();
+      kept.set(key, v);
+      if (kept.size > KEEP) kept.delete(kept.keys().next().value as string);
+    }
+    return v;
+  };
+}
+
+const trialData = keptByKey<{ bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine }>();
+const replayData = keptByKey<Omit<ReplayBatch, 'weightSets'>>();
+const targetsOf = keptByKey<PerformanceTargets>();
+
+function engineFor(name: EngineName): Promise<Engine> {
+  let engine = engines.get(name);
+  if (!engine) engines.set(name, (engine = loadEngine(name)));
+  return engine;
 }
 
 /**
@@ -69,16 +106,36 @@ function movable(result: TrialTaskResult): TrialTaskResult {
 
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
-    const { bars, regimes, engine: shared } = dataOf(task);
-    let engine = shared ? Promise.resolve(shared) : engines.get(task.engine);
-    if (!engine) {
-      engine = loadEngine(task.engine);
-      engines.set(task.engine, engine);
+    const { bars, regimes, engine: shared } = trialData(task.dataKey, () => ('market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes }));
+    const engine = await (shared ? Promise.resolve(shared) : engineFor(task.engine));
+    const { window, trials, costs, barsPerYear, captureSignals, outputs } = task;
+    const folds: FoldWindow[] | undefined = task.folds?.map((f) => ({ window: f.window, regimes: f.tracks.map((i) => regimes[i]!) }));
+    const t0 = performance.now();
+    const rows = engine.runTrials({ bars, regimes: folds ? [] : regimes, window, trials, costs, barsPerYear, captureSignals, ...(folds ? { folds } : {}) });
+    const t1 = performance.now();
+    if (outputs) {
+      const targets = targetsOf(JSON.stringify([outputs, window, task.folds]), () => performanceTargets(outputs, window, folds));
+      rows.forEach((row, i) => {
+        writeTrialFiles(trials[i]!, row, bars.time, window, outputs, targets);
+        delete row.signals;
+      });
     }
-    const { window, trials, costs, barsPerYear, captureSignals } = task;
-    const rows = (await engine).runTrials({ bars, regimes, window, trials, costs, barsPerYear, captureSignals });
+    const seconds = { backtest: (t1 - t0) / 1000, files: (performance.now() - t1) / 1000 };
     const probe = 'market' in task && task.probe ? { threadId, marketBytesCopied: marketBytesCopied() } : undefined;
-    return movable(probe ? { rows, probe } : { rows });
+    return movable({ rows, written: outputs !== undefined, seconds, ...(probe ? { probe } : {}) });
+  } catch (e) {
+    return { failed: failureData(e) };
+  }
+}
+
+export async function replay(task: ReplayTask): Promise<ReplayTaskResult> {
+  try {
+    const { engine: name, dataKey, weightSets, ...rest } = task;
+    const data = replayData(dataKey, () => rest);
+    const engine = await engineFor(name);
+    const t0 = performance.now();
+    const rows = engine.replay({ ...data, weightSets });
+    return { rows, seconds: (performance.now() - t0) / 1000 };
   } catch (e) {
     return { failed: failureData(e) };
   }

@@ -6,6 +6,7 @@ import { registerClassify } from './commands/classify.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerStatus(program);
+  registerReport(program);
   registerInspect(program);
   registerBacktest(program);
   registerBench(program);

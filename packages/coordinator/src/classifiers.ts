@@ -8,7 +8,7 @@ import {
   type RegimeTrack,
 } from '@regimen/core';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
-import type { RunContext } from './context.js';
+import { timed, type RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
 import { fitClassifier, labelWithModel } from './classifier-run.js';
 
@@ -26,8 +26,8 @@ export function classifierOf(ctx: RunContext, name: string): { plugin: Classifie
 export function fitClassifiers(ctx: RunContext): RegimeTrack[] {
   return ctx.config.classifiers.map((c) => {
     const { plugin, options } = classifierOf(ctx, c.name);
-    const saved = fitClassifier(plugin, options, ctx.bars, ctx.split.trainEnd, ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1));
-    const { track } = labelWithModel(c.name, plugin, saved, options, ctx.bars);
+    const saved = timed(ctx, 'fit', () => fitClassifier(plugin, options, ctx.bars, ctx.split.trainEnd, ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1)));
+    const { track } = timed(ctx, 'label', () => labelWithModel(c.name, plugin, saved, options, ctx.bars));
     writeJsonAtomic(ctx.paths.classifierModel(c.name), {
       name: c.name,
       plugin: plugin.name,

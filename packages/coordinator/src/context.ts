@@ -8,8 +8,8 @@ export interface RunContext {
   paths: WorkspacePaths;
   registry: PluginRegistry;
   bars: BarColumns;
-  /** train bars are [0, trainEnd); test bars [testStart, bars) */
-  split: { trainEnd: number; testStart: number; testStartTime: string };
+  /** train bars are [trainStart, trainEnd); test bars [testStart, bars) (a fold's bars end with its test window) */
+  split: { trainStart: number; trainEnd: number; testStart: number; testStartTime: string };
   barsPerYear: number;
   fingerprint: DataFingerprint;
   executor: Executor;
@@ -20,6 +20,33 @@ export interface RunContext {
   resume: boolean;
   /** aborted on Ctrl-C: phases stop between trials, keeping everything finished */
   signal: AbortSignal;
+  /** seconds per stage of the running phase (fit, label, trials, replay, proofs…), for its checkpoint */
+  stages: Record<string, number>;
+}
+
+/** Adds seconds to a stage of the running phase. */
+export function addStage(ctx: RunContext, stage: string, seconds: number): void {
+  ctx.stages[stage] = (ctx.stages[stage] ?? 0) + seconds;
+}
+
+/** Runs `work` and counts its wall time to a stage of the running phase. */
+export function timed<T>(ctx: RunContext, stage: string, work: () => T): T {
+  const t0 = performance.now();
+  try {
+    return work();
+  } finally {
+    addStage(ctx, stage, (performance.now() - t0) / 1000);
+  }
+}
+
+/** `timed` for asynchronous work. */
+export async function timedAsync<T>(ctx: RunContext, stage: string, work: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await work();
+  } finally {
+    addStage(ctx, stage, (performance.now() - t0) / 1000);
+  }
 }
 
 /** Throw the one-line "interrupted" error if the run was asked to stop. */
@@ -31,7 +58,7 @@ export function checkInterrupted(ctx: RunContext): void {
 
 export type RunEvent =
   | { type: 'phase-start'; phase: PhaseName }
-  | { type: 'phase-done'; phase: PhaseName; seconds: number; counts: Record<string, number> }
+  | { type: 'phase-done'; phase: PhaseName; seconds: number; counts: Record<string, number>; stages: Record<string, number> }
   | { type: 'phase-skip'; phase: PhaseName; reason: string }
   | { type: 'progress'; phase: PhaseName; done: number; total: number | undefined }
   | { type: 'info'; message: string };

@@ -19,9 +19,9 @@ export const DEFAULTS = {
   classifiers: ['hmm', 'pattern'],
   side: 'long_only' as const,
   phase1: { algorithm: 'grid', capture_signals: true, signal_format: 'arrow' as const, objective: 'sharpe', batch_size: 64, on_error: 'fail' as const },
-  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3 },
+  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3, pbo_blocks: 16 },
   ensemble: { algorithm: 'grid', objective: 'sharpe', weight_values: [0, 0.5, 1], sum_to_one: true, min_weight: 0, min_bars: 20 },
-  validation: { data_split: 'test' as const, verify_transitions: true },
+  validation: { data_split: 'test' as const, verify_transitions: true, method: 'single' as const, folds: 6, scheme: 'rolling' as const, gap: 0 },
 };
 
 export interface ResolveOptions {
@@ -101,6 +101,15 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases.validation.config.classifier', value: validationClassifier, message: `not a configured classifier (${classifiers.map((c) => c.name).join(', ')})` });
   }
 
+  const method = pv.method ?? DEFAULTS.validation.method;
+  const walkForwardKeys = (['folds', 'scheme', 'in_sample', 'out_of_sample', 'gap'] as const).filter((k) => pv[k] !== undefined);
+  if (method === 'single' && walkForwardKeys.length) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.phases.validation.config.${walkForwardKeys[0]}`, value: pv[walkForwardKeys[0]!], message: 'a walk-forward setting: add method: walk_forward' });
+  }
+  if (method === 'walk_forward' && pv.data_split !== undefined && pv.data_split !== 'test') {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases.validation.config.data_split', value: pv.data_split, message: 'a walk-forward validates every fold on its out-of-sample window: data_split must be test' });
+  }
+
   if (w.data?.split?.test_start !== undefined && w.data.split.train_fraction !== undefined) {
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.split', value: w.data.split, message: 'give train_fraction or test_start, not both' });
   }
@@ -136,6 +145,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       min_bars: pa.min_bars ?? DEFAULTS.analysis.min_bars,
       min_trades: pa.min_trades ?? DEFAULTS.analysis.min_trades,
       runners_up: pa.runners_up ?? DEFAULTS.analysis.runners_up,
+      pbo_blocks: pa.pbo_blocks ?? DEFAULTS.analysis.pbo_blocks,
     },
     ensemble_optimization: {
       algorithm: pe.algorithm ?? DEFAULTS.ensemble.algorithm,
@@ -150,6 +160,16 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       data_split: pv.data_split ?? DEFAULTS.validation.data_split,
       verify_transitions: pv.verify_transitions ?? DEFAULTS.validation.verify_transitions,
       classifier: validationClassifier,
+      method,
+      walk_forward: method === 'walk_forward'
+        ? {
+            folds: pv.folds ?? DEFAULTS.validation.folds,
+            scheme: pv.scheme ?? DEFAULTS.validation.scheme,
+            in_sample: pv.in_sample ?? null,
+            out_of_sample: pv.out_of_sample ?? null,
+            gap: pv.gap ?? DEFAULTS.validation.gap,
+          }
+        : null,
     },
   };
 }

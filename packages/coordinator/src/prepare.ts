@@ -40,6 +40,7 @@ export async function prepareRun(target: string, opts: RunOptions) {
   await loadPlugins(registry, config.plugins, baseDir ?? dirname(resolve(configPath)));
   preflight(config, registry, configPath);
 
+  const t0 = performance.now();
   const market = loadMarketData(config.data.path, { column: config.data.column, minBars: 4 });
   const split = splitBars(market.bars, config.data.split, configPath);
   if (market.timeKind === 'bar' && config.data.bars_per_year === null) {
@@ -47,6 +48,7 @@ export async function prepareRun(target: string, opts: RunOptions) {
   }
   const barsPerYear = config.data.bars_per_year ?? inferBarsPerYear(market.bars.time);
   const fingerprint = dataFingerprint(market.bars, market.source);
+  const loadSeconds = (performance.now() - t0) / 1000;
   const paths = workspacePaths(config.output_dir);
-  return { opts, config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig };
+  return { opts, config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds };
 }

@@ -34,6 +34,8 @@ export interface RunResult {
   ran: PhaseName[];
   skipped: PhaseName[];
   summary: RunSummary;
+  /** seconds spent loading and fingerprinting the data, before any phase */
+  loadSeconds: number;
 }
 
 interface PhaseDef {
@@ -62,7 +64,7 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
   const prepared = await prepareRun(target, opts);
-  const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig } = prepared;
+  const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds } = prepared;
   opts = prepared.opts;
   const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
@@ -82,16 +84,16 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
     const executor = localExecutor({ workers, engine: engineName });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
-      split: { trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
+      split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
       barsPerYear, fingerprint, executor, engine: await loadEngine(engineName), rng: createRng(config.seed), emit,
-      resume: resumed, signal: opts.signal ?? new AbortController().signal,
+      resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {},
     };
     const order = config.phases;
     const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;
     if (resumed) emit({ type: 'info', message: `resuming the run in ${paths.base}: finished phases and trials are kept` });
     try {
       const { ran, skipped } = await runPhases(ctx, selected);
-      return { manifest, config, ran, skipped, summary: summarize(paths, config) };
+      return { manifest, config, ran, skipped, summary: summarize(paths, config), loadSeconds };
     } finally {
       await executor.close();
     }
@@ -122,12 +124,14 @@ async function runPhases(ctx: RunContext, selected: PhaseName[]): Promise<{ ran:
     // a phase that reruns invalidates itself and everything after it until each completes again
     for (const later of order.slice(order.indexOf(phase))) rmSync(paths.checkpoint(later), { force: true });
     emit({ type: 'phase-start', phase });
+    ctx.stages = {};
     const t0 = performance.now();
     const out = await def.run(ctx);
     const seconds = (performance.now() - t0) / 1000;
-    writeCheckpoint(ctx, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hash, outputs: out.outputs.map((p) => p.slice(paths.base.length + 1)), counts: out.counts, seconds });
+    const stages = ctx.stages;
+    writeCheckpoint(ctx, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hash, outputs: out.outputs.map((p) => p.slice(paths.base.length + 1)), counts: out.counts, seconds, stages });
     ran.push(phase);
-    emit({ type: 'phase-done', phase, seconds, counts: out.counts });
+    emit({ type: 'phase-done', phase, seconds, counts: out.counts, stages });
   }
   return { ran, skipped };
 }

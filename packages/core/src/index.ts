@@ -9,5 +9,6 @@ export * from './workspace.js';
 export * from './schemas/metrics.js';
 export * from './schemas/config.js';
 export * from './schemas/files.js';
+export * from './schemas/analysis.js';
 export * from './search-space.js';
 export * from './sliding-extreme.js';

@@ -12,4 +12,5 @@ export {
   type SignalFormat, type SignalEventsMeta, type SignalEventsFile,
 } from './signal-events.js';
 export { writeRegimeLabels, readRegimeLabels, probabilityColumn, type RegimeLabelsFile } from './regime-labels.js';
+export { writeValidationEquity, readValidationEquity, type ValidationEquityFile } from './validation-equity.js';
 export { writeTrialsTable, readTrialsTable, type TrialsTableRow } from './trials-table.js';

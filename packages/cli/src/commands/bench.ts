@@ -4,7 +4,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
-    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | all', 'all')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | report | all', 'all')
     .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
     .addHelpText(
@@ -17,13 +17,16 @@ Suite options:
   --engine wasm|js    engine under test (default wasm)
   --repeat N          timed runs; the median is reported
   --seed N            random-walk seed
+  --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
   --trials N          phase1: number of trials
   --weight-sets N     replay: number of weight sets
   --bars-list a,b     scaling: bar counts;  --trials-list a,b  scaling: trial counts
   --json              print the result as JSON
   --out DIR           where the JSON goes (default benchmarks/out)
+  --workspace DIR     report: the workspace to report on (default: the seed workflow, embedded data)
 
-Example: regimen bench sma-cross --bars 1000000 --workers 2 --json
+Examples: regimen bench sma-cross --bars 1000000 --workers 2 --json
+          regimen bench workflow --bars 1000000      (the seed workflow end to end, per stage)
 Results with their commands: benchmarks/RESULTS.md`,
     )
     .action(async (suite: string, args: string[]) => {

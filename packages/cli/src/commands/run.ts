@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
-import type { PhaseName } from '@regimen/core';
+import { formatError, type PhaseName } from '@regimen/core';
+import { workspaceWarnings, writeReport, type Warning, type WrittenReport } from '@regimen/report';
 import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
 import { progressReporter } from '../progress.js';
 import { intOption } from './options.js';
+import { formatReportLine, formatWarnings } from './report.js';
 
 export function registerRun(program: Command): void {
   program
@@ -18,9 +20,10 @@ export function registerRun(program: Command): void {
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
     .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')
+    .option('--no-report', 'do not write report.html at the workspace root when the run completes')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary as JSON')
-    .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { out?: string; workers?: number; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; report: boolean; quiet?: boolean; json?: boolean }) => {
       if (o.dryRun) {
         const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm' });
         if (o.json) console.log(JSON.stringify(r, null, 2));
@@ -49,8 +52,9 @@ export function registerRun(program: Command): void {
           signal: stop.signal,
         });
         progress.stop();
-        if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped }, null, 2));
-        else console.log(formatSummary(r.summary, r.config.validation.classifier));
+        const { report, warnings } = await reportOf(r.summary.workspace, o.report);
+        if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, report: report ? report.path : null }, null, 2));
+        else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (report ? `\n${formatReportLine(report)}` : ''));
       } finally {
         process.off('SIGINT', onSigint);
         progress.stop();
@@ -58,7 +62,23 @@ export function registerRun(program: Command): void {
     });
 }
 
-export function formatSummary(s: RunSummary, classifier: string): string {
+/**
+ * After a completed run: report.html (unless --no-report) and the warnings, both read from the
+ * workspace's files by @regimen/report, so the page and the summary show the same warnings. A
+ * report that cannot be written does not undo a finished run: it is said on stderr.
+ */
+async function reportOf(workspace: string, write: boolean): Promise<{ report: WrittenReport | null; warnings: Warning[] }> {
+  if (!write) return { report: null, warnings: workspaceWarnings(workspace) };
+  try {
+    const report = await writeReport(workspace);
+    return { report, warnings: report.warnings };
+  } catch (e) {
+    process.stderr.write(`report.html not written: ${formatError(e)}\n`);
+    return { report: null, warnings: workspaceWarnings(workspace) };
+  }
+}
+
+export function formatSummary(s: RunSummary, classifier: string, warnings: Warning[] = []): string {
   const out: string[] = [`\nWorkspace: ${s.workspace}`];
   const optimal = s.optimal?.[classifier];
   if (optimal) {
@@ -93,6 +113,8 @@ export function formatSummary(s: RunSummary, classifier: string): string {
         `look-ahead: ${la ? (la.passed ? `none (${la.cuts.length} cuts)` : 'DETECTED') : 'not run'}`,
     );
   }
+  const w = formatWarnings(warnings);
+  if (w) out.push(w);
   return out.join('\n');
 }
 

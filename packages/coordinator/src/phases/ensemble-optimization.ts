@@ -20,7 +20,7 @@ import { readSignalEvents } from '@regimen/data';
 import { analyzeEnsemble, compileObjective, ensembleScores, weightSpace } from '@regimen/optimizer';
 import { join } from 'node:path';
 import { readTrainTrack } from '../classifiers.js';
-import { checkInterrupted, type PhaseOutput, type RunContext } from '../context.js';
+import { checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 /**
@@ -38,7 +38,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.ensemble_optimization.config.algorithm_options');
   const space = weightSpace(strategies, { values: cfg.weight_space as never, sum_to_one: cfg.sum_to_one, min_weight: cfg.min_weight, where: 'workflow.phases.ensemble_optimization.config.weight_space' });
   const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
-  const window = { start: 0, end: ctx.split.trainEnd };
+  const window = { start: ctx.split.trainStart, end: ctx.split.trainEnd };
 
   if (!ctx.resume) {
     for (const f of readdirSync(ctx.paths.performance)) if (/^ensemble_trial_.*\.json$/.test(f)) rmSync(join(ctx.paths.performance, f), { force: true });
@@ -63,7 +63,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     const input = { close: ctx.bars.close, window, regime, breakdown: tracks, strategies, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
     const legs = buildLegs(regime, strategies, winners, eventsOf);
 
-    const evaluate = (cands: Candidate[]) => {
+    const evaluate = async (cands: Candidate[]) => {
       const fresh = new Map<string, Candidate>();
       for (const cand of cands) {
         const id = ensembleId(c, cand);
@@ -73,14 +73,14 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
         else fresh.set(id, cand);
       }
       const sets = [...fresh.values()].map((cand) => Object.fromEntries(strategies.map((s) => [s, Number(cand[s] ?? 0)])));
-      const rows = sets.length ? ctx.engine.replay(replayBatch(input, legs, sets)) : [];
-      [...fresh.keys()].forEach((id, i) => {
+      const rows = sets.length ? await timedAsync(ctx, 'replay', () => ctx.executor.replay(replayBatch(input, legs, sets))) : [];
+      timed(ctx, 'files', () => [...fresh.keys()].forEach((id, i) => {
         const row = rows[i]!;
         const scores = ensembleScores(row.regimes[c], objective, cfg.min_bars);
         const trial: EnsembleTrial = { ensemble_trial_id: id, classifier: c, weights: sets[i]!, split: 'train', bars: window.end - window.start, metrics: row.metrics, regimes: row.regimes, scores };
         writeJsonAtomic(ctx.paths.ensembleTrial(id), trial, { durable: false }); // re-validated on resume
         trials.set(id, trial);
-      });
+      }));
       evaluated += sets.length;
       ctx.emit({ type: 'progress', phase: 'ensemble_optimization', done: evaluated, total: undefined });
     };
@@ -90,21 +90,21 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     if (plugin.name !== 'grid' && !space.dimensions.some(isContinuous)) {
       const start: Candidate[] = [];
       for (const cand of iterateGrid(space)) if (start.push(cand) >= WARM_START_MAX) break;
-      evaluate(start);
+      await evaluate(start);
     }
 
     for (let active = searches.filter((s) => !s.search.done); active.length > 0; active = active.filter((s) => !s.search.done)) {
       checkInterrupted(ctx);
       const asked = active.map((s) => ({ s, candidates: s.search.ask(64) }));
       if (asked.every((a) => a.candidates.length === 0)) break;
-      evaluate(asked.flatMap((a) => a.candidates));
+      await evaluate(asked.flatMap((a) => a.candidates));
       for (const a of asked) {
         a.s.search.tell(a.candidates.map((cand) => ({ candidate: cand, score: trials.get(ensembleId(c, cand))!.scores[a.s.name] ?? Number.NaN })));
       }
     }
     for (const t of trials.values()) outputs.push(ctx.paths.ensembleTrial(t.ensemble_trial_id));
     const sorted = [...trials.values()].sort((a, b) => (a.ensemble_trial_id < b.ensemble_trial_id ? -1 : 1));
-    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies });
+    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies, evaluationOrder: [...trials.keys()] });
     weights[c] = analysis.weights;
     reports[c] = analysis.report;
   }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import {
   parsePluginOptions,
   readJsonFile,
@@ -16,7 +16,7 @@ import { readSignalEvents, writeTrialsTable } from '@regimen/data';
 import { strategyDefinition } from '@regimen/kernel';
 import { assertSatisfiable, buildSearchSpace, compileObjective } from '@regimen/optimizer';
 import { fitClassifiers } from '../classifiers.js';
-import { checkInterrupted, type PhaseOutput, type RunContext } from '../context.js';
+import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { makeTrial } from '../trials.js';
 
 /**
@@ -64,16 +64,18 @@ export async function parameterDiscovery(ctx: RunContext): Promise<PhaseOutput> 
   };
   const progress = () => ctx.emit({ type: 'progress', phase: 'parameter_discovery', done: perfs.length + failed.length, total: estimate });
   const outputs: FullOutputs = {
-    performance: ctx.paths.trialPerformance,
-    signals: cfg.capture_signals ? (id: string) => ctx.paths.trialSignals(id, cfg.signal_format) : null,
-    signalFormat: cfg.signal_format,
+    workspace: ctx.paths.base,
+    signalFormat: cfg.capture_signals ? cfg.signal_format : null,
     split: 'train',
-    relativeTo: (p: string) => relative(ctx.paths.base, p),
-    onTrialWritten: (perf) => {
-      perfs.push(perf);
-      scoreById.set(perf.trial_id, objective.score(perf.metrics));
+    onTrialWritten: ([perf]) => {
+      perfs.push(perf!);
+      scoreById.set(perf!.trial_id, objective.score(perf!.metrics));
       progress();
       checkInterrupted(ctx);
+    },
+    onBatchSeconds: (s) => {
+      addStage(ctx, 'backtests_cpu', s.backtest);
+      addStage(ctx, 'files_cpu', s.files);
     },
   };
 
@@ -97,7 +99,7 @@ export async function parameterDiscovery(ctx: RunContext): Promise<PhaseOutput> 
           progress();
         } else todo.push(t);
       }
-      if (todo.length) await runTrials(ctx, { ...job, trials: todo }, outputs, failed);
+      if (todo.length) await timedAsync(ctx, 'trials', () => runTrials(ctx, { ...job, trials: todo }, outputs, failed));
       search.tell(trials.map((t, i) => ({ candidate: candidates[i]!, score: scoreById.get(t.trial_id) ?? Number.NaN })));
     }
     if (asked === 0) break;
@@ -110,10 +112,12 @@ export async function parameterDiscovery(ctx: RunContext): Promise<PhaseOutput> 
   if (done.length === 0) throw regimenError({ code: 'internal', file: ctx.paths.performance, message: `every trial failed; first: ${failed[0]?.error}` });
   const byId = new Map(perfs.map((p) => [p.trial_id, p]));
   const ordered = done.map((t) => byId.get(t.trial_id)!);
-  writeJsonAtomic(ctx.paths.trials, { trials: done });
-  writeTrialsTable(ctx.paths.trialsTable, ordered.map((p) => ({ trial_id: p.trial_id, strategy: p.strategy, type: p.type, params: p.params, metrics: p.metrics })));
   const failedPath = join(ctx.paths.performance, 'failed_trials.json');
-  if (failed.length) writeJsonAtomic(failedPath, { failed });
+  timed(ctx, 'tables', () => {
+    writeJsonAtomic(ctx.paths.trials, { trials: done });
+    writeTrialsTable(ctx.paths.trialsTable, ordered.map((p) => ({ trial_id: p.trial_id, strategy: p.strategy, type: p.type, params: p.params, metrics: p.metrics })));
+    if (failed.length) writeJsonAtomic(failedPath, { failed });
+  });
   return {
     outputs: [ctx.paths.trials, ctx.paths.trialsTable, ...(failed.length ? [failedPath] : []), ...ordered.map((p) => ctx.paths.trialPerformance(p.trial_id))],
     counts: { trials: done.length, failed: failed.length, classifiers: tracks.length, train_bars: ctx.split.trainEnd },

@@ -1,5 +1,6 @@
 import {
   EnsembleWeightsSchema,
+  otherClassifierRun,
   NO_REGIME,
   readJsonFile,
   RegimeOptimalParamsSchema,
@@ -14,11 +15,12 @@ import {
 } from '@regimen/core';
 import { readRegimeLabels, isoTime } from '@regimen/data';
 import { regimeSetting, runAdaptive, type AdaptiveInput } from '@regimen/backtester';
-import { evaluatePositions } from '@regimen/kernel';
+import { evaluatePositions, positionsFromEvents } from '@regimen/kernel';
 import { compileObjective } from '@regimen/optimizer';
 import { liveTrack } from '../classifiers.js';
 import { sliceBars, type PhaseOutput, type RunContext } from '../context.js';
 import { lookAheadCheck, verifyTransitions } from '../no-look-ahead.js';
+import { writeValidationEquityFile } from './validation-equity.js';
 
 /**
  * Phase 4: the adaptive strategy on held-out data. Regimes are labelled live from the saved model
@@ -57,7 +59,7 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
   const best = rank[0]!;
   const bestPerStrategy = Object.fromEntries(strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
-  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: tracks, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: false });
+  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: tracks, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: true });
   const single: RegimeTrack = { classifier: c, names: ['all'], labels: new Uint8Array(n) };
   const equal = Object.fromEntries(strategies.map((s) => [s.name, 1 / strategies.length]));
   const equalRun = runAdaptive({ ...base, regime: single, winners: { all: Object.fromEntries(strategies.map((s) => [s.name, { params: bestPerStrategy[s.name]!.params, trial_id: bestPerStrategy[s.name]!.trial_id, metric: 'static', score: 0 }])) }, weights: { all: equal } }, ctx.engine);
@@ -85,9 +87,11 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   // only the driving classifier's labels decide positions; the others would only break down metrics
   const lookAhead = lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))]);
 
+  const otherPositions: Array<[string, Float64Array]> = [];
   const others = Object.fromEntries(
     tracks.filter((t) => t !== driving).map((t) => {
       const r = runAdaptive(inputFor(t), ctx.engine);
+      otherPositions.push([otherClassifierRun(t.classifier), r.positions]);
       return [t.classifier, { metrics: r.metrics, regimes: r.regimes[t.classifier] ?? {} }];
     }),
   );
@@ -112,11 +116,18 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     },
     other_classifiers: others,
   };
+  const equityPath = writeValidationEquityFile(ctx, window, c, cfg.data_split, [
+    ['adaptive', adaptive.positions],
+    ['best_static', positionsFromEvents(bestRow!.signals!, n, window)],
+    ['equal_weights', equalRun.positions],
+    ['buy_and_hold', hold],
+    ...otherPositions,
+  ]);
   writeJsonAtomic(ctx.paths.validationResults, results);
   writeJsonAtomic(ctx.paths.validationTrades, { classifier: c, trades });
   if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
   if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
-  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
+  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
 }
 
 /** The live labels of validation must be the labels phase 1 saved for the test split. */

@@ -114,6 +114,8 @@ export const RegimeAnalysisConfigSchema = z
     min_bars: z.number().int().min(0).optional(),
     min_trades: z.number().int().min(0).optional(),
     runners_up: z.number().int().min(0).optional(),
+    /** S of the PBO's combinatorially symmetric cross-validation (even; default 16) */
+    pbo_blocks: z.number().int().min(2).refine((s) => s % 2 === 0, 'an even number of blocks').optional(),
   })
   .strict();
 
@@ -133,6 +135,9 @@ export const EnsembleConfigSchema = z
   })
   .strict();
 
+/** A window length: bars (integer ≥ 2), a fraction of all bars, or a calendar duration (`6mo`, `2y`). */
+const WindowLengthSchema = z.union([z.number(), z.string()]);
+
 export const ValidationConfigSchema = z
   .object({
     data_split: z.enum(['test', 'train', 'all']).optional(),
@@ -140,6 +145,16 @@ export const ValidationConfigSchema = z
     verify_transitions: z.boolean().optional(),
     /** the classifier whose regimes drive the adaptive strategy (default: the first) */
     classifier: z.string().optional(),
+    /** one train/test split (default), or a walk-forward over several folds */
+    method: z.enum(['single', 'walk_forward']).optional(),
+    /** walk-forward: the number of folds, or the dates that start each out-of-sample window */
+    folds: z.union([z.number(), z.array(z.string())]).optional(),
+    /** walk-forward: in-sample windows of one length (rolling) or all from the first bar (anchored) */
+    scheme: z.enum(['rolling', 'anchored']).optional(),
+    in_sample: WindowLengthSchema.optional(),
+    out_of_sample: WindowLengthSchema.optional(),
+    /** walk-forward: bars left out between each in-sample window and its out-of-sample window */
+    gap: z.number().optional(),
   })
   .strict();
 

@@ -51,6 +51,7 @@ export const ResolvedConfigSchema = z.object({
     min_bars: z.number().int(),
     min_trades: z.number().int(),
     runners_up: z.number().int(),
+    pbo_blocks: z.number().int(),
   }),
   ensemble_optimization: z.object({
     algorithm: z.string(),
@@ -65,6 +66,17 @@ export const ResolvedConfigSchema = z.object({
     data_split: SplitNameSchema,
     verify_transitions: z.boolean(),
     classifier: z.string(),
+    method: z.enum(['single', 'walk_forward']),
+    /** walk_forward only */
+    walk_forward: z
+      .object({
+        folds: z.union([z.number().int(), z.array(z.string())]),
+        scheme: z.enum(['rolling', 'anchored']),
+        in_sample: z.union([z.number(), z.string()]).nullable(),
+        out_of_sample: z.union([z.number(), z.string()]).nullable(),
+        gap: z.number().int(),
+      })
+      .nullable(),
   }),
 });
 export type ResolvedConfig = z.infer<typeof ResolvedConfigSchema>;
@@ -131,6 +143,8 @@ export const CheckpointSchema = z.object({
   outputs: z.array(z.string()),
   counts: z.record(z.string(), z.number()),
   seconds: z.number(),
+  /** seconds per stage of the phase (wall time; `*_cpu` stages sum the workers' time) */
+  stages: z.record(z.string(), z.number()).optional(),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
@@ -211,6 +225,27 @@ export const ValidationResultsSchema = z.object({
   other_classifiers: z.record(z.string(), ValidationRunSchema),
 });
 export type ValidationResults = z.infer<typeof ValidationResultsSchema>;
+
+// ---------- performance/validation_equity.arrow ----------
+/**
+ * The equity of every validation run at every bar of the validation window (E = 1 at its first
+ * bar, compounding the returns its metrics were computed from), so a reader draws the curves
+ * without market data or an engine. Arrow columns: time Timestamp(ms), then one Float64 column
+ * per run named as below; these facts are the file's schema metadata.
+ */
+export const ValidationEquityMetaSchema = z.object({
+  kind: z.literal('regimen.validation_equity'),
+  /** the classifier whose regimes drove the adaptive run */
+  classifier: z.string(),
+  split: SplitNameSchema,
+  /** absolute bar index of the first row */
+  start: z.number().int().min(0),
+  /** equity column names in order: adaptive, best_static, equal_weights, buy_and_hold, then otherClassifierRun(c) */
+  runs: z.array(z.string()).min(1),
+});
+export type ValidationEquityMeta = z.infer<typeof ValidationEquityMetaSchema>;
+/** The equity column of the adaptive run driven by another classifier (validation_results.other_classifiers). */
+export const otherClassifierRun = (classifier: string): string => `adaptive:${classifier}`;
 
 // ---------- analysis/validation_trades.json ----------
 export const ValidationTradeSchema = z.object({

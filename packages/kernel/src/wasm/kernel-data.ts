@@ -26,8 +26,12 @@ export interface KernelData {
   scratch(bytes: number, lane?: 0 | 1): number;
 }
 
-/** label tracks kept per data set; a batch uses a few, so more than this means new arrays per call */
-const LABEL_SLOTS = 16;
+/**
+ * label tracks kept per data set. A batch uses one per classifier and fold, all at once, so this
+ * bounds classifiers × folds of a batch (slots are allocated only as tracks come); more distinct
+ * tracks across batches than this means new arrays per call.
+ */
+export const LABEL_SLOTS = 64;
 
 let copied = 0;
 

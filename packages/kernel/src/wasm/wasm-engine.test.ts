@@ -66,6 +66,30 @@ describe('wasm engine equals the reference engine', () => {
     }
   });
 
+  it('scores the folds of a walk-forward from one computation of the positions, as separate batches would', () => {
+    const bars = ohlc(walkWithFlats(1500, 7), 8);
+    const trials = trialGrid(1500);
+    // overlapping windows, each with its own tracks (a fold's classifiers are fitted on its window)
+    const folds = [
+      { window: { start: 100, end: 700 }, regimes: [track('hmm', ['bull', 'bear'], 1500, 40), track('pattern', ['up', 'down', 'flat'], 1500, 41)] },
+      { window: { start: 400, end: 1000 }, regimes: [track('hmm', ['bull', 'bear'], 1500, 42), track('pattern', ['up', 'down', 'flat'], 1500, 43)] },
+      { window: { start: 1000, end: 1500 }, regimes: [] },
+    ];
+    const common = { bars, trials, costs: { fee: 0.001, slippage: 0.0005 }, barsPerYear: 252 };
+    const batch = { ...common, window: { start: 100, end: 1500 }, regimes: [], captureSignals: true, folds };
+    const want = referenceEngine.runTrials(batch);
+    expect(engine.runTrials(batch)).toEqual(want);
+    folds.forEach((f, k) => {
+      const alone = referenceEngine.runTrials({ ...common, ...f, captureSignals: false });
+      expect(want.map((r) => r.folds![k])).toEqual(alone.map(({ metrics, regimes }) => ({ metrics, regimes })));
+    });
+    expect(want.map((r) => ({ metrics: r.metrics, regimes: r.regimes }))).toEqual(want.map((r) => r.folds![0]));
+    // the signals cover the batch window: every fold's positions come back from them
+    const one = referenceEngine.runTrials({ ...common, window: { start: 100, end: 1500 }, regimes: [], captureSignals: true });
+    expect(want.map((r) => r.signals)).toEqual(one.map((r) => r.signals));
+    expect(() => engine.runTrials({ ...batch, window: { start: 200, end: 1500 } })).toThrow(/inside the batch window/);
+  });
+
   it('has trials that trade and regimes that score (the comparison is not vacuous)', () => {
     const bars = ohlc(walkWithFlats(1500, 3), 4);
     const regimes = [track('hmm', ['bull', 'bear'], 1500, 5)];

@@ -1,12 +1,12 @@
 import {
   NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow, type TrialSpec,
 } from '@regimen/core';
-import { checkWindow } from '../reference/window.js';
+import { checkCovers, checkWindow } from '../reference/window.js';
 import { positionsFromEvents } from '../reference/events.js';
 import { createKernelArena, type KernelArena } from './kernel-arena.js';
 import { positionsAtCuts } from './kernel-cuts.js';
 import { kernelDataCache } from './kernel-data.js';
-import { prepareEvaluation } from './kernel-evaluate.js';
+import { prepareEvaluations } from './kernel-evaluate.js';
 import { firstBars, scoreWeightSets } from './kernel-replay.js';
 import { parseTrial, seriesCache, writePositions } from './kernel-trials.js';
 import { openSharedMarket, type SharedMarket } from './shared-market.js';
@@ -45,13 +45,17 @@ function engineOn(arena: KernelArena): Engine {
       const data = dataFor(bars.close);
       const len = data.length;
       const trials = batch.trials.map((t) => parseTrial(t, len));
-      const evaluate = prepareEvaluation(arena, data, window, batch.costs, batch.barsPerYear, batch.regimes);
+      const folds = batch.folds ?? [{ window, regimes: batch.regimes }];
+      if (batch.folds) for (const f of batch.folds) checkCovers(window, f.window);
+      const evaluators = prepareEvaluations(arena, data, folds, batch.costs, batch.barsPerYear);
       const series = seriesCache(arena, data, bars, trials);
       try {
         return trials.map((trial, i) => {
           writePositions(arena, data, trial, series);
           series.done(i);
-          const row: TrialRow = { trial_id: batch.trials[i]!.trial_id, ...evaluate() };
+          const evaluations = evaluators.map((evaluate) => evaluate());
+          const row: TrialRow = { trial_id: batch.trials[i]!.trial_id, metrics: evaluations[0]!.metrics, regimes: evaluations[0]!.regimes };
+          if (batch.folds) row.folds = evaluations;
           if (batch.captureSignals) {
             const count = arena.kernel.positionEvents(data.pos, window.start, window.end, data.eventBars, data.eventPositions);
             row.signals = { bar: arena.i32(data.eventBars, count).slice(), position: arena.f64(data.eventPositions, count).slice() };
