@@ -14,6 +14,9 @@ import { seriesCache, writePositions, type ParsedTrial } from './kernel-trials.j
  */
 export function positionsAtCuts(arena: KernelArena, bars: BarColumns, trials: ParsedTrial[], cuts: number[][]): Float64Array[] {
   const len = bars.close.length;
+  if (cuts.length !== trials.length) {
+    throw regimenError({ code: 'internal', field: 'cuts', value: cuts.length, message: `one list of cut bars per trial (${trials.length}) is needed` });
+  }
   const byCut = new Map<number, number[]>();
   cuts.forEach((list, i) => {
     for (const c of list) {
@@ -25,6 +28,7 @@ export function positionsAtCuts(arena: KernelArena, bars: BarColumns, trials: Pa
       byCut.set(c, wanting);
     }
   });
+  if (byCut.size === 0) return cuts.map(() => new Float64Array(0));
   // close-only data repeats one array as high and low: it is copied (and erased) once
   const copies = new Map<Float64Array, number>();
   const copy = (src: Float64Array) => {

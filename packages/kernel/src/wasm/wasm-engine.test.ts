@@ -174,5 +174,7 @@ describe('wasm engine equals the reference engine', () => {
     const batch = { bars, window: { start: 100, end: 1500 }, trials, regimes: [], costs: { fee: 0.001, slippage: 0 }, barsPerYear: 252, captureSignals: true };
     expect(engine.runTrials(batch)).toEqual(referenceEngine.runTrials(batch));
     expect(() => engine.positionsAtCuts!(bars, trials.slice(0, 1), [[1500]])).toThrow(/a cut must be a bar index/);
+    expect(() => engine.positionsAtCuts!(bars, trials.slice(0, 2), [[3]])).toThrow(/one list of cut bars per trial/);
+    expect(engine.positionsAtCuts!(bars, trials.slice(0, 2), [[], []])).toEqual([new Float64Array(0), new Float64Array(0)]);
   });
 });
