@@ -69,14 +69,5 @@ export interface PhaseOutput {
   counts: Record<string, number>;
 }
 
-/** The first `end` bars as views (no copy). */
-export function sliceBars(bars: BarColumns, end: number): BarColumns {
-  return {
-    time: bars.time.subarray(0, end),
-    open: bars.open.subarray(0, end),
-    high: bars.high.subarray(0, end),
-    low: bars.low.subarray(0, end),
-    close: bars.close.subarray(0, end),
-    ...(bars.volume ? { volume: bars.volume.subarray(0, end) } : {}),
-  };
-}
+/** The first `end` bars as views (no copy); core's, so engines cut data the same way. */
+export { sliceBars } from '@regimen/core';

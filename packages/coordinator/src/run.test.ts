@@ -225,3 +225,19 @@ describe('a small workflow end to end', () => {
     expect(readFileSync(ws.configCopy, 'utf8')).toContain('strategy_1');
   });
 });
+
+describe('validation on either engine', () => {
+  it('writes byte-identical results and proofs with --engine js and wasm', async () => {
+    const { dir, config } = smallWorkflow();
+    const out = join(dir, 'ws');
+    await runWorkflow(config, { outDir: out, workers: 0, engine: 'wasm' });
+    const paths = workspacePaths(out);
+    const files = [paths.validationResults, paths.validationTrades];
+    const wasm = files.map((f) => readFileSync(f));
+    await runWorkflow(config, { outDir: out, workers: 0, engine: 'js', fromPhase: 'validation' });
+    files.forEach((f, i) => expect(readFileSync(f).equals(wasm[i]!), f).toBe(true));
+    const v = readJsonFile(paths.validationResults, ValidationResultsSchema);
+    expect(v.checks.transitions_verified).toBe(true);
+    expect(v.checks.transitions_checked).toBeGreaterThan(10);
+  });
+});

@@ -78,4 +78,11 @@ export interface Engine {
   readonly name: 'js' | 'wasm';
   runTrials(batch: TrialBatch): TrialRow[];
   replay(batch: ReplayBatch): ReplayRow[];
+  /**
+   * Optional fast path of the no-look-ahead proof (the backtester's `cutPositions` falls back to
+   * runTrials on cut bars without it): `cuts[i]` lists bars c at which trial i is wanted, and the
+   * answer is, per trial, its position at each such c computed from scratch on bars 0..c only —
+   * the data cut just after c, so no later bar can reach the decision.
+   */
+  positionsAtCuts?(bars: BarColumns, trials: TrialSpec[], cuts: number[][]): Float64Array[];
 }

@@ -22,5 +22,6 @@ export * from './reference/window.js';
 export * from './reference/evaluate.js';
 export * from './reference/events.js';
 export * from './reference/replay.js';
+export * from './reference/cut-positions.js';
 export * from './reference/engine.js';
 export * from './wasm/index.js';

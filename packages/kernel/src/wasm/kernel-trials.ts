@@ -63,8 +63,13 @@ export function seriesCache(arena: KernelArena, data: KernelData, bars: BarColum
     const n = Number(w);
     if (kind === 'sma') k.smaSeries(data.close, len, n, out);
     else if (kind === 'rsi') k.rsiSeries(data.close, len, n, out);
-    else if (kind === 'dch') k.donchianSeries(data.high(bars.high), len, n, 1, out);
-    else k.donchianSeries(data.low(bars.low), len, n, 0, out);
+    else {
+      // the channel's block-suffix extremes borrow a series slot
+      const suffix = arena.takeSlot(len * 8);
+      if (kind === 'dch') k.donchianSeries(data.high(bars.high), len, n, 1, suffix, out);
+      else k.donchianSeries(data.low(bars.low), len, n, 0, suffix, out);
+      arena.releaseSlot(suffix);
+    }
   };
   return {
     get(key) {

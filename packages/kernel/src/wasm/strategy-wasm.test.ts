@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { BarColumns, StrategyPlugin, TrialBatch } from '@regimen/core';
 import { referenceEngine } from '../reference/engine.js';
+import { positionsAtCutsByRuns } from '../reference/cut-positions.js';
 import { parseStrategyPluginParams } from '../reference/strategies/catalog.js';
 import { useStrategyPlugin } from '../strategy-plugins/builtin.js';
 import { randomWalk } from './random-walk.js';
@@ -134,8 +135,14 @@ describe('strategy plugins in WebAssembly', () => {
         { trial_id: 'b', strategy: 's', type: 'momentum', params: { lookback: 5, side: 'long_short' } },
       ],
     };
-    const rows = createWasmEngine().runTrials(batch);
+    const engine = createWasmEngine();
+    const rows = engine.runTrials(batch);
     expect(rows).toEqual(referenceEngine.runTrials(batch));
+    // the proofs' positions on cut data: plugin trials run on the cut bars, the kernel's own beside them
+    const cuts = batch.trials.map(() => [0, 3, 250, 499]);
+    const atCuts = engine.positionsAtCuts!(bars, batch.trials, cuts);
+    expect(atCuts).toEqual(positionsAtCutsByRuns(referenceEngine, bars, batch.trials, cuts));
+    expect(Array.from(atCuts[0]!)).toEqual([1, 0, 0, 0]);
     expect(Array.from(rows[0]!.signals!.bar)).toEqual([0, 1]);
     expect(rows[0]!.metrics.trades).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_REGIME, createRng, type BarColumns, type RegimeTrack, type ReplayBatch, type TrialSpec } from '@regimen/core';
-import { referenceEngine } from '../reference/engine.js';
+import { NO_REGIME, createRng, sliceBars, type BarColumns, type RegimeTrack, type ReplayBatch, type TrialSpec } from '@regimen/core';
+import { referenceEngine, trialPositions } from '../reference/engine.js';
 import { randomWalk } from './random-walk.js';
 import { createWasmEngine } from './wasm-engine.js';
 
@@ -159,5 +159,22 @@ describe('wasm engine equals the reference engine', () => {
     const short: ReplayBatch = { ...batch, weightSets: [weightSets[0]!.slice(0, 1)] };
     expect(() => referenceEngine.replay(short)).toThrow(/has no weights/);
     expect(() => engine.replay(short)).toThrow(/has no weights/);
+  });
+
+  it('positions at cuts equal the reference computed on the bars up to each cut, and leave the engine as it was', () => {
+    const bars = ohlc(walkWithFlats(1500, 21), 22);
+    const trials = trialGrid(1500);
+    const rng = createRng(23);
+    const cuts = trials.map((_, i) => [0, 1499, 420, ...Array.from({ length: 6 }, () => rng.int(0, 1499)), ...(i % 3 === 0 ? [700, 700] : [])]);
+    const got = engine.positionsAtCuts!(bars, trials, cuts);
+    const want = trials.map((trial, i) => Float64Array.from(cuts[i]!, (c) => trialPositions(sliceBars(bars, c + 1), trial)[c]!));
+    expect(got).toEqual(want);
+    // not vacuous: most trials hold a position at some cut
+    expect(got.filter((p) => p.some((x) => x !== 0)).length).toBeGreaterThan(trials.length / 2);
+    const batch = { bars, window: { start: 100, end: 1500 }, trials, regimes: [], costs: { fee: 0.001, slippage: 0 }, barsPerYear: 252, captureSignals: true };
+    expect(engine.runTrials(batch)).toEqual(referenceEngine.runTrials(batch));
+    expect(() => engine.positionsAtCuts!(bars, trials.slice(0, 1), [[1500]])).toThrow(/a cut must be a bar index/);
+    expect(() => engine.positionsAtCuts!(bars, trials.slice(0, 2), [[3]])).toThrow(/one list of cut bars per trial/);
+    expect(engine.positionsAtCuts!(bars, trials.slice(0, 2), [[], []])).toEqual([new Float64Array(0), new Float64Array(0)]);
   });
 });

@@ -1,9 +1,11 @@
 import {
-  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
+  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow, type TrialSpec,
 } from '@regimen/core';
 import { checkCovers, checkWindow } from '../reference/window.js';
 import { positionsFromEvents } from '../reference/events.js';
 import { createKernelArena, type KernelArena } from './kernel-arena.js';
+import { positionsAtCuts } from './kernel-cuts.js';
+import { positionsAtCutsByRuns } from '../reference/cut-positions.js';
 import { kernelDataCache } from './kernel-data.js';
 import { prepareEvaluations } from './kernel-evaluate.js';
 import { firstBars, scoreWeightSets } from './kernel-replay.js';
@@ -64,6 +66,22 @@ function engineOn(arena: KernelArena): Engine {
       } finally {
         series.close();
       }
+    },
+
+    positionsAtCuts(bars: BarColumns, trials: TrialSpec[], cuts: number[][]): Float64Array[] {
+      const len = bars.close.length;
+      const parsed = trials.map((t) => parseTrial(t, len));
+      // a plugin strategy's own code reads the bars it is given: it runs on the cut data itself
+      const own = parsed.flatMap((t, i) => (t.plugin ? [] : [i]));
+      const out: Float64Array[] = own.length === trials.length ? positionsAtCuts(arena, bars, parsed, cuts) : new Array(trials.length);
+      if (own.length < trials.length) {
+        const kernel = positionsAtCuts(arena, bars, own.map((i) => parsed[i]!), own.map((i) => cuts[i]!));
+        own.forEach((i, k) => (out[i] = kernel[k]!));
+        parsed.forEach((t, i) => {
+          if (t.plugin) out[i] = positionsAtCutsByRuns(this, bars, [trials[i]!], [cuts[i]!])[0]!;
+        });
+      }
+      return out;
     },
 
     replay(batch: ReplayBatch): ReplayRow[] {
