@@ -45,7 +45,8 @@ writeFileSync(join(dir, 'dst.csv'), 'time,close\n2021-03-14T01:30,1\n2021-03-14T
 const data = (keys: string, file = 'ticks.csv') => BASE().replace('path: prices.csv', `path: ${file}, ${keys}`);
 afterAll(() => vi.restoreAllMocks());
 
-type Case = { name: string; yaml?: string; args?: (cfg: string, ws: string) => string[]; setup?: (ws: string) => Promise<void> | void; expect: RegExp };
+/** `nothing`: the workspace folder must not even exist afterwards */
+type Case = { name: string; yaml?: string; args?: (cfg: string, ws: string) => string[]; setup?: (ws: string) => Promise<void> | void; expect: RegExp; nothing?: boolean };
 const cases: Case[] = [
   // ---- the workflow file
   { name: 'YAML syntax error', yaml: 'workflow:\n  phases: [\n', expect: /case\d+\.yaml.*invalid YAML/ },
@@ -78,6 +79,12 @@ const cases: Case[] = [
   { name: 'bad composite objective', yaml: BASE({ pe: '{ objective: "sharpe - 2*" }' }), expect: /objective/ },
   { name: 'infeasible min_weight', yaml: BASE({ pe: '{ weight_constraints: { sum_to_one: true, min_weight: 0.9 } }' }), expect: /min_weight/ },
   { name: 'validation classifier not configured', yaml: BASE({ pv: '{ classifier: pattern }' }), expect: /validation\.config\.classifier.*pattern/ },
+  // ---- walk-forward folds: refused before the workspace exists
+  { name: 'walk-forward windows that do not fit the data', yaml: BASE({ pv: '{ method: walk_forward, folds: 4, out_of_sample: 100 }' }), expect: /validation\.config\.out_of_sample = 100: fold 0: its out-of-sample window starts at bar 0 .*no room/, nothing: true },
+  { name: 'walk-forward gap that leaves no bars', yaml: BASE({ pv: '{ method: walk_forward, folds: 2, scheme: anchored, out_of_sample: 150, gap: 99 }' }), expect: /validation\.config\.gap.*99.*the gap leaves 1 bars/, nothing: true },
+  { name: 'walk-forward list of one fold', yaml: BASE({ pv: '{ method: walk_forward, folds: ["1966-06-01"] }' }), expect: /validation\.config\.folds.*at least two dates/, nothing: true },
+  { name: 'walk-forward duration not understood', yaml: BASE({ pv: '{ method: walk_forward, folds: 2, in_sample: "5 fortnights" }' }), expect: /validation\.config\.in_sample.*5 fortnights/, nothing: true },
+  { name: 'walk-forward setting without the method', yaml: BASE({ pv: '{ folds: 3 }' }), expect: /validation\.config\.folds.*method: walk_forward/, nothing: true },
   { name: 'plugin package missing', yaml: BASE({ extra: '  plugins: [regimen-no-such-plugin]' }), expect: /regimen-no-such-plugin/ },
   // ---- strategy plugins named in the config
   { name: 'strategy without type or plugin', yaml: BASE({ strategies: '    s: { side: long_short }' }), expect: /workflow\.strategies\.s = .*: a strategy needs a type .* or a plugin/ },
@@ -148,5 +155,6 @@ describe('bad input: one line, exit 2, nothing that looks complete', () => {
     expect(lines[0]).toMatch(c.expect);
     expect(r.err).not.toMatch(/\n\s+at /);
     if (!c.setup) expect(existsSync(join(ws, 'checkpoints', 'validation.json'))).toBe(false);
+    if (c.nothing) expect(existsSync(ws)).toBe(false);
   });
 });

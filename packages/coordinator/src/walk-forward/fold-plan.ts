@@ -104,6 +104,10 @@ export function planFolds(time: Float64Array, spec: FoldPlanSpec, firstTrainEnd:
     if (start < 0) fail('out_of_sample', spec.out_of_sample, `${where}: the out-of-sample windows need more bars than the data has (${n})`);
     if (end - start < MIN_WINDOW) fail(Array.isArray(spec.folds) ? 'folds' : 'out_of_sample', spec.out_of_sample ?? spec.folds, `${where}: its out-of-sample window ${isoTime(time[Math.min(start, n - 1)]!)} has ${end - start} bars; at least ${MIN_WINDOW} are needed`);
     const trainEnd = start - gap;
+    if (start < MIN_WINDOW) {
+      const key = spec.out_of_sample !== undefined ? 'out_of_sample' : Array.isArray(spec.folds) ? 'folds' : 'in_sample';
+      fail(key, spec[key as 'folds'], `${where}: its out-of-sample window starts at bar ${start} (${isoTime(time[start]!)}), leaving no room for an in-sample window before it`);
+    }
     if (trainEnd < MIN_WINDOW) fail('gap', gap, `${where}: the gap leaves ${Math.max(0, trainEnd)} bars before the out-of-sample window starts at ${isoTime(time[start]!)}`);
     let trainStart = 0;
     if (spec.scheme === 'rolling') {
