@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { regimenError, type BarColumns, type RegimeTrack, type TrialBatch, type TrialRow } from '@regimen/core';
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { formBatches, runWithRetry } from './batches.js';
+import { runModuleTask } from './module-tasks.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { shareBars, shareRegimes } from './shared-columns.js';
 import type { TrialTask, TrialTaskResult } from './worker.js';
@@ -28,6 +29,8 @@ export interface Executor {
   readonly engine: EngineName;
   /** rows in trial order; `onBatch` sees each finished batch first (to commit files as they come) */
   run(job: TrialJob, onBatch?: (done: BatchDone) => void | Promise<void>): Promise<TrialRow[]>;
+  /** a task of a plugin's own worker module, on the pool (module-tasks.ts); optional for other executors */
+  runTask?<R = unknown>(module: string, task: unknown): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -150,6 +153,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       await commit;
       return rows;
     },
+    runTask: (module, task) => runModuleTask(workers > 0 ? getPool() : undefined, module, task),
     async close() {
       if (pool) {
         await allLoaded(pool);

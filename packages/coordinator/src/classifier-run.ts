@@ -1,5 +1,5 @@
-import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack } from '@regimen/core';
-import { callPlugin } from './plugins.js';
+import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack, type TaskPool } from '@regimen/core';
+import { callPlugin, callPluginAsync } from './plugins.js';
 
 /**
  * Fitting and labelling through a classifier plugin, checked against the plugin's promises; used
@@ -13,9 +13,13 @@ export function copyBars(bars: BarColumns, end: number): BarColumns {
   return out;
 }
 
-/** Fit on the first `trainEnd` bars; the model returned is its JSON round trip (what is saved is what labels). */
-export function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number): unknown {
-  const fitted = callPlugin(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd), options, { seed }));
+/**
+ * Fit on the first `trainEnd` bars (a fit may be synchronous or return a promise; `pool`, the run's
+ * workers, is offered to it when there are any); the model returned is its JSON round trip (what is
+ * saved is what labels).
+ */
+export async function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number, pool?: TaskPool): Promise<unknown> {
+  const fitted = await callPluginAsync(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd), options, pool ? { seed, pool } : { seed }));
   try {
     return JSON.parse(JSON.stringify(fitted) ?? 'null') as unknown;
   } catch (e) {

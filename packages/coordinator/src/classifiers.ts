@@ -6,7 +6,9 @@ import {
   type BarColumns,
   type ClassifierPlugin,
   type RegimeTrack,
+  type TaskPool,
 } from '@regimen/core';
+import type { Executor } from '@regimen/backtester';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
 import type { RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
@@ -23,10 +25,12 @@ export function classifierOf(ctx: RunContext, name: string): { plugin: Classifie
  * Fit every classifier on the training split only, save the model, label the whole series
  * causally and write the per-split label files. Returns full-length tracks.
  */
-export function fitClassifiers(ctx: RunContext): RegimeTrack[] {
-  return ctx.config.classifiers.map((c) => {
+export async function fitClassifiers(ctx: RunContext): Promise<RegimeTrack[]> {
+  const tracks: RegimeTrack[] = [];
+  for (const c of ctx.config.classifiers) {
     const { plugin, options } = classifierOf(ctx, c.name);
-    const saved = fitClassifier(plugin, options, ctx.bars, ctx.split.trainEnd, ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1));
+    const seed = ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1);
+    const saved = await fitClassifier(plugin, options, ctx.bars, ctx.split.trainEnd, seed, runPool(ctx.executor));
     const { track } = labelWithModel(c.name, plugin, saved, options, ctx.bars);
     writeJsonAtomic(ctx.paths.classifierModel(c.name), {
       name: c.name,
@@ -40,8 +44,16 @@ export function fitClassifiers(ctx: RunContext): RegimeTrack[] {
     writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'train'), { ...track, labels: track.labels.subarray(0, ctx.split.trainEnd) }, ctx.bars.time.subarray(0, ctx.split.trainEnd));
     writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'test'), { ...track, labels: track.labels.subarray(ctx.split.testStart) }, ctx.bars.time.subarray(ctx.split.testStart));
     ctx.emit({ type: 'info', message: `classifier ${c.name} (${plugin.name}) fitted on ${ctx.split.trainEnd} bars: ${track.names.join(', ')}` });
-    return track;
-  });
+    tracks.push(track);
+  }
+  return tracks;
+}
+
+/** The executor's workers as a classifier's TaskPool: none when it runs everything on this thread. */
+export function runPool(executor: Executor): TaskPool | undefined {
+  const runTask = executor.runTask;
+  if (executor.workers < 1 || !runTask) return undefined;
+  return { workers: executor.workers, run: runTask.bind(executor) };
 }
 
 export function readModel(ctx: RunContext, name: string) {

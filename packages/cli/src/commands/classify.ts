@@ -71,7 +71,7 @@ export async function runClassify(o: ClassifyOptions) {
   const market = loadMarketData(o.data, { column: o.column });
   const bars = market.bars;
   const split = splitBars(bars, { train_fraction: o.trainFraction }, market.source);
-  const model = fitClassifier(plugin, options, bars, split.trainEnd, o.seed);
+  const model = await fitClassifier(plugin, options, bars, split.trainEnd, o.seed);
   const { track, probabilities } = labelWithModel(plugin.name, plugin, model, options, bars, true);
   const summary = plugin.summary ? callPlugin(plugin.name, 'summary', () => plugin.summary!(model, options)) : {};
   const out = resolve(o.out);

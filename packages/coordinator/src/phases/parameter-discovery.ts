@@ -31,7 +31,7 @@ import { makeTrial } from '../trials.js';
 export async function parameterDiscovery(ctx: RunContext): Promise<PhaseOutput> {
   const cfg = ctx.config.parameter_discovery;
   if (!ctx.resume) clearTrialFiles(ctx);
-  const tracks = fitClassifiers(ctx);
+  const tracks = await fitClassifiers(ctx);
   const objective = compileObjective(cfg.objective);
   const plugin = ctx.registry.optimizer(cfg.algorithm);
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
