@@ -1,4 +1,5 @@
 import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack, type TaskPool } from '@regimen/core';
+import type { Executor } from '@regimen/backtester';
 import { callPlugin, callPluginAsync } from './plugins.js';
 
 /**
@@ -11,6 +12,13 @@ export function copyBars(bars: BarColumns, end: number): BarColumns {
   const out: BarColumns = { time: bars.time.slice(0, end), open: bars.open.slice(0, end), high: bars.high.slice(0, end), low: bars.low.slice(0, end), close: bars.close.slice(0, end) };
   if (bars.volume) out.volume = bars.volume.slice(0, end);
   return out;
+}
+
+/** The executor's workers as a classifier's TaskPool: none when it runs everything on this thread. */
+export function runPool(executor: Executor): TaskPool | undefined {
+  const runTask = executor.runTask;
+  if (executor.workers < 1 || !runTask) return undefined;
+  return { workers: executor.workers, run: runTask.bind(executor) };
 }
 
 /**

@@ -6,13 +6,11 @@ import {
   type BarColumns,
   type ClassifierPlugin,
   type RegimeTrack,
-  type TaskPool,
 } from '@regimen/core';
-import type { Executor } from '@regimen/backtester';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
 import type { RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
-import { fitClassifier, labelWithModel } from './classifier-run.js';
+import { fitClassifier, labelWithModel, runPool } from './classifier-run.js';
 
 /** The plugin and parsed options of a configured classifier. */
 export function classifierOf(ctx: RunContext, name: string): { plugin: ClassifierPlugin; options: unknown } {
@@ -47,13 +45,6 @@ export async function fitClassifiers(ctx: RunContext): Promise<RegimeTrack[]> {
     tracks.push(track);
   }
   return tracks;
-}
-
-/** The executor's workers as a classifier's TaskPool: none when it runs everything on this thread. */
-export function runPool(executor: Executor): TaskPool | undefined {
-  const runTask = executor.runTask;
-  if (executor.workers < 1 || !runTask) return undefined;
-  return { workers: executor.workers, run: runTask.bind(executor) };
 }
 
 export function readModel(ctx: RunContext, name: string) {
