@@ -10,7 +10,7 @@ import {
 import type { BenchOptions } from './options.js';
 import { loadPrices } from './prices.js';
 
-/** Median seconds of one EM iteration over the fit's bars, per implementation (same start, same bars). */
+/** Median seconds of one EM iteration over the fit's bars, per implementation (same start, same bars; 5 samples). */
 export interface IterationTimes {
   /** the plain TypeScript Baum–Welch iteration (separate passes, γ stored): the yardstick */
   plain_ts: number;
@@ -123,16 +123,30 @@ function timed(times: number, f: () => void): number {
   return median(runs);
 }
 
+/** Median seconds of one call of f, over 5 samples of enough calls to take ≥ 50 ms each (small series). */
+function perCall(f: () => void): number {
+  let calls = 1;
+  for (;;) {
+    const t = now();
+    for (let i = 0; i < calls; i++) f();
+    if (now() - t >= 0.05) break;
+    calls *= 2;
+  }
+  return timed(5, () => {
+    for (let i = 0; i < calls; i++) f();
+  }) / calls;
+}
+
 /** One EM iteration of each implementation from the fit's first start (restart 0), on the fit's features. */
-function iterationTimes(bars: BarColumns, repeat: number): IterationTimes {
+function iterationTimes(bars: BarColumns): IterationTimes {
   const f = computeFeatures(bars, [{ name: 'log_return' }]);
   const floor = Float64Array.from([1e-12]);
   const start = initialParams(f.values, f.rows, 1, 3, 0, createRng(0), floor);
   const settings = { initial: 'stationary' as const, floor };
   const buf = emBuffers(f.rows, 3);
   logLikelihood(f.values, f.rows, start, buf);
-  const plain = timed(repeat, () => plainIteration(f.values, f.rows, start, settings, buf));
-  const fused = (engine: EmEngine) => timed(repeat, () => {
+  const plain = perCall(() => plainIteration(f.values, f.rows, start, settings, buf));
+  const fused = (engine: EmEngine) => perCall(() => {
     engine.forward(start);
     const next: HmmParams = mStep(engine.backward(start), start, settings, f.rows);
     if (!Number.isFinite(next.means[0]!)) throw regimenError({ code: 'internal', message: 'the fused iteration produced no model' });
@@ -179,7 +193,7 @@ export async function hmmFitSuite(o: BenchOptions): Promise<HmmFitResult> {
   const fit = fitOn(pool);
   try {
     await fit(closeBars(regimeSwitchingPrices(2000, o.seed)), o.seed);
-    const iteration = iterationTimes(bars, 3);
+    const iteration = iterationTimes(bars);
     const runs: number[] = [];
     let model: HmmModel | undefined;
     for (let i = 0; i < o.repeat; i++) {
@@ -204,7 +218,7 @@ export async function hmmFitSuite(o: BenchOptions): Promise<HmmFitResult> {
 
     const real: RealDataFit[] = [];
     for (const { series, bars: b } of realSeries()) {
-      const plain = iterationTimes(b, 5).plain_ts;
+      const plain = iterationTimes(b).plain_ts;
       const fits: number[] = [];
       let rm: HmmModel | undefined;
       for (let i = 0; i < Math.max(3, o.repeat); i++) {
