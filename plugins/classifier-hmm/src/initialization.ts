@@ -1,5 +1,6 @@
 import type { Rng } from '@regimen/core';
 import type { HmmParams } from './params.js';
+import { valuesAtRanks } from './rank-select.js';
 
 /**
  * Starting points for the restarts. Restart 0 is deterministic: the observations sorted by the first
@@ -78,13 +79,15 @@ export function initialParams(
  * Mean and variance of each feature over the bars whose rank by key (ties: the earlier bar first)
  * lies in [lo, hi) of each group, without sorting the bars themselves: rank(t) ≥ c holds exactly
  * when key_t exceeds the c-th smallest key v_c, or equals it and at least c − #{key < v_c} earlier
- * bars share that key. A numeric sort of the keys is all it takes, fast at a million bars.
+ * bars share that key. The few v_c come from a multiselect (rank-select.ts), fast at a million bars.
  */
 export function rankGroupMoments(y: Float64Array, rows: number, dims: number, key: Float64Array, groups: Array<[number, number]>) {
-  const sorted = key.slice().sort();
   const bounds = [...new Set(groups.flat())];
-  const value = bounds.map((c) => (c < rows ? sorted[c]! : Infinity));
-  const need = bounds.map((c, b) => (c < rows ? c - lowerBound(sorted, value[b]!) : Infinity));
+  const ranked = valuesAtRanks(key.subarray(0, rows), bounds.filter((c) => c < rows));
+  const value = bounds.map((c) => (c < rows ? ranked.get(c)! : Infinity));
+  const below = new Float64Array(bounds.length);
+  for (let t = 0; t < rows; t++) for (let b = 0; b < bounds.length; b++) if (key[t]! < value[b]!) below[b]!++;
+  const need = bounds.map((c, b) => (c < rows ? c - below[b]! : Infinity));
   const k = groups.length;
   const lo = groups.map(([a]) => bounds.indexOf(a));
   const hi = groups.map(([, b]) => bounds.indexOf(b));
@@ -119,16 +122,4 @@ export function rankGroupMoments(y: Float64Array, rows: number, dims: number, ke
     }
   }
   return { means, variances };
-}
-
-/** index of the first element ≥ v in an ascending array */
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

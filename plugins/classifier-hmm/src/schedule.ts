@@ -7,7 +7,7 @@ import type { EmResult } from './em.js';
  * optimum leads after a couple of updates (reference.test.ts checks several seeds), so the other
  * restarts need not be run out. Two finalists keep two workers busy.
  */
-export const PROBE_ITERATIONS = 6;
+export const PROBE_ITERATIONS = 4;
 export const FINALISTS = 2;
 
 export interface Probed {
