@@ -9,47 +9,7 @@
 //   backward: w_j = b_{t+1,j} β_{t+1,j} / c_{t+1};  β_ti = Σ_j a_ij w_j;  G_ij += α_ti w_j
 //             γ_t = α_t ⊙ β_t / Σ(α_t ⊙ β_t);  occupancy, Σγy and Σγ(y − μ)² accumulated per state
 
-const TINY: f64 = reinterpret<f64>(<u64>(1023 - 512) << 52); // 2^−512
-const HUGE: f64 = reinterpret<f64>(<u64>(1023 + 512) << 52); // 2^512
-
-// exp(x), x ≤ 0, fdlibm's method (see expNonPositive in src/em-pass.ts)
-const LN2_HI: f64 = 6.93147180369123816490e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700;
-const P1: f64 = 1.66666666666666019037e-1;
-const P2: f64 = -2.77777777770155933842e-3;
-const P3: f64 = 6.61375632143793436117e-5;
-const P4: f64 = -1.65339022054652515390e-6;
-const P5: f64 = 4.13813679705723846039e-8;
-
-// @ts-ignore: decorator
-@inline function pow2(k: i32): f64 {
-  if (k >= -1022) return reinterpret<f64>(<u64>(k + 1023) << 52);
-  if (k >= -1074) return reinterpret<f64>(<u64>1 << <u64>(k + 1074));
-  return 0;
-}
-
-// @ts-ignore: decorator
-@inline function expNonPositive(x: f64): f64 {
-  if (!(x > -745)) return 0;
-  const k: f64 = Math.floor(x * INV_LN2 + 0.5);
-  const hi: f64 = x - k * LN2_HI;
-  const lo: f64 = k * LN2_LO;
-  const r: f64 = hi - lo;
-  const t: f64 = r * r;
-  const c: f64 = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  return (1 - (lo - (r * c) / (2 - c) - hi)) * pow2(<i32>k);
-}
-
-// @ts-ignore: decorator
-@inline function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline function put(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
+import { at, expNonPositive, forwardSummary, HUGE, put, TINY } from './math';
 
 export function forwardPass(
   y: usize, rows: i32, d: i32, k: i32,
@@ -122,10 +82,7 @@ export function forwardPass(
       block = 0;
     }
   }
-  put(out, 0, sum);
-  put(out, 1, exponent);
-  put(out, 2, shifts + block);
-  put(out, 3, impossible);
+  forwardSummary(out, sum, exponent, shifts + block, impossible);
 }
 
 export function backwardPass(

@@ -35,7 +35,9 @@ function randomParams(k: number, d: number, seed: number, zeros: Array<[number, 
 }
 
 const cases = [
+  // K = 3 over one feature runs the unrolled kernel (assembly/em3.ts), the others the general one
   { name: 'K=3 log returns', k: 3, features: [{ name: 'log_return' as const }], zeros: [] as Array<[number, number]> },
+  { name: 'K=3 with an exact-zero transition', k: 3, features: [{ name: 'log_return' as const }], zeros: [[2, 0]] as Array<[number, number]> },
   { name: 'K=2 with rolling volatility (d=2)', k: 2, features: [{ name: 'log_return' as const }, { name: 'rolling_vol' as const, window: 10 }], zeros: [] },
   { name: 'K=4 with exact-zero transitions', k: 4, features: [{ name: 'log_return' as const }], zeros: [[0, 3], [3, 0], [2, 1]] as Array<[number, number]> },
 ];
@@ -58,6 +60,23 @@ describe('fused EM passes: WebAssembly kernel against the TypeScript reference',
       }
     });
   }
+
+  it('a bar no state with prior mass can explain: log-likelihood −∞ from both, same filtered bits', () => {
+    for (const k of [3, 4]) {
+      const y = Float64Array.from({ length: 50 }, (_, t) => (t === 20 ? 0.5 : 0.001 * Math.sin(t)));
+      // state 0 is absorbing, starts with all the mass and is far too narrow for a 50 % return
+      const p = randomParams(k, 1, 3);
+      p.variances[0] = 1e-8;
+      p.transition.fill(0, 0, k);
+      p.transition[0] = 1;
+      p.initial.fill(0);
+      p.initial[0] = 1;
+      const [ts, wasm] = [typescriptEngine(y, 50, 1, k), wasmEngine(y, 50, 1, k)].map((e) => ({ ll: e.forward(p), alpha: e.filtered().slice() }));
+      expect(ts!.ll).toBe(-Infinity);
+      expect(wasm).toEqual(ts);
+      expect(wasmFilteredArgmax(y, 50, p)).toEqual(typescriptFilteredArgmax(y, 50, p));
+    }
+  });
 
   it('labels are the argmax of the stored filtered probabilities (ties to the lower state)', () => {
     const f = computeFeatures(nyse, [{ name: 'log_return' }]);

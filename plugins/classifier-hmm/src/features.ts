@@ -47,12 +47,13 @@ function rollingVol(r: Float64Array, w: number, out: Float64Array, start: number
   }
 }
 
-export function computeFeatures(data: BarColumns, features: FeatureSpec[]): FeatureMatrix {
+/** `into` (rows × dims values, e.g. kernel memory) receives the features instead of a new array. */
+export function computeFeatures(data: BarColumns, features: FeatureSpec[], into?: Float64Array): FeatureMatrix {
   const n = data.close.length;
   const dims = features.length;
   const start = warmup(features);
   const rows = Math.max(0, n - start);
-  const values = new Float64Array(rows * dims);
+  const values = into ?? new Float64Array(rows * dims);
   if (n === 0) return { start, rows, dims, values };
   const r = logReturns(data.close);
   features.forEach((f, col) => {

@@ -1,7 +1,7 @@
 import { NO_REGIME, type BarColumns } from '@regimen/core';
-import { computeFeatures } from './features.js';
+import { computeFeatures, warmup } from './features.js';
 import { paramsFromModel, type HmmModel } from './model.js';
-import { wasmEngine, wasmFilteredArgmax } from './wasm-engine.js';
+import { wasmEngine, wasmLabels } from './wasm-engine.js';
 
 /**
  * Filtered probabilities P(s_t | y_first..y_t) for every bar with features, by the forward recursion
@@ -23,8 +23,10 @@ export function filtered(data: BarColumns, model: HmmModel): { start: number; ro
  * for minDwell consecutive bars — causal hysteresis.
  */
 export function filteredLabels(data: BarColumns, model: HmmModel, minDwell: number): Uint8Array {
-  const f = computeFeatures(data, model.features);
-  const argmax = wasmFilteredArgmax(f.values, f.rows, paramsFromModel(model));
+  const start = warmup(model.features);
+  const rows = Math.max(0, data.close.length - start);
+  const argmax = wasmLabels(rows, paramsFromModel(model), (into) => computeFeatures(data, model.features, into));
+  const f = { start, rows };
   const out = new Uint8Array(data.close.length).fill(NO_REGIME);
   let current = -1;
   let candidate = -1;

@@ -18,7 +18,14 @@ interface HmmKernel {
     b: number, alpha: number, invScale: number, u: number, out: number, rolling: number, argmax: number): void;
   backwardPass(y: number, rows: number, d: number, k: number, means: number, a: number, b: number, alpha: number, invScale: number,
     stats: number, beta: number, w: number): void;
+  // the same for K = 3, d = 1 (assembly/em3.ts), same bits
+  forwardPass3(y: number, rows: number, means: number, norm: number, inv: number, a: number, initial: number,
+    b: number, alpha: number, invScale: number, out: number, rolling: number, argmax: number): void;
+  backwardPass3(y: number, rows: number, means: number, a: number, b: number, alpha: number, invScale: number, stats: number): void;
 }
+
+/** K = 3 states over one feature (the default model) has its own unrolled routines. */
+const unrolled = (k: number, d: number) => k === 3 && d === 1;
 
 /**
  * The compiled AssemblyScript (`asc`, this package's build) is a build output in dist/, never
@@ -41,11 +48,11 @@ function kernelModule(): object {
 const PAGE = 65536;
 
 /**
- * A kernel instance with its own memory laid out once: named f64 regions of the given lengths, then
- * `bytes` bytes (the labels). Returns their offsets and views; the views stay valid (no later growth).
+ * A kernel instance (new, or `kernel` again) with its memory laid out: named f64 regions of the given
+ * lengths, then `bytes` bytes (the labels), the memory grown to fit. Returns their offsets and views,
+ * valid until the instance is laid out again.
  */
-function instantiate<N extends string>(lengths: Record<N, number>, bytes = 0) {
-  const kernel = new wasm.Instance(kernelModule(), {}).exports as unknown as HmmKernel;
+function instantiate<N extends string>(lengths: Record<N, number>, bytes = 0, kernel = new wasm.Instance(kernelModule(), {}).exports as unknown as HmmKernel) {
   let top = PAGE; // page 0 holds the module's own data
   const at = {} as Record<N, number>;
   for (const name of Object.keys(lengths) as N[]) {
@@ -83,32 +90,47 @@ export function wasmEngine(y: Float64Array, rows: number, dims: number, states: 
     y: rows * d, ...paramLengths(k, d), b: rows * k, alpha: rows * k, invScale: rows, u: 2 * k, out: 4, stats: statsSize(k, d), beta: k, w: k,
   });
   v.y.set(y.subarray(0, rows * d));
+  const fast = unrolled(k, d);
   return {
     rows,
     dims,
     states,
     forward(p: HmmParams) {
       setParams(v, p);
-      kernel.forwardPass(at.y, rows, d, k, at.means, at.norm, at.inv, at.transition, at.initial, at.b, at.alpha, at.invScale, at.u, at.out, 0, 0);
+      if (fast) kernel.forwardPass3(at.y, rows, at.means, at.norm, at.inv, at.transition, at.initial, at.b, at.alpha, at.invScale, at.out, 0, 0);
+      else kernel.forwardPass(at.y, rows, d, k, at.means, at.norm, at.inv, at.transition, at.initial, at.b, at.alpha, at.invScale, at.u, at.out, 0, 0);
       return logLikelihoodOf(v.out);
     },
     backward(p: HmmParams) {
       v.means.set(p.means);
       v.transition.set(p.transition);
-      kernel.backwardPass(at.y, rows, d, k, at.means, at.transition, at.b, at.alpha, at.invScale, at.stats, at.beta, at.w);
+      if (fast) kernel.backwardPass3(at.y, rows, at.means, at.transition, at.b, at.alpha, at.invScale, at.stats);
+      else kernel.backwardPass(at.y, rows, d, k, at.means, at.transition, at.b, at.alpha, at.invScale, at.stats, at.beta, at.w);
       return v.stats;
     },
     filtered: () => v.alpha,
   };
 }
 
-/** The filtered argmax of every row (em-pass.ts forwardPass, rolling): labels without storing probabilities. */
-export function wasmFilteredArgmax(y: Float64Array, rows: number, p: HmmParams): Uint8Array {
+let labeller: HmmKernel | undefined;
+
+/**
+ * Labelling: `fill` writes the rows × dims features straight into kernel memory, then one forward
+ * sweep (rolling, em-pass.ts) returns the filtered argmax of every row, storing no probabilities.
+ * One kernel instance per thread serves every call, its memory reused, so relabelling (validation,
+ * the look-ahead proofs) pays neither a fresh instance nor fresh pages.
+ */
+export function wasmLabels(rows: number, p: HmmParams, fill: (features: Float64Array) => void): Uint8Array {
   const k = p.states;
   const d = p.dims;
-  const { kernel, at, v, byteAt, byteView } = instantiate({ y: rows * d, ...paramLengths(k, d), b: 2 * k, alpha: 2 * k, u: 2 * k, out: 4 }, rows);
-  v.y.set(y.subarray(0, rows * d));
+  labeller ??= new wasm.Instance(kernelModule(), {}).exports as unknown as HmmKernel;
+  const { kernel, at, v, byteAt, byteView } = instantiate({ ...paramLengths(k, d), b: 2 * k, alpha: 2 * k, u: 2 * k, out: 4, y: rows * d }, rows, labeller);
+  fill(v.y);
   setParams(v, p);
-  kernel.forwardPass(at.y, rows, d, k, at.means, at.norm, at.inv, at.transition, at.initial, at.b, at.alpha, 0, at.u, at.out, 1, byteAt);
+  if (unrolled(k, d)) kernel.forwardPass3(at.y, rows, at.means, at.norm, at.inv, at.transition, at.initial, at.b, at.alpha, 0, at.out, 1, byteAt);
+  else kernel.forwardPass(at.y, rows, d, k, at.means, at.norm, at.inv, at.transition, at.initial, at.b, at.alpha, 0, at.u, at.out, 1, byteAt);
   return byteView.slice();
 }
+
+/** The filtered argmax of every row of features y (wasmLabels with the features given). */
+export const wasmFilteredArgmax = (y: Float64Array, rows: number, p: HmmParams): Uint8Array => wasmLabels(rows, p, (into) => into.set(y.subarray(0, rows * p.dims)));
