@@ -79,47 +79,59 @@ export function initialParams(
  * Mean and variance of each feature over the bars whose rank by key (ties: the earlier bar first)
  * lies in [lo, hi) of each group, without sorting the bars themselves: rank(t) ≥ c holds exactly
  * when key_t exceeds the c-th smallest key v_c, or equals it and at least c − #{key < v_c} earlier
- * bars share that key. The few v_c come from a multiselect (rank-select.ts), fast at a million bars.
+ * bars share that key. The few v_c come from a multiselect (rank-select.ts). Each bar gets its level
+ * — how many of the cut ranks it reaches — and the moments are gathered per level in two passes,
+ * then combined into each group's (Chan et al.'s pairwise update: no E[y²] − μ²), fast at a million
+ * bars.
  */
 export function rankGroupMoments(y: Float64Array, rows: number, dims: number, key: Float64Array, groups: Array<[number, number]>) {
-  const bounds = [...new Set(groups.flat())];
-  const ranked = valuesAtRanks(key.subarray(0, rows), bounds.filter((c) => c < rows));
-  const value = bounds.map((c) => (c < rows ? ranked.get(c)! : Infinity));
+  const bounds = [...new Set(groups.flat())].filter((c) => c > 0 && c < rows).sort((a, b) => a - b);
+  const ranked = valuesAtRanks(key.subarray(0, rows), bounds);
+  const value = bounds.map((c) => ranked.get(c)!);
   const below = new Float64Array(bounds.length);
   for (let t = 0; t < rows; t++) for (let b = 0; b < bounds.length; b++) if (key[t]! < value[b]!) below[b]!++;
-  const need = bounds.map((c, b) => (c < rows ? c - below[b]! : Infinity));
-  const k = groups.length;
-  const lo = groups.map(([a]) => bounds.indexOf(a));
-  const hi = groups.map(([, b]) => bounds.indexOf(b));
-  const at = new Uint8Array(bounds.length);
+  const need = bounds.map((c, b) => c - below[b]!);
+  const levels = bounds.length + 1;
+  const level = new Uint8Array(rows);
   const seen = new Float64Array(bounds.length);
+  const count = new Float64Array(levels);
+  const mean = new Float64Array(levels * dims);
+  const m2 = new Float64Array(levels * dims);
+  for (let t = 0; t < rows; t++) {
+    const v = key[t]!;
+    let l = 0;
+    for (let b = 0; b < bounds.length; b++) {
+      if (v > value[b]! || (v === value[b]! && seen[b]! >= need[b]!)) l = b + 1;
+      if (v === value[b]!) seen[b]!++;
+    }
+    level[t] = l;
+    count[l]!++;
+    for (let f = 0; f < dims; f++) mean[l * dims + f]! += y[t * dims + f]!;
+  }
+  for (let i = 0; i < levels * dims; i++) mean[i] = count[Math.floor(i / dims)]! > 0 ? mean[i]! / count[Math.floor(i / dims)]! : 0;
+  for (let t = 0; t < rows; t++) {
+    const l = level[t]!;
+    for (let f = 0; f < dims; f++) m2[l * dims + f]! += (y[t * dims + f]! - mean[l * dims + f]!) ** 2;
+  }
+  // rank ≥ c ⟺ level ≥ index(c): 0 for c = 0, every level for c = rows
+  const index = (c: number) => (c <= 0 ? 0 : c >= rows ? levels : bounds.indexOf(c) + 1);
+  const k = groups.length;
   const means = new Float64Array(k * dims);
   const variances = new Float64Array(k * dims);
-  const count = new Float64Array(k);
-  // pass 0 sums, pass 1 the centred squares (E[y²] − μ² would lose the digits of small variances)
-  for (let pass = 0; pass < 2; pass++) {
-    seen.fill(0);
-    for (let t = 0; t < rows; t++) {
-      const v = key[t]!;
-      for (let b = 0; b < bounds.length; b++) {
-        at[b] = v > value[b]! || (v === value[b]! && seen[b]! >= need[b]!) ? 1 : 0;
-        if (v === value[b]!) seen[b]!++;
-      }
-      for (let g = 0; g < k; g++) {
-        if (!at[lo[g]!] || at[hi[g]!]) continue;
-        for (let f = 0; f < dims; f++) {
-          const x = y[t * dims + f]!;
-          if (pass === 0) means[g * dims + f]! += x;
-          else variances[g * dims + f]! += (x - means[g * dims + f]!) ** 2;
-        }
-        if (pass === 0) count[g]!++;
-      }
+  groups.forEach(([lo, hi], g) => {
+    const from = index(lo);
+    const to = index(hi);
+    let n = 0;
+    for (let l = from; l < to; l++) n += count[l]!;
+    for (let f = 0; f < dims; f++) {
+      let m = 0;
+      for (let l = from; l < to; l++) m += count[l]! * mean[l * dims + f]!;
+      m /= n;
+      let q = 0;
+      for (let l = from; l < to; l++) q += m2[l * dims + f]! + count[l]! * (mean[l * dims + f]! - m) ** 2;
+      means[g * dims + f] = m;
+      variances[g * dims + f] = q / n;
     }
-    for (let i = 0; i < k * dims; i++) {
-      const n = count[Math.floor(i / dims)]!;
-      if (pass === 0) means[i]! /= n;
-      else variances[i]! /= n;
-    }
-  }
+  });
   return { means, variances };
 }
