@@ -67,7 +67,14 @@ export async function fitHmm(train: BarColumns, options: HmmOptions, seed: numbe
     tol: options.tol,
   };
   const local = pool ? undefined : taskEngine(common);
-  const run = (task: RestartTask): Promise<EmResult> => (pool ? pool.run<EmResult>(workerModule(), task) : Promise.resolve(runRestartTask(task, local!)));
+  // without a pool the tasks run here one by one, each after a turn of the event loop (signals, timers)
+  let turn = Promise.resolve();
+  const inline = (task: RestartTask): Promise<EmResult> => {
+    const mine = turn.then(() => new Promise<void>((r) => setImmediate(r))).then(() => runRestartTask(task, local!));
+    turn = mine.then(() => undefined, () => undefined);
+    return mine;
+  };
+  const run = (task: RestartTask): Promise<EmResult> => (pool ? pool.run<EmResult>(workerModule(), task) : inline(task));
 
   const probeIter = Math.min(PROBE_ITERATIONS, options.max_iter);
   const probed: Probed[] = await Promise.all(
