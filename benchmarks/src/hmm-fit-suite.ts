@@ -226,7 +226,7 @@ export async function hmmFitSuite(o: BenchOptions): Promise<HmmFitResult> {
       cpu.push(cpuSeconds() - c);
     }
     const m = model!;
-    const labelSeconds = timed(3, () => hmmClassifier().label(bars, m, options));
+    const labelSeconds = timed(5, () => hmmClassifier().label(bars, m, options));
 
     const rec = given ? null : recovery(m);
     if (rec) {

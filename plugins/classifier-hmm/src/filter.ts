@@ -26,12 +26,15 @@ export function filteredLabels(data: BarColumns, model: HmmModel, minDwell: numb
   const start = warmup(model.features);
   const rows = Math.max(0, data.close.length - start);
   const argmax = wasmLabels(rows, paramsFromModel(model), (into) => computeFeatures(data, model.features, into));
-  const f = { start, rows };
-  const out = new Uint8Array(data.close.length).fill(NO_REGIME);
+  const out = new Uint8Array(data.close.length).fill(NO_REGIME, 0, start);
+  if (minDwell <= 1) {
+    if (rows > 0) out.set(argmax, start);
+    return out;
+  }
   let current = -1;
   let candidate = -1;
   let run = 0;
-  for (let r = 0; r < f.rows; r++) {
+  for (let r = 0; r < rows; r++) {
     const arg = argmax[r]!;
     if (current < 0) current = arg;
     else if (arg === current) {
@@ -48,7 +51,7 @@ export function filteredLabels(data: BarColumns, model: HmmModel, minDwell: numb
         run = 0;
       }
     }
-    out[f.start + r] = current;
+    out[start + r] = current;
   }
   return out;
 }
