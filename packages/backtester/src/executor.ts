@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { regimenError, type BarColumns, type PluginSource, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow } from '@regimen/core';
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { batchName, formBatches, runWithRetry } from './batches.js';
+import { runModuleTask } from './module-tasks.js';
 import { loadEngine, type EngineName } from './engines.js';
 import { performanceTargets, writeTrialFiles, type TrialOutputs } from './full.js';
 import { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
@@ -42,6 +43,8 @@ export interface Executor {
   run(job: TrialJob, onBatch?: (done: BatchDone) => void | Promise<void>): Promise<TrialRow[]>;
   /** one row per weight set, in order: the same rows as the engine's replay, spread over the workers */
   replay(batch: ReplayBatch): Promise<ReplayRow[]>;
+  /** a task of a plugin's own worker module, on the pool (module-tasks.ts); optional for other executors */
+  runTask?<R = unknown>(module: string, task: unknown): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -224,6 +227,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       }
       return (await Promise.all(chunks)).flat();
     },
+    runTask: (module, task) => runModuleTask(workers > 0 ? getPool() : undefined, module, task),
     async close() {
       if (pool) {
         await allLoaded(pool);

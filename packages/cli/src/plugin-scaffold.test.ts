@@ -45,14 +45,14 @@ describe('regimen plugin new classifier → a working third-party plugin', () =>
     const data = syntheticBars(2000, 5);
     const options = parsePluginOptions(plugin, {});
     expect(() => parsePluginOptions(plugin, { windw: 3 })).toThrow(/vol-regime/);
-    const model = plugin.fit(sliceBars(data, 1400), options, { seed: 1 });
+    const model = await plugin.fit(sliceBars(data, 1400), options, { seed: 1 });
     const regimes = plugin.regimes(model, options);
     expect(regimes).toEqual(['high_vol', 'low_vol']);
     for (const r of [
       checkLabelRange(plugin.label(data, model, options), 2000, regimes),
       checkCausality(plugin, model, options, data, [1, 2, 20, 21, 500, 1999]),
       checkRoundTrip(plugin, model, options, data),
-      checkDeterminism(plugin, sliceBars(data, 1400), options, 1),
+      await checkDeterminism(plugin, sliceBars(data, 1400), options, 1),
     ]) expect(r.message).toBeUndefined();
 
     // plain Node 20 loads it without a build or a loader (resolving @regimen/core's built output)

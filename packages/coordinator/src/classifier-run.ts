@@ -1,5 +1,6 @@
-import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack } from '@regimen/core';
-import { callPlugin } from './plugins.js';
+import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack, type TaskPool } from '@regimen/core';
+import type { Executor } from '@regimen/backtester';
+import { callPlugin, callPluginAsync } from './plugins.js';
 
 /**
  * Fitting and labelling through a classifier plugin, checked against the plugin's promises; used
@@ -14,12 +15,20 @@ export function copyBars(bars: BarColumns, end: number, start = 0): BarColumns {
   return out;
 }
 
+/** The executor's workers as a classifier's TaskPool: none when it runs everything on this thread. */
+export function runPool(executor: Executor): TaskPool | undefined {
+  const runTask = executor.runTask;
+  if (executor.workers < 1 || !runTask) return undefined;
+  return { workers: executor.workers, run: runTask.bind(executor) };
+}
+
 /**
- * Fit on bars [trainStart, trainEnd) (a fold's training window; 0 for a single split); the model
- * returned is its JSON round trip (what is saved is what labels).
+ * Fit on bars [trainStart, trainEnd) — a fold's training window; from bar 0 for a single split (a
+ * fit may be synchronous or return a promise; `pool`, the run's workers, is offered to it when
+ * there are any); the model returned is its JSON round trip (what is saved is what labels).
  */
-export function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number, trainStart = 0): unknown {
-  const fitted = callPlugin(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd, trainStart), options, { seed }));
+export async function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, train: { start: number; end: number }, seed: number, pool?: TaskPool): Promise<unknown> {
+  const fitted = await callPluginAsync(plugin.name, 'fit', () => plugin.fit(copyBars(bars, train.end, train.start), options, pool ? { seed, pool } : { seed }));
   try {
     return JSON.parse(JSON.stringify(fitted) ?? 'null') as unknown;
   } catch (e) {

@@ -10,9 +10,9 @@ import {
   type RegimeTrack,
 } from '@regimen/core';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
-import { timed, type RunContext } from './context.js';
+import { timed, timedAsync, type RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
-import { fitClassifier, labelWithModel } from './classifier-run.js';
+import { fitClassifier, labelWithModel, runPool } from './classifier-run.js';
 
 /** The plugin and parsed options of a configured classifier. */
 export function classifierOf(ctx: RunContext, name: string): { plugin: ClassifierPlugin; options: unknown } {
@@ -26,11 +26,13 @@ export function classifierOf(ctx: RunContext, name: string): { plugin: Classifie
  * causally (a fold's series ends with its test window) and write the per-split label files.
  * Returns full-length tracks.
  */
-export function fitClassifiers(ctx: RunContext): RegimeTrack[] {
-  return ctx.config.classifiers.map((c) => {
+export async function fitClassifiers(ctx: RunContext): Promise<RegimeTrack[]> {
+  const tracks: RegimeTrack[] = [];
+  for (const c of ctx.config.classifiers) {
     const { plugin, options } = classifierOf(ctx, c.name);
     const { trainStart, trainEnd, testStart } = ctx.split;
-    const saved = timed(ctx, 'fit', () => fitClassifier(plugin, options, ctx.bars, trainEnd, ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1), trainStart));
+    const seed = ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1);
+    const saved = await timedAsync(ctx, 'fit', () => fitClassifier(plugin, options, ctx.bars, { start: trainStart, end: trainEnd }, seed, runPool(ctx.executor)));
     const { track } = timed(ctx, 'label', () => labelWithModel(c.name, plugin, saved, options, ctx.bars));
     writeJsonAtomic(ctx.paths.classifierModel(c.name), {
       name: c.name,
@@ -44,8 +46,9 @@ export function fitClassifiers(ctx: RunContext): RegimeTrack[] {
     writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'train'), { ...track, labels: track.labels.subarray(trainStart, trainEnd) }, ctx.bars.time.subarray(trainStart, trainEnd));
     writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'test'), { ...track, labels: track.labels.subarray(testStart) }, ctx.bars.time.subarray(testStart));
     ctx.emit({ type: 'info', message: `classifier ${c.name} (${plugin.name}) fitted on bars ${trainStart}–${trainEnd - 1}: ${track.names.join(', ')}` });
-    return track;
-  });
+    tracks.push(track);
+  }
+  return tracks;
 }
 
 export function readModel(ctx: RunContext, name: string) {

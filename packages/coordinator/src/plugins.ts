@@ -57,7 +57,20 @@ export function callPlugin<T>(pluginName: string, hook: string, fn: () => T): T 
   try {
     return fn();
   } catch (e) {
-    if (isRegimenError(e)) throw e;
-    throw regimenError({ code: 'plugin', message: `plugin "${pluginName}" failed in ${hook}(): ${(e as Error).message}`, cause: e });
+    throw pluginFailure(pluginName, hook, e);
   }
+}
+
+/** callPlugin for a hook that may return a promise (a classifier's fit). */
+export async function callPluginAsync<T>(pluginName: string, hook: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw pluginFailure(pluginName, hook, e);
+  }
+}
+
+function pluginFailure(pluginName: string, hook: string, e: unknown): unknown {
+  if (isRegimenError(e)) return e;
+  return regimenError({ code: 'plugin', message: `plugin "${pluginName}" failed in ${hook}(): ${(e as Error).message}`, cause: e });
 }

@@ -10,12 +10,29 @@ import type { BarColumns, ParamValue } from './types.js';
  */
 export const PLUGIN_API_VERSION = 1;
 
+/**
+ * The run's worker threads, lent to a plugin for its own heavy work. A task (any structured-clonable
+ * value) goes to the default export of an ES module the plugin ships — the absolute path or file URL
+ * of built JavaScript — on a worker; its return value (or promise) comes back.
+ */
+export interface TaskPool {
+  /** worker threads (≥ 1) */
+  readonly workers: number;
+  run<R = unknown>(module: string, task: unknown): Promise<R>;
+}
+
 export interface ClassifierContext {
   /** seed for any random choice of the fit (restarts) */
   seed: number;
+  /**
+   * Present when the run has worker threads. Optional to use; a fit must give the same model with
+   * or without it and whatever the number of workers.
+   */
+  pool?: TaskPool;
 }
 
-export interface ClassifierPlugin<O = any, M = any> {
+/** `F` is what fit returns: the model itself (the default) or a promise of it. */
+export interface ClassifierPlugin<O = any, M = any, F extends M | Promise<M> = M> {
   kind: 'classifier';
   name: string;
   /** other names a workflow may use (e.g. `pattern_based`) */
@@ -23,8 +40,8 @@ export interface ClassifierPlugin<O = any, M = any> {
   apiVersion?: number;
   description?: string;
   options: z.ZodType<O>;
-  /** Fit on the training split only. The model must survive JSON.stringify/parse. */
-  fit(train: BarColumns, options: O, ctx: ClassifierContext): M;
+  /** Fit on the training split only, synchronously or not. The model must survive JSON.stringify/parse. */
+  fit(train: BarColumns, options: O, ctx: ClassifierContext): F;
   /** The regime names, in label order (label i ↔ names[i]). */
   regimes(model: M, options: O): string[];
   /** Causal per-bar labels: label[t] may use data[0..t] only. NO_REGIME (255) during warm-up. */

@@ -29,7 +29,7 @@ function optionsText(schema: z.ZodType): string {
  * A classifier's regime names come from its fitted model, so list them from a fit with default
  * options on a small seeded random walk; a plugin that cannot fit that says so instead.
  */
-function regimesText(plugin: Plugin): string {
+async function regimesText(plugin: Plugin): Promise<string> {
   if (plugin.kind !== 'classifier') return '';
   try {
     const rng = createRng(7);
@@ -38,7 +38,7 @@ function regimesText(plugin: Plugin): string {
     for (let t = 1; t < close.length; t++) close[t] = close[t - 1]! * Math.exp(0.01 * rng.normal());
     const bars = { time: Float64Array.from(close, (_, t) => t * 86_400_000), open: close, high: close, low: close, close };
     const options = plugin.options.parse({});
-    const model = JSON.parse(JSON.stringify(plugin.fit(bars, options, { seed: 1 })));
+    const model = JSON.parse(JSON.stringify(await plugin.fit(bars, options, { seed: 1 })));
     return plugin.regimes(model, options).join(',');
   } catch {
     return '(from the fitted model)';
@@ -54,16 +54,16 @@ export function registerPlugins(program: Command): void {
     .action(async (o: { load?: string[]; json?: boolean }) => {
       const registry = builtinRegistry();
       await loadPlugins(registry, o.load ?? [], process.cwd());
-      const rows = registry.list().map(({ plugin, source }) => ({
+      const rows = await Promise.all(registry.list().map(async ({ plugin, source }) => ({
         kind: plugin.kind,
         name: plugin.name,
         aliases: plugin.aliases ?? [],
         source,
         description: plugin.description ?? '',
-        regimes: regimesText(plugin),
+        regimes: await regimesText(plugin),
         options: optionsText(pluginSchema(plugin)),
         ...(plugin.kind === 'strategy' ? { wasm: plugin.wasm !== undefined } : {}),
-      }));
+      })));
       if (o.json) console.log(JSON.stringify(rows, null, 2));
       else {
         const kind = (r: (typeof rows)[number]) => (r.wasm ? `${r.kind} (wasm)` : r.kind);

@@ -9,6 +9,7 @@ import {
   writeJsonAtomic,
   type FailedTrials,
   type FoldWindow,
+  type RegimeTrack,
   type Search,
   type TrialPerformance,
   type TrialSpec,
@@ -40,7 +41,9 @@ import { makeTrial } from '../trials.js';
 export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = [ctx]): Promise<PhaseOutput[]> {
   const cfg = ctx.config.parameter_discovery;
   if (!ctx.resume) clearTrialFiles(ctx, folds);
-  const tracks = folds.map((f) => fitClassifiers(f));
+  // each fold's classifiers in turn (a fit spreads its own restarts over the workers)
+  const tracks: RegimeTrack[][] = [];
+  for (const f of folds) tracks.push(await fitClassifiers(f));
   const objective = compileObjective(cfg.objective);
   const plugin = ctx.registry.optimizer(cfg.algorithm);
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
