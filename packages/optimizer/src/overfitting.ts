@@ -61,6 +61,23 @@ export function blockStats(returns: ArrayLike<number>, blocks: number): BlockSta
   return out;
 }
 
+/**
+ * The same summaries from each block's plain sums Σr and Σr² (equal blocks of `size` returns):
+ * centred on the trial's mean c by Σ(r − c) = Σr − size·c, Σ(r − c)² = Σr² − 2c·Σr + size·c².
+ */
+export function blockStatsFromSums(size: number, s1: Float64Array, s2: Float64Array): BlockStats {
+  const blocks = s1.length;
+  const out = new Float64Array(2 + 2 * blocks);
+  const c = size > 0 ? s1.reduce((a, x) => a + x, 0) / (size * blocks) : 0;
+  out[0] = c;
+  out[1] = size;
+  for (let b = 0; b < blocks; b++) {
+    out[2 + b] = s1[b]! - size * c;
+    out[2 + blocks + b] = s2[b]! - 2 * c * s1[b]! + size * c * c;
+  }
+  return out;
+}
+
 /** Sharpe ratio (per bar) of n returns whose deviations from c sum to s1, and their squares to s2. */
 function sharpe(c: number, n: number, s1: number, s2: number): number {
   if (n < 2) return 0;
