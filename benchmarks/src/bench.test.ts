@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
 import { redisServerMissing } from '@regimen/executor-redis';
-import { checksums, parseBenchArgs, runBench, writeResult, type DistributedResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type WorkflowResult } from './index.js';
+import { checksums, parseBenchArgs, runBench, writeResult, type DistributedResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type StrategyPluginResult, type WorkflowResult } from './index.js';
 
 // the workflow suite runs the built code in a child process, as a user's `regimen run` does
 const built = existsSync(new URL('../dist/workflow-child.js', import.meta.url));
@@ -15,6 +15,7 @@ describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {
     const o = parseBenchArgs(['--bars', '5000', '--workers=1', '--engine', 'js', '--json']);
     expect(o).toMatchObject({ bars: 5000, workers: 1, engine: 'js', json: true });
+    expect(parseBenchArgs(['--workspace', 'results/x']).workspace).toBe('results/x');
     expect(() => parseBenchArgs(['--workers', '0'])).toThrow(/--workers/);
     expect(() => parseBenchArgs(['--engine', 'c'])).toThrow(/wasm or js/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown/);
@@ -63,6 +64,16 @@ describe('benchmarks', () => {
     expect(r.peak_rss_bytes).toBeGreaterThan(20 * 2 ** 20);
   });
 
+  it('strategy-plugin times the built-in, the AssemblyScript and the TypeScript plugin after checking they agree', async () => {
+    const [r] = (await runBench('strategy-plugin', ['--bars', '3000', '--trials', '12', '--workers', '2'])) as StrategyPluginResult[];
+    expect(r).toMatchObject({ suite: 'strategy-plugin', bars: 3000, trials: 12, workers: 2 });
+    expect(r.variants.map((v) => v.type)).toEqual(['sma_crossover', 'sma-cross', 'sma-cross-ts']);
+    expect(r.variants[0]!.vs_builtin).toBe(1);
+    for (const v of r.variants) expect(v.bar_trials_per_s).toBeCloseTo((3000 * 12) / v.seconds, 0);
+    expect(r.targets.assemblyscript.got).toBe(r.variants[1]!.vs_builtin);
+    expect(r.checked_trials).toBeGreaterThanOrEqual(6);
+  });
+
   it('rejects an unknown suite', async () => {
     await expect(runBench('nope')).rejects.toThrow(/unknown benchmark suite/);
   });
@@ -73,4 +84,23 @@ describe('benchmarks', () => {
     expect(r.batches).toBe(40);
     expect(r.ratio).toBeCloseTo(r.local.seconds / r.distributed.seconds, 9);
   }, 180_000);
+});
+
+describe('data suite files', () => {
+  it('writes the generated minute series as CSV text that loads back to the same numbers', async () => {
+    const { minuteSeries, writeMinuteCsv } = await import('./data-suite.js');
+    const { loadMarketData } = await import('@regimen/data');
+    const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
+    try {
+      const s = minuteSeries(3000, 4);
+      const p = join(dir, 'm.csv');
+      writeMinuteCsv(p, s);
+      expect(readFileSync(p, 'utf8').split('\n').slice(0, 2)).toEqual(['timestamp,close', `2020-01-01T00:00:00Z,${s.columns[0]!.numbers![0]!.toFixed(6)}`]);
+      const md = loadMarketData(p);
+      expect(Array.from(md.bars.time)).toEqual(Array.from(s.time));
+      expect(Array.from(md.bars.close)).toEqual(Array.from(s.columns[0]!.numbers!));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
 });

@@ -9,6 +9,10 @@ import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
 import { distributedSuite } from './distributed-suite.js';
+import { walkForwardSuite } from './walk-forward-suite.js';
+import { reportSuite } from './report-suite.js';
+import { dataSuite } from './data-suite.js';
+import { strategyPluginSuite } from './strategy-plugin-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -20,6 +24,10 @@ export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
 export type { DistributedResult } from './distributed-suite.js';
+export type { WalkForwardBenchResult } from './walk-forward-suite.js';
+export type { ReportResult } from './report-suite.js';
+export type { DataResult } from './data-suite.js';
+export type { StrategyPluginResult } from './strategy-plugin-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -31,6 +39,10 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   search: searchSuite,
   workflow: workflowSuite,
   distributed: distributedSuite,
+  'walk-forward': walkForwardSuite,
+  report: reportSuite,
+  data: dataSuite,
+  'strategy-plugin': strategyPluginSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

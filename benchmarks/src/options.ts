@@ -26,9 +26,13 @@ export interface BenchOptions {
   config?: string;
   /** distributed suite: a Redis to use (default: a redis-server started on a free loopback port) */
   redis?: string;
+  /** walk-forward suite: number of folds */
+  folds: number;
+  /** report suite: the workspace to report on (default: the seed workflow on the embedded data) */
+  workspace?: string;
 }
 
-const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200 };
+const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6 };
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -38,7 +42,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --redis URL --bars N --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR` */
+/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -47,6 +51,7 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
     const value = () => inline ?? argv[++i];
     switch (name) {
       case '--bars': o.bars = positiveInt(name, value()); break;
+      case '--rows': o.bars = positiveInt(name, value()); break;
       case '--prices': o.prices = value(); break;
       case '--workers': o.workers = positiveInt(name, value()); break;
       case '--seed': o.seed = positiveInt(name, value()); break;
@@ -57,6 +62,8 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--out': o.out = value(); break;
       case '--config': o.config = value(); break;
       case '--redis': o.redis = value(); break;
+      case '--folds': o.folds = positiveInt(name, value()); break;
+      case '--workspace': o.workspace = value(); break;
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--engine': {

@@ -6,11 +6,13 @@ import {
   type Params,
   type RegimeBreakdown,
   type RegimeTrack,
+  type ReplayBatch,
   type ScoreWindow,
   type SignalEvents,
   type TrialSpec,
 } from '@regimen/core';
-import { prepareReplay, replayPositions } from '@regimen/kernel';
+import { positionsAtCutsByRuns } from '@regimen/kernel';
+import { combinedPositions } from './combined-positions.js';
 import { buildLegs, replayBatch, type RegimeWeights, type RegimeWinners } from './replay.js';
 
 /**
@@ -51,7 +53,11 @@ export function adaptiveTrials(input: Pick<AdaptiveInput, 'strategies' | 'winner
   return [...seen.values()].sort((a, b) => (a.trial_id < b.trial_id ? -1 : a.trial_id > b.trial_id ? 1 : 0));
 }
 
-export function runAdaptive(input: AdaptiveInput, engine: Engine): AdaptiveResult {
+/**
+ * The adaptive strategy's combined positions only (no scoring): what the no-look-ahead proof
+ * recomputes on cut data. `batch` is the replay batch that scores them.
+ */
+export function adaptivePositions(input: AdaptiveInput, engine: Engine): { positions: Float64Array; legs: AdaptiveResult['legs']; batch: ReplayBatch } {
   const trials = adaptiveTrials(input);
   const rows = engine.runTrials({
     bars: input.bars,
@@ -67,10 +73,24 @@ export function runAdaptive(input: AdaptiveInput, engine: Engine): AdaptiveResul
   const legs = buildLegs(input.regime, names, input.winners, (id) => events.get(id)!);
   const replayInput = { close: input.bars.close, window: input.window, regime: input.regime, breakdown: input.breakdown, strategies: names, winners: input.winners, costs: input.costs, barsPerYear: input.barsPerYear };
   const batch = replayBatch(replayInput, legs, [input.weights]);
-  const [row] = engine.replay(batch);
   // the combined positions themselves, for the trade list and the no-look-ahead proofs
-  const positions = replayPositions(prepareReplay(batch), batch.weightSets[0]!);
+  const positions = combinedPositions(batch, batch.weightSets[0]!);
+  return { positions, legs, batch };
+}
+
+export function runAdaptive(input: AdaptiveInput, engine: Engine): AdaptiveResult {
+  const { positions, legs, batch } = adaptivePositions(input, engine);
+  const [row] = engine.replay(batch);
   return { metrics: row!.metrics, regimes: row!.regimes, positions, legs };
+}
+
+/**
+ * Trial i's position at each bar c of cuts[i], computed from scratch on the bars 0..c only (the
+ * no-look-ahead proof's question). The engine's own fast path when it has one; otherwise a
+ * backtest of the trial on the cut bars, read at c.
+ */
+export function cutPositions(engine: Engine, bars: BarColumns, trials: TrialSpec[], cuts: number[][]): Float64Array[] {
+  return engine.positionsAtCuts ? engine.positionsAtCuts(bars, trials, cuts) : positionsAtCutsByRuns(engine, bars, trials, cuts);
 }
 
 /** Parameters and weights in force at a bar: what a trade record shows. */

@@ -93,27 +93,46 @@ describe('local executor', () => {
     expect((err as { field: string }).field).toBe('params.lookback');
   });
 
-  it.skipIf(!built)('has its workers write the trial files, byte for byte the files written on this thread', async () => {
+  // the folds of a walk-forward: each its window and tracks, one signals file per trial for all
+  // (each fold's own labels: the test track with every (7 + k)-th bar's regime flipped)
+  const foldTracks = [0, 1].map((k) => ({ classifier: 'c', names: ['up', 'down'], labels: labels.map((l, t) => (l !== NO_REGIME && t % (7 + k) === 0 ? 1 - l : l)) }));
+  const folds = [{ window: { start: 300, end: 3000 }, regimes: [foldTracks[0]!] }, { window: { start: 2000, end: 6000 }, regimes: [foldTracks[1]!] }];
+
+  it.skipIf(!built).each([['one window', undefined], ['two folds', folds]] as const)('has its workers write the trial files, byte for byte the files written on this thread (%s)', async (_, withFolds) => {
     const dirs = [mkdtempSync(join(tmpdir(), 'regimen-files-')), mkdtempSync(join(tmpdir(), 'regimen-files-'))];
     try {
       const pool = localExecutor({ workers: 2, engine: 'wasm' });
       open.push(pool);
       const trials = grid();
+      const j: TrialJob = { ...job(trials), ...(withFolds ? { window: { start: 300, end: 6000 }, folds: [...withFolds] } : {}) };
+      const outputs = (d: string) => ({ workspace: d, split: 'train' as const, signalFormat: 'arrow' as const, ...(withFolds ? { folds: [join(d, 'fold_0'), join(d, 'fold_1')] } : {}) });
       const written: boolean[] = [];
-      const inPool = await pool.run({ ...job(trials), outputs: { workspace: dirs[0]!, split: 'train', signalFormat: 'arrow' } }, (d) => void written.push(d.written));
+      const inPool = await pool.run({ ...j, outputs: outputs(dirs[0]!) }, (d) => void written.push(d.written));
       expect(written.every(Boolean)).toBe(true);
       expect(inPool.every((r) => r.signals === undefined)).toBe(true);
       // the same trials, files written by runFullBacktest on this thread from returned signals
       const inline = localExecutor({ workers: 0, engine: 'js' });
-      const noFiles: Executor = { ...inline, run: (j, on) => inline.run({ ...j, outputs: undefined }, on) };
-      const perfs = await runFullBacktest(job(trials), noFiles, { workspace: dirs[1]!, split: 'train', signalFormat: 'arrow' });
-      expect(perfs.map((p) => p.trial_id)).toEqual(trials.map((t) => t.trial_id));
-      const [a, b] = dirs.map((d) => workspacePaths(d));
-      for (const dir of ['performance', 'signals'] as const) {
-        const names = readdirSync(a![dir]).sort();
-        expect(names).toEqual(readdirSync(b![dir]).sort());
+      const noFiles: Executor = { ...inline, run: (x, on) => inline.run({ ...x, outputs: undefined }, on) };
+      const perfs = await runFullBacktest(j, noFiles, outputs(dirs[1]!));
+      expect(perfs.map((p) => p.map((f) => f.trial_id))).toEqual(trials.map((t) => (withFolds ? [t.trial_id, t.trial_id] : [t.trial_id])));
+      const places = (d: string) => {
+        const top = workspacePaths(d);
+        const perf = withFolds ? [workspacePaths(join(d, 'fold_0')).performance, workspacePaths(join(d, 'fold_1')).performance] : [top.performance];
+        return [top.signals, ...perf];
+      };
+      const [a, b] = dirs.map(places);
+      a!.forEach((dir, i) => {
+        const names = readdirSync(dir).sort();
+        expect(names).toEqual(readdirSync(b![i]!).sort());
         expect(names.length).toBe(trials.length);
-        for (const n of names) expect(readFileSync(join(a![dir], n)).equals(readFileSync(join(b![dir], n))), `${dir}/${n}`).toBe(true);
+        for (const n of names) expect(readFileSync(join(dir, n)).equals(readFileSync(join(b![i]!, n))), `${dir}/${n}`).toBe(true);
+      });
+      if (withFolds) {
+        // each fold's file is that fold's evaluation, pointing at the shared signals
+        const f1 = JSON.parse(readFileSync(join(workspacePaths(join(dirs[0]!, 'fold_1')).performance, `trial_${trials[3]!.trial_id}.json`), 'utf8'));
+        const alone = await inline.run({ ...job([trials[3]!]), window: folds[1]!.window, regimes: folds[1]!.regimes });
+        expect({ metrics: f1.metrics, regimes: f1.regimes, bars: f1.bars }).toEqual({ metrics: alone[0]!.metrics, regimes: alone[0]!.regimes, bars: 4000 });
+        expect(f1.signals_path).toBe(`../signals/trial_${trials[3]!.trial_id}.arrow`);
       }
     } finally {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { regimenError, type BarColumns, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow } from '@regimen/core';
+import { regimenError, type BarColumns, type PluginSource, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow } from '@regimen/core';
 import { shareMarket, type SharedMarket } from '@regimen/kernel';
 import { batchName, formBatches, runWithRetry } from './batches.js';
+import { runModuleTask } from './module-tasks.js';
 import { loadEngine, type EngineName } from './engines.js';
-import { writeTrialFiles, type TrialOutputs } from './full.js';
+import { performanceTargets, writeTrialFiles, type TrialOutputs } from './full.js';
 import { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
-import type { ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
+import type { FoldRef, ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
+import { useStrategySources } from './strategy-sources.js';
 
 /**
  * An executor runs batches of trials and reports rows as batches finish, and scores weight sets
@@ -46,12 +48,16 @@ export interface Executor {
   run(job: TrialJob, onBatch?: (done: BatchDone) => void | Promise<void>): Promise<TrialRow[]>;
   /** one row per weight set, in order: the same rows as the engine's replay, spread over the workers */
   replay(batch: ReplayBatch): Promise<ReplayRow[]>;
+  /** a task of a plugin's own worker module, on the pool (module-tasks.ts); optional for other executors */
+  runTask?<R = unknown>(module: string, task: unknown): Promise<R>;
   close(): Promise<void>;
 }
 
 export interface ExecutorOptions {
   workers: number;
   engine: EngineName;
+  /** strategy plugin packages the workers import (once per thread) to run trials of their strategies */
+  strategyPlugins?: PluginSource[];
 }
 
 /** dist/worker.js, also when this module runs from src/ under vitest */
@@ -149,11 +155,15 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       const batches = job.wholeBatch ? [{ indices: job.trials.map((_, i) => i), trials: job.trials }] : formBatches(job.trials, job.batchSize ?? 64, Math.max(1, workers));
-      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, job.regimes) : undefined;
+      // with folds, every fold's tracks go to the workers once, and each fold names its by index
+      const tracks = job.folds ? [...new Set(job.folds.flatMap((f) => f.regimes))] : job.regimes;
+      const foldRefs: FoldRef[] | undefined = job.folds?.map((f) => ({ window: f.window, tracks: f.regimes.map((t) => tracks.indexOf(t)) }));
+      const shared = workers > 0 && opts.engine === 'wasm' ? marketOf(job.bars, tracks) : undefined;
       const market = shared?.market;
       const bars = workers > 0 && !market ? shareBars(job.bars) : job.bars;
-      const regimes = workers > 0 && !market ? shareRegimes(job.regimes) : job.regimes;
+      const regimes = workers > 0 && !market ? shareRegimes(tracks) : tracks;
       const engine = workers > 0 ? undefined : await loadEngine(opts.engine);
+      if (engine && opts.strategyPlugins?.length) await useStrategySources(opts.strategyPlugins);
       const dataKey = shared?.dataKey ?? nextKey();
       const outputs = job.outputs;
       let failed = false;
@@ -162,13 +172,14 @@ export function localExecutor(opts: ExecutorOptions): Executor {
         if ('failed' in result) throw regimenError(result.failed);
         return result;
       };
+      const targets = outputs ? performanceTargets(outputs, job.window, job.folds) : undefined;
       // the calling thread does what a worker does: the engine, then the files
       const inline = (batch: TrialBatch) => afterTurn(() => {
         const t0 = performance.now();
         const out = engine!.runTrials(batch);
         const t1 = performance.now();
         if (outputs) out.forEach((row, i) => {
-          writeTrialFiles(batch.trials[i]!, row, batch.bars.time, batch.window, outputs);
+          writeTrialFiles(batch.trials[i]!, row, batch.bars.time, batch.window, outputs, targets!);
           delete row.signals;
         });
         return { rows: out, written: outputs !== undefined, seconds: { backtest: (t1 - t0) / 1000, files: (performance.now() - t1) / 1000 } };
@@ -178,8 +189,10 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       await Promise.all(
         batches.map(async (b) => {
           const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
-          const batch = { ...common, bars, regimes };
-          const task: TrialTask = market ? { ...common, market, engine: opts.engine, dataKey, outputs } : { ...batch, engine: opts.engine, dataKey, outputs };
+          const batch: TrialBatch = { ...common, bars, regimes: job.folds ? [] : regimes, ...(job.folds ? { folds: job.folds } : {}) };
+          const plugins = opts.strategyPlugins?.length ? { strategyPlugins: opts.strategyPlugins } : {};
+          const forTask = { ...common, ...plugins, engine: opts.engine, dataKey, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
+          const task: TrialTask = market ? { ...forTask, market } : { ...forTask, bars, regimes };
           let out: Awaited<ReturnType<typeof inline>>;
           try {
             out = await runWithRetry(batchName(b.trials), () => (engine ? inline(batch) : inPool(task)));
@@ -219,6 +232,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       }
       return (await Promise.all(chunks)).flat();
     },
+    runTask: (module, task) => runModuleTask(workers > 0 ? getPool() : undefined, module, task),
     async close() {
       if (pool) {
         await allLoaded(pool);

@@ -1,34 +1,54 @@
 import { relative } from 'node:path';
-import { workspacePaths, writeJsonAtomic, type ScoreWindow, type SplitName, type TrialPerformance, type TrialRow, type TrialSpec, type WorkspacePaths } from '@regimen/core';
+import { workspacePaths, writeJsonAtomic, type Evaluation, type FoldWindow, type ScoreWindow, type SplitName, type TrialPerformance, type TrialRow, type TrialSpec, type WorkspacePaths } from '@regimen/core';
 import { writeSignalEvents, type SignalFormat } from '@regimen/data';
 import type { Executor, TrialJob } from './executor.js';
 import type { TaskSeconds } from './worker.js';
 
 /**
  * Mode `full`: run every trial from market data, capture its signals, and write each trial's
- * files as its batch finishes (signals first, then the performance file), so a performance file
+ * files as its batch finishes (signals first, then the performance files), so a performance file
  * on disk always has its signals beside it.
  *
- * Where the files go is plain data (the workspace folder; every path comes from core's
+ * Where the files go is plain data (workspace folders; every path comes from core's
  * workspacePaths), so the local executor's workers encode and write their own trials' files in
  * parallel; an executor whose workers cannot reach the workspace returns the signals instead and
  * they are written here. Either way the caller sees each trial once, after its files are whole.
+ *
+ * The folds of a walk-forward (TrialJob.folds) share one signals file per trial — a trial's
+ * positions do not depend on the fold — in `workspace`; each fold's performance file goes to its
+ * own workspace and points at that file.
  */
 export interface TrialOutputs {
+  /** where the signals go, and the performance files when there are no folds */
   workspace: string;
   split: SplitName;
   /** null: signals are not captured */
   signalFormat: SignalFormat | null;
+  /** with TrialJob.folds: each fold's workspace, in the folds' order */
+  folds?: string[];
 }
 
 export interface FullOutputs extends TrialOutputs {
-  /** called after each trial's files are committed */
-  onTrialWritten?: (perf: TrialPerformance) => void;
+  /** called after each trial's files are committed, with its performance in each fold */
+  onTrialWritten?: (perfs: TrialPerformance[]) => void;
   /** where each batch's time went (engine, files), as measured where it ran */
   onBatchSeconds?: (seconds: TaskSeconds) => void;
 }
 
-export function trialPerformance(trial: TrialSpec, window: ScoreWindow, row: TrialRow, out: TrialOutputs, paths: WorkspacePaths = workspacePaths(out.workspace)): TrialPerformance {
+/** The folders and windows the performance files of a job go to (one when it has no folds). */
+export interface PerformanceTargets {
+  signals: WorkspacePaths;
+  folds: Array<{ paths: WorkspacePaths; window: ScoreWindow }>;
+}
+
+export function performanceTargets(out: TrialOutputs, window: ScoreWindow, folds?: FoldWindow[]): PerformanceTargets {
+  const signals = workspacePaths(out.workspace);
+  if (!folds) return { signals, folds: [{ paths: signals, window }] };
+  if (out.folds?.length !== folds.length) throw new Error(`${folds.length} folds need as many workspaces, got ${out.folds?.length ?? 0}`);
+  return { signals, folds: folds.map((f, i) => ({ paths: workspacePaths(out.folds![i]!), window: f.window })) };
+}
+
+function trialPerformance(trial: TrialSpec, window: ScoreWindow, row: Evaluation, out: TrialOutputs, signalsPath: string | null, base: string): TrialPerformance {
   return {
     trial_id: trial.trial_id,
     strategy: trial.strategy,
@@ -38,35 +58,42 @@ export function trialPerformance(trial: TrialSpec, window: ScoreWindow, row: Tri
     bars: window.end - window.start,
     metrics: row.metrics,
     regimes: row.regimes,
-    signals_path: out.signalFormat ? relative(paths.base, paths.trialSignals(trial.trial_id, out.signalFormat)) : null,
+    signals_path: signalsPath ? relative(base, signalsPath) : null,
   };
 }
 
 /** Per-trial files skip fsync (see WriteOptions): a resumed run re-validates them. */
 const PER_TRIAL = { durable: false } as const;
 
-/** Writes one trial's signals (when captured) and then its performance file; returns the performance. */
-export function writeTrialFiles(trial: TrialSpec, row: TrialRow, time: Float64Array, window: ScoreWindow, out: TrialOutputs, paths: WorkspacePaths = workspacePaths(out.workspace)): TrialPerformance {
-  if (out.signalFormat) {
+/**
+ * Writes one trial's signals (when captured), then its performance file in every fold; returns
+ * the performances (`write: false` only builds them, for files an executor already wrote).
+ */
+export function writeTrialFiles(trial: TrialSpec, row: TrialRow, time: Float64Array, window: ScoreWindow, out: TrialOutputs, targets: PerformanceTargets, write = true): TrialPerformance[] {
+  const signalsPath = out.signalFormat ? targets.signals.trialSignals(trial.trial_id, out.signalFormat) : null;
+  if (write && out.signalFormat) {
     if (!row.signals) throw new Error(`engine returned no signals for trial ${trial.trial_id}`);
-    writeSignalEvents(paths.trialSignals(trial.trial_id, out.signalFormat), row.signals, { trial_id: trial.trial_id, time, window }, out.signalFormat, PER_TRIAL);
+    writeSignalEvents(signalsPath!, row.signals, { trial_id: trial.trial_id, time, window }, out.signalFormat, PER_TRIAL);
   }
-  const perf = trialPerformance(trial, window, row, out, paths);
-  writeJsonAtomic(paths.trialPerformance(trial.trial_id), perf, PER_TRIAL);
-  return perf;
+  const evaluations = row.folds ?? [row];
+  return targets.folds.map((f, i) => {
+    const perf = trialPerformance(trial, f.window, evaluations[i]!, out, signalsPath, f.paths.base);
+    if (write) writeJsonAtomic(f.paths.trialPerformance(trial.trial_id), perf, PER_TRIAL);
+    return perf;
+  });
 }
 
-export async function runFullBacktest(job: TrialJob, executor: Executor, out: FullOutputs): Promise<TrialPerformance[]> {
-  const perfs: TrialPerformance[] = new Array(job.trials.length);
-  const outputs: TrialOutputs = { workspace: out.workspace, split: out.split, signalFormat: out.signalFormat };
-  const paths = workspacePaths(out.workspace);
+/** Runs the job and commits every trial's files; returns each trial's performance in each fold. */
+export async function runFullBacktest(job: TrialJob, executor: Executor, out: FullOutputs): Promise<TrialPerformance[][]> {
+  const perfs: TrialPerformance[][] = new Array(job.trials.length);
+  const outputs: TrialOutputs = { workspace: out.workspace, split: out.split, signalFormat: out.signalFormat, ...(out.folds ? { folds: out.folds } : {}) };
+  const targets = performanceTargets(outputs, job.window, job.folds);
   await executor.run({ ...job, captureSignals: out.signalFormat !== null, outputs }, ({ indices, rows, written, seconds }) => {
     if (seconds) out.onBatchSeconds?.(seconds);
     indices.forEach((idx, k) => {
-      const trial = job.trials[idx]!;
-      const perf = written ? trialPerformance(trial, job.window, rows[k]!, outputs, paths) : writeTrialFiles(trial, rows[k]!, job.bars.time, job.window, outputs, paths);
-      perfs[idx] = perf;
-      out.onTrialWritten?.(perf);
+      const trialPerfs = writeTrialFiles(job.trials[idx]!, rows[k]!, job.bars.time, job.window, outputs, targets, !written);
+      perfs[idx] = trialPerfs;
+      out.onTrialWritten?.(trialPerfs);
     });
   });
   return perfs;

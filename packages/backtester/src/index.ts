@@ -4,5 +4,6 @@ export { formBatches, failureData, type FailureData } from './batches.js';
 export { runFullBacktest, writeTrialFiles, type FullOutputs, type TrialOutputs } from './full.js';
 export type { TaskSeconds } from './worker.js';
 export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';
-export { runAdaptive, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
+export { runAdaptive, adaptivePositions, cutPositions, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
 export { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
+export { useStrategySources } from './strategy-sources.js';

@@ -1,10 +1,11 @@
 import { parentPort, threadId } from 'node:worker_threads';
-import { workspacePaths, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type TrialBatch, type TrialRow, type WorkspacePaths } from '@regimen/core';
+import type { BarColumns, Engine, FoldWindow, PluginSource, RegimeTrack, ReplayBatch, ReplayRow, ScoreWindow, TrialBatch, TrialRow } from '@regimen/core';
 import { createSharedWasmEngine, marketBytesCopied, type SharedMarket } from '@regimen/kernel';
 import { failureData, type FailureData } from './batches.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
-import { writeTrialFiles, type TrialOutputs } from './full.js';
+import { performanceTargets, writeTrialFiles, type PerformanceTargets, type TrialOutputs } from './full.js';
+import { useStrategySources } from './strategy-sources.js';
 
 // Tell the pool this thread has finished loading: terminating a worker thread while its ES
 // modules are still being instantiated aborts the whole process on Node 20 (V8 fatal error), so
@@ -29,12 +30,21 @@ parentPort?.postMessage({ regimenWorkerLoaded: threadId });
  * trial's cost after the kernel), so the file work runs on every core, and returns its rows
  * without the signals.
  */
-export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes'> & {
+export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes' | 'folds'> & {
   engine: EngineName;
   /** identifies bars + regimes of one run */
   dataKey: string;
   outputs?: TrialOutputs;
+  /** TrialBatch.folds, each fold's tracks given by their index in the task's regime tracks */
+  folds?: FoldRef[];
+  /** strategy plugin packages to import before the trials run (once per thread) */
+  strategyPlugins?: PluginSource[];
 } & ({ bars: BarColumns; regimes: RegimeTrack[] } | { market: SharedMarket; probe?: boolean });
+
+export interface FoldRef {
+  window: ScoreWindow;
+  tracks: number[];
+}
 
 /** for tests: which thread ran the task, and the market bytes it had copied into kernel memory */
 export interface TaskProbe {
@@ -74,7 +84,7 @@ function keptByKey<T>(): (key: string, make: () => T) => T {
 
 const trialData = keptByKey<{ bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine }>();
 const replayData = keptByKey<Omit<ReplayBatch, 'weightSets'>>();
-const pathsOf = keptByKey<WorkspacePaths>();
+const targetsOf = keptByKey<PerformanceTargets>();
 
 function engineFor(name: EngineName): Promise<Engine> {
   let engine = engines.get(name);
@@ -99,16 +109,18 @@ function movable(result: TrialTaskResult): TrialTaskResult {
 
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
+    if (task.strategyPlugins) await useStrategySources(task.strategyPlugins);
     const { bars, regimes, engine: shared } = trialData(task.dataKey, () => ('market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes }));
     const engine = await (shared ? Promise.resolve(shared) : engineFor(task.engine));
     const { window, trials, costs, barsPerYear, captureSignals, outputs } = task;
+    const folds: FoldWindow[] | undefined = task.folds?.map((f) => ({ window: f.window, regimes: f.tracks.map((i) => regimes[i]!) }));
     const t0 = performance.now();
-    const rows = engine.runTrials({ bars, regimes, window, trials, costs, barsPerYear, captureSignals });
+    const rows = engine.runTrials({ bars, regimes: folds ? [] : regimes, window, trials, costs, barsPerYear, captureSignals, ...(folds ? { folds } : {}) });
     const t1 = performance.now();
     if (outputs) {
-      const paths = pathsOf(outputs.workspace, () => workspacePaths(outputs.workspace));
+      const targets = targetsOf(JSON.stringify([outputs, window, task.folds]), () => performanceTargets(outputs, window, folds));
       rows.forEach((row, i) => {
-        writeTrialFiles(trials[i]!, row, bars.time, window, outputs, paths);
+        writeTrialFiles(trials[i]!, row, bars.time, window, outputs, targets);
         delete row.signals;
       });
     }

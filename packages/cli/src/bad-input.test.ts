@@ -36,9 +36,17 @@ function csv(name: string, edit: (rows: string[]) => string[]): string {
 }
 
 csv('prices.csv', (r) => r);
+// quote ticks as users have them: the time key in second place, zone-less times, bid and ask
+writeFileSync(join(dir, 'ticks.csv'), ['seq,timestamp,contributor,bid,ask', ...prices.slice(1, 401).map((row, i) => {
+  const [date, close] = row.split(',');
+  return `${i},${date}T10:00,ABC,${close},${(Number(close) * 1.001).toFixed(4)}`;
+})].join('\n') + '\n');
+writeFileSync(join(dir, 'dst.csv'), 'time,close\n2021-03-14T01:30,1\n2021-03-14T02:30,2\n2021-03-14T03:30,3\n');
+const data = (keys: string, file = 'ticks.csv') => BASE().replace('path: prices.csv', `path: ${file}, ${keys}`);
 afterAll(() => vi.restoreAllMocks());
 
-type Case = { name: string; yaml?: string; args?: (cfg: string, ws: string) => string[]; setup?: (ws: string) => Promise<void> | void; expect: RegExp };
+/** `nothing`: the workspace folder must not even exist afterwards */
+type Case = { name: string; yaml?: string; args?: (cfg: string, ws: string) => string[]; setup?: (ws: string) => Promise<void> | void; expect: RegExp; nothing?: boolean };
 const cases: Case[] = [
   // ---- the workflow file
   { name: 'YAML syntax error', yaml: 'workflow:\n  phases: [\n', expect: /case\d+\.yaml.*invalid YAML/ },
@@ -71,7 +79,20 @@ const cases: Case[] = [
   { name: 'bad composite objective', yaml: BASE({ pe: '{ objective: "sharpe - 2*" }' }), expect: /objective/ },
   { name: 'infeasible min_weight', yaml: BASE({ pe: '{ weight_constraints: { sum_to_one: true, min_weight: 0.9 } }' }), expect: /min_weight/ },
   { name: 'validation classifier not configured', yaml: BASE({ pv: '{ classifier: pattern }' }), expect: /validation\.config\.classifier.*pattern/ },
+  // ---- walk-forward folds: refused before the workspace exists
+  { name: 'walk-forward windows that do not fit the data', yaml: BASE({ pv: '{ method: walk_forward, folds: 4, out_of_sample: 100 }' }), expect: /validation\.config\.out_of_sample = 100: fold 0: its out-of-sample window starts at bar 0 .*no room/, nothing: true },
+  { name: 'walk-forward gap that leaves no bars', yaml: BASE({ pv: '{ method: walk_forward, folds: 2, scheme: anchored, out_of_sample: 150, gap: 99 }' }), expect: /validation\.config\.gap.*99.*the gap leaves 1 bars/, nothing: true },
+  { name: 'walk-forward list of one fold', yaml: BASE({ pv: '{ method: walk_forward, folds: ["1966-06-01"] }' }), expect: /validation\.config\.folds.*at least two dates/, nothing: true },
+  { name: 'walk-forward duration not understood', yaml: BASE({ pv: '{ method: walk_forward, folds: 2, in_sample: "5 fortnights" }' }), expect: /validation\.config\.in_sample.*5 fortnights/, nothing: true },
+  { name: 'walk-forward setting without the method', yaml: BASE({ pv: '{ folds: 3 }' }), expect: /validation\.config\.folds.*method: walk_forward/, nothing: true },
   { name: 'plugin package missing', yaml: BASE({ extra: '  plugins: [regimen-no-such-plugin]' }), expect: /regimen-no-such-plugin/ },
+  // ---- strategy plugins named in the config
+  { name: 'strategy without type or plugin', yaml: BASE({ strategies: '    s: { side: long_short }' }), expect: /workflow\.strategies\.s = .*: a strategy needs a type .* or a plugin/ },
+  { name: 'strategy plugin package missing', yaml: BASE({ strategies: '    s: { plugin: regimen-strategy-nope }' }), expect: /workflow\.strategies\.s\.plugin = "regimen-strategy-nope".*cannot find plugin package/ },
+  { name: 'strategy plugin package without a strategy', yaml: BASE({ strategies: '    s: { plugin: "@regimen/classifier-hmm" }' }), expect: /workflow\.strategies\.s\.plugin.*the package has no strategy plugin/ },
+  { name: 'strategy type the package lacks', yaml: BASE({ strategies: '    s: { plugin: "@regimen/strategy-sma-cross", type: ema }' }), expect: /workflow\.strategies\.s\.type = "ema".*has no such strategy \(it has: sma-cross\)/ },
+  { name: 'strategy plugin parameter unknown', yaml: BASE({ strategies: '    s: { plugin: "@regimen/strategy-sma-cross", parameter_space: { fast: [5], slowe: [20] } }' }), expect: /workflow\.strategies\.s\.params\.slowe.*sma-cross/ },
+  { name: 'strategy plugin parameter invalid', yaml: BASE({ strategies: '    s: { plugin: "@regimen/strategy-sma-cross", parameter_space: { fast: [0], slow: [20] } }' }), expect: /workflow\.strategies\.s\.params\.fast = 0.*sma-cross/ },
   // ---- the data
   { name: 'data file missing', yaml: BASE({ data: 'nope.csv' }), expect: /nope\.csv/ },
   { name: 'unknown price column', yaml: BASE({ extra: '' }).replace('path: prices.csv', 'path: prices.csv, column: adj_close'), expect: /adj_close/ },
@@ -81,6 +102,16 @@ const cases: Case[] = [
   { name: 'NaN price', yaml: BASE({ data: csv('nan.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',NaN', ...r.slice(2)]) }), expect: /nan\.csv.*NaN/ },
   { name: 'zero price', yaml: BASE({ data: csv('zero.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',0', ...r.slice(2)]) }), expect: /zero\.csv.*line 3/ },
   { name: 'negative price', yaml: BASE({ data: csv('neg.csv', (r) => [r[0]!, r[1]!.split(',')[0] + ',-5', ...r.slice(2)]) }), expect: /neg\.csv.*-5/ },
+  { name: 'unknown time_column', yaml: data('time_column: when'), expect: /ticks\.csv: time_column = "when": no such column/ },
+  { name: 'zone-less time without a timezone', yaml: data('time_column: timestamp, price: { mid: [bid, ask] }'), expect: /ticks\.csv: timestamp = "1966-01-04T10:00": line 2: .*without a time zone/ },
+  { name: 'unknown time zone', yaml: data('time_column: timestamp, timezone: Mars/Olympus'), expect: /case\d+\.yaml: workflow\.data\.timezone = "Mars\/Olympus": unknown time zone/ },
+  { name: 'clock time skipped by DST', yaml: data('timezone: America/New_York', 'dst.csv'), expect: /dst\.csv: time = "2021-03-14T02:30": line 3: .*does not exist in America\/New_York/ },
+  { name: 'unknown mid price column', yaml: data('time_column: timestamp, timezone: UTC, price: { mid: [bid, askk] }'), expect: /ticks\.csv: price\.mid = "askk": no price column/ },
+  { name: 'non-numeric price column', yaml: data('time_column: timestamp, timezone: UTC, price: contributor'), expect: /ticks\.csv: contributor = "ABC": line 2: not a finite number/ },
+  { name: 'resample leaving one bar', yaml: data('resample: { every: 100000d }', 'prices.csv'), expect: /prices\.csv: resample\.every = "100000d": leaves 1 bar from 400 rows/ },
+  { name: 'resample interval unreadable', yaml: data('resample: { every: 5 minutes }', 'prices.csv'), expect: /workflow\.data\.resample\.every.*interval/ },
+  { name: 'unknown duplicates policy', yaml: data('duplicates: newest', 'prices.csv'), expect: /workflow\.data\.duplicates.*newest/ },
+  { name: 'price and column both', yaml: data('price: close, column: close', 'prices.csv'), expect: /workflow\.data\.price.*not both/ },
   { name: 'too few bars for a lookback', yaml: BASE({ p1: '{ parameter_space: { lookback: [350], threshold: [0.01] } }' }), expect: /training split has 280 bars/ },
   // ---- the workspace and the command line
   { name: 'unwritable output folder', yaml: BASE(), args: (cfg) => ['run', cfg, '--out', '/proc/regimen-ws', '--workers', '0'], expect: /\/proc\/regimen-ws.*cannot create/ },
@@ -127,5 +158,6 @@ describe('bad input: one line, exit 2, nothing that looks complete', () => {
     expect(lines[0]).toMatch(c.expect);
     expect(r.err).not.toMatch(/\n\s+at /);
     if (!c.setup) expect(existsSync(join(ws, 'checkpoints', 'validation.json'))).toBe(false);
+    if (c.nothing) expect(existsSync(ws)).toBe(false);
   });
 });

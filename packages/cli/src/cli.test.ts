@@ -98,9 +98,36 @@ describe('regimen CLI', () => {
     const r = await cli('plugins', '--json');
     expect(r.code).toBe(0);
     const names = JSON.parse(r.out).map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`);
-    expect([...names].sort()).toEqual(['classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid']);
+    expect([...names].sort()).toEqual([
+      'classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid',
+      'strategy:breakout', 'strategy:mean_reversion', 'strategy:momentum', 'strategy:rsi', 'strategy:sma_crossover',
+    ]);
+    // strategies with their parameters and defaults (side is the host's, listed for none)
+    const options = Object.fromEntries(JSON.parse(r.out).map((p: { name: string; options: string }) => [p.name, p.options]));
+    expect(options).toMatchObject({ momentum: 'lookback=20 threshold=0', sma_crossover: 'fast=10 slow=30', rsi: 'period=14 lower=30 upper=70', breakout: 'lookback=20' });
     const regimes = Object.fromEntries(JSON.parse(r.out).map((p: { name: string; regimes: string }) => [p.name, p.regimes]));
     expect(regimes).toMatchObject({ hmm: 'bull,neutral,bear', pattern: 'breakout,range' });
+  });
+});
+
+describe('strategy plugins on the command line', () => {
+  it('lists a loaded strategy plugin with its parameters, and backtests it like the built-in rule it implements', async () => {
+    const listed = await cli('plugins', '--load', '@regimen/strategy-sma-cross', '--json');
+    expect(listed.code, listed.err).toBe(0);
+    const mine = JSON.parse(listed.out).find((p: { name: string }) => p.name === 'sma-cross');
+    expect(mine).toMatchObject({ kind: 'strategy', source: '@regimen/strategy-sma-cross', options: 'fast=10 slow=30', wasm: true });
+    const table = await cli('plugins', '--load', '@regimen/strategy-sma-cross');
+    expect(table.out).toMatch(/strategy \(wasm\)\s+sma-cross/);
+
+    const data = embeddedDataPath('msft_daily_ohlcv.csv');
+    const run = (...a: string[]) => cli('backtest', ...a, '--param', 'fast=5', '--param', 'slow=20', '--param', 'side=long_short', '--data', data, '--json');
+    const plugin = await run('--load', '@regimen/strategy-sma-cross', '--strategy', 'sma-cross');
+    const builtin = await run('--strategy', 'sma_crossover');
+    expect(plugin.code, plugin.err).toBe(0);
+    expect(JSON.parse(plugin.out).metrics).toEqual(JSON.parse(builtin.out).metrics);
+    const unknown = await cli('backtest', '--strategy', 'sma-cros', '--load', '@regimen/strategy-sma-cross', '--data', data);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/--strategy = "sma-cros": unknown strategy \(registered: breakout, mean_reversion, momentum, rsi, sma-cross, sma_crossover\)/);
   });
 });
 

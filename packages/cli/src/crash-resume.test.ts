@@ -81,6 +81,41 @@ describe('crash and resume', () => {
     expect(existsSync(join(ws, '.lock'))).toBe(false);
   }, 120_000);
 
+  it.skipIf(!built)('a walk-forward SIGKILLed in the middle of fold 3 resumes at that fold and phase: byte-identical results', async () => {
+    const { dir, config } = smallWorkflow({
+      bars: 3000,
+      phases: `    - name: parameter_discovery
+      config: { parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] } }
+    - name: regime_analysis
+      config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: genetic, objective: minimize_regime_drawdown, algorithm_options: { population: 16, generations: 40, patience: 40 } }
+    - name: validation
+      config: { data_split: test, method: walk_forward, folds: 5, in_sample: 800, gap: 2 }`,
+    });
+    const ref = join(dir, 'reference');
+    await runWorkflow(config, { outDir: ref, workers: 0 });
+
+    const ws = join(dir, 'crashed');
+    const fold3 = workspacePaths(workspacePaths(ws).fold(3));
+    await killWhen(config, ws, () => count(fold3.performance, /^ensemble_trial_.*\.json$/) >= 20);
+    // folds 0–2 are done, fold 3 is in its ensemble phase, fold 4 has only phase 1
+    for (const k of [0, 1, 2]) expect(existsSync(workspacePaths(workspacePaths(ws).fold(k)).checkpoint('validation'))).toBe(true);
+    expect(existsSync(fold3.checkpoint('regime_analysis'))).toBe(true);
+    expect(existsSync(fold3.checkpoint('ensemble_optimization'))).toBe(false);
+
+    const skipped: string[] = [];
+    await runWorkflow(config, { outDir: ws, workers: 0, resume: true, onEvent: (e) => e.type === 'phase-skip' && skipped.push(`${e.fold ?? '-'}:${e.phase}`) });
+    expect(skipped).toEqual(['-:parameter_discovery', '0:regime_analysis', '0:ensemble_optimization', '0:validation', '1:regime_analysis', '1:ensemble_optimization', '1:validation', '2:regime_analysis', '2:ensemble_optimization', '2:validation', '3:regime_analysis']);
+    for (const k of [0, 1, 2, 3, 4]) {
+      const a = analysisFiles(workspacePaths(ref).fold(k));
+      const b = analysisFiles(workspacePaths(ws).fold(k));
+      expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+      for (const [name, text] of a) expect(b.get(name), `fold ${k} ${name}`).toBe(text);
+    }
+    for (const f of ['performance/walk_forward_results.json', 'analysis/overfitting.json']) expect(readFileSync(join(ws, f), 'utf8'), f).toBe(readFileSync(join(ref, f), 'utf8'));
+  }, 180_000);
+
   it.skipIf(!built)('Ctrl-C (SIGINT) stops between trials, exits 130, keeps what finished, and the run resumes', async () => {
     const { dir, config } = smallWorkflow({
       bars: 6000,

@@ -3,9 +3,11 @@ import { formatError, isRegimenError } from '@regimen/core';
 import { registerBacktest } from './commands/backtest.js';
 import { registerBench } from './commands/bench.js';
 import { registerClassify } from './commands/classify.js';
+import { registerData } from './commands/data.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
@@ -21,14 +23,19 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerStatus(program);
+  registerReport(program);
   registerInspect(program);
   registerBacktest(program);
   registerBench(program);
   registerPlugins(program);
   registerClassify(program);
+  registerData(program);
   registerPluginNew(program);
   registerWorker(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    for (const sub of c.commands) sub.exitOverride();
+  }
   return program;
 }
 

@@ -1,34 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assertPlugin, parsePluginOptions, type ClassifierPlugin } from '@regimen/core';
 import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
 import { checkCausality, checkDeterminism, checkLabelRange, checkRoundTrip, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
 import { cli } from '../test/harness.js';
+import { childEnv, linkRegimen, repo } from '../test/plugin-package.js';
 import { SCAFFOLD_VERSIONS } from './scaffold/names.js';
-
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-/** the zod that @regimen/core itself resolves, so the plugin and the host agree on one copy */
-const zodDir = dirname(createRequire(join(repo, 'packages/core/package.json')).resolve('zod/package.json'));
-
-/** What `npm link` would give a plugin folder: node_modules entries pointing at this repository. */
-function linkRegimen(root: string): void {
-  mkdirSync(join(root, 'node_modules/@regimen'), { recursive: true });
-  symlinkSync(join(repo, 'packages/core'), join(root, 'node_modules/@regimen/core'), 'dir');
-  symlinkSync(join(repo, 'packages/plugin-testkit'), join(root, 'node_modules/@regimen/plugin-testkit'), 'dir');
-  symlinkSync(zodDir, join(root, 'node_modules/zod'), 'dir');
-  symlinkSync(join(repo, 'node_modules/vitest'), join(root, 'node_modules/vitest'), 'dir');
-}
-
-/** a child process without this test run's vitest state or loader conditions */
-function childEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'));
-}
 
 /** Independent of the plugin: sample sd of the last w log returns, recomputed naively per bar. */
 function naiveMedianVol(close: number[], w: number): number {
@@ -56,7 +37,7 @@ describe('regimen plugin new classifier → a working third-party plugin', () =>
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
     expect(manifest.name).toBe('regimen-classifier-vol-regime');
     expect(manifest.dependencies['@regimen/core']).toBe(SCAFFOLD_VERSIONS.regimen);
-    linkRegimen(tmp);
+    linkRegimen(tmp, ['@regimen/core', '@regimen/plugin-testkit', 'vitest']);
 
     // the kit's plain checks, on the module as a workflow would import it
     const plugin = (await import(pathToFileURL(join(pkg, 'src/index.js')).href)).default as ClassifierPlugin;
@@ -64,14 +45,14 @@ describe('regimen plugin new classifier → a working third-party plugin', () =>
     const data = syntheticBars(2000, 5);
     const options = parsePluginOptions(plugin, {});
     expect(() => parsePluginOptions(plugin, { windw: 3 })).toThrow(/vol-regime/);
-    const model = plugin.fit(sliceBars(data, 1400), options, { seed: 1 });
+    const model = await plugin.fit(sliceBars(data, 1400), options, { seed: 1 });
     const regimes = plugin.regimes(model, options);
     expect(regimes).toEqual(['high_vol', 'low_vol']);
     for (const r of [
       checkLabelRange(plugin.label(data, model, options), 2000, regimes),
       checkCausality(plugin, model, options, data, [1, 2, 20, 21, 500, 1999]),
       checkRoundTrip(plugin, model, options, data),
-      checkDeterminism(plugin, sliceBars(data, 1400), options, 1),
+      await checkDeterminism(plugin, sliceBars(data, 1400), options, 1),
     ]) expect(r.message).toBeUndefined();
 
     // plain Node 20 loads it without a build or a loader (resolving @regimen/core's built output)

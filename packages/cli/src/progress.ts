@@ -15,18 +15,20 @@ export function progressReporter(opts: { quiet: boolean }): { onEvent: (e: RunEv
   const say = (s: string) => {
     if (!opts.quiet) process.stderr.write(s + '\n');
   };
+  // a walk-forward's phases 2–4 run once per fold
+  const name = (e: { phase: string; fold?: number }) => (e.fold === undefined ? e.phase : `fold ${e.fold} ${e.phase}`);
   return {
     onEvent(e) {
       switch (e.type) {
         case 'phase-start':
-          say(`▶ ${e.phase}`);
+          say(`▶ ${name(e)}`);
           break;
         case 'phase-done':
           stopBar();
-          say(`✔ ${e.phase} in ${e.seconds.toFixed(2)} s (${Object.entries(e.counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+          say(`✔ ${name(e)} in ${e.seconds.toFixed(2)} s (${Object.entries(e.counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
           break;
         case 'phase-skip':
-          say(`· ${e.phase} skipped: ${e.reason}`);
+          say(`· ${name(e)} skipped: ${e.reason}`);
           break;
         case 'info':
           say(`  ${e.message}`);

@@ -1,21 +1,34 @@
-import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack } from '@regimen/core';
-import { callPlugin } from './plugins.js';
+import { NO_REGIME, regimenError, type BarColumns, type ClassifierPlugin, type RegimeTrack, type TaskPool } from '@regimen/core';
+import type { Executor } from '@regimen/backtester';
+import { callPlugin, callPluginAsync } from './plugins.js';
 
 /**
  * Fitting and labelling through a classifier plugin, checked against the plugin's promises; used
  * by the workflow's phases and by `regimen classify` alike.
  */
 
-/** Copies, not views: a plugin's fit must not be able to reach later bars through a buffer. */
-export function copyBars(bars: BarColumns, end: number): BarColumns {
-  const out: BarColumns = { time: bars.time.slice(0, end), open: bars.open.slice(0, end), high: bars.high.slice(0, end), low: bars.low.slice(0, end), close: bars.close.slice(0, end) };
-  if (bars.volume) out.volume = bars.volume.slice(0, end);
+/** Copies, not views: a plugin's fit must not be able to reach other bars through a buffer. */
+export function copyBars(bars: BarColumns, end: number, start = 0): BarColumns {
+  const cut = (c: Float64Array) => c.slice(start, end);
+  const out: BarColumns = { time: cut(bars.time), open: cut(bars.open), high: cut(bars.high), low: cut(bars.low), close: cut(bars.close) };
+  if (bars.volume) out.volume = cut(bars.volume);
   return out;
 }
 
-/** Fit on the first `trainEnd` bars; the model returned is its JSON round trip (what is saved is what labels). */
-export function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, trainEnd: number, seed: number): unknown {
-  const fitted = callPlugin(plugin.name, 'fit', () => plugin.fit(copyBars(bars, trainEnd), options, { seed }));
+/** The executor's workers as a classifier's TaskPool: none when it runs everything on this thread. */
+export function runPool(executor: Executor): TaskPool | undefined {
+  const runTask = executor.runTask;
+  if (executor.workers < 1 || !runTask) return undefined;
+  return { workers: executor.workers, run: runTask.bind(executor) };
+}
+
+/**
+ * Fit on bars [trainStart, trainEnd) — a fold's training window; from bar 0 for a single split (a
+ * fit may be synchronous or return a promise; `pool`, the run's workers, is offered to it when
+ * there are any); the model returned is its JSON round trip (what is saved is what labels).
+ */
+export async function fitClassifier(plugin: ClassifierPlugin, options: unknown, bars: BarColumns, train: { start: number; end: number }, seed: number, pool?: TaskPool): Promise<unknown> {
+  const fitted = await callPluginAsync(plugin.name, 'fit', () => plugin.fit(copyBars(bars, train.end, train.start), options, pool ? { seed, pool } : { seed }));
   try {
     return JSON.parse(JSON.stringify(fitted) ?? 'null') as unknown;
   } catch (e) {

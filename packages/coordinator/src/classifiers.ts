@@ -1,5 +1,7 @@
 import {
   ClassifierModelFileSchema,
+  NO_REGIME,
+  regimenError,
   parsePluginOptions,
   readJsonFile,
   writeJsonAtomic,
@@ -8,9 +10,9 @@ import {
   type RegimeTrack,
 } from '@regimen/core';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
-import { timed, type RunContext } from './context.js';
+import { timed, timedAsync, type RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
-import { fitClassifier, labelWithModel } from './classifier-run.js';
+import { fitClassifier, labelWithModel, runPool } from './classifier-run.js';
 
 /** The plugin and parsed options of a configured classifier. */
 export function classifierOf(ctx: RunContext, name: string): { plugin: ClassifierPlugin; options: unknown } {
@@ -20,38 +22,54 @@ export function classifierOf(ctx: RunContext, name: string): { plugin: Classifie
 }
 
 /**
- * Fit every classifier on the training split only, save the model, label the whole series
- * causally and write the per-split label files. Returns full-length tracks.
+ * Fit every classifier on the training window only, save the model, label the whole series
+ * causally (a fold's series ends with its test window) and write the per-split label files.
+ * Returns full-length tracks.
  */
-export function fitClassifiers(ctx: RunContext): RegimeTrack[] {
-  return ctx.config.classifiers.map((c) => {
+export async function fitClassifiers(ctx: RunContext): Promise<RegimeTrack[]> {
+  const tracks: RegimeTrack[] = [];
+  for (const c of ctx.config.classifiers) {
     const { plugin, options } = classifierOf(ctx, c.name);
-    const saved = timed(ctx, 'fit', () => fitClassifier(plugin, options, ctx.bars, ctx.split.trainEnd, ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1)));
+    const { trainStart, trainEnd, testStart } = ctx.split;
+    const seed = ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1);
+    const saved = await timedAsync(ctx, 'fit', () => fitClassifier(plugin, options, ctx.bars, { start: trainStart, end: trainEnd }, seed, runPool(ctx.executor)));
     const { track } = timed(ctx, 'label', () => labelWithModel(c.name, plugin, saved, options, ctx.bars));
     writeJsonAtomic(ctx.paths.classifierModel(c.name), {
       name: c.name,
       plugin: plugin.name,
       options: options as Record<string, unknown>,
       regimes: track.names,
-      train_bars: ctx.split.trainEnd,
+      train_bars: trainEnd - trainStart,
       summary: plugin.summary ? callPlugin(plugin.name, 'summary', () => plugin.summary!(saved, options)) : undefined,
       model: saved,
     });
-    writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'train'), { ...track, labels: track.labels.subarray(0, ctx.split.trainEnd) }, ctx.bars.time.subarray(0, ctx.split.trainEnd));
-    writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'test'), { ...track, labels: track.labels.subarray(ctx.split.testStart) }, ctx.bars.time.subarray(ctx.split.testStart));
-    ctx.emit({ type: 'info', message: `classifier ${c.name} (${plugin.name}) fitted on ${ctx.split.trainEnd} bars: ${track.names.join(', ')}` });
-    return track;
-  });
+    writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'train'), { ...track, labels: track.labels.subarray(trainStart, trainEnd) }, ctx.bars.time.subarray(trainStart, trainEnd));
+    writeRegimeLabels(ctx.paths.regimeLabels(c.name, 'test'), { ...track, labels: track.labels.subarray(testStart) }, ctx.bars.time.subarray(testStart));
+    ctx.emit({ type: 'info', message: `classifier ${c.name} (${plugin.name}) fitted on bars ${trainStart}–${trainEnd - 1}: ${track.names.join(', ')}` });
+    tracks.push(track);
+  }
+  return tracks;
 }
 
 export function readModel(ctx: RunContext, name: string) {
   return readJsonFile(ctx.paths.classifierModel(name), ClassifierModelFileSchema);
 }
 
-/** Training labels as written in phase 1 (validated), for phases that run on their own. */
+/**
+ * Training labels as written in phase 1 (validated), for phases that run on their own, at their
+ * bars' positions in the series (bars before a fold's training window are NO_REGIME).
+ */
 export function readTrainTrack(ctx: RunContext, name: string): RegimeTrack {
-  const t = readRegimeLabels(ctx.paths.regimeLabels(name, 'train'));
-  return { ...t, classifier: name };
+  const file = ctx.paths.regimeLabels(name, 'train');
+  const t = readRegimeLabels(file);
+  const { trainStart, trainEnd } = ctx.split;
+  if (t.labels.length !== trainEnd - trainStart) {
+    throw regimenError({ code: 'workspace', file, field: 'label', value: t.labels.length, message: `has ${t.labels.length} labels; the training window has ${trainEnd - trainStart} bars` });
+  }
+  if (trainStart === 0) return { ...t, classifier: name };
+  const labels = new Uint8Array(trainEnd).fill(NO_REGIME);
+  labels.set(t.labels, trainStart);
+  return { ...t, classifier: name, labels };
 }
 
 /** Live labels on the full series from the saved model (the way validation sees regimes). */

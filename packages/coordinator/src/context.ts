@@ -8,8 +8,8 @@ export interface RunContext {
   paths: WorkspacePaths;
   registry: PluginRegistry;
   bars: BarColumns;
-  /** train bars are [0, trainEnd); test bars [testStart, bars) */
-  split: { trainEnd: number; testStart: number; testStartTime: string };
+  /** train bars are [trainStart, trainEnd); test bars [testStart, bars) (a fold's bars end with its test window) */
+  split: { trainStart: number; trainEnd: number; testStart: number; testStartTime: string };
   barsPerYear: number;
   fingerprint: DataFingerprint;
   executor: Executor;
@@ -56,10 +56,11 @@ export function checkInterrupted(ctx: RunContext): void {
   }
 }
 
+/** `fold`: the fold of a walk-forward the phase ran for (phases 2–4; phase 1 runs for all at once) */
 export type RunEvent =
-  | { type: 'phase-start'; phase: PhaseName }
-  | { type: 'phase-done'; phase: PhaseName; seconds: number; counts: Record<string, number>; stages: Record<string, number> }
-  | { type: 'phase-skip'; phase: PhaseName; reason: string }
+  | { type: 'phase-start'; phase: PhaseName; fold?: number }
+  | { type: 'phase-done'; phase: PhaseName; seconds: number; counts: Record<string, number>; stages: Record<string, number>; fold?: number }
+  | { type: 'phase-skip'; phase: PhaseName; reason: string; fold?: number }
   | { type: 'progress'; phase: PhaseName; done: number; total: number | undefined }
   | { type: 'info'; message: string };
 
@@ -68,14 +69,5 @@ export interface PhaseOutput {
   counts: Record<string, number>;
 }
 
-/** The first `end` bars as views (no copy). */
-export function sliceBars(bars: BarColumns, end: number): BarColumns {
-  return {
-    time: bars.time.subarray(0, end),
-    open: bars.open.subarray(0, end),
-    high: bars.high.subarray(0, end),
-    low: bars.low.subarray(0, end),
-    close: bars.close.subarray(0, end),
-    ...(bars.volume ? { volume: bars.volume.subarray(0, end) } : {}),
-  };
-}
+/** The first `end` bars as views (no copy); core's, so engines cut data the same way. */
+export { sliceBars } from '@regimen/core';

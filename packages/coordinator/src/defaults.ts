@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { canonicalJson, PHASES, regimenError, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
-import { EMBEDDED_DEFAULT, embeddedDataPath } from '@regimen/data';
+import { EMBEDDED_DEFAULT, checkZone, embeddedDataPath } from '@regimen/data';
 
 /**
  * Every default of a workflow in one place (the README's config reference lists the same).
@@ -19,9 +19,9 @@ export const DEFAULTS = {
   classifiers: ['hmm', 'pattern'],
   side: 'long_only' as const,
   phase1: { algorithm: 'grid', capture_signals: true, signal_format: 'arrow' as const, objective: 'sharpe', batch_size: 64, on_error: 'fail' as const },
-  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3 },
+  analysis: { metrics: ['sharpe'], min_bars: 20, min_trades: 0, runners_up: 3, pbo_blocks: 16 },
   ensemble: { algorithm: 'grid', objective: 'sharpe', weight_values: [0, 0.5, 1], sum_to_one: true, min_weight: 0, min_bars: 20 },
-  validation: { data_split: 'test' as const, verify_transitions: true },
+  validation: { data_split: 'test' as const, verify_transitions: true, method: 'single' as const, folds: 6, scheme: 'rolling' as const, gap: 0 },
 };
 
 export interface ResolveOptions {
@@ -52,6 +52,8 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
   const w = config.workflow;
   const base = opts.baseDir ?? dirname(resolve(opts.configPath));
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  // a plugin is a path when it starts with . or /, else an npm package name
+  const pluginSpec = (p: string) => (p.startsWith('.') || isAbsolute(p) ? rel(p) : p);
   const id = workflowId(config, opts.outDir);
   const outputDir = opts.outDir ? resolve(opts.outDir) : w.output_dir ? resolve(w.output_dir) : resolve('results', id);
 
@@ -78,7 +80,9 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     if (!space) {
       throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.strategies.${name}.parameter_space`, message: 'no parameter space: give the strategy one or set the parameter_discovery phase\'s parameter_space' });
     }
-    return { name, type: sc.type, side: sc.side ?? DEFAULTS.side, params: sc.params ?? {}, parameter_space: space, constraints: sc.constraints ?? [] };
+    // a plugin strategy's type is its plugin's name, known once the package is loaded (bindStrategies)
+    const plugin = sc.plugin === undefined ? {} : { plugin: pluginSpec(sc.plugin) };
+    return { name, type: sc.type ?? '', ...plugin, side: sc.side ?? DEFAULTS.side, params: sc.params ?? {}, parameter_space: space, constraints: sc.constraints ?? [] };
   });
 
   const classifierNames = w.classifiers ? Object.keys(w.classifiers) : (p1.regime_classifiers ?? DEFAULTS.classifiers);
@@ -101,9 +105,25 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases.validation.config.classifier', value: validationClassifier, message: `not a configured classifier (${classifiers.map((c) => c.name).join(', ')})` });
   }
 
+  const method = pv.method ?? DEFAULTS.validation.method;
+  const walkForwardKeys = (['folds', 'scheme', 'in_sample', 'out_of_sample', 'gap'] as const).filter((k) => pv[k] !== undefined);
+  if (method === 'single' && walkForwardKeys.length) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.phases.validation.config.${walkForwardKeys[0]}`, value: pv[walkForwardKeys[0]!], message: 'a walk-forward setting: add method: walk_forward' });
+  }
+  if (method === 'walk_forward' && pv.data_split !== undefined && pv.data_split !== 'test') {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases.validation.config.data_split', value: pv.data_split, message: 'a walk-forward validates every fold on its out-of-sample window: data_split must be test' });
+  }
+
   if (w.data?.split?.test_start !== undefined && w.data.split.train_fraction !== undefined) {
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.split', value: w.data.split, message: 'give train_fraction or test_start, not both' });
   }
+
+  const d = w.data ?? {};
+  if (d.price !== undefined && d.column !== undefined) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.price', value: d.price, message: 'give price or column, not both' });
+  }
+  const price = d.price ?? d.column ?? DEFAULTS.column;
+  if (d.timezone !== undefined) checkZone(d.timezone, 'workflow.data.timezone', opts.configPath);
 
   return {
     workflow_id: id,
@@ -112,14 +132,21 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     data: {
       path: w.data?.path ? rel(w.data.path) : embeddedDataPath(),
       embedded: !w.data?.path,
-      column: w.data?.column ?? DEFAULTS.column,
+      column: typeof price === 'string' ? price : `mid(${price.mid.join(',')})`,
       split: w.data?.split?.test_start ? { test_start: w.data.split.test_start } : { train_fraction: w.data?.split?.train_fraction ?? DEFAULTS.train_fraction },
       bars_per_year: w.data?.bars_per_year ?? null,
+      // null: the default rule (the first column, named as a time key); the run fills in the column found
+      time_column: d.time_column ?? null,
+      time_format: d.time_format ?? 'iso',
+      timezone: d.timezone ?? null,
+      duplicates: d.duplicates ?? 'error',
+      price: typeof price === 'string' ? { column: price } : { mid: price.mid },
+      resample: d.resample ?? null,
     },
     costs: { fee: w.costs?.fee ?? DEFAULTS.fee, slippage: w.costs?.slippage ?? DEFAULTS.slippage },
     strategies,
     classifiers,
-    plugins: (w.plugins ?? []).map((p) => (p.startsWith('.') || isAbsolute(p) ? rel(p) : p)),
+    plugins: (w.plugins ?? []).map(pluginSpec),
     phases: order,
     parameter_discovery: {
       algorithm: p1.algorithm ?? DEFAULTS.phase1.algorithm,
@@ -136,6 +163,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       min_bars: pa.min_bars ?? DEFAULTS.analysis.min_bars,
       min_trades: pa.min_trades ?? DEFAULTS.analysis.min_trades,
       runners_up: pa.runners_up ?? DEFAULTS.analysis.runners_up,
+      pbo_blocks: pa.pbo_blocks ?? DEFAULTS.analysis.pbo_blocks,
     },
     ensemble_optimization: {
       algorithm: pe.algorithm ?? DEFAULTS.ensemble.algorithm,
@@ -150,6 +178,16 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       data_split: pv.data_split ?? DEFAULTS.validation.data_split,
       verify_transitions: pv.verify_transitions ?? DEFAULTS.validation.verify_transitions,
       classifier: validationClassifier,
+      method,
+      walk_forward: method === 'walk_forward'
+        ? {
+            folds: pv.folds ?? DEFAULTS.validation.folds,
+            scheme: pv.scheme ?? DEFAULTS.validation.scheme,
+            in_sample: pv.in_sample ?? null,
+            out_of_sample: pv.out_of_sample ?? null,
+            gap: pv.gap ?? DEFAULTS.validation.gap,
+          }
+        : null,
     },
   };
 }

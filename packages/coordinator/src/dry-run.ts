@@ -9,7 +9,9 @@ import { makeTrial } from './trials.js';
  * `regimen run --dry-run`: how many trials phase 1 will run, and a rough time and disk estimate,
  * without touching a workspace. Counting never enumerates a big space: up to COUNT_EXACT grid
  * points are checked against the constraints one by one, larger spaces are estimated from a
- * seeded sample. Time comes from backtesting a few real trials of each strategy on the data.
+ * seeded sample. Time comes from backtesting a few real trials of each strategy on the data — for
+ * a walk-forward, scored on every fold as phase 1 does (a trial's signals are written once, its
+ * performance file once per fold).
  */
 const COUNT_EXACT = 200_000;
 const SAMPLE = 20_000;
@@ -20,6 +22,8 @@ export interface DryRunReport {
   train_bars: number;
   test_bars: number;
   workers: number;
+  /** folds of a walk-forward (1 for a single split): each trial is computed once and scored on every fold */
+  folds: number;
   strategies: Array<{ name: string; type: string; grid_points: number; trials: number; exact: boolean; planned: number | null; seconds_per_trial: number; bytes_per_trial: number }>;
   trials: number;
   seconds: number;
@@ -40,7 +44,10 @@ function admissible(space: SearchSpace): { count: number; exact: boolean } {
 }
 
 export async function dryRun(target: string, opts: RunOptions = {}): Promise<DryRunReport> {
-  const { config, registry, market, split, barsPerYear, paths, configPath } = await prepareRun(target, opts);
+  const { config, registry, market, split, barsPerYear, paths, configPath, folds } = await prepareRun(target, opts);
+  // as phase 1 runs them: positions once per trial, scored on every fold's training window
+  const window = { start: Math.min(...folds.map((f) => f.train.start)), end: Math.max(...folds.map((f) => f.train.end)) };
+  const foldWindows = folds.map((f) => ({ window: f.train, regimes: [] }));
   const engine = await loadEngine(opts.engine ?? 'wasm');
   const workers = Math.max(1, opts.workers ?? 1);
   const plugin = registry.optimizer(config.parameter_discovery.algorithm);
@@ -54,17 +61,17 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
     // time a few real trials (first grid points) on the training window
     const sample = plugin.create(space, options, createRng(config.seed)).ask(CALIBRATION_TRIALS).map((c) => makeTrial(s, c, configPath));
     const t0 = performance.now();
-    const out = engine.runTrials({ bars: market.bars, window: { start: 0, end: split.trainEnd }, trials: sample, regimes: [], costs: config.costs, barsPerYear, captureSignals: true });
+    const out = engine.runTrials({ bars: market.bars, window, trials: sample, regimes: [], folds: foldWindows, costs: config.costs, barsPerYear, captureSignals: true });
     const perTrial = sample.length ? (performance.now() - t0) / 1000 / sample.length : 0;
     // bytes per trial: its performance file (≈ one metrics block per regime of every classifier)
     // and its signal events (bar, time, position: 20 bytes each, ~1 kB of Arrow framing)
     const metricsBytes = out.length ? JSON.stringify(out[0]!.metrics, null, 2).length : 400;
     const events = out.length ? out.reduce((a, r) => a + (r.signals?.bar.length ?? 0), 0) / out.length : 0;
-    const bytesPerTrial = 600 + metricsBytes * (1 + 3 * config.classifiers.length) + 1024 + 20 * events;
+    const bytesPerTrial = (600 + metricsBytes * (1 + 3 * config.classifiers.length)) * folds.length + 1024 + 20 * events;
     return { name: s.name, type: s.type, grid_points: discrete ? gridSize(space) : -1, trials, exact, planned, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
   });
   const trials = rows.reduce((a, r) => a + r.trials, 0);
   const seconds = rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers;
   const bytes = rows.reduce((a, r) => a + r.trials * r.bytes_per_trial, 0);
-  return { workspace: paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, strategies: rows, trials, seconds, bytes };
+  return { workspace: paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, strategies: rows, trials, seconds, bytes };
 }

@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { createRegistry, regimenError, workspacePaths, type WorkflowConfig } from '@regimen/core';
+import { regimenError, workspacePaths, type WorkflowConfig } from '@regimen/core';
 import { localExecutor } from '@regimen/backtester';
-import { chooseExecutor, workerPlugins, type DistributedExecutors, type ExecutorRequest } from './executors.js';
+import { chooseExecutor, type DistributedExecutors, type ExecutorRequest } from './executors.js';
 import { runWorkflow } from './run.js';
 import { smallWorkflow } from './test-fixtures.js';
 
@@ -48,18 +47,6 @@ describe('choosing the executor', () => {
     expect(() => chooseExecutor('redis://a:1', raw(), 'wf.yaml', undefined)).toThrow(/no distributed executor/);
   });
 
-  it('asks workers for third-party plugins of kinds that run there, not classifiers or optimizers', () => {
-    const registry = createRegistry();
-    const options = z.object({});
-    const classifier = { kind: 'classifier', name: 'mine', options, fit: () => 0, regimes: () => ['a'], label: () => new Uint8Array() };
-    registry.register(classifier, './mine.js');
-    registry.register({ kind: 'optimizer', name: 'grid2', options, create: () => 0 }, 'built-in');
-    expect(workerPlugins(registry, ['./mine.js'], '/wf')).toEqual([]);
-    // a kind the coordinator does not run itself (strategy plugins) must be on every worker
-    const list = registry.list;
-    registry.list = () => [...list(), { plugin: { ...classifier, kind: 'strategy' as never, name: 's' }, source: 'regimen-strategy-x' }];
-    expect(workerPlugins(registry, ['./mine.js', 'regimen-strategy-x'], '/wf')).toEqual([{ spec: 'regimen-strategy-x', from: '/wf' }]);
-  });
 });
 
 describe('a run on a distributed executor', () => {

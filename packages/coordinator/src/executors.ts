@@ -1,4 +1,4 @@
-import { regimenError, type PluginRegistry, type WorkflowConfig } from '@regimen/core';
+import { regimenError, type PluginSource, type WorkflowConfig } from '@regimen/core';
 import { localExecutor, type EngineName, type Executor } from '@regimen/backtester';
 
 /**
@@ -21,8 +21,8 @@ export interface ExecutorRequest {
   engine: EngineName;
   /** runs what the distributed executor does not (and is closed by it) */
   local: Executor;
-  /** plugins whose code runs where backtests run (resolved from `from`, the workflow's folder) */
-  workerPlugins: Array<{ spec: string; from: string }>;
+  /** plugins whose code runs where backtests run: the run's strategy plugins (resolved from `from`) */
+  workerPlugins: PluginSource[];
   /** the command that continues this run, for a message after a lost connection */
   resumeHint: string;
   emit: (message: string) => void;
@@ -46,24 +46,14 @@ export function chooseExecutor(flag: string | undefined, raw: WorkflowConfig, co
   return choice;
 }
 
-/** Classifiers and optimizers run on the coordinator; any other kind of plugin runs in workers. */
-const COORDINATOR_KINDS: readonly string[] = ['classifier', 'optimizer'];
-
-export function workerPlugins(registry: PluginRegistry, plugins: string[], from: string): Array<{ spec: string; from: string }> {
-  return registry
-    .list()
-    .filter((e) => plugins.includes(e.source) && !COORDINATOR_KINDS.includes(e.plugin.kind))
-    .map((e) => ({ spec: e.source, from }))
-    .filter((p, i, all) => all.findIndex((q) => q.spec === p.spec) === i);
-}
-
 export async function openExecutor(
   choice: ExecutorChoice,
   executors: DistributedExecutors | undefined,
   request: Omit<ExecutorRequest, 'url' | 'field' | 'local'> & { workers: number },
 ): Promise<Executor> {
   const { workers, ...rest } = request;
-  const local = localExecutor({ workers, engine: request.engine });
+  // classifiers and optimizers run on the coordinator; strategy plugins run wherever trials do
+  const local = localExecutor({ workers, engine: request.engine, strategyPlugins: request.workerPlugins });
   if (choice.url === 'local') return local;
   try {
     return await executors!.create({ ...rest, url: choice.url, field: choice.field, local });

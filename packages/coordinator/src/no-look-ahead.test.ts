@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Engine, type RegimeTrack, type TrialBatch } from '@regimen/core';
 import { loadMarketData, embeddedDataPath } from '@regimen/data';
-import { eventsFromPositions, evaluatePositions, referenceEngine, trialPositions } from '@regimen/kernel';
+import { eventsFromPositions, evaluatePositions, loadWasmEngine, referenceEngine, trialPositions } from '@regimen/kernel';
 import { runAdaptive, type AdaptiveInput } from '@regimen/backtester';
 import type { RunContext } from './context.js';
 import { lookAheadCheck, verifyTransitions } from './no-look-ahead.js';
@@ -74,5 +74,35 @@ describe('proofs of no look-ahead', () => {
     expect(la.cuts).toContain(la.firstFailure);
     const { out, trades } = transitions(positions);
     expect(verifyTransitions(input, positions, out, trades).ok).toBe(false);
+  });
+
+  it('pass on the wasm engine, which answers the cut points in one pass, for several strategies', async () => {
+    const wasm = await loadWasmEngine();
+    const several: AdaptiveInput = {
+      ...input,
+      strategies: [{ name: 'mom', type: 'momentum' }, { name: 'channel', type: 'breakout' }, { name: 'trend', type: 'sma_crossover' }],
+      winners: {
+        up: { mom: entry(20), channel: { ...entry(0), params: { lookback: 30, side: 'long_short' }, trial_id: 'b30' }, trend: { ...entry(0), params: { fast: 5, slow: 40 }, trial_id: 's5' } },
+        down: { mom: entry(60), channel: { ...entry(0), params: { lookback: 55, side: 'long_short' }, trial_id: 'b55' } },
+      },
+      // channel has no say while down (weight 0): it is not recomputed there
+      weights: { up: { mom: 0.5, channel: 0.3, trend: 0.2 }, down: { mom: 1, channel: 0 } },
+    };
+    const { positions } = runAdaptive(several, wasm);
+    expect(positions).toEqual(runAdaptive(several, referenceEngine).positions);
+    const { out, trades } = transitions(positions);
+    const v = verifyTransitions(several, positions, out, trades, wasm);
+    expect(v).toEqual(verifyTransitions(several, positions, out, trades, referenceEngine));
+    expect(v.ok).toBe(true);
+    expect(v.checked).toBeGreaterThan(50);
+    expect(lookAheadCheck(ctxWith(wasm), several, positions, relabel).ok).toBe(true);
+  });
+
+  it('catch the peeking strategy through the engine of the run as well', () => {
+    const { positions } = runAdaptive(input, peekingEngine);
+    const { out, trades } = transitions(positions);
+    const v = verifyTransitions(input, positions, out, trades, peekingEngine);
+    expect(v.ok).toBe(false);
+    expect([...out, ...trades]).toContain(v.firstFailure);
   });
 });

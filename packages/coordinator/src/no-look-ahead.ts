@@ -1,6 +1,6 @@
-import { NO_REGIME, type RegimeTrack } from '@regimen/core';
-import { runAdaptive, type AdaptiveInput } from '@regimen/backtester';
-import { parseStrategyParams, strategyDefinition } from '@regimen/kernel';
+import { NO_REGIME, type Engine, type RegimeTrack, type TrialSpec } from '@regimen/core';
+import { adaptivePositions, cutPositions, type AdaptiveInput } from '@regimen/backtester';
+import { referenceEngine } from '@regimen/kernel';
 import { sliceBars, type RunContext } from './context.js';
 
 /**
@@ -9,40 +9,79 @@ import { sliceBars, type RunContext } from './context.js';
  * verifyTransitions: at every regime change (and every trade), recompute each strategy's position
  * from scratch on the data cut at that bar, with the parameters and weights of the bar's regime,
  * and require the adaptive position to equal their combination: the switch happened at that bar,
- * from data up to that bar.
+ * from data up to that bar. It runs on the engine of the run (`--engine`; the reference when none
+ * is given); the wasm engine answers all points of a trial in one pass over cuts of one copy of
+ * the data, erasing the bars after each cut (Engine.positionsAtCuts).
  *
- * lookAheadCheck: re-run the whole adaptive backtest — classifier labels included — on the data
- * cut at seeded points; every decision up to a cut must be identical. Half the cuts are random;
- * the others fall on the bar just before a position change, where a strategy that peeks at the
- * next bar would decide differently once that bar is gone.
+ * lookAheadCheck: re-run the whole adaptive backtest — the driving classifier's labels included,
+ * relabelled from the saved model on the cut data (nothing is refitted) — on the data cut at
+ * seeded points; every decision up to a cut must be identical. Half the cuts are random; the
+ * others fall on the bar just before a position change, where a strategy that peeks at the next
+ * bar would decide differently once that bar is gone.
  */
 const MAX_POINTS = 200;
 
-function spread(bars: number[], max: number): number[] {
-  const uniq = [...new Set(bars)].sort((a, b) => a - b);
+/** At most `max` of the distinct bars of a and b, evenly spread, ascending. */
+function spread(a: number[], b: number[], max: number): number[] {
+  const uniq = mergeDistinct(ascending(a), ascending(b));
   if (uniq.length <= max) return uniq;
   return Array.from({ length: max }, (_, i) => uniq[Math.floor((i * uniq.length) / max)]!);
 }
 
-export function verifyTransitions(input: AdaptiveInput, positions: Float64Array, transitionBars: number[], tradeBars: number[]): { ok: boolean; checked: number; firstFailure?: number } {
-  const points = spread([...transitionBars, ...tradeBars], MAX_POINTS);
-  const parsed = new Map<string, unknown>();
-  for (const t of points) {
+/** Transitions and trades come in bar order (one pass checks it), so merging beats sorting them. */
+function ascending(bars: number[]): number[] {
+  for (let i = 1; i < bars.length; i++) if (bars[i]! < bars[i - 1]!) return [...bars].sort((x, y) => x - y);
+  return bars;
+}
+
+function mergeDistinct(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
+  }
+  return out;
+}
+
+export function verifyTransitions(
+  input: AdaptiveInput,
+  positions: Float64Array,
+  transitionBars: number[],
+  tradeBars: number[],
+  engine: Engine = referenceEngine,
+): { ok: boolean; checked: number; firstFailure?: number } {
+  const points = spread(transitionBars, tradeBars, MAX_POINTS);
+  // what moves the position at bar t: each strategy's winner in t's regime, with its weight there.
+  // A weight of 0 adds ±0 whatever the position (positions are finite), so such a strategy cannot
+  // change the position and is not recomputed.
+  const terms = (t: number): Array<{ trial: TrialSpec; weight: number }> => {
     const k = input.regime.labels[t]!;
-    let expected = 0;
-    if (k !== NO_REGIME) {
-      const name = input.regime.names[k]!;
-      const cut = sliceBars(input.bars, t + 1);
-      for (const s of input.strategies) {
-        const e = input.winners[name]?.[s.name];
-        if (!e) continue;
-        const key = s.type + JSON.stringify(e.params);
-        if (!parsed.has(key)) parsed.set(key, parseStrategyParams(s.type, e.params));
-        const p = strategyDefinition(s.type).positions(cut, parsed.get(key) as never);
-        expected += (input.weights[name]?.[s.name] ?? 0) * p[t]!;
-      }
-      expected = expected > 1 ? 1 : expected < -1 ? -1 : expected;
+    if (k === NO_REGIME) return [];
+    const name = input.regime.names[k]!;
+    return input.strategies.flatMap((s) => {
+      const e = input.winners[name]?.[s.name];
+      const weight = input.weights[name]?.[s.name] ?? 0;
+      return e && weight !== 0 ? [{ trial: { trial_id: e.trial_id, strategy: s.name, type: s.type, params: e.params }, weight }] : [];
+    });
+  };
+  // each trial is asked for at the points where it is in force, all at once
+  const trials = new Map<string, { spec: TrialSpec; cuts: number[] }>();
+  for (const t of points) {
+    for (const { trial } of terms(t)) {
+      let entry = trials.get(trial.trial_id);
+      if (!entry) trials.set(trial.trial_id, (entry = { spec: trial, cuts: [] }));
+      entry.cuts.push(t);
     }
+  }
+  const asked = [...trials.values()];
+  const answers = cutPositions(engine, input.bars, asked.map((x) => x.spec), asked.map((x) => x.cuts));
+  const at = new Map(asked.map((x, i) => [x.spec.trial_id, new Map(x.cuts.map((c, j) => [c, answers[i]![j]!]))]));
+  for (const t of points) {
+    let expected = 0;
+    for (const { trial, weight } of terms(t)) expected += weight * at.get(trial.trial_id)!.get(t)!;
+    expected = expected > 1 ? 1 : expected < -1 ? -1 : expected;
     if (expected !== positions[t]) return { ok: false, checked: points.length, firstFailure: t };
   }
   return { ok: true, checked: points.length };
@@ -65,7 +104,7 @@ export function lookAheadCheck(
   for (const cut of cuts) {
     const tracks = relabel(cut + 1);
     const regime = tracks.find((t) => t.classifier === input.regime.classifier)!;
-    const r = runAdaptive({ ...input, bars: sliceBars(input.bars, cut + 1), window: { start, end: cut + 1 }, regime, breakdown: tracks }, ctx.engine);
+    const r = adaptivePositions({ ...input, bars: sliceBars(input.bars, cut + 1), window: { start, end: cut + 1 }, regime, breakdown: tracks }, ctx.engine);
     for (let t = start; t <= cut; t++) {
       if (r.positions[t] !== positions[t]) return { ok: false, cuts, firstFailure: t };
     }

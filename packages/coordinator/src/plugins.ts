@@ -1,6 +1,5 @@
-import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { createRegistry, isRegimenError, regimenError, type PluginRegistry } from '@regimen/core';
+import { createRegistry, importPluginSource, isRegimenError, regimenError, type Plugin, type PluginRegistry, type PluginSource } from '@regimen/core';
+import { BUILTIN_STRATEGY_PLUGINS, useStrategyPlugin } from '@regimen/kernel';
 import hmm from '@regimen/classifier-hmm';
 import pattern from '@regimen/classifier-pattern';
 import grid from '@regimen/optimizer-grid';
@@ -12,6 +11,8 @@ export const BUILTIN_PLUGINS = [
   { plugin: pattern as unknown, source: '@regimen/classifier-pattern' },
   { plugin: grid as unknown, source: '@regimen/optimizer-grid' },
   { plugin: genetic as unknown, source: '@regimen/optimizer-genetic' },
+  // the five strategies of the kernel; their hot path stays there
+  ...BUILTIN_STRATEGY_PLUGINS.map((plugin) => ({ plugin: plugin as unknown, source: '@regimen/kernel' })),
 ];
 
 export function builtinRegistry(): PluginRegistry {
@@ -20,40 +21,35 @@ export function builtinRegistry(): PluginRegistry {
   return registry;
 }
 
+/** What one plugin package registered, and where it came from (workers import strategies from there). */
+export interface LoadedPlugins {
+  source: PluginSource;
+  plugins: Plugin[];
+}
+
 /**
  * Load third-party plugins named in a workflow: an npm package name (resolved from the config's
  * folder, then from Regimen's own) or a path. The default export may be one plugin or an array.
+ * Strategy plugins also become runnable by this thread's engines. `field` names the config key in errors.
  */
-export async function loadPlugins(registry: PluginRegistry, specs: string[], fromDir: string): Promise<void> {
+export async function loadPlugins(registry: PluginRegistry, specs: string[], fromDir: string, field = 'workflow.plugins'): Promise<LoadedPlugins[]> {
+  const out: LoadedPlugins[] = [];
   for (const spec of specs) {
-    let url: string;
-    try {
-      const req = createRequire(pathToFileURL(fromDir + '/').href);
-      url = pathToFileURL(req.resolve(spec)).href;
-    } catch {
+    const source = { spec, from: fromDir };
+    const { exported } = await importPluginSource(source, field);
+    const plugins: Plugin[] = [];
+    for (const p of exported) {
       try {
-        url = import.meta.resolve(spec);
-      } catch {
-        throw regimenError({ code: 'plugin', field: 'workflow.plugins', value: spec, message: `cannot find plugin package "${spec}"` });
-      }
-    }
-    let mod: { default?: unknown };
-    try {
-      mod = (await import(url)) as { default?: unknown };
-    } catch (e) {
-      throw regimenError({ code: 'plugin', field: 'workflow.plugins', value: spec, message: `plugin "${spec}" failed to load: ${(e as Error).message}`, cause: e });
-    }
-    const exported = mod.default;
-    if (exported === undefined) throw regimenError({ code: 'plugin', field: 'workflow.plugins', value: spec, message: `plugin "${spec}" has no default export` });
-    for (const p of Array.isArray(exported) ? exported : [exported]) {
-      try {
-        registry.register(p, spec);
+        plugins.push(registry.register(p, spec));
       } catch (e) {
         if (isRegimenError(e)) throw e;
         throw regimenError({ code: 'plugin', value: spec, message: (e as Error).message });
       }
     }
+    for (const p of plugins) if (p.kind === 'strategy') useStrategyPlugin(p, spec);
+    out.push({ source, plugins });
   }
+  return out;
 }
 
 /** Run a plugin hook; anything it throws becomes one line naming the plugin and the hook. */
@@ -61,7 +57,20 @@ export function callPlugin<T>(pluginName: string, hook: string, fn: () => T): T 
   try {
     return fn();
   } catch (e) {
-    if (isRegimenError(e)) throw e;
-    throw regimenError({ code: 'plugin', message: `plugin "${pluginName}" failed in ${hook}(): ${(e as Error).message}`, cause: e });
+    throw pluginFailure(pluginName, hook, e);
   }
+}
+
+/** callPlugin for a hook that may return a promise (a classifier's fit). */
+export async function callPluginAsync<T>(pluginName: string, hook: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw pluginFailure(pluginName, hook, e);
+  }
+}
+
+function pluginFailure(pluginName: string, hook: string, e: unknown): unknown {
+  if (isRegimenError(e)) return e;
+  return regimenError({ code: 'plugin', message: `plugin "${pluginName}" failed in ${hook}(): ${(e as Error).message}`, cause: e });
 }

@@ -24,6 +24,7 @@ export function preflight(config: ResolvedConfig, registry: PluginRegistry, conf
   weightSpace(config.strategies.map((s) => s.name), { values: pe.weight_space as never, sum_to_one: pe.sum_to_one, min_weight: pe.min_weight, where: at('ensemble_optimization', 'weight_space') });
   for (const s of config.strategies) {
     const where = `workflow.strategies.${s.name}`;
+    strategyOf(registry, s.type, `${where}.type`, configPath);
     const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
     assertSatisfiable(space, where);
     if (!space.dimensions.some(isContinuous)) {
@@ -32,4 +33,13 @@ export function preflight(config: ResolvedConfig, registry: PluginRegistry, conf
     }
   }
   if (config.strategies.length === 0) throw regimenError({ code: 'config', file: configPath, field: 'workflow.strategies', message: 'no strategies' });
+}
+
+/** The registered strategy (built-in or plugin) a strategy's type names, or one line saying which exist. */
+function strategyOf(registry: PluginRegistry, type: string, field: string, configPath: string) {
+  try {
+    return registry.strategy(type);
+  } catch (e) {
+    throw regimenError({ code: 'config', file: configPath, field, value: type, message: (e as Error).message.replace(/^unknown strategy "[^"]*"/, 'unknown strategy type'), cause: e });
+  }
 }

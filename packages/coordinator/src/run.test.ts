@@ -5,11 +5,14 @@ import type { z } from 'zod';
 import {
   CheckpointSchema,
   ClassifierModelFileSchema,
+  EnsembleReportFileSchema,
   EnsembleTrialSchema,
   EnsembleWeightsSchema,
   ManifestSchema,
+  ParameterSurfaceSchema,
   PHASES,
   readJsonFile,
+  RegimeAnalysisReportSchema,
   RegimeOptimalParamsSchema,
   ResolvedConfigSchema,
   TrialPerformanceSchema,
@@ -19,8 +22,10 @@ import {
   workspacePaths,
   type TrialPerformance,
 } from '@regimen/core';
-import { readArrowTable, readRegimeLabels, readSignalEvents } from '@regimen/data';
+import { readArrowTable, readRegimeLabels, readSignalEvents, readValidationEquity } from '@regimen/data';
 import { loadEngine, runSignalReplay } from '@regimen/backtester';
+import { trialPositions, windowReturns } from '@regimen/kernel';
+import { blockStats, OverfittingSchema, probabilityOfBacktestOverfitting } from '@regimen/optimizer';
 import { runWorkflow, type RunResult } from './run.js';
 import { smallWorkflow } from './test-fixtures.js';
 
@@ -59,9 +64,12 @@ describe('a small workflow end to end', () => {
       [/analysis\/regime_optimal_params\.json$/, RegimeOptimalParamsSchema],
       [/analysis\/ensemble_weights\.json$/, EnsembleWeightsSchema],
       [/analysis\/validation_trades\.json$/, ValidationTradesSchema],
+      [/analysis\/regime_report\.json$/, RegimeAnalysisReportSchema],
+      [/analysis\/parameter_surface\.json$/, ParameterSurfaceSchema],
+      [/analysis\/ensemble_report\.json$/, EnsembleReportFileSchema],
     ];
     const files = filesUnder(ws.base);
-    for (const must of [ws.manifest, ws.configCopy, ws.configResolved, ws.trials, ws.trialsTable, ws.regimeOptimalParams, ws.ensembleWeights, ws.validationResults, ws.validationTrades]) {
+    for (const must of [ws.manifest, ws.configCopy, ws.configResolved, ws.trials, ws.trialsTable, ws.regimeOptimalParams, ws.regimeReport, ws.parameterSurface, ws.ensembleWeights, ws.ensembleReport, ws.validationResults, ws.validationTrades, ws.validationEquity]) {
       expect(files).toContain(must);
     }
     let validated = 0;
@@ -73,6 +81,10 @@ describe('a small workflow end to end', () => {
       }
     }
     expect(validated).toBeGreaterThan(10);
+    // the order the weight search scored its sets, for the report's convergence chart
+    for (const r of Object.values(readJsonFile(ws.ensembleReport, EnsembleReportFileSchema))) {
+      expect(r.weight_sets.map((w) => w.evaluation).sort((a, b) => a! - b!)).toEqual(r.weight_sets.map((_, i) => i));
+    }
     // all 8 trials (2 strategies × 2×2 grid) with signals; regimes per classifier and split
     const { trials } = readJsonFile(ws.trials, TrialsFileSchema);
     expect(trials).toHaveLength(8);
@@ -156,9 +168,80 @@ describe('a small workflow end to end', () => {
     expect(v.baselines.buy_and_hold.metrics.trades).toBe(0);
   });
 
+  it('writes the PBO of each strategy\'s trials and of the weight grid, as recomputed from market data', async () => {
+    const o = readJsonFile(ws.overfitting, OverfittingSchema);
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    expect(o.window).toEqual({ start: 0, end: m.split.train_bars });
+    expect(o.blocks).toBe(16);
+    const { trials } = readJsonFile(ws.trials, TrialsFileSchema);
+    const { loadMarketData } = await import('@regimen/data');
+    const bars = loadMarketData(readJsonFile(ws.configResolved, ResolvedConfigSchema).data.path).bars;
+    for (const s of ['strategy_1', 'strategy_2']) {
+      const mine = trials.filter((t) => t.strategy === s);
+      // positions from the strategy itself, not from the saved signals
+      const stats = mine.map((t) => blockStats(windowReturns(bars.close, trialPositions(bars, t), o.window, run.config.costs), 16));
+      const want = probabilityOfBacktestOverfitting(stats, { blocks: 16, barsPerYear: m.bars_per_year })!;
+      // the run sums each block from the change events, not bar by bar: the same to rounding
+      const got = o.strategies[s]!;
+      expect({ ...got, logits: undefined, degradation: undefined }).toEqual({ ...want, logits: undefined, degradation: undefined });
+      expect(got.logits.mean).toBeCloseTo(want.logits.mean, 10);
+      expect(got.degradation.slope).toBeCloseTo(want.degradation.slope, 8);
+      expect(o.strategies[s]!.trials).toBe(4);
+      expect(o.strategies[s]!.pbo).toBeGreaterThanOrEqual(0);
+      expect(o.strategies[s]!.pbo).toBeLessThanOrEqual(1);
+    }
+    expect(o.all_trials!.trials).toBe(8);
+    // the grid [0, 0.5, 1] per strategy on the simplex: (0,1) (1,0) (½,½) (⅓,⅔) (⅔,⅓)
+    expect(o.ensemble_grid.weight_sets).toBe(5);
+    for (const c of ['hmm', 'pattern_based']) expect(o.ensemble_grid.classifiers[c]!.trials).toBe(5);
+  });
+
+  it('writes every validation run\'s equity per bar, ending at 1 + total_return with its max drawdown, bit for bit', () => {
+    const v = readJsonFile(ws.validationResults, ValidationResultsSchema);
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    const eq = readValidationEquity(ws.validationEquity);
+    expect(eq.meta).toEqual({ kind: 'regimen.validation_equity', classifier: 'hmm', split: 'test', start: m.data_fingerprint.bars - m.split.test_bars, runs: ['adaptive', 'best_static', 'equal_weights', 'buy_and_hold', 'adaptive:pattern_based'] });
+    expect(eq.time.length).toBe(v.bars);
+    const metricsOf: Record<string, { total_return: number; max_drawdown: number }> = {
+      adaptive: v.adaptive.metrics,
+      best_static: v.baselines.best_static.metrics,
+      equal_weights: v.baselines.equal_weights.metrics,
+      buy_and_hold: v.baselines.buy_and_hold.metrics,
+      'adaptive:pattern_based': v.other_classifiers.pattern_based!.metrics,
+    };
+    for (const run of eq.meta.runs) {
+      const e = eq.equity[run]!;
+      expect(e[0]).toBe(1);
+      expect(e[e.length - 1]! - 1).toBe(metricsOf[run]!.total_return);
+      let peak = 1;
+      let dd = 0;
+      for (const x of e) {
+        peak = Math.max(peak, x);
+        dd = Math.max(dd, 1 - x / peak);
+      }
+      expect(dd).toBe(metricsOf[run]!.max_drawdown);
+    }
+  });
+
   it('reads back its own summary from the analysis files', () => {
     expect(run.summary.optimal).toEqual(readJsonFile(ws.regimeOptimalParams, RegimeOptimalParamsSchema));
     expect(run.summary.validation?.classifier).toBe('hmm');
     expect(readFileSync(ws.configCopy, 'utf8')).toContain('strategy_1');
+  });
+});
+
+describe('validation on either engine', () => {
+  it('writes byte-identical results and proofs with --engine js and wasm', async () => {
+    const { dir, config } = smallWorkflow();
+    const out = join(dir, 'ws');
+    await runWorkflow(config, { outDir: out, workers: 0, engine: 'wasm' });
+    const paths = workspacePaths(out);
+    const files = [paths.validationResults, paths.validationTrades];
+    const wasm = files.map((f) => readFileSync(f));
+    await runWorkflow(config, { outDir: out, workers: 0, engine: 'js', fromPhase: 'validation' });
+    files.forEach((f, i) => expect(readFileSync(f).equals(wasm[i]!), f).toBe(true));
+    const v = readJsonFile(paths.validationResults, ValidationResultsSchema);
+    expect(v.checks.transitions_verified).toBe(true);
+    expect(v.checks.transitions_checked).toBeGreaterThan(10);
   });
 });

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import { canonicalJson, createRng, ensureDir, regimenError, sha256, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
 import { loadEngine, type EngineName } from '@regimen/backtester';
@@ -13,7 +13,10 @@ import { ensembleInputs, ensembleOptimization } from './phases/ensemble-optimiza
 import { validation, validationInputs } from './phases/validation.js';
 import { summarize, type RunSummary } from './summary.js';
 import { prepareRun } from './prepare.js';
-import { openExecutor, workerPlugins, type DistributedExecutors } from './executors.js';
+import { openExecutor, type DistributedExecutors } from './executors.js';
+import { describeFolds } from './walk-forward/fold-plan.js';
+import { openFoldWorkspaces } from './walk-forward/fold-context.js';
+import { writeWalkForwardResults } from './walk-forward/results.js';
 
 export interface RunOptions {
   /** --out: the workspace folder (overrides output_dir) */
@@ -43,13 +46,13 @@ export interface RunResult {
   loadSeconds: number;
 }
 
+/** Phases 2–4 run per fold; phase 1 runs once for all folds (see parameter-discovery.ts). */
 interface PhaseDef {
   run: (ctx: RunContext) => Promise<PhaseOutput>;
   inputs: (ctx: RunContext) => string[];
 }
 
-const PHASE_DEFS: Record<PhaseName, PhaseDef> = {
-  parameter_discovery: { run: parameterDiscovery, inputs: () => [] },
+const FOLD_PHASES: Record<Exclude<PhaseName, 'parameter_discovery'>, PhaseDef> = {
   regime_analysis: { run: regimeAnalysis, inputs: regimeAnalysisInputs },
   ensemble_optimization: { run: ensembleOptimization, inputs: ensembleInputs },
   validation: { run: validation, inputs: validationInputs },
@@ -69,7 +72,8 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => {});
   const prepared = await prepareRun(target, opts);
-  const { config, registry, pluginDir, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds } = prepared;
+  const { config, registry, strategySources, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds, folds } = prepared;
+  const walkForward = config.validation.method === 'walk_forward';
   opts = prepared.opts;
   const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
   try {
@@ -83,24 +87,28 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
     const { manifest, resumed } = openWorkspace(paths, {
       mode, force: opts.force ?? false, config, configPath: originalConfig, configText: text, fingerprint, barsPerYear,
       split: { train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, test_start: split.testStartTime },
+      ...(walkForward ? { folds: describeFolds(folds, market.bars.time) } : {}),
     });
     const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
     const engineName = opts.engine ?? 'wasm';
     const executor = await openExecutor(prepared.executor, opts.executors, {
-      workers, engine: engineName, workflowId: config.workflow_id, workerPlugins: workerPlugins(registry, config.plugins, pluginDir),
+      workers, engine: engineName, workflowId: config.workflow_id, workerPlugins: strategySources,
       resumeHint: `regimen run ${paths.base} --resume`, emit: (message) => emit({ type: 'info', message }),
     });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
-      split: { trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
+      split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
       barsPerYear, fingerprint, executor, engine: await loadEngine(engineName), rng: createRng(config.seed), emit,
       resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {},
     };
     const order = config.phases;
     const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;
     if (resumed) emit({ type: 'info', message: `resuming the run in ${paths.base}: finished phases and trials are kept` });
+    // a single split is the plan of one fold, run in the workspace itself
+    const foldCtxs = walkForward ? openFoldWorkspaces(ctx, folds, manifest) : [ctx];
     try {
-      const { ran, skipped } = await runPhases(ctx, selected);
+      const { ran, skipped } = await runPhases(ctx, foldCtxs, selected);
+      if (walkForward && foldCtxs.every((f) => existsSync(f.paths.checkpoint(order[order.length - 1]!)))) await writeWalkForwardResults(ctx, foldCtxs, folds);
       return { manifest, config, ran, skipped, summary: summarize(paths, config), loadSeconds };
     } finally {
       await executor.close();
@@ -110,36 +118,68 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
   }
 }
 
-/** Run the selected phases in order; on --resume a phase whose checkpoint matches its inputs is skipped. */
-async function runPhases(ctx: RunContext, selected: PhaseName[]): Promise<{ ran: PhaseName[]; skipped: PhaseName[] }> {
-  const { config, paths, emit } = ctx;
-  const order = config.phases;
-  const ran: PhaseName[] = [];
-  const skipped: PhaseName[] = [];
-  for (const phase of selected) {
-    const def = PHASE_DEFS[phase];
-    const inputs = def.inputs(ctx);
-    for (const f of inputs) {
-      if (!existsSync(f)) throw regimenError({ code: 'workspace', file: f, message: `phase ${phase} needs this file from an earlier phase; run the earlier phases first` });
-    }
-    const hash = inputsHash(ctx, phaseConfigHash(config, phase), phase, inputs);
-    const done = readCheckpoint(ctx, phase);
-    if (ctx.resume && done && done.inputs_hash === hash) {
-      skipped.push(phase);
-      emit({ type: 'phase-skip', phase, reason: 'checkpoint is up to date' });
-      continue;
-    }
-    // a phase that reruns invalidates itself and everything after it until each completes again
-    for (const later of order.slice(order.indexOf(phase))) rmSync(paths.checkpoint(later), { force: true });
-    emit({ type: 'phase-start', phase });
-    ctx.stages = {};
-    const t0 = performance.now();
-    const out = await def.run(ctx);
-    const seconds = (performance.now() - t0) / 1000;
-    const stages = ctx.stages;
-    writeCheckpoint(ctx, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hash, outputs: out.outputs.map((p) => p.slice(paths.base.length + 1)), counts: out.counts, seconds, stages });
-    ran.push(phase);
-    emit({ type: 'phase-done', phase, seconds, counts: out.counts, stages });
+/**
+ * Run the selected phases in order; on --resume a phase whose checkpoint matches its inputs is
+ * skipped. Phase 1 runs once for every fold; then each fold runs its later phases in turn, so a
+ * walk-forward finishes fold after fold and resumes at the fold and phase it was in.
+ */
+async function runPhases(ctx: RunContext, folds: RunContext[], selected: PhaseName[]): Promise<{ ran: PhaseName[]; skipped: PhaseName[] }> {
+  const ran = new Set<PhaseName>();
+  const skipped = new Set<PhaseName>();
+  const many = folds.length > 1;
+  const note = (phase: PhaseName, did: boolean) => (did ? ran.add(phase) : skipped.add(phase));
+  if (selected.includes('parameter_discovery')) {
+    note('parameter_discovery', await runPhase(ctx, folds, 'parameter_discovery', async () => {
+      for (const f of folds) f.stages = ctx.stages;
+      return parameterDiscovery(ctx, folds);
+    }, () => []));
   }
-  return { ran, skipped };
+  for (const [k, f] of folds.entries()) {
+    for (const phase of selected) {
+      if (phase === 'parameter_discovery') continue;
+      const def = FOLD_PHASES[phase];
+      note(phase, await runPhase(f, [f], phase, async () => [await def.run(f)], def.inputs, many ? k : undefined));
+    }
+  }
+  return { ran: [...ran], skipped: [...skipped].filter((p) => !ran.has(p)) };
+}
+
+/** One phase over some folds: skipped if every fold's checkpoint matches its inputs; else run and checkpointed in each. Says whether it ran. */
+async function runPhase(
+  ctx: RunContext,
+  folds: RunContext[],
+  phase: PhaseName,
+  run: () => Promise<PhaseOutput[]>,
+  inputsOf: (f: RunContext) => string[],
+  fold?: number,
+): Promise<boolean> {
+  const { config, emit } = ctx;
+  const order = config.phases;
+  const hashes = folds.map((f) => {
+    const inputs = inputsOf(f);
+    for (const file of inputs) {
+      if (!existsSync(file)) throw regimenError({ code: 'workspace', file, message: `phase ${phase} needs this file from an earlier phase; run the earlier phases first` });
+    }
+    // a fold's windows are part of what its phases were computed from
+    return inputsHash(f, phaseConfigHash(config, phase) + JSON.stringify([f.split.trainStart, f.split.trainEnd, f.split.testStart, f.bars.close.length]), phase, inputs);
+  });
+  if (ctx.resume && folds.every((f, i) => readCheckpoint(f, phase)?.inputs_hash === hashes[i])) {
+    emit({ type: 'phase-skip', phase, reason: 'checkpoint is up to date', ...(fold !== undefined ? { fold } : {}) });
+    return false;
+  }
+  // a phase that reruns invalidates itself and everything after it until each completes again
+  for (const f of folds) for (const later of order.slice(order.indexOf(phase))) rmSync(f.paths.checkpoint(later), { force: true });
+  emit({ type: 'phase-start', phase, ...(fold !== undefined ? { fold } : {}) });
+  ctx.stages = {};
+  const t0 = performance.now();
+  const outs = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const stages = ctx.stages;
+  folds.forEach((f, i) => {
+    const out = outs[i]!;
+    writeCheckpoint(f, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hashes[i]!, outputs: out.outputs.map((p) => relative(f.paths.base, p)), counts: out.counts, seconds, stages });
+  });
+  const counts = outs.length === 1 ? outs[0]!.counts : { folds: outs.length, trials: Math.max(...outs.map((o) => o.counts.trials ?? 0)) };
+  emit({ type: 'phase-done', phase, seconds, counts, stages, ...(fold !== undefined ? { fold } : {}) });
+  return true;
 }

@@ -8,6 +8,7 @@ import {
   RegimeOptimalParamsSchema,
   TrialsFileSchema,
   ValidationResultsSchema,
+  WalkForwardResultsSchema,
   workspacePaths,
   type Checkpoint,
   type EnsembleWeights,
@@ -16,6 +17,7 @@ import {
   type RegimeOptimalParams,
   type ResolvedConfig,
   type ValidationResults,
+  type WalkForwardResults,
   type WorkspacePaths,
 } from '@regimen/core';
 
@@ -25,10 +27,13 @@ export interface RunSummary {
   optimal?: RegimeOptimalParams;
   weights?: EnsembleWeights;
   validation?: ValidationResults;
+  /** a walk-forward: every fold and the folds stitched (then the other fields are absent) */
+  walkForward?: WalkForwardResults;
 }
 
 export function summarize(paths: WorkspacePaths, _config?: ResolvedConfig): RunSummary {
   const s: RunSummary = { workspace: paths.base };
+  if (existsSync(paths.walkForwardResults)) s.walkForward = readJsonFile(paths.walkForwardResults, WalkForwardResultsSchema);
   if (existsSync(paths.regimeOptimalParams)) s.optimal = readJsonFile(paths.regimeOptimalParams, RegimeOptimalParamsSchema);
   if (existsSync(paths.ensembleWeights)) s.weights = readJsonFile(paths.ensembleWeights, EnsembleWeightsSchema);
   if (existsSync(paths.validationResults)) s.validation = readJsonFile(paths.validationResults, ValidationResultsSchema);
@@ -40,23 +45,28 @@ export interface WorkspaceStatus {
   phases: Array<{ phase: PhaseName; configured: boolean; checkpoint: Checkpoint | null }>;
   trials: { planned: number; done: number };
   ensembleTrials: number;
+  /** a walk-forward: the same for each fold (its folder's checkpoints and files) */
+  folds?: Array<Omit<WorkspaceStatus, 'manifest' | 'folds'> & { index: number }>;
 }
 
-/** `regimen status`: which phases are complete and how many trials have results. */
+/** `regimen status`: which phases are complete and how many trials have results (per fold, for a walk-forward). */
 export function workspaceStatus(dir: string): WorkspaceStatus {
   const paths = workspacePaths(dir);
   const manifest = readJsonFile(paths.manifest, ManifestSchema);
-  const phases = PHASES.map((phase) => ({
-    phase,
-    configured: manifest.phases.includes(phase),
-    checkpoint: existsSync(paths.checkpoint(phase)) ? readJsonFile(paths.checkpoint(phase), CheckpointSchema) : null,
-  }));
-  const planned = existsSync(paths.trials) ? readJsonFile(paths.trials, TrialsFileSchema).trials.length : 0;
-  const files = existsSync(paths.performance) ? readdirSync(paths.performance) : [];
-  return {
-    manifest,
-    phases,
-    trials: { planned, done: files.filter((f) => /^trial_.*\.json$/.test(f)).length },
-    ensembleTrials: files.filter((f) => /^ensemble_trial_.*\.json$/.test(f)).length,
+  const of = (p: WorkspacePaths) => {
+    const phases = PHASES.map((phase) => ({
+      phase,
+      configured: manifest.phases.includes(phase),
+      checkpoint: existsSync(p.checkpoint(phase)) ? readJsonFile(p.checkpoint(phase), CheckpointSchema) : null,
+    }));
+    const planned = existsSync(p.trials) ? readJsonFile(p.trials, TrialsFileSchema).trials.length : 0;
+    const files = existsSync(p.performance) ? readdirSync(p.performance) : [];
+    return {
+      phases,
+      trials: { planned, done: files.filter((f) => /^trial_.*\.json$/.test(f)).length },
+      ensembleTrials: files.filter((f) => /^ensemble_trial_.*\.json$/.test(f)).length,
+    };
   };
+  const folds = manifest.folds?.map((f) => ({ index: f.index, ...of(workspacePaths(paths.fold(f.index))) }));
+  return { manifest, ...of(paths), ...(folds ? { folds } : {}) };
 }

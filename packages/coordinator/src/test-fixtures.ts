@@ -5,9 +5,10 @@ import { embeddedDataPath } from '@regimen/data';
 
 /**
  * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
- * strategies on a 2×2 grid, both classifiers, a grid ensemble. Seconds, not minutes.
+ * strategies on a 2×2 grid (or `strategies`, YAML lines under `strategies:`), both classifiers,
+ * a grid ensemble. Seconds, not minutes.
  */
-export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; phases?: string } = {}): { dir: string; config: string; data: string } {
+export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; phases?: string; strategies?: string } = {}): { dir: string; config: string; data: string } {
   const dir = mkdtempSync(join(tmpdir(), 'regimen-test-'));
   const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
   const data = join(dir, 'prices.csv');
@@ -20,8 +21,8 @@ export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: 
   seed: 11
   data: { path: prices.csv, split: { train_fraction: 0.7 } }
   strategies:
-    strategy_1: { type: momentum, side: long_short }
-    strategy_2: { type: mean_reversion }
+${opts.strategies ?? `    strategy_1: { type: momentum, side: long_short }
+    strategy_2: { type: mean_reversion }`}
   classifiers:
     hmm: { options: { states: 2, restarts: 2, max_iter: 100 } }
     pattern_based: {}

@@ -10,6 +10,7 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
   type DataFingerprint,
+  type FoldPlanEntry,
   type Manifest,
   type ResolvedConfig,
   type WorkspacePaths,
@@ -33,14 +34,14 @@ export type WorkspaceMode = 'run' | 'resume' | 'reuse';
 /** Create (or reopen) a workspace; says whether an earlier run of the same config is being resumed. */
 export function openWorkspace(
   paths: WorkspacePaths,
-  opts: { mode: WorkspaceMode; force: boolean; config: ResolvedConfig; configPath: string; configText: string; fingerprint: DataFingerprint; split: Manifest['split']; barsPerYear: number },
+  opts: { mode: WorkspaceMode; force: boolean; config: ResolvedConfig; configPath: string; configText: string; fingerprint: DataFingerprint; split: Manifest['split']; barsPerYear: number; folds?: FoldPlanEntry[] },
 ): { manifest: Manifest; resumed: boolean } {
   const hash = configHash(opts.config);
   let createdAt = new Date().toISOString();
   let resumed = false;
   if (existsSync(paths.manifest)) {
     if (opts.force) {
-      for (const d of [paths.signals, paths.performance, paths.analysis, paths.metadata, paths.checkpoints]) rmSync(d, { recursive: true, force: true });
+      for (const d of [paths.signals, paths.performance, paths.analysis, paths.metadata, paths.checkpoints, paths.folds]) rmSync(d, { recursive: true, force: true });
     } else {
       const old = readJsonFile(paths.manifest, ManifestSchema);
       if (old.data_fingerprint.sha256 !== opts.fingerprint.sha256) {
@@ -73,6 +74,7 @@ export function openWorkspace(
     data_fingerprint: opts.fingerprint,
     split: opts.split,
     bars_per_year: opts.barsPerYear,
+    ...(opts.folds ? { folds: opts.folds } : {}),
   };
   writeFileAtomic(paths.configCopy, opts.configText);
   writeJsonAtomic(paths.configResolved, opts.config);

@@ -16,6 +16,12 @@ export interface ScoreWindow {
   end: number;
 }
 
+/** A window scored with regime tracks of its own: a fold of a walk-forward. */
+export interface FoldWindow {
+  window: ScoreWindow;
+  regimes: RegimeTrack[];
+}
+
 export interface TrialBatch {
   bars: BarColumns;
   window: ScoreWindow;
@@ -25,14 +31,26 @@ export interface TrialBatch {
   barsPerYear: number;
   /** return each trial's position change events */
   captureSignals: boolean;
+  /**
+   * Score every trial over several windows from one computation of its positions (the folds of a
+   * walk-forward: each fold its own window and its own classifiers' tracks). Then `window` only
+   * bounds the signals captured — it must cover every fold — `regimes` is not used, and a row's
+   * `folds[i]` is the evaluation of folds[i] (its `metrics` and `regimes` are those of folds[0]).
+   */
+  folds?: FoldWindow[];
 }
 
-export interface TrialRow {
-  trial_id: string;
+export interface Evaluation {
   metrics: Metrics;
   regimes: RegimeBreakdown;
+}
+
+export interface TrialRow extends Evaluation {
+  trial_id: string;
   /** absolute bar indices within [start, end) */
   signals?: SignalEvents;
+  /** with TrialBatch.folds: the evaluation of each fold's window */
+  folds?: Evaluation[];
 }
 
 /** Combination of captured signals, DESIGN §5 "signal replay". */
@@ -60,4 +78,11 @@ export interface Engine {
   readonly name: 'js' | 'wasm';
   runTrials(batch: TrialBatch): TrialRow[];
   replay(batch: ReplayBatch): ReplayRow[];
+  /**
+   * Optional fast path of the no-look-ahead proof (the backtester's `cutPositions` falls back to
+   * runTrials on cut bars without it): `cuts[i]` lists bars c at which trial i is wanted, and the
+   * answer is, per trial, its position at each such c computed from scratch on bars 0..c only —
+   * the data cut just after c, so no later bar can reach the decision.
+   */
+  positionsAtCuts?(bars: BarColumns, trials: TrialSpec[], cuts: number[][]): Float64Array[];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RegimenError } from './errors.js';
 import type { Rng } from './rng.js';
+import type { StrategyPlugin } from './strategy-plugin.js';
 import type { BarColumns, ParamValue } from './types.js';
 
 /**
@@ -9,12 +10,29 @@ import type { BarColumns, ParamValue } from './types.js';
  */
 export const PLUGIN_API_VERSION = 1;
 
+/**
+ * The run's worker threads, lent to a plugin for its own heavy work. A task (any structured-clonable
+ * value) goes to the default export of an ES module the plugin ships — the absolute path or file URL
+ * of built JavaScript — on a worker; its return value (or promise) comes back.
+ */
+export interface TaskPool {
+  /** worker threads (≥ 1) */
+  readonly workers: number;
+  run<R = unknown>(module: string, task: unknown): Promise<R>;
+}
+
 export interface ClassifierContext {
   /** seed for any random choice of the fit (restarts) */
   seed: number;
+  /**
+   * Present when the run has worker threads. Optional to use; a fit must give the same model with
+   * or without it and whatever the number of workers.
+   */
+  pool?: TaskPool;
 }
 
-export interface ClassifierPlugin<O = any, M = any> {
+/** `F` is what fit returns: the model itself (the default) or a promise of it. */
+export interface ClassifierPlugin<O = any, M = any, F extends M | Promise<M> = M> {
   kind: 'classifier';
   name: string;
   /** other names a workflow may use (e.g. `pattern_based`) */
@@ -22,8 +40,8 @@ export interface ClassifierPlugin<O = any, M = any> {
   apiVersion?: number;
   description?: string;
   options: z.ZodType<O>;
-  /** Fit on the training split only. The model must survive JSON.stringify/parse. */
-  fit(train: BarColumns, options: O, ctx: ClassifierContext): M;
+  /** Fit on the training split only, synchronously or not. The model must survive JSON.stringify/parse. */
+  fit(train: BarColumns, options: O, ctx: ClassifierContext): F;
   /** The regime names, in label order (label i ↔ names[i]). */
   regimes(model: M, options: O): string[];
   /** Causal per-bar labels: label[t] may use data[0..t] only. NO_REGIME (255) during warm-up. */
@@ -75,26 +93,34 @@ export interface OptimizerPlugin<O = any> {
   create(space: SearchSpace, options: O, rng: Rng): Search;
 }
 
-export type Plugin = ClassifierPlugin | OptimizerPlugin;
+export type Plugin = ClassifierPlugin | OptimizerPlugin | StrategyPlugin;
 
 export interface PluginRegistry {
   register(plugin: unknown, source?: string): Plugin;
   classifier(name: string): ClassifierPlugin;
   optimizer(name: string): OptimizerPlugin;
+  strategy(name: string): StrategyPlugin;
   list(): Array<{ plugin: Plugin; source: string }>;
 }
 
 const PluginShape = z.object({
-  kind: z.enum(['classifier', 'optimizer']),
+  kind: z.enum(['classifier', 'optimizer', 'strategy']),
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'a plugin name is letters, digits, _ . -'),
   aliases: z.array(z.string()).optional(),
   apiVersion: z.number().int().optional(),
-  options: z.custom<z.ZodType>((v) => v instanceof z.ZodType, 'options must be a zod schema'),
 });
 const HOOKS: Record<Plugin['kind'], string[]> = {
   classifier: ['fit', 'regimes', 'label'],
   optimizer: ['create'],
+  strategy: ['warmup', 'positions'],
 };
+/** the zod schema a plugin's settings are parsed with: a strategy's parameters, the others' options */
+const SCHEMA_FIELD = { classifier: 'options', optimizer: 'options', strategy: 'params' } as const;
+
+/** The schema of a plugin's options (classifier, optimizer) or parameters (strategy). */
+export function pluginSchema(plugin: Plugin): z.ZodType {
+  return plugin.kind === 'strategy' ? plugin.params : plugin.options;
+}
 
 /** Validate a plugin's shape with one clear error naming it. */
 export function assertPlugin(value: unknown, source: string): Plugin {
@@ -106,6 +132,10 @@ export function assertPlugin(value: unknown, source: string): Plugin {
     throw new RegimenError({ code: 'plugin', field: issue.path.join('.') || undefined, message: `${label}: ${issue.message}` });
   }
   const p = value as Plugin;
+  const field = SCHEMA_FIELD[p.kind];
+  if (!((p as unknown as Record<string, unknown>)[field] instanceof z.ZodType)) {
+    throw new RegimenError({ code: 'plugin', field, message: `${label}: ${field} must be a zod schema` });
+  }
   if (p.apiVersion !== undefined && p.apiVersion !== PLUGIN_API_VERSION) {
     throw new RegimenError({ code: 'plugin', message: `${label} targets plugin API ${p.apiVersion}; this Regimen speaks ${PLUGIN_API_VERSION}` });
   }
@@ -114,12 +144,26 @@ export function assertPlugin(value: unknown, source: string): Plugin {
       throw new RegimenError({ code: 'plugin', field: hook, message: `${label}: a ${p.kind} plugin needs a function "${hook}"` });
     }
   }
+  if (p.kind === 'strategy') assertStrategyWasm(p, label);
   return p;
+}
+
+/** A strategy's optional `wasm` part: a module location and an `args` function. */
+function assertStrategyWasm(p: StrategyPlugin, label: string): void {
+  if (p.wasm === undefined) return;
+  const w = p.wasm as unknown as Record<string, unknown> | null;
+  const problem =
+    w === null || typeof w !== 'object' ? 'wasm must be an object { module, args }'
+    : typeof w.module !== 'string' && !(w.module instanceof URL) ? 'wasm.module must be a URL or a path of the .wasm file'
+    : typeof w.args !== 'function' ? 'wasm needs a function "args" (the parameters as f64 values)'
+    : w.scratchBytes !== undefined && typeof w.scratchBytes !== 'function' ? 'wasm.scratchBytes must be a function'
+    : undefined;
+  if (problem) throw new RegimenError({ code: 'plugin', field: 'wasm', message: `${label}: ${problem}` });
 }
 
 /** Validate a plugin's options with its own schema; errors name the plugin and the option. */
 export function parsePluginOptions<O>(plugin: Plugin, options: unknown, where = ''): O {
-  const r = plugin.options.safeParse(options ?? {});
+  const r = pluginSchema(plugin).safeParse(options ?? {});
   if (r.success) return r.data as O;
   const issue = r.error.issues[0]!;
   const field = issue.path.map(String).join('.');
@@ -160,6 +204,7 @@ export function createRegistry(): PluginRegistry {
     },
     classifier: (name) => find('classifier', name),
     optimizer: (name) => find('optimizer', name),
+    strategy: (name) => find('strategy', name),
     // one entry per plugin, though aliases give it several keys
     list: () => [...new Map([...byName.values()].map((e) => [e.plugin, e] as const)).values()].sort((a, b) => (a.plugin.kind + a.plugin.name).localeCompare(b.plugin.kind + b.plugin.name)),
   };

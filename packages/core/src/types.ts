@@ -24,7 +24,7 @@ export interface TrialSpec {
   trial_id: string;
   /** the strategy's name in the workflow (e.g. `strategy_1`) */
   strategy: string;
-  /** the built-in strategy type (e.g. `momentum`) */
+  /** the strategy type: a built-in (e.g. `momentum`) or a strategy plugin's name */
   type: string;
   params: Params;
 }

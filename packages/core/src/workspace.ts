@@ -16,6 +16,20 @@ export interface WorkspacePaths extends WorkspacePathsRecord {
   ensembleWeights: string;
   validationResults: string;
   validationTrades: string;
+  /** walk-forward: per fold and stitched out-of-sample results */
+  walkForwardResults: string;
+  /** PBO by CSCV of the phase-1 trials and of the ensemble weight grid */
+  overfitting: string;
+  /** walk-forward: the folder of the folds */
+  folds: string;
+  /** walk-forward: folds/fold_<k>, each a workspace of today's layout */
+  fold(index: number): string;
+  validationEquity: string;
+  regimeReport: string;
+  parameterSurface: string;
+  ensembleReport: string;
+  /** the HTML report `regimen report` and `regimen run` write */
+  report: string;
   trialSignals(trialId: string, format?: 'arrow' | 'jsonl'): string;
   trialPerformance(trialId: string): string;
   ensembleTrial(id: string): string;
@@ -44,6 +58,15 @@ export function workspacePaths(baseDir: string): WorkspacePaths {
     ensembleWeights: join(analysis, 'ensemble_weights.json'),
     validationResults: join(performance, 'validation_results.json'),
     validationTrades: join(analysis, 'validation_trades.json'),
+    walkForwardResults: join(performance, 'walk_forward_results.json'),
+    overfitting: join(analysis, 'overfitting.json'),
+    folds: join(base, 'folds'),
+    fold: (k) => join(base, 'folds', `fold_${k}`),
+    validationEquity: join(performance, 'validation_equity.arrow'),
+    regimeReport: join(analysis, 'regime_report.json'),
+    parameterSurface: join(analysis, 'parameter_surface.json'),
+    ensembleReport: join(analysis, 'ensemble_report.json'),
+    report: join(base, 'report.html'),
     trialSignals: (id, format = 'arrow') => join(signals, `trial_${id}.${format}`),
     trialPerformance: (id) => join(performance, `trial_${id}.json`),
     ensembleTrial: (id) => join(performance, `ensemble_trial_${id}.json`),

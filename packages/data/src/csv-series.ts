@@ -1,80 +1,81 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { regimenError } from '@regimen/core';
-import type { RawSeries } from './raw-series.js';
-import { BAR_INDEX_KEY, DAY_MS, TIME_KEY_NAMES, parseTimeText, type TimeKind } from './time.js';
+import { csvFirstRow, csvLineCells, readCsvHeader, scanCsvBody, type CsvCellKind } from './csv-scan.js';
+import { parseDecimal } from './decimal.js';
+import { findColumn, unknownTimeColumn, type ColumnType, type RawSeries, type SeriesSource, type TimeOptions } from './series.js';
+import { BAR_INDEX_KEY, TIME_KEY_NAMES } from './time.js';
+import { timeReaderFor } from './time-reader.js';
 
-// Strict decimal syntax: Number() would accept '', ' ', '0x1F' and 'Infinity' as prices.
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-interface CsvRow {
-  record: string[];
-  info: { lines: number };
+function missing(file: string, name: string, columns: string[]): never {
+  throw regimenError({ code: 'data', file, field: 'column', value: name, message: `no column ${JSON.stringify(name)}; columns: ${columns.join(', ')}` });
 }
 
-export function readCsvSeries(file: string): RawSeries {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw regimenError({ code: 'data', file, message: `cannot read market data (${(e as NodeJS.ErrnoException).code ?? 'error'})`, cause: e });
+/** A CSV file whose header is checked on open; the body is read only by `read`, once, into typed columns. */
+export function openCsvSeries(file: string, opts: TimeOptions = {}): SeriesSource {
+  const header = readCsvHeader(file);
+  let timeIndex = 0;
+  if (opts.timeColumn !== undefined) {
+    const name = findColumn(header.names, opts.timeColumn);
+    if (name === undefined) unknownTimeColumn(file, opts.timeColumn, header.names);
+    timeIndex = header.names.indexOf(name);
   }
-  let rows: CsvRow[];
-  try {
-    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as CsvRow[];
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw regimenError({ code: 'data', file, message: `not a readable CSV${err.lines ? ` at line ${err.lines}` : ''}: ${err.message}`, cause: e });
-  }
-  if (rows.length === 0) throw regimenError({ code: 'data', file, message: 'empty file: expected a header row and data rows' });
-  const header = rows[0]!.record;
-  const body = rows.slice(1);
-  const timeName = header[0] ?? '';
+  const timeName = header.names[timeIndex] ?? '';
   const keyLower = timeName.toLowerCase();
-  const isBar = keyLower === BAR_INDEX_KEY;
-  if (!isBar && !(TIME_KEY_NAMES as readonly string[]).includes(keyLower)) {
+  const isBar = keyLower === BAR_INDEX_KEY && opts.timeFormat === undefined;
+  if (opts.timeColumn === undefined && !isBar && !(TIME_KEY_NAMES as readonly string[]).includes(keyLower)) {
     throw regimenError({
       code: 'data', file, field: 'header', value: timeName,
-      message: `the first column must be the time key, named ${TIME_KEY_NAMES.join('|')} (or ${BAR_INDEX_KEY} for a bar index)`,
+      message: `the first column must be the time key, named ${TIME_KEY_NAMES.join('|')} (or ${BAR_INDEX_KEY} for a bar index), or give time_column`,
     });
   }
-  const where = (i: number) => `line ${body[i]!.info.lines}`;
-  const n = body.length;
-  const time = new Float64Array(n);
-  let timeKind: TimeKind = isBar ? 'bar' : 'date';
-  for (let i = 0; i < n; i++) {
-    const cell = body[i]!.record[0] ?? '';
-    if (isBar) {
-      if (!/^\d+$/.test(cell)) {
-        throw regimenError({ code: 'data', file, field: timeName, value: cell, message: `${where(i)}: a bar index must be a non-negative integer` });
-      }
-      // No calendar: bar k sits at day k so spacing and ordering still work; bars_per_year must be given.
-      time[i] = Number(cell) * DAY_MS;
-      continue;
+  const columns = header.names.filter((_, j) => j !== timeIndex);
+
+  const readSync = (numbers: readonly string[], texts: readonly string[] = []): RawSeries => {
+    const kinds: CsvCellKind[] = header.names.map(() => 'skip');
+    kinds[timeIndex] = 'time';
+    for (const n of numbers) {
+      const j = header.names.indexOf(n);
+      if (j < 0 || j === timeIndex) missing(file, n, columns);
+      kinds[j] = 'number';
     }
-    const p = parseTimeText(cell);
-    if (!p.ok) throw regimenError({ code: 'data', file, field: timeName, value: cell, message: `${where(i)}: unparsable time: ${p.reason}` });
-    if (p.kind === 'datetime') timeKind = 'datetime';
-    time[i] = p.ms;
-  }
-  const columns = header.slice(1);
+    for (const n of texts) {
+      const j = header.names.indexOf(n);
+      if (j < 0 || j === timeIndex) missing(file, n, columns);
+      kinds[j] = 'text';
+    }
+    const time = timeReaderFor({ bar: isBar, format: opts.timeFormat ?? 'iso', zone: opts.timezone, file, field: timeName });
+    const body = scanCsvBody(header, { kinds, time });
+    const where = (i: number) => `line ${body.lineOf(i)}`;
+    time.finish?.(body.time, (i, why) => {
+      throw regimenError({ code: 'data', file, field: timeName, value: csvLineCells(header, body.lineOf(i))[timeIndex], message: `${where(i)}: ${why}` });
+    });
+    return {
+      file, timeName, timeKind: time.kind(), time: body.time, columns, where,
+      timeText: (i) => csvLineCells(header, body.lineOf(i))[timeIndex] ?? '',
+      numbers(name) {
+        const v = body.numbers.get(header.names.indexOf(name));
+        if (!v) throw regimenError({ code: 'internal', file, field: name, message: 'column was not read' });
+        return v;
+      },
+      texts(name) {
+        const v = body.texts.get(header.names.indexOf(name));
+        if (!v) throw regimenError({ code: 'internal', file, field: name, message: 'column was not read' });
+        return v;
+      },
+    };
+  };
+
   return {
-    file, timeName, timeKind, time, columns, where,
-    timeText: (i) => body[i]!.record[0] ?? '',
-    numbers(name) {
-      const c = header.indexOf(name);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const cell = body[i]!.record[c];
-        if (cell === undefined || cell === '') {
-          throw regimenError({ code: 'data', file, field: name, value: cell ?? '', message: `${where(i)}: empty cell` });
-        }
-        if (!NUMBER_RE.test(cell)) {
-          throw regimenError({ code: 'data', file, field: name, value: cell, message: `${where(i)}: not a finite number` });
-        }
-        out[i] = Number(cell);
-      }
-      return out;
+    file, format: 'csv', timeName, columns,
+    types() {
+      const first = csvFirstRow(header);
+      const bytes = (s: string) => Buffer.from(s, 'latin1');
+      return new Map(columns.map((c) => {
+        const cell = bytes(first[header.names.indexOf(c)] ?? '');
+        const t: ColumnType = Number.isNaN(parseDecimal(cell, 0, cell.length)) ? 'text' : 'number';
+        return [c, t];
+      }));
     },
+    read: async (numbers, texts) => readSync(numbers, texts),
+    readSync,
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { BarColumns, DataFingerprint } from '@regimen/core';
+import type { DataReading } from './market-data.js';
 import { isoTime } from './time.js';
 
 function bytesOf(a: Float64Array): Uint8Array {
@@ -12,7 +13,7 @@ function bytesOf(a: Float64Array): Uint8Array {
  * time column followed by the close column (little-endian, as every platform Node runs on), so a
  * change to any timestamp or price changes it, while the file's formatting does not.
  */
-export function dataFingerprint(bars: Pick<BarColumns, 'time' | 'close'>, source: string): DataFingerprint {
+export function dataFingerprint(bars: Pick<BarColumns, 'time' | 'close'>, source: string, reading?: DataReading): DataFingerprint {
   const n = bars.time.length;
   const hash = createHash('sha256').update(bytesOf(bars.time)).update(bytesOf(bars.close)).digest('hex');
   return {
@@ -21,5 +22,8 @@ export function dataFingerprint(bars: Pick<BarColumns, 'time' | 'close'>, source
     first: n > 0 ? isoTime(bars.time[0]!) : '',
     last: n > 0 ? isoTime(bars.time[n - 1]!) : '',
     source: basename(source),
+    // how the file was read is recorded beside the hash; the hash itself stays over the numbers,
+    // so the same series keeps its fingerprint (and changing a choice changes the numbers)
+    ...(reading ? { reading: { ...reading } } : {}),
   };
 }

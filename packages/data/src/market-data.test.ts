@@ -1,9 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatError, isRegimenError } from '@regimen/core';
-import { loadMarketData } from './market-data.js';
+import { loadMarketData, readMarketData, readMarketSeries } from './market-data.js';
+import { readAllColumns, writeColumns } from './data-convert.js';
+import { dataFingerprint } from './fingerprint.js';
+import type { TimeFormat } from './time-reader.js';
 import { embeddedDataPath } from './embedded.js';
 import { writeBarsArrow } from './bars-table.js';
 import { writeArrowTable } from './arrow-file.js';
@@ -64,6 +69,15 @@ describe('loadMarketData on real files', () => {
     expect(md.bars.close[0]).toBe(2.08);
     expect(md.bars.close[2528]).toBe(43.38);
     expect(Array.from(md.bars.close)).toEqual(ref.map((r) => r.value));
+  });
+
+  it.skipIf(!existsSync(SHARED))('reads several tickers of DowJones30 from one read of the file', async () => {
+    const path = join(SHARED, 'dowjones30_daily_close.csv');
+    const [msft, ibm] = await readMarketSeries(path, ['MSFT', 'IBM']);
+    expect(Array.from(msft!.bars.close)).toEqual(naive(path, 'MSFT').map((r) => r.value));
+    expect(Array.from(ibm!.bars.close)).toEqual(naive(path, 'IBM').map((r) => r.value));
+    expect(msft!.bars.time).toBe(ibm!.bars.time);
+    expect([msft!.priceColumn, ibm!.priceColumn]).toEqual(['MSFT', 'IBM']);
   });
 
   it('round-trips market data through an Arrow file', () => {
@@ -179,3 +193,152 @@ function catchIt(f: () => unknown): unknown {
   }
   return undefined;
 }
+
+describe('CSV, Arrow and Parquet give the same market data', () => {
+  const csvPath = embeddedDataPath('msft_daily_ohlcv.csv');
+  const fixture = fileURLToPath(new URL('../fixtures/msft_daily_ohlcv.arrow-rs.zstd.parquet', import.meta.url));
+
+  it('through data convert, and from a Parquet file written by arrow-rs (zstd, µs timestamps)', async () => {
+    const csv = loadMarketData(csvPath);
+    const { data } = await readAllColumns(csvPath);
+    const files = [join(dir, 'm.arrow'), join(dir, 'm.parquet'), fixture];
+    writeColumns(files[0]!, data);
+    writeColumns(files[1]!, data);
+    for (const f of files) {
+      const md = await readMarketData(f);
+      for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Array.from(md.bars[k]!), `${f} ${k}`).toEqual(Array.from(csv.bars[k]!));
+      expect(md.timeKind).toBe('date');
+      expect(dataFingerprint(md.bars, 'x')).toEqual(dataFingerprint(csv.bars, 'x'));
+    }
+    expect(() => loadMarketData(files[1]!)).toThrow(/readMarketData/);
+  });
+
+  it('uses a one-chunk float64 Arrow column in place: a view into the bytes read from the file', () => {
+    const p = join(dir, 'inplace.arrow');
+    writeBarsArrow(p, loadMarketData(csvPath).bars);
+    const md = loadMarketData(p);
+    expect(md.bars.close.buffer.byteLength).toBe(statSync(p).size);
+    expect(md.bars.open.buffer).toBe(md.bars.close.buffer);
+  });
+
+  it('checks the header before reading the body: a wrong key or price column fails on a file whose body is garbage', () => {
+    const p = join(dir, 'garbage.csv');
+    writeFileSync(p, 'when,close\n' + 'x,y,z\n'.repeat(1000));
+    expect(() => loadMarketData(p)).toThrow(/first column must be the time key/);
+    writeFileSync(p, 'date,close\n' + 'x,y,z\n'.repeat(1000));
+    expect(() => loadMarketData(p, { column: 'adj' })).toThrow(/no price column "adj"/);
+  });
+
+  it('refuses local (zone-less) Parquet timestamps, naming the column', async () => {
+    const p = join(dir, 'local.parquet');
+    writeFileSync(p, new Uint8Array(parquetWriteBuffer({
+      columnData: [{ name: 'time', data: new BigInt64Array([0n, 60_000n]) }, { name: 'close', data: new Float64Array([1, 2]) }],
+      schema: [
+        { name: 'root', num_children: 2 },
+        { name: 'time', type: 'INT64', repetition_type: 'REQUIRED', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MILLIS' } },
+        { name: 'close', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+      ],
+    })));
+    await expect(readMarketData(p)).rejects.toThrow(/local clock times without a zone/);
+    // with the zone they are wall-clock times of it: 1970-01-01T00:00 in Zurich (UTC+1 then) is 23:00Z the day before
+    const md = await readMarketData(p, { timezone: 'Europe/Zurich' });
+    expect(Array.from(md.bars.time)).toEqual([-3_600_000, 60_000 - 3_600_000]);
+  });
+
+  it('reads a numeric Arrow time column in any position by time_format', () => {
+    const p = join(dir, 'epoch.arrow');
+    writeArrowTable(p, new Table({ close: vectorFromArray([1, 2], new Float32()), t: vectorFromArray([1577836800n, 1577836860n], new Int64()) }));
+    expect(() => loadMarketData(p)).toThrow(/no time column/);
+    const md = loadMarketData(p, { timeColumn: 't', timeFormat: 'epoch_s' });
+    expect(Array.from(md.bars.time)).toEqual([Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 1, 0, 1)]);
+    expect(md.reading.time_column).toBe('t');
+  });
+});
+
+describe('reading data as users have it', () => {
+  const ticks = fileURLToPath(new URL('../fixtures/usdthb_ticks_head400.csv', import.meta.url));
+  /** Independent reading of the fixture: split lines and commas, Date.parse with the zone's fixed offset. */
+  const lines = readFileSync(ticks, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+
+  it('reads a tick file: time key in any position, zone, duplicates, mid of bid and ask', () => {
+    const md = loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'Asia/Bangkok', duplicates: 'last', price: { mid: ['bid', 'ask'] } });
+    // the reference: the last quote of each minute, Bangkok = UTC+7 all year (no DST since 1920)
+    const last = new Map<string, string[]>();
+    for (const c of lines) last.set(c[1]!, c);
+    const want = [...last.values()];
+    expect(md.bars.close.length).toBe(want.length);
+    expect(md.rows).toEqual({ read: 400, duplicates_dropped: 400 - want.length, resampled: null });
+    want.forEach((c, i) => {
+      expect(md.bars.time[i]).toBe(Date.parse(c[1] + '+07:00'));
+      expect(md.bars.close[i]).toBe((Number(c[4]) + Number(c[5])) / 2);
+    });
+    expect(md.reading).toEqual({ time_column: 'timestamp', time_format: 'iso', timezone: 'Asia/Bangkok', duplicates: 'last', price: { mid: ['bid', 'ask'] }, resample: null });
+    const first = loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'Asia/Bangkok', duplicates: 'first', price: 'bid' });
+    const firsts = new Map<string, string[]>();
+    for (const c of lines) if (!firsts.has(c[1]!)) firsts.set(c[1]!, c);
+    expect(Array.from(first.bars.close)).toEqual([...firsts.values()].map((c) => Number(c[4])));
+  });
+
+  it('resamples the ticks into hourly OHLC bars stamped at the hour\'s end', () => {
+    const md = loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'UTC', duplicates: 'first', price: 'bid', resample: { every: '1h' } });
+    const hours = new Map<number, number[]>();
+    const seen = new Set<string>();
+    for (const c of lines) {
+      if (seen.has(c[1]!)) continue;
+      seen.add(c[1]!);
+      const t = Date.parse(c[1] + 'Z');
+      const end = Math.floor(t / 3_600_000) * 3_600_000 + 3_600_000;
+      hours.set(end, [...(hours.get(end) ?? []), Number(c[4])]);
+    }
+    expect(Array.from(md.bars.time)).toEqual([...hours.keys()]);
+    expect(Array.from(md.bars.high)).toEqual([...hours.values()].map((p) => Math.max(...p)));
+    expect(Array.from(md.bars.close)).toEqual([...hours.values()].map((p) => p.at(-1)));
+    const span = (md.bars.time.at(-1)! - md.bars.time[0]!) / 3_600_000 + 1;
+    expect(md.rows.resampled).toEqual({ bars: hours.size, empty_intervals: span - hours.size });
+    expect(md.timeKind).toBe('datetime');
+  });
+
+  it('refuses the tick file without a zone, naming the line', () => {
+    expect(() => loadMarketData(ticks, { timeColumn: 'timestamp', price: 'bid' })).toThrow(/line 2: unparsable time: date-time without a time zone/);
+    expect(() => loadMarketData(ticks, { timeColumn: 'timestamp', timezone: 'UTC', price: 'bid' })).toThrow(/line 6: duplicate timestamp/);
+  });
+
+  it('reads epoch seconds, milliseconds, microseconds and nanoseconds', () => {
+    const t = [Date.UTC(2020, 0, 1, 0, 0, 0, 123), Date.UTC(2020, 0, 1, 0, 1, 0, 456)];
+    const forms: Array<[TimeFormat, (ms: number) => string]> = [
+      ['epoch_s', (ms) => String(ms / 1000)], ['epoch_ms', (ms) => String(ms)],
+      ['epoch_us', (ms) => `${ms}789`], ['epoch_ns', (ms) => `${ms}789123`],
+    ];
+    for (const [format, write] of forms) {
+      const p = join(dir, `${format}.csv`);
+      writeFileSync(p, `close,t\n1,${write(t[0]!)}\n2,${write(t[1]!)}\n`);
+      const md = loadMarketData(p, { timeColumn: 't', timeFormat: format });
+      const extra = format === 'epoch_us' ? 0.789 : format === 'epoch_ns' ? 0.789123 : 0;
+      expect(Array.from(md.bars.time), format).toEqual(t.map((ms) => ms + extra));
+    }
+    const p = join(dir, 'epoch-bad.csv');
+    writeFileSync(p, 't,close\n1577836800,1\n2020-01-01,2\n');
+    expect(() => loadMarketData(p, { timeColumn: 't', timeFormat: 'epoch_s' })).toThrow(/line 3: unparsable time: not a number of seconds/);
+  });
+});
+
+describe.skipIf(!existsSync(join(SHARED, 'usdthb_ticks.csv')))('the whole USD/THB tick file of shared/data', () => {
+  it('becomes hourly mid bars; its one zero ask is superseded by the next quote of its minute', () => {
+    const path = join(SHARED, 'usdthb_ticks.csv');
+    const opts = { timeColumn: 'timestamp', timezone: 'UTC', price: { mid: ['bid', 'ask'] as [string, string] }, resample: { every: '1h' } };
+    expect(formatError(catchIt(() => loadMarketData(path, { ...opts, duplicates: 'first' })))).toMatch(/ask = 0: line 2788: price must be positive/);
+    const md = loadMarketData(path, { ...opts, duplicates: 'last' });
+    // reference: last quote per minute, then the last minute per hour
+    const last = new Map<string, number>();
+    for (const l of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
+      const c = l.split(',');
+      last.set(c[1]!, (Number(c[4]) + Number(c[5])) / 2);
+    }
+    const hours = new Map<number, number>();
+    for (const [t, mid] of last) hours.set(Math.floor(Date.parse(t + 'Z') / 3_600_000) * 3_600_000 + 3_600_000, mid);
+    expect(Array.from(md.bars.time)).toEqual([...hours.keys()]);
+    expect(Array.from(md.bars.close)).toEqual([...hours.values()]);
+    expect(md.rows.read).toBe(2984);
+    expect(md.rows.duplicates_dropped).toBe(2984 - last.size);
+  });
+});

@@ -1,15 +1,15 @@
-import { resolve } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { regimenError, type BarColumns } from '@regimen/core';
-import { isArrowPath } from './arrow-file.js';
-import { readArrowSeries } from './arrow-series.js';
 import { barsToTable } from './bars-table.js';
-import { readCsvSeries } from './csv-series.js';
-import type { RawSeries } from './raw-series.js';
+import { checkResampled, parseInterval, resampleBars } from './resample.js';
+import { findColumn, openSeries, type RawSeries, type SeriesSource } from './series.js';
 import type { TimeKind } from './time.js';
+import type { TimeFormat } from './time-reader.js';
+import { checkZone } from './zone.js';
 
 export interface MarketData {
-  table: Table;
+  /** the canonical Arrow form (time as Timestamp(ms), prices wrapping `bars`), made when first asked for */
+  readonly table: Table;
   bars: BarColumns;
   /** absolute path of the file read */
   source: string;
@@ -19,31 +19,89 @@ export interface MarketData {
   columns: string[];
   /** `bar`: the file has no calendar (a bar index), so bars_per_year cannot be inferred and must be given */
   timeKind: TimeKind;
+  /** every reading choice, resolved (written into config.resolved.json and the data fingerprint) */
+  reading: DataReading;
+  /** what reading did to the rows: rows in the file, duplicates dropped, resampling */
+  rows: { read: number; duplicates_dropped: number; resampled: { bars: number; empty_intervals: number } | null };
+}
+
+export type DuplicatePolicy = 'error' | 'first' | 'last';
+/** the price: one column, or the mid of two (bid and ask) */
+export type PriceSpec = string | { mid: [string, string] };
+
+/** The reading choices as resolved: what a workspace records. */
+export interface DataReading {
+  time_column: string;
+  time_format: TimeFormat;
+  timezone: string | null;
+  duplicates: DuplicatePolicy;
+  price: { column: string } | { mid: [string, string] };
+  resample: { every: string } | null;
 }
 
 export interface LoadOptions {
-  /** the price column; default `close` */
+  /** the price column; default `close` (same as `price` given as a column name) */
   column?: string;
+  /** the price: a column name, or `{ mid: [bid, ask] }` */
+  price?: PriceSpec;
+  /** the time key's column, any position (default: the first column, named as a time key) */
+  timeColumn?: string;
+  /** default `iso` */
+  timeFormat?: TimeFormat;
+  /** IANA zone of date-times written without one */
+  timezone?: string;
+  /** what to do with rows whose time equals the previous row's (default `error`) */
+  duplicates?: DuplicatePolicy;
+  /** OHLC bars of this interval (`5min`, `1h`, `1d`), stamped at the interval's end */
+  resample?: { every: string };
   /** the fewest bars the workflow can use (its largest lookback); default 2, one return */
   minBars?: number;
 }
 
-function findColumn(columns: string[], name: string): string | undefined {
-  if (columns.includes(name)) return name;
-  const hits = columns.filter((c) => c.toLowerCase() === name.toLowerCase());
-  return hits.length === 1 ? hits[0] : undefined;
-}
 
-function checkTimeOrder(s: RawSeries): void {
+/**
+ * Rows must be sorted by time. A run of equal times is an error, or keeps its first or its last
+ * row; returns the rows kept (null: all of them).
+ */
+function checkTimeOrder(s: RawSeries, policy: DuplicatePolicy): Int32Array | null {
+  let keep: number[] | null = null;
   for (let i = 1; i < s.time.length; i++) {
     const a = s.time[i - 1]!;
     const b = s.time[i]!;
-    if (b > a) continue;
+    if (b > a) {
+      keep?.push(i);
+      continue;
+    }
+    if (b === a && policy !== 'error') {
+      keep ??= Array.from({ length: i }, (_, k) => k);
+      // `last`: the later row replaces the earlier one of the same time
+      if (policy === 'last') keep[keep.length - 1] = i;
+      continue;
+    }
     const message = b === a
-      ? `${s.where(i)}: duplicate timestamp (same as ${s.where(i - 1)}: ${s.timeText(i - 1)}); timestamps must strictly increase`
+      ? `${s.where(i)}: duplicate timestamp (same as ${s.where(i - 1)}: ${s.timeText(i - 1)}); timestamps must strictly increase (or set duplicates: first | last)`
       : `${s.where(i)}: timestamp ${s.timeText(i)} is before ${s.timeText(i - 1)} on ${s.where(i - 1)}; rows must be sorted by time, strictly increasing`;
     throw regimenError({ code: 'data', file: s.file, field: s.timeName, value: s.timeText(i), message });
   }
+  return keep && Int32Array.from(keep);
+}
+
+function gather(v: Float64Array, keep: Int32Array): Float64Array {
+  const out = new Float64Array(keep.length);
+  for (let i = 0; i < keep.length; i++) out[i] = v[keep[i]!]!;
+  return out;
+}
+
+/** The series with only the kept rows; messages still name each row's own line. */
+function keptRows(s: RawSeries, keep: Int32Array): RawSeries {
+  const columns = new Map<string, Float64Array>();
+  return {
+    ...s,
+    time: gather(s.time, keep),
+    where: (i) => s.where(keep[i]!),
+    timeText: (i) => s.timeText(keep[i]!),
+    numbers: (name) => columns.get(name) ?? columns.set(name, gather(s.numbers(name), keep)).get(name)!,
+  };
 }
 
 function checkPositive(s: RawSeries, name: string, v: Float64Array): void {
@@ -81,52 +139,147 @@ function checkVolume(s: RawSeries, name: string, v: Float64Array): void {
   }
 }
 
-/** Validate a parsed file and convert its columns, once, into BarColumns and the canonical Arrow table. */
-export function marketDataFrom(s: RawSeries, opts: LoadOptions = {}): MarketData {
-  const minBars = opts.minBars ?? 2;
-  const wanted = opts.column ?? 'close';
-  const priceColumn = findColumn(s.columns, wanted);
-  if (!priceColumn) {
-    throw regimenError({
-      code: 'data', file: s.file, field: 'column', value: wanted,
-      message: `no price column ${JSON.stringify(wanted)}; columns available: ${s.columns.join(', ') || '(none)'}`,
-    });
+interface ColumnPlan {
+  priceColumn: string;
+  mid?: [string, string];
+  names: { open?: string; high?: string; low?: string; close: string };
+  volume?: string;
+  /** every column to read, once */
+  read: string[];
+}
+
+function resolveColumn(src: SeriesSource, wanted: string, field: string): string {
+  const name = findColumn(src.columns, wanted);
+  if (name) return name;
+  throw regimenError({
+    code: 'data', file: src.file, field, value: wanted,
+    message: `no price column ${JSON.stringify(wanted)}; columns available: ${src.columns.join(', ') || '(none)'}`,
+  });
+}
+
+/** Which columns to read, decided from the header alone, so a wrong name fails before the body is read. */
+function planColumns(src: SeriesSource, opts: LoadOptions): ColumnPlan {
+  if (opts.price !== undefined && opts.column !== undefined) {
+    throw regimenError({ code: 'config', field: 'price', value: opts.price, message: 'give price or column, not both' });
   }
-  checkTimeOrder(s);
-  const close = s.numbers(priceColumn);
-  checkPositive(s, priceColumn, close);
+  const price = opts.price ?? opts.column ?? 'close';
+  const types = src.format === 'csv' ? null : src.types();
+  const numeric = (name: string, field: string) => {
+    if (types && types.get(name) !== 'number') throw regimenError({ code: 'data', file: src.file, field, value: name, message: 'column is not numeric' });
+    return name;
+  };
+  if (typeof price !== 'string') {
+    const mid: [string, string] = [numeric(resolveColumn(src, price.mid[0], 'price.mid'), 'price.mid'), numeric(resolveColumn(src, price.mid[1], 'price.mid'), 'price.mid')];
+    return { priceColumn: `mid(${mid[0]},${mid[1]})`, mid, names: { close: mid[0] }, read: mid };
+  }
+  const priceColumn = numeric(resolveColumn(src, price, 'column'), 'column');
   // open/high/low/volume describe the close only when the price column *is* the close; a ticker
   // column of a wide file (DowJones30's MSFT) stands alone.
   const isClose = priceColumn.toLowerCase() === 'close';
-  const named = (n: string) => (isClose ? findColumn(s.columns, n) : undefined);
+  const named = (n: string) => (isClose ? findColumn(src.columns, n) : undefined);
   const names = { open: named('open'), high: named('high'), low: named('low'), close: priceColumn };
-  const load = (n: string | undefined) => {
-    if (!n) return close;
+  const volume = named('volume');
+  const read = [priceColumn, names.open, names.high, names.low, volume].filter((n): n is string => n !== undefined);
+  return { priceColumn, names, volume, read };
+}
+
+/** Validate the columns read and make them, once, into BarColumns: duplicates, price, resampling. */
+function marketDataFrom(raw: RawSeries, plan: ColumnPlan, opts: LoadOptions): MarketData {
+  const minBars = opts.minBars ?? 2;
+  const { priceColumn, names } = plan;
+  const duplicates = opts.duplicates ?? 'error';
+  const keep = checkTimeOrder(raw, duplicates);
+  // rows a duplicate rule dropped are not data: validation sees the kept rows, named by their own lines
+  const s = keep ? keptRows(raw, keep) : raw;
+  const checked = (n: string) => {
     const v = s.numbers(n);
     checkPositive(s, n, v);
     return v;
   };
-  const bars: BarColumns = { time: s.time, open: load(names.open), high: load(names.high), low: load(names.low), close };
-  const volName = named('volume');
-  if (volName) {
-    bars.volume = s.numbers(volName);
-    checkVolume(s, volName, bars.volume);
+  let close: Float64Array;
+  if (plan.mid) {
+    const bid = checked(plan.mid[0]);
+    const ask = checked(plan.mid[1]);
+    close = new Float64Array(bid.length);
+    for (let i = 0; i < bid.length; i++) close[i] = (bid[i]! + ask[i]!) / 2;
+  } else close = checked(priceColumn);
+  const load = (n: string | undefined) => (n ? checked(n) : close);
+  let bars: BarColumns = { time: s.time, open: load(names.open), high: load(names.high), low: load(names.low), close };
+  if (plan.volume) {
+    bars.volume = s.numbers(plan.volume);
+    checkVolume(s, plan.volume, bars.volume);
   }
-  if (names.open || names.high || names.low) checkOhlc(s, bars, names);
-  const n = s.time.length;
+  if (!plan.mid && (names.open || names.high || names.low)) checkOhlc(s, bars, names);
+  let resampled: MarketData['rows']['resampled'] = null;
+  if (opts.resample) {
+    const every = parseInterval(opts.resample.every);
+    if (every === null) throw regimenError({ code: 'config', field: 'resample.every', value: opts.resample.every, message: 'an interval such as 30s, 5min, 1h or 1d' });
+    const r = resampleBars(bars, every, opts.timezone);
+    checkResampled(r, opts.resample.every, s.file);
+    bars = r.bars;
+    resampled = { bars: r.bars.time.length, empty_intervals: r.empty_intervals };
+  }
+  const n = bars.time.length;
   if (n < minBars) {
     throw regimenError({
       code: 'data', file: s.file, field: 'bars', value: n,
       message: opts.minBars !== undefined ? `${n} bars, need at least ${minBars} for the largest lookback` : `${n} bars, need at least ${minBars}`,
     });
   }
-  const meta = new Map([['source', s.file], ['price_column', priceColumn]]);
-  return { table: barsToTable(bars, meta), bars, source: s.file, priceColumn, columns: s.columns, timeKind: s.timeKind };
+  const reading: DataReading = {
+    time_column: s.timeName,
+    time_format: opts.timeFormat ?? 'iso',
+    timezone: opts.timezone ?? null,
+    duplicates,
+    price: plan.mid ? { mid: plan.mid } : { column: priceColumn },
+    resample: opts.resample ? { every: opts.resample.every } : null,
+  };
+  const timeKind: TimeKind = resampled && s.timeKind === 'date' ? 'datetime' : s.timeKind;
+  let table: Table | undefined;
+  const finalBars = bars;
+  return {
+    get table() {
+      table ??= barsToTable(finalBars, new Map([['source', s.file], ['price_column', priceColumn]]));
+      return table;
+    },
+    bars: finalBars, source: s.file, priceColumn, columns: s.columns, timeKind, reading,
+    rows: { read: raw.time.length, duplicates_dropped: keep ? raw.time.length - keep.length : 0, resampled },
+  };
 }
 
-/** CSV or Arrow IPC (by extension) market data, validated; every failure is one error naming file and row. */
+function open(path: string, opts: LoadOptions): SeriesSource {
+  if (opts.timezone !== undefined) checkZone(opts.timezone, 'timezone', path);
+  return openSeries(path, { timeColumn: opts.timeColumn, timeFormat: opts.timeFormat, timezone: opts.timezone });
+}
+
+/**
+ * CSV or Arrow IPC market data (by extension), validated; every failure is one error naming file
+ * and row. The header is checked before the body is read. Parquet reads only asynchronously: use
+ * `readMarketData`.
+ */
 export function loadMarketData(path: string, opts: LoadOptions = {}): MarketData {
-  const file = resolve(path);
-  const series = isArrowPath(file) ? readArrowSeries(file) : readCsvSeries(file);
-  return marketDataFrom(series, opts);
+  const src = open(path, opts);
+  const plan = planColumns(src, opts);
+  if (!src.readSync) {
+    throw regimenError({ code: 'internal', file: src.file, message: `${src.format} files are read asynchronously: use readMarketData` });
+  }
+  return marketDataFrom(src.readSync(plan.read), plan, opts);
+}
+
+/** Market data from CSV, Arrow IPC or Parquet (by extension), validated like `loadMarketData`. */
+export async function readMarketData(path: string, opts: LoadOptions = {}): Promise<MarketData> {
+  const src = open(path, opts);
+  const plan = planColumns(src, opts);
+  return marketDataFrom(await src.read(plan.read), plan, opts);
+}
+
+/**
+ * Several series of one file, the file read once: one MarketData per price (a column, or a mid),
+ * each validated and shaped by the same reading choices (a universe of tickers in one CSV).
+ */
+export async function readMarketSeries(path: string, prices: readonly PriceSpec[], opts: Omit<LoadOptions, 'price' | 'column'> = {}): Promise<MarketData[]> {
+  const src = open(path, opts);
+  const plans = prices.map((price) => planColumns(src, { ...opts, price }));
+  const raw = await src.read([...new Set(plans.flatMap((p) => p.read))]);
+  return plans.map((plan, k) => marketDataFrom(raw, plan, { ...opts, price: prices[k] }));
 }

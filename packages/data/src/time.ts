@@ -16,23 +16,42 @@ export type TimeKind = 'date' | 'datetime' | 'bar';
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
-function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number | null {
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Date.UTC rolls 2001-02-30 over to March; a calendar-valid date survives the round trip.
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  if (h > 23 || mi > 59 || s > 59) return null;
-  return t;
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level
+ * date algorithms", days_from_civil). Exact integer arithmetic for every year.
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
-export type ParsedTime = { ok: true; ms: number; kind: 'date' | 'datetime' } | { ok: false; reason: string };
+export function daysInMonth(y: number, m: number): number {
+  return m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m]!;
+}
+
+// Not Date.UTC: it rolls 2001-02-30 over to March and reads years 0..99 as 1900..1999.
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
+}
+
+/** `local`: a date-time without a zone, read as if its wall clock were UTC (only when asked for). */
+export type ParsedTime = { ok: true; ms: number; kind: 'date' | 'datetime'; local?: boolean } | { ok: false; reason: string };
 
 /**
  * `YYYY-MM-DD` is the UTC midnight of that day (a daily file names the exchange's trading day,
  * not an instant, and UTC keeps it from moving with the machine's time zone). A date-time must
- * carry `Z` or an offset: a zone-less clock time is ambiguous, and guessing would shift bars.
+ * carry `Z` or an offset: a zone-less clock time is ambiguous, and guessing would shift bars —
+ * unless the caller knows the zone (`local: true`), then it comes back as a wall-clock reading.
  */
-export function parseTimeText(text: string): ParsedTime {
+export function parseTimeText(text: string, opts: { local?: boolean } = {}): ParsedTime {
   const s = text.trim();
   let m = DATE_RE.exec(s);
   if (m) {
@@ -42,10 +61,11 @@ export function parseTimeText(text: string): ParsedTime {
   m = DATETIME_RE.exec(s);
   if (!m) return { ok: false, reason: 'not a date (YYYY-MM-DD) or ISO-8601 date-time' };
   const zone = m[8];
-  if (zone === undefined) return { ok: false, reason: 'date-time without a time zone (add Z or an offset such as +01:00)' };
+  if (zone === undefined && !opts.local) return { ok: false, reason: 'date-time without a time zone (add Z or an offset such as +01:00, or give the timezone of the file)' };
   const frac = m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0;
   const ms = utc(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0, frac);
   if (ms === null) return { ok: false, reason: 'not a valid calendar date-time' };
+  if (zone === undefined) return { ok: true, ms, kind: 'datetime', local: true };
   let offsetMin = 0;
   if (zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;

@@ -6,3 +6,4 @@ export { smaSeries, rsiSeries, donchianSeries } from './indicators';
 export { momentumPositions, meanReversionPositions, smaCrossPositions, breakoutPositions, rsiPositions } from './strategies';
 export { barReturns, groupBytes, evaluateWindow, positionEvents, replayCombine } from './evaluate';
 export { replayCombos, replayBarCombos, replayOrder, replayStep, replayStateBytes, labelFirstBars } from './replay';
+export { finishPositions } from './plugin-positions';

@@ -3,7 +3,7 @@
 //   sma: running sum s = x[0] + … + x[n−1], then s = (s + x[t]) − x[t−n]; out = s / n
 //   rsi: Wilder smoothing (alpha = 1/n, keep = 1 − alpha) of up/down moves, seeded by the mean
 //        of bars 1..n; out = (100·U) / (U + D)
-//   donchian: max/min over the n bars ending at t (exact, so a plain scan is bit-equal to any scheme)
+//   donchian: max/min over the n bars ending at t in blocks of n bars (exact, any order gives the same bits)
 // Pointers are byte offsets of f64 arrays of `len` values; outputs cover all `len` bars.
 
 /** SMA of x over n bars; NaN before n − 1 (all NaN when n < 1 or n > len). */
@@ -55,19 +55,46 @@ export function rsiSeries(x: usize, len: i32, n: i32, out: usize): void {
   }
 }
 
-/** Donchian upper (isMax) or lower channel over n bars including t; NaN before n − 1. */
-export function donchianSeries(x: usize, len: i32, n: i32, isMax: bool, out: usize): void {
+/**
+ * Donchian upper (isMax) or lower channel over n bars including t; NaN before n − 1. O(len) by the
+ * reference's blocks of n bars (core slidingMax/slidingMin, van Herk / Gil–Werman), with its tie
+ * and NaN rules, so every value is the scan's `if (v > m) m = v`: a window's extreme is the better
+ * of its first bar's block-suffix extreme (`suffix`, len f64 of host scratch; an equal earlier bar
+ * wins) and its last bar's block-prefix extreme (the earlier one kept on ties); the prefix part
+ * wins only when strictly better; NaN bars count as the worst value, and a window whose first bar
+ * is NaN gives that NaN.
+ */
+export function donchianSeries(x: usize, len: i32, n: i32, isMax: bool, suffix: usize, out: usize): void {
   if (n < 1 || n > len) {
     for (let t: i32 = 0; t < len; t++) store<f64>(out + (<usize>t << 3), NaN);
     return;
   }
+  const worst: f64 = isMax ? -Infinity : Infinity;
   for (let t: i32 = 0; t < n - 1; t++) store<f64>(out + (<usize>t << 3), NaN);
-  for (let t: i32 = n - 1; t < len; t++) {
-    let m: f64 = load<f64>(x + (<usize>(t - n + 1) << 3));
-    for (let i: i32 = t - n + 2; i <= t; i++) {
-      const v: f64 = load<f64>(x + (<usize>i << 3));
-      if (isMax ? v > m : v < m) m = v;
+  for (let b: i32 = 0; b < len; b += n) {
+    let e: i32 = b + n;
+    if (e > len) e = len;
+    // suffix extremes of the block, backwards: an equal earlier bar wins
+    let m: f64 = worst;
+    for (let i: i32 = e - 1; i >= b; i--) {
+      let v: f64 = load<f64>(x + (<usize>i << 3));
+      v = v != v ? worst : v;
+      m = (isMax ? v >= m : v <= m) ? v : m;
+      store<f64>(suffix + (<usize>i << 3), m);
     }
-    store<f64>(out + (<usize>t << 3), m);
+    // windows ending in this block: the suffix of the previous block's part, then this block's prefix
+    let p: f64 = worst;
+    for (let t: i32 = b; t < e; t++) {
+      let v: f64 = load<f64>(x + (<usize>t << 3));
+      v = v != v ? worst : v;
+      p = (isMax ? v > p : v < p) ? v : p;
+      if (t >= n - 1) {
+        const lo: i32 = t - n + 1;
+        const first: f64 = load<f64>(x + (<usize>lo << 3));
+        const s: f64 = load<f64>(suffix + (<usize>lo << 3));
+        const r: f64 = (isMax ? p > s : p < s) ? p : s;
+        store<f64>(out + (<usize>t << 3), first == first ? r : first);
+      }
+    }
   }
 }

@@ -24,6 +24,13 @@ describe('analyzeEnsemble', () => {
     expect(report.weight_sets[2]!.scores).toEqual({ bull: 0.2, bear: null, side: null });
     expect(EnsembleReportSchema.parse(report)).toEqual(report);
   });
+
+  it('records when the search scored each weight set, when told the order', () => {
+    const trials = [et('a', { s1: 1 }, { bull: 1 }), et('b', { s1: 0 }, { bull: 2 })];
+    const { report } = analyzeEnsemble(trials, { classifier: 'hmm', regimes: ['bull'], strategies: ['s1'], evaluationOrder: ['b', 'a'] });
+    expect(report.weight_sets.map((w) => [w.ensemble_trial_id, w.evaluation])).toEqual([['a', 1], ['b', 0]]);
+    expect(EnsembleReportSchema.parse(report)).toEqual(report);
+  });
 });
 
 describe('ensembleScores', () => {

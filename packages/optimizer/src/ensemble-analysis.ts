@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { regimenError, type EnsembleTrial, type EnsembleWeights, type RegimeMetrics } from '@regimen/core';
+import { regimenError, type EnsembleReport, type EnsembleTrial, type EnsembleWeights, type RegimeMetrics } from '@regimen/core';
 import { compareRanked, type Objective } from './objective.js';
 
 /**
@@ -17,32 +16,12 @@ export function ensembleScores(regimes: Record<string, RegimeMetrics> | undefine
   return out;
 }
 
-/** analysis/ensemble_report.json (one classifier): every weight set's score per regime, and each regime's pick. */
-export const EnsembleReportSchema = z.object({
-  classifier: z.string(),
-  regimes: z.record(
-    z.string(),
-    z.object({
-      ensemble_trial_id: z.string().nullable(),
-      score: z.number().nullable(),
-      /** null when a weight set was picked; otherwise why equal weights stand in */
-      fallback: z.string().nullable(),
-    }),
-  ),
-  weight_sets: z.array(
-    z.object({
-      ensemble_trial_id: z.string(),
-      weights: z.record(z.string(), z.number()),
-      scores: z.record(z.string(), z.number().nullable()),
-    }),
-  ),
-});
-export type EnsembleReport = z.infer<typeof EnsembleReportSchema>;
-
 export interface EnsembleAnalysisOptions {
   classifier: string;
   regimes: string[];
   strategies: string[];
+  /** ensemble trial ids in the order the search scored them, recorded so a reader can show how it converged */
+  evaluationOrder?: readonly string[];
 }
 
 /**
@@ -54,6 +33,7 @@ export function analyzeEnsemble(trials: EnsembleTrial[], opts: EnsembleAnalysisO
   const mine = trials.filter((t) => t.classifier === opts.classifier);
   if (opts.strategies.length === 0) throw regimenError({ code: 'config', message: 'ensemble analysis needs at least one strategy' });
   const weights: EnsembleWeights[string] = {};
+  const order = opts.evaluationOrder && new Map(opts.evaluationOrder.map((id, i) => [id, i]));
   const report: EnsembleReport = {
     classifier: opts.classifier,
     regimes: {},
@@ -61,6 +41,7 @@ export function analyzeEnsemble(trials: EnsembleTrial[], opts: EnsembleAnalysisO
       ensemble_trial_id: t.ensemble_trial_id,
       weights: t.weights,
       scores: Object.fromEntries(opts.regimes.map((r) => [r, Number.isFinite(t.scores[r]) ? t.scores[r]! : null])),
+      ...(order?.has(t.ensemble_trial_id) ? { evaluation: order.get(t.ensemble_trial_id)! } : {}),
     })),
   };
   for (const r of opts.regimes) {

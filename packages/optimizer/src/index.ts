@@ -6,13 +6,20 @@ export { estimateTrials, assertSatisfiable } from './grid.js';
 export { iterateGrid, gridSize, gridPoint, isContinuous, dimensionSize, dimensionValue, admitCandidate, candidateKey, simplexWeights, normaliseWeights, WEIGHT_UNITS } from '@regimen/core';
 export { compileObjective, compareRanked, compareIds, metricValue, OBJECTIVE_METRICS, type Objective, type Ranked } from './objective.js';
 export { deflatedSharpe, normalCdf, normalQuantile, type DeflatedSharpe, type DeflatedSharpeInput } from './deflated-sharpe.js';
+export { analyzeRegimes, type RegimeAnalysisOptions } from './regime-analysis.js';
+export { parameterSurface } from './parameter-surface.js';
+export { analyzeEnsemble, ensembleScores, type EnsembleAnalysisOptions } from './ensemble-analysis.js';
+// the analysis files' schemas live in core with every file's schema; re-exported as the optimizer's vocabulary
 export {
-  analyzeRegimes,
   RegimeAnalysisReportSchema,
   RegimeReportEntrySchema,
-  type RegimeAnalysisOptions,
+  ParameterSurfaceSchema,
+  EnsembleReportSchema,
   type RegimeAnalysisReport,
   type RegimeReportEntry,
-} from './regime-analysis.js';
-export { parameterSurface, ParameterSurfaceSchema, type ParameterSurface } from './parameter-surface.js';
-export { analyzeEnsemble, ensembleScores, EnsembleReportSchema, type EnsembleAnalysisOptions, type EnsembleReport } from './ensemble-analysis.js';
+  type ParameterSurface,
+  type EnsembleReport,
+} from '@regimen/core';
+export { blockStats, blockStatsFromSums, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions } from './overfitting.js';
+export { OverfittingSchema, PboResultSchema, type Overfitting, type PboResult } from '@regimen/core';
+export { parameterStability, type ParameterStability } from './parameter-stability.js';

@@ -1,21 +1,5 @@
-import { z } from 'zod';
-import { MetricsSchema, ParamsSchema, RegimeBreakdownSchema, type TrialPerformance } from '@regimen/core';
+import type { ParameterSurface, TrialPerformance } from '@regimen/core';
 import { compareIds } from './objective.js';
-
-/** analysis/parameter_surface.json: every trial's parameters and metrics, overall and per classifier/regime. */
-export const ParameterSurfaceSchema = z.object({
-  trials: z.array(
-    z.object({
-      trial_id: z.string(),
-      strategy: z.string(),
-      params: ParamsSchema,
-      bars: z.number().int(),
-      metrics: MetricsSchema,
-      regimes: RegimeBreakdownSchema,
-    }),
-  ),
-});
-export type ParameterSurface = z.infer<typeof ParameterSurfaceSchema>;
 
 /** Sorted by strategy, then trial id, so the file does not depend on the order results arrived in. */
 export function parameterSurface(trials: TrialPerformance[]): ParameterSurface {

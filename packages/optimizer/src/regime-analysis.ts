@@ -1,62 +1,7 @@
-import { z } from 'zod';
 import { sampleVariance, median } from 'simple-statistics';
-import { ParamsSchema, regimenError, type OptimalEntry, type RegimeMetrics, type RegimeOptimalParams, type TrialPerformance } from '@regimen/core';
+import { regimenError, type OptimalEntry, type RegimeAnalysisReport, type RegimeMetrics, type RegimeOptimalParams, type RegimeReportEntry, type TrialPerformance } from '@regimen/core';
 import { compareRanked, compileObjective, metricValue, OBJECTIVE_METRICS, type Objective } from './objective.js';
 import { deflatedSharpe } from './deflated-sharpe.js';
-
-const RankedTrialSchema = z.object({ trial_id: z.string(), params: ParamsSchema, score: z.number() });
-
-export const RegimeReportEntrySchema = z.object({
-  /** trials of this strategy */
-  trials: z.number().int(),
-  /** trials that passed the filters and were ranked */
-  considered: z.number().int(),
-  excluded: z.object({
-    missing: z.number().int(),
-    below_min_bars: z.number().int(),
-    below_min_trades: z.number().int(),
-    non_finite: z.number().int(),
-  }),
-  /** why the regime was skipped and the winner taken from overall metrics; null when ranked normally */
-  skipped: z.string().nullable(),
-  winner: RankedTrialSchema.extend({
-    /** `regime`: ranked on this regime's metrics; `overall`: the fallback */
-    basis: z.enum(['regime', 'overall']),
-    bars: z.number().int().nullable(),
-    metrics: z.record(z.string(), z.number().nullable()),
-  }),
-  runners_up: z.array(RankedTrialSchema),
-  /** best score − median score of the trials considered */
-  spread: z.number().nullable(),
-  deflated_sharpe: z
-    .object({
-      dsr: z.number(),
-      sr0: z.number(),
-      sharpe_per_bar: z.number(),
-      variance: z.number(),
-      trials: z.number().int(),
-      bars: z.number().int(),
-      skewness: z.number(),
-      kurtosis: z.number(),
-      /** moments were not measured and normal returns were assumed */
-      assumed_normal: z.boolean(),
-    })
-    .nullable(),
-});
-export type RegimeReportEntry = z.infer<typeof RegimeReportEntrySchema>;
-
-/** analysis/regime_report.json */
-export const RegimeAnalysisReportSchema = z.object({
-  objective: z.string(),
-  metrics: z.array(z.string()),
-  min_bars: z.number().int(),
-  min_trades: z.number().int(),
-  runners_up: z.number().int(),
-  bars_per_year: z.number().nullable(),
-  classifiers: z.record(z.string(), z.record(z.string(), z.record(z.string(), RegimeReportEntrySchema))),
-  skipped: z.array(z.object({ classifier: z.string(), regime: z.string(), strategy: z.string(), reason: z.string() })),
-});
-export type RegimeAnalysisReport = z.infer<typeof RegimeAnalysisReportSchema>;
 
 export interface RegimeAnalysisOptions {
   classifiers: Array<{ name: string; regimes: string[] }>;

@@ -97,9 +97,9 @@ export function checkRoundTrip(plugin: ClassifierPlugin, model: unknown, options
   return { ok: true };
 }
 
-/** Two fits with the same seed give byte-identical model JSON. */
-export function checkDeterminism(plugin: ClassifierPlugin, train: BarColumns, options: unknown, seed: number): CheckResult {
-  const a = JSON.stringify(plugin.fit(train, options, { seed }));
-  const b = JSON.stringify(plugin.fit(train, options, { seed }));
+/** Two fits with the same seed give byte-identical model JSON (a fit may return a promise). */
+export async function checkDeterminism(plugin: ClassifierPlugin, train: BarColumns, options: unknown, seed: number): Promise<CheckResult> {
+  const a = JSON.stringify(await plugin.fit(train, options, { seed }));
+  const b = JSON.stringify(await plugin.fit(train, options, { seed }));
   return a === b ? { ok: true } : { ok: false, message: `two fits with seed ${seed} gave different models` };
 }

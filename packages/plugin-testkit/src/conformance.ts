@@ -33,11 +33,12 @@ export function classifierConformance(plugin: ClassifierPlugin, opts: Conformanc
 
   describe(`classifier plugin "${plugin.name}" conformance`, () => {
     // one fit shared by the read-only checks; fitted lazily so a broken plugin fails inside an `it`
+    // (a fit may return a promise)
     let fitted: { options: unknown; model: unknown } | undefined;
-    const fit = () => {
+    const fit = async () => {
       if (!fitted) {
         const options = parsePluginOptions(plugin, opts.options ?? {});
-        fitted = { options, model: plugin.fit(sliceBars(data, trainBars), options, { seed }) };
+        fitted = { options, model: await plugin.fit(sliceBars(data, trainBars), options, { seed }) };
       }
       return fitted;
     };
@@ -51,40 +52,40 @@ export function classifierConformance(plugin: ClassifierPlugin, opts: Conformanc
       expect(() => parsePluginOptions(plugin, { no_such_option_xyz: 1 })).toThrow();
     });
 
-    it('fits on the training split and declares its regimes', () => {
-      const { model, options } = fit();
+    it('fits on the training split and declares its regimes', async () => {
+      const { model, options } = await fit();
       const regimes = plugin.regimes(model, options);
       expect(regimes.length).toBeGreaterThan(0);
       expect(new Set(regimes).size).toBe(regimes.length);
     });
 
-    it('labels every bar with a declared regime or NO_REGIME', () => {
-      const { model, options } = fit();
+    it('labels every bar with a declared regime or NO_REGIME', async () => {
+      const { model, options } = await fit();
       const r = checkLabelRange(plugin.label(data, model, options), n, plugin.regimes(model, options));
       expect(r.message).toBeUndefined();
       expect(r.ok).toBe(true);
     });
 
-    it.runIf(typeof plugin.probabilities === 'function')('gives finite probabilities', () => {
-      const { model, options } = fit();
+    it.runIf(typeof plugin.probabilities === 'function')('gives finite probabilities', async () => {
+      const { model, options } = await fit();
       const r = checkProbabilities(plugin.probabilities!(data, model, options), n, plugin.regimes(model, options).length);
       expect(r.message).toBeUndefined();
     });
 
-    it('round-trips the model through JSON', () => {
-      const { model, options } = fit();
+    it('round-trips the model through JSON', async () => {
+      const { model, options } = await fit();
       expect(checkRoundTrip(plugin, model, options, data).message).toBeUndefined();
     });
 
-    it('is causal: labels of a prefix are the prefix of the labels', () => {
-      const { model, options } = fit();
+    it('is causal: labels of a prefix are the prefix of the labels', async () => {
+      const { model, options } = await fit();
       const r = checkCausality(plugin, model, options, data, opts.prefixes ?? defaultPrefixes(n));
       expect(r.message).toBeUndefined();
     });
 
-    it('is deterministic under a seed', () => {
+    it('is deterministic under a seed', async () => {
       const options = parsePluginOptions(plugin, opts.options ?? {});
-      expect(checkDeterminism(plugin, sliceBars(data, trainBars), options, seed).message).toBeUndefined();
+      expect((await checkDeterminism(plugin, sliceBars(data, trainBars), options, seed)).message).toBeUndefined();
     });
   });
 }

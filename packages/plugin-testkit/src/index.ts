@@ -9,3 +9,15 @@ export {
   type CheckResult,
 } from './checks.js';
 export { classifierConformance, type ConformanceOptions } from './conformance.js';
+export {
+  checkStrategyCausality,
+  checkStrategyDeterminism,
+  checkStrategyPositions,
+  checkStrategySchema,
+  checkStrategyWasm,
+  strategyCuts,
+  strategyParams,
+  strategyPositions,
+} from './strategy-checks.js';
+export { strategyConformance, type StrategyConformanceOptions } from './strategy-conformance.js';
+export type { LookAhead } from '@regimen/kernel';

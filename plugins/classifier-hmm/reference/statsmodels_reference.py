@@ -9,6 +9,15 @@ best fit whose variances all stay above 1e-3 of the sample variance ("best_regul
 the SPI with K=3: statsmodels has no variance floor and parks a state of variance ~1e-35 on the
 exact-zero returns (an unbounded likelihood, not an optimum); the classifier's floor rules that out.
 
+Where the optimum has a transition probability of exactly 0, statsmodels stops short of it: its
+logistic parametrisation puts 0 at minus infinity, where the log-likelihood is flat in the transformed
+coordinate, so BFGS meets its gradient tolerance with the probability still around 1e-3. "boundary"
+searches for such optima with statsmodels' own log-likelihood: from the best regular fit, each small
+(< 0.01) off-diagonal probability in turn is held at exactly 0 while scipy's BFGS re-maximises the rest
+(means, log variances, each row's other probabilities as a softmax), and a zero is kept whenever that
+raises the log-likelihood. Recorded with the slope of the log-likelihood into each zero (mass moved from
+the rest of its row): negative slopes mean 0 is the constrained optimum. null when no zero helps.
+
 Run with Debian's python (apt-get install python3-statsmodels):
     /usr/bin/python3 plugins/classifier-hmm/reference/statsmodels_reference.py
 
@@ -17,6 +26,7 @@ log-likelihood of the raw returns is LL_percent + n·ln(100) (a change of variab
 """
 import csv, json, math, os, sys, warnings
 import numpy as np
+import scipy.optimize
 import statsmodels
 from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
@@ -24,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = '/work/shared/data'
 SERIES = [('nyse_composite_daily_close.csv', 'close'), ('swx_daily_close.csv', 'SPI')]
 TRAIN_FRACTION = 0.7
+SMALL = 0.01
 
 
 def train_returns(file, column):
@@ -34,19 +45,99 @@ def train_returns(file, column):
     return np.diff(np.log(train)), len(close), len(train)
 
 
-def describe(model, res, k, n):
-    p = res.params
+def transition_matrix(model, params, k):
+    """P[i][j] = P(s_t = j | s_t-1 = i); statsmodels stores p[i->j] for j < K-1."""
     names = list(model.param_names)
-    states = sorted(
-        ({'mean': float(p[names.index(f'const[{i}]')]) / 100, 'variance': float(p[names.index(f'sigma2[{i}]')]) / 1e4}
-         for i in range(k)),
-        key=lambda s: -s['mean'],
-    )
+    P = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k - 1):
+            P[i][j] = params[names.index(f'p[{i}->{j}]')]
+        P[i][k - 1] = 1 - P[i][: k - 1].sum()
+    return P
+
+
+def with_transition(model, params, P, k):
+    names = list(model.param_names)
+    out = np.array(params, dtype=float)
+    for i in range(k):
+        for j in range(k - 1):
+            out[names.index(f'p[{i}->{j}]')] = P[i][j]
+    return out
+
+
+def describe(model, params, llf, k, n):
+    names = list(model.param_names)
+    order = sorted(range(k), key=lambda i: -params[names.index(f'const[{i}]')])
+    P = transition_matrix(model, params, k)
     return {
-        'log_likelihood': float(res.llf + n * math.log(100.0)),
-        'log_likelihood_percent': float(res.llf),
-        'states': states,
+        'log_likelihood': float(llf + n * math.log(100.0)),
+        'log_likelihood_percent': float(llf),
+        'states': [{'mean': float(params[names.index(f'const[{i}]')]) / 100, 'variance': float(params[names.index(f'sigma2[{i}]')]) / 1e4} for i in order],
+        # rows and columns in the order of 'states' (mean descending), as the classifier orders them
+        'transition': [[float(P[i][j]) for j in order] for i in order],
     }
+
+
+def optimise(model, params, k, zero):
+    """Maximise statsmodels' log-likelihood over means, log variances and each row's non-zero
+    transition probabilities (a softmax), with the entries marked in `zero` held at exactly 0."""
+    names = list(model.param_names)
+    P0 = transition_matrix(model, params, k)
+    mean_at = [names.index(f'const[{i}]') for i in range(k)]
+    var_at = [names.index(f'sigma2[{i}]') for i in range(k)]
+
+    def unpack(x):
+        p = np.array(params, dtype=float)
+        p[mean_at] = x[:k]
+        p[var_at] = np.exp(x[k:2 * k])
+        P = np.zeros((k, k))
+        at = 2 * k
+        for i in range(k):
+            free = [j for j in range(k) if not zero[i][j]]
+            w = np.exp(x[at:at + len(free)] - x[at:at + len(free)].max())
+            P[i][free] = w / w.sum()
+            at += len(free)
+        return with_transition(model, p, P, k)
+
+    x0 = [params[i] for i in mean_at] + [math.log(params[i]) for i in var_at]
+    for i in range(k):
+        x0 += [math.log(max(P0[i][j], 1e-300)) for j in range(k) if not zero[i][j]]
+    res = scipy.optimize.minimize(lambda x: -model.loglike(unpack(x)), np.array(x0), method='BFGS', options={'gtol': 1e-9, 'maxiter': 10000})
+    best = unpack(res.x)
+    return best, float(model.loglike(best))
+
+
+def boundary_optimum(model, params, k):
+    """Greedy search of the boundary: hold each small off-diagonal transition probability at exactly 0
+    in turn, re-optimise the rest, and keep a zero whenever that raises the log-likelihood."""
+    P0 = transition_matrix(model, params, k)
+    zero = np.zeros((k, k), dtype=bool)
+    best, llf = optimise(model, params, k, zero)
+    improved = True
+    while improved:
+        improved = False
+        P = transition_matrix(model, best, k)
+        for i, j in sorted(((i, j) for i in range(k) for j in range(k) if i != j and not zero[i][j] and P[i][j] < SMALL), key=lambda e: P[e[0]][e[1]]):
+            trial = zero.copy()
+            trial[i][j] = True
+            cand, cand_llf = optimise(model, best, k, trial)
+            if cand_llf > llf + 1e-9:
+                zero, best, llf, improved = trial, cand, cand_llf, True
+                break
+    if not zero.any():
+        return None
+    # slope of the log-likelihood into each zero, mass taken proportionally from the rest of its row
+    slopes = []
+    P = transition_matrix(model, best, k)
+    eps = 1e-7
+    for i in range(k):
+        for j in range(k):
+            if zero[i][j]:
+                Q = P.copy()
+                Q[i] *= 1 - eps
+                Q[i][j] = eps
+                slopes.append({'from': i, 'to': j, 'slope': float((model.loglike(with_transition(model, best, Q, k)) - llf) / eps)})
+    return best, llf, slopes
 
 
 def best_fit(r, k):
@@ -68,13 +159,19 @@ def best_fit(r, k):
             best = res
         if min(sig) >= floor and (best_regular is None or res.llf > best_regular.llf):
             best_regular = res
-    out = {'k': k, 'n': n, 'n_params': len(best.params), 'best': describe(model, best, k, n)}
-    out['best_regular'] = describe(model, best_regular, k, n) if best_regular is not None else None
+    out = {'k': k, 'n': n, 'n_params': len(best.params), 'best': describe(model, best.params, best.llf, k, n)}
+    out['best_regular'] = describe(model, best_regular.params, best_regular.llf, k, n) if best_regular is not None else None
+    polished = boundary_optimum(model, best_regular.params, k) if best_regular is not None else None
+    if polished is not None:
+        params, llf, slopes = polished
+        out['boundary'] = {**describe(model, params, llf, k, n), 'zero_slopes': slopes}
+    else:
+        out['boundary'] = None
     return out
 
 
 def main():
-    out = {'statsmodels': statsmodels.__version__, 'train_fraction': TRAIN_FRACTION, 'fits': []}
+    out = {'statsmodels': statsmodels.__version__, 'scipy': scipy.__version__, 'train_fraction': TRAIN_FRACTION, 'fits': []}
     for file, column in SERIES:
         r, n_all, n_train = train_returns(file, column)
         for k in (2, 3):

@@ -1,22 +1,8 @@
 import { emissions, forward } from './forward.js';
+import type { EmSettings } from './m-step.js';
 import { cloneParams, type HmmParams } from './params.js';
 import { stationaryDistribution } from './stationary.js';
 import { stationaryTransitionStep } from './stationary-step.js';
-
-export interface EmSettings {
-  initial: 'stationary' | 'fitted';
-  maxIter: number;
-  tol: number;
-  /** absolute variance floor per feature */
-  floor: Float64Array;
-}
-
-export interface EmResult {
-  params: HmmParams;
-  logLikelihood: number;
-  iterations: number;
-  converged: boolean;
-}
 
 /** Work buffers sized once per fit and reused by every restart and iteration. */
 export interface EmBuffers {
@@ -132,31 +118,15 @@ function mStep(y: Float64Array, rows: number, old: HmmParams, buf: EmBuffers, xi
   return next;
 }
 
-/** Baum–Welch from `start` until the log-likelihood gain is below tol·max(1,|LL|) or maxIter. */
-export function baumWelch(y: Float64Array, rows: number, start: HmmParams, s: EmSettings, buf: EmBuffers): EmResult {
-  let p = cloneParams(start);
-  if (s.initial === 'stationary') p.initial = stationaryDistribution(p.transition, p.states);
-  let ll = logLikelihood(y, rows, p, buf);
-  let iterations = 0;
-  let converged = false;
-  while (iterations < s.maxIter && Number.isFinite(ll)) {
-    const xi = backward(rows, p, buf);
-    const next = mStep(y, rows, p, buf, xi, s);
-    const nextLl = logLikelihood(y, rows, next, buf);
-    iterations++;
-    if (!Number.isFinite(nextLl)) break;
-    // EM never decreases the likelihood; a decrease is round-off at the optimum
-    if (nextLl < ll) {
-      converged = true;
-      break;
-    }
-    const gain = nextLl - ll;
-    p = next;
-    ll = nextLl;
-    if (gain <= s.tol * Math.max(1, Math.abs(ll))) {
-      converged = true;
-      break;
-    }
-  }
-  return { params: p, logLikelihood: ll, iterations, converged };
+/**
+ * One plain Baum–Welch iteration from p, whose forward quantities are in buf (logLikelihood(p) ran
+ * last): the backward pass, the M-step, and the forward pass of the update, which leaves buf ready
+ * for the next iteration. The straightforward implementation (separate passes, γ stored, arrays
+ * allocated per pass), kept as the yardstick of `regimen bench hmm-fit` and as a cross-check of the
+ * fused passes (em-pass.ts); fits use em.ts.
+ */
+export function plainIteration(y: Float64Array, rows: number, p: HmmParams, s: EmSettings, buf: EmBuffers): { params: HmmParams; logLikelihood: number } {
+  const xi = backward(rows, p, buf);
+  const params = mStep(y, rows, p, buf, xi, s);
+  return { params, logLikelihood: logLikelihood(y, rows, params, buf) };
 }

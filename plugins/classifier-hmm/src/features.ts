@@ -18,17 +18,15 @@ export function warmup(features: FeatureSpec[]): number {
   return w;
 }
 
-function logReturns(close: Float64Array): Float64Array {
-  const r = new Float64Array(close.length);
-  r[0] = NaN;
+/** r_t = ln(p_t / p_{t−1}) for t ≥ 1 into out[t − 1], every price checked. */
+function logReturnsInto(close: Float64Array, out: Float64Array): void {
   for (let t = 0; t < close.length; t++) {
     const p = close[t]!;
     if (!(p > 0) || !Number.isFinite(p)) {
       throw regimenError({ code: 'data', field: `close[${t}]`, value: p, message: 'the HMM classifier needs finite positive prices' });
     }
-    if (t > 0) r[t] = Math.log(p / close[t - 1]!);
+    if (t > 0) out[t - 1] = Math.log(p / close[t - 1]!);
   }
-  return r;
 }
 
 /**
@@ -47,14 +45,22 @@ function rollingVol(r: Float64Array, w: number, out: Float64Array, start: number
   }
 }
 
-export function computeFeatures(data: BarColumns, features: FeatureSpec[]): FeatureMatrix {
+/** `into` (rows × dims values, e.g. kernel memory) receives the features instead of a new array. */
+export function computeFeatures(data: BarColumns, features: FeatureSpec[], into?: Float64Array): FeatureMatrix {
   const n = data.close.length;
   const dims = features.length;
   const start = warmup(features);
   const rows = Math.max(0, n - start);
-  const values = new Float64Array(rows * dims);
+  const values = into ?? new Float64Array(rows * dims);
   if (n === 0) return { start, rows, dims, values };
-  const r = logReturns(data.close);
+  // log returns alone (the default) are the feature matrix itself: no intermediate copy
+  if (dims === 1 && features[0]!.name === 'log_return') {
+    logReturnsInto(data.close, values);
+    return { start, rows, dims, values };
+  }
+  const r = new Float64Array(n);
+  r[0] = NaN;
+  logReturnsInto(data.close, r.subarray(1));
   features.forEach((f, col) => {
     if (f.name === 'log_return') {
       for (let t = start; t < n; t++) values[(t - start) * dims + col] = r[t]!;

@@ -1,9 +1,11 @@
-import { createRng, regimenError, type BarColumns } from '@regimen/core';
-import { baumWelch, emBuffers, type EmResult } from './baum-welch.js';
+import { regimenError, type BarColumns, type TaskPool } from '@regimen/core';
+import { fileURLToPath } from 'node:url';
+import type { EmResult } from './em.js';
 import { computeFeatures } from './features.js';
-import { initialParams } from './initialization.js';
 import { canonicalOrder, paramsToJson, permuteParams, stateNames, type HmmModel } from './model.js';
 import type { HmmOptions } from './options.js';
+import { runRestartTask, taskEngine, type RestartTask } from './restart-task.js';
+import { bestRestart, finalists, PROBE_ITERATIONS, type Probed } from './schedule.js';
 
 /** Sample variance of each feature column: the scale of the relative variance floor. */
 function featureVariance(y: Float64Array, rows: number, dims: number): Float64Array {
@@ -19,11 +21,28 @@ function featureVariance(y: Float64Array, rows: number, dims: number): Float64Ar
   return v;
 }
 
+/** dist/restart-worker.js, also when this module runs from src/ under a test runner (workers run built code) */
+function workerModule(): string {
+  const here = import.meta.url;
+  return fileURLToPath(new URL(/\/src\/[^/]+$/.test(here) ? '../dist/restart-worker.js' : './restart-worker.js', here));
+}
+
+/** The features in shared memory: every task of the fit sends a view, not a copy. */
+function shared(y: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(y.byteLength));
+  out.set(y);
+  return out;
+}
+
+let fits = 0;
+
 /**
- * Fit a K-state Gaussian HMM on the training bars by Baum–Welch from `restarts` seeded starts and
- * keep the best log-likelihood (ties: the earliest restart, so the result does not depend on timing).
+ * Fit a K-state Gaussian HMM on the training bars by Baum–Welch (SQUAREM-accelerated, exact zeros)
+ * from `restarts` seeded starts on the restart schedule of schedule.ts, and keep the best
+ * log-likelihood (ties: the earliest restart). With a pool the restarts run on its workers; each
+ * task's result depends on the task alone, so the model is the same whatever the worker count.
  */
-export function fitHmm(train: BarColumns, options: HmmOptions, seed: number): HmmModel {
+export async function fitHmm(train: BarColumns, options: HmmOptions, seed: number, pool?: TaskPool): Promise<HmmModel> {
   const k = options.states;
   const feats = computeFeatures(train, options.features);
   const { rows, dims, values: y } = feats;
@@ -37,21 +56,44 @@ export function fitHmm(train: BarColumns, options: HmmOptions, seed: number): Hm
   const variance = featureVariance(y, rows, dims);
   // A constant feature (variance 0) still needs a positive floor for the density to exist.
   const floor = variance.map((v) => Math.max(v * options.variance_floor, 1e-300));
-  const rng = createRng(seed).fork('hmm');
-  const buf = emBuffers(rows, k);
-  const settings = { initial: options.initial, maxIter: options.max_iter, tol: options.tol, floor };
-  let best: EmResult | undefined;
-  let bestRestart = 0;
-  for (let r = 0; r < options.restarts; r++) {
-    const start = initialParams(y, rows, dims, k, r, rng.fork(`restart-${r}`), floor);
-    const res = baumWelch(y, rows, start, settings, buf);
-    if (Number.isFinite(res.logLikelihood) && (!best || res.logLikelihood > best.logLikelihood)) {
-      best = res;
-      bestRestart = r;
-    }
-  }
+  const common = {
+    dataKey: `${process.pid}:${++fits}`,
+    features: pool ? shared(y) : y,
+    rows,
+    dims,
+    states: k,
+    initial: options.initial,
+    floor,
+    tol: options.tol,
+  };
+  const local = pool ? undefined : taskEngine(common);
+  // without a pool the tasks run here one by one, each after a turn of the event loop (signals, timers)
+  let turn = Promise.resolve();
+  const inline = (task: RestartTask): Promise<EmResult> => {
+    const mine = turn.then(() => new Promise<void>((r) => setImmediate(r))).then(() => runRestartTask(task, local!));
+    turn = mine.then(() => undefined, () => undefined);
+    return mine;
+  };
+  const run = (task: RestartTask): Promise<EmResult> => (pool ? pool.run<EmResult>(workerModule(), task) : inline(task));
+
+  const probeIter = Math.min(PROBE_ITERATIONS, options.max_iter);
+  const probed: Probed[] = await Promise.all(
+    Array.from({ length: options.restarts }, async (_, restart) => ({
+      restart,
+      result: await run({ ...common, maxIter: probeIter, start: { restart, seed } }),
+    })),
+  );
+  // a restart is done when it converged, failed, or used up max_iter; the finalists continue
+  const done = probed.filter((p) => p.result.converged || !Number.isFinite(p.result.logLikelihood) || p.result.iterations >= options.max_iter);
+  const continued = await Promise.all(
+    finalists(probed.filter((p) => !done.includes(p))).map(async ({ restart, result }) => {
+      const rest = await run({ ...common, maxIter: options.max_iter - result.iterations, start: { params: result.params } });
+      return { restart, result: { ...rest, iterations: result.iterations + rest.iterations } };
+    }),
+  );
+  const best = bestRestart([...done, ...continued]);
   if (!best) throw regimenError({ code: 'data', message: 'the HMM fit failed from every restart (non-finite log-likelihood)' });
-  const params = permuteParams(best.params, canonicalOrder(best.params));
+  const params = permuteParams(best.result.params, canonicalOrder(best.result.params));
   return {
     kind: 'gaussian_hmm',
     version: 1,
@@ -61,10 +103,10 @@ export function fitHmm(train: BarColumns, options: HmmOptions, seed: number): Hm
     initial_mode: options.initial,
     ...paramsToJson(params),
     variance_floor: Array.from(floor),
-    log_likelihood: best.logLikelihood,
-    iterations: best.iterations,
-    converged: best.converged,
-    restart: bestRestart,
+    log_likelihood: best.result.logLikelihood,
+    iterations: best.result.iterations,
+    converged: best.result.converged,
+    restart: best.restart,
     restarts: options.restarts,
     seed,
     train_bars: rows,

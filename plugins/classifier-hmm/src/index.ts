@@ -6,4 +6,13 @@ export { HmmModelSchema, parseModel, stateNames, type HmmModel } from './model.j
 export { stationaryDistribution } from './stationary.js';
 export { freeParameters, hmmSummary } from './summary.js';
 
+// the pieces of one EM iteration and the fit's inputs, for `regimen bench hmm-fit` (per-iteration timings)
+export { plainIteration, emBuffers, logLikelihood } from './baum-welch.js';
+export { typescriptEngine, type EmEngine } from './em-engine.js';
+export { wasmEngine } from './wasm-engine.js';
+export { mStep } from './m-step.js';
+export { computeFeatures } from './features.js';
+export { initialParams } from './initialization.js';
+export type { HmmParams } from './params.js';
+
 export default hmmClassifier();

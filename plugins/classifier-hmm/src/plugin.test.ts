@@ -19,7 +19,7 @@ classifierConformance(plugin, { data: msft, options: { states: 2, initial: 'fitt
 const opts = (o: HmmOptionsInput = {}) => HmmOptionsSchema.parse(o);
 
 describe('hmm plugin', () => {
-  it('is the default export, with documented defaults and strict options', () => {
+  it('is the default export, with documented defaults and strict options', async () => {
     expect(hmmDefault.name).toBe('hmm');
     const o = parsePluginOptions<ReturnType<typeof opts>>(plugin, {});
     expect(o).toMatchObject({ states: 3, features: [{ name: 'log_return' }], initial: 'stationary', restarts: 8, max_iter: 300, tol: 1e-8, min_dwell: 1 });
@@ -27,21 +27,21 @@ describe('hmm plugin', () => {
     expect(() => parsePluginOptions(plugin, { initial: 'uniform' })).toThrow();
   });
 
-  it('labels bar 0 and the rolling-volatility warm-up NO_REGIME, nothing after', () => {
+  it('labels bar 0 and the rolling-volatility warm-up NO_REGIME, nothing after', async () => {
     const o = opts({ states: 2, features: ['log_return', { name: 'rolling_vol', window: 15 }], restarts: 2 });
-    const model = plugin.fit(sliceBars(nyse, 1000), o, { seed: 1 });
+    const model = await plugin.fit(sliceBars(nyse, 1000), o, { seed: 1 });
     const labels = plugin.label(nyse, model, o);
     for (let t = 0; t < 15; t++) expect(labels[t]).toBe(NO_REGIME);
     for (let t = 15; t < labels.length; t++) expect(labels[t]).toBeLessThan(2);
     const plain = opts({ states: 2, restarts: 2 });
-    const l2 = plugin.label(nyse, plugin.fit(nyse, plain, { seed: 1 }), plain);
+    const l2 = plugin.label(nyse, await plugin.fit(nyse, plain, { seed: 1 }), plain);
     expect(l2[0]).toBe(NO_REGIME);
     expect(l2[1]).not.toBe(NO_REGIME);
   });
 
-  it('orders and names states canonically, whatever the seed', () => {
+  it('orders and names states canonically, whatever the seed', async () => {
     const bars = syntheticBars(3000, 11);
-    const fits = [1, 2, 3, 4].map((seed) => plugin.fit(bars, opts({ restarts: 3 }), { seed }));
+    const fits = await Promise.all([1, 2, 3, 4].map((seed) => plugin.fit(bars, opts({ restarts: 3 }), { seed })));
     for (const m of fits) {
       expect(plugin.regimes(m, opts())).toEqual(['bull', 'neutral', 'bear']);
       const mu = m.means.map((r) => r[0]!);
@@ -51,15 +51,16 @@ describe('hmm plugin', () => {
     // the same optimum from every seed gives the same state order, so the bull mean agrees
     const best = Math.max(...fits.map((m) => m.log_likelihood));
     const atBest = fits.filter((m) => m.log_likelihood > best - 1e-3);
-    for (const m of atBest) expect(m.means[0]![0]).toBeCloseTo(atBest[0]!.means[0]![0]!, 6);
+    // (to the fit tolerance: 1e-3 of the bull sd)
+    for (const m of atBest) expect(m.means[0]![0]).toBeCloseTo(atBest[0]!.means[0]![0]!, 5);
     expect(hmmClassifier().regimes({ ...fits[0]!, states: 2, names: ['bull', 'bear'], means: [[1], [0]], variances: [[1], [1]], transition: [[1, 0], [0, 1]], initial: [0.5, 0.5] }, opts())).toEqual(['bull', 'bear']);
   });
 
-  it('keeps every variance at or above the floor on a series with long flat runs', () => {
+  it('keeps every variance at or above the floor on a series with long flat runs', async () => {
     // USD/CHF half-hours: 6 % exact-zero changes, runs of up to 27 identical prices
     const fx = readCsvBars('/work/shared/data/usdchf_30min.csv', { limit: 12_000 });
     const o = opts({ states: 3, restarts: 3 });
-    const model = plugin.fit(fx, o, { seed: 0 });
+    const model = await plugin.fit(fx, o, { seed: 0 });
     expect(Number.isFinite(model.log_likelihood)).toBe(true);
     let n = 0;
     let s = 0;
@@ -78,9 +79,9 @@ describe('hmm plugin', () => {
     expect(labels.slice(1).every((l) => l < 3)).toBe(true);
   });
 
-  it('represents exact-zero transitions in the model and its JSON', () => {
+  it('represents exact-zero transitions in the model and its JSON', async () => {
     const model: HmmModel = {
-      ...plugin.fit(sliceBars(nyse, 600), opts({ states: 2, restarts: 1 }), { seed: 0 }),
+      ...(await plugin.fit(sliceBars(nyse, 600), opts({ states: 2, restarts: 1 }), { seed: 0 })),
       transition: [[1, 0], [0.25, 0.75]],
       initial: [1, 0],
     };
@@ -91,9 +92,9 @@ describe('hmm plugin', () => {
     expect(labels.slice(1).every((l) => l === 0)).toBe(true);
   });
 
-  it('min_dwell: a switch is taken only after min_dwell bars of the new argmax', () => {
+  it('min_dwell: a switch is taken only after min_dwell bars of the new argmax', async () => {
     const o1 = opts({ states: 2, restarts: 2 });
-    const model = plugin.fit(nyse, o1, { seed: 0 });
+    const model = await plugin.fit(nyse, o1, { seed: 0 });
     const raw = plugin.label(nyse, model, o1);
     const dwell = 4;
     const held = plugin.label(nyse, model, opts({ states: 2, min_dwell: dwell }));
@@ -119,31 +120,31 @@ describe('hmm plugin', () => {
     expect(switches(held)).toBeLessThan(switches(raw));
   });
 
-  it('reports log-likelihood, AIC and BIC with the documented parameter count', () => {
+  it('reports log-likelihood, AIC and BIC with the documented parameter count', async () => {
     const o = opts({ states: 3, restarts: 2 });
-    const model = plugin.fit(nyse, o, { seed: 0 });
+    const model = await plugin.fit(nyse, o, { seed: 0 });
     const s = plugin.summary!(model, o) as Record<string, number>;
     expect(s.n_params).toBe(3 + 3 + 6);
     expect(s.aic).toBeCloseTo(2 * 12 - 2 * model.log_likelihood, 9);
     expect(s.bic).toBeCloseTo(12 * Math.log(nyse.close.length - 1) - 2 * model.log_likelihood, 9);
     const fitted = opts({ states: 3, restarts: 2, initial: 'fitted' });
-    expect((plugin.summary!(plugin.fit(nyse, fitted, { seed: 0 }), fitted) as Record<string, number>).n_params).toBe(14);
+    expect((plugin.summary!(await plugin.fit(nyse, fitted, { seed: 0 }), fitted) as Record<string, number>).n_params).toBe(14);
   });
 
-  it('more EM iterations never lower the log-likelihood; options.seed overrides the context seed', () => {
-    const short = plugin.fit(nyse, opts({ states: 2, restarts: 1, max_iter: 3 }), { seed: 0 });
-    const long = plugin.fit(nyse, opts({ states: 2, restarts: 1, max_iter: 200 }), { seed: 0 });
+  it('more EM iterations never lower the log-likelihood; options.seed overrides the context seed', async () => {
+    const short = await plugin.fit(nyse, opts({ states: 2, restarts: 1, max_iter: 3 }), { seed: 0 });
+    const long = await plugin.fit(nyse, opts({ states: 2, restarts: 1, max_iter: 200 }), { seed: 0 });
     expect(long.log_likelihood).toBeGreaterThanOrEqual(short.log_likelihood);
-    const a = plugin.fit(nyse, opts({ states: 2, restarts: 3, seed: 5 }), { seed: 0 });
-    const b = plugin.fit(nyse, opts({ states: 2, restarts: 3 }), { seed: 5 });
+    const a = await plugin.fit(nyse, opts({ states: 2, restarts: 3, seed: 5 }), { seed: 0 });
+    const b = await plugin.fit(nyse, opts({ states: 2, restarts: 3 }), { seed: 5 });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 
-  it('rejects non-positive prices and a corrupted model with one clear error', () => {
+  it('rejects non-positive prices and a corrupted model with one clear error', async () => {
     const bad = sliceBars(nyse, 100);
     bad.close[50] = 0;
-    expect(() => plugin.fit(bad, opts(), { seed: 0 })).toThrow(/close\[50\]|positive/);
-    const model = plugin.fit(sliceBars(nyse, 300), opts({ states: 2, restarts: 1 }), { seed: 0 });
+    await expect(plugin.fit(bad, opts(), { seed: 0 })).rejects.toThrow(/close\[50\]|positive/);
+    const model = await plugin.fit(sliceBars(nyse, 300), opts({ states: 2, restarts: 1 }), { seed: 0 });
     expect(() => plugin.label(nyse, { ...model, transition: [[0.5, 0.6], [0.5, 0.5]] }, opts())).toThrow(/transition/);
   });
 });

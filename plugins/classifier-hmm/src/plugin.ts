@@ -1,5 +1,5 @@
 import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
-import { filtered, labelsFromFiltered } from './filter.js';
+import { filtered, filteredLabels } from './filter.js';
 import { fitHmm } from './fit.js';
 import { parseModel, type HmmModel } from './model.js';
 import { HmmOptionsSchema, type HmmOptions } from './options.js';
@@ -10,20 +10,16 @@ import { hmmSummary } from './summary.js';
  * argmax of the filtered probabilities P(s_t | y_1..y_t) — never Viterbi or smoothed ones — so a
  * label never sees a later bar. Bar 0 (no return yet) and any rolling-volatility warm-up are NO_REGIME.
  */
-export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel> {
+export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<HmmModel>> {
   return {
     kind: 'classifier',
     name: 'hmm',
     apiVersion: PLUGIN_API_VERSION,
     description: 'Gaussian hidden Markov model over log returns (and optional rolling volatility); causal filtered labels.',
     options: HmmOptionsSchema,
-    fit: (train, options, ctx) => fitHmm(train, options, options.seed ?? ctx?.seed ?? 0),
+    fit: (train, options, ctx) => fitHmm(train, options, options.seed ?? ctx?.seed ?? 0, ctx?.pool),
     regimes: (model) => [...parseModel(model).names],
-    label(data, model, options) {
-      const m = parseModel(model);
-      const f = filtered(data, m);
-      return labelsFromFiltered(data.close.length, f.start, f.rows, f.alpha, m.states, options?.min_dwell ?? 1);
-    },
+    label: (data, model, options) => filteredLabels(data, parseModel(model), options?.min_dwell ?? 1),
     probabilities(data, model) {
       const m = parseModel(model);
       const k = m.states;

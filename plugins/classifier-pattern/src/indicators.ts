@@ -1,3 +1,5 @@
+import { slidingMax, slidingMin } from '@regimen/core';
+
 /**
  * Causal indicators in TTR's conventions. Every value at bar t is a recursion over bars ≤ t whose
  * arithmetic does not depend on the series length, so a prefix gives bit-identical values.
@@ -91,20 +93,10 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
   return { adx: wilder(dx, n, n), diPlus, diMinus };
 }
 
-/** Donchian channel including bar t: max(high[t−n+1..t]) and min(low[t−n+1..t]), from bar n−1. */
+/**
+ * Donchian channel including bar t: max(high[t−n+1..t]) and min(low[t−n+1..t]), from bar n−1, in
+ * O(len) (core's slidingMax/slidingMin; exact, so the same values as a scan over each window).
+ */
 export function donchian(high: Float64Array, low: Float64Array, n: number): { upper: Float64Array; lower: Float64Array } {
-  const len = high.length;
-  const upper = new Float64Array(len).fill(NaN);
-  const lower = new Float64Array(len).fill(NaN);
-  for (let t = n - 1; t < len; t++) {
-    let hi = -Infinity;
-    let lo = Infinity;
-    for (let k = t - n + 1; k <= t; k++) {
-      if (high[k]! > hi) hi = high[k]!;
-      if (low[k]! < lo) lo = low[k]!;
-    }
-    upper[t] = hi;
-    lower[t] = lo;
-  }
-  return { upper, lower };
+  return { upper: slidingMax(high, n), lower: slidingMin(low, n) };
 }

@@ -1,29 +1,38 @@
 import type { Command } from 'commander';
 import { regimenError } from '@regimen/core';
-import { inferBarsPerYear, isoTime, loadMarketData } from '@regimen/data';
+import { inferBarsPerYear, isoTime, readMarketData } from '@regimen/data';
 import { loadEngine } from '@regimen/backtester';
-import { isStrategyType, parseStrategyParams, strategyDefinition, strategyTypes } from '@regimen/kernel';
+import { builtinRegistry, loadPlugins } from '@regimen/coordinator';
+import { parseStrategyParams, strategyDefinition, strategyTypes } from '@regimen/kernel';
 import { METRIC_HEADER, metricCells, table } from '../format.js';
 import { collectParam, numberOption } from './options.js';
+import { addReadingOptions, readingOptions, type ReadingFlags } from './reading-options.js';
 
 export function registerBacktest(program: Command): void {
-  program
+  const cmd = program
     .command('backtest')
-    .description('backtest one strategy with given parameters on a data file (mode full, whole series)')
-    .requiredOption('--strategy <type>', `strategy type (${strategyTypes().join(', ')})`)
+    .description('backtest one strategy (built-in or a strategy plugin) with given parameters on a data file (mode full, whole series)')
+    .requiredOption('--strategy <type>', `strategy type (${strategyTypes().join(', ')}, or a strategy plugin's name with --load)`)
+    .option('--load <spec...>', 'load strategy plugin packages or paths first')
     .option('--param <name=value>', 'a parameter; repeat for several (side=long_short for long/short)', collectParam, {})
-    .requiredOption('--data <file>', 'CSV or Arrow market data')
-    .option('--column <name>', 'price column', 'close')
+    .requiredOption('--data <file>', 'CSV, Arrow IPC or Parquet market data')
     .option('--fee <f>', 'cost per unit of position change', numberOption('--fee'), 0.0005)
     .option('--slippage <f>', 'slippage per unit of position change', numberOption('--slippage'), 0)
     .option('--bars-per-year <n>', 'annualisation (default: inferred from timestamps)', numberOption('--bars-per-year'))
     .option('--engine <name>', 'wasm or js (the TypeScript reference)', 'wasm')
-    .option('--json', 'print the result as JSON')
-    .action(async (o: { strategy: string; param: Record<string, string | number>; data: string; column: string; fee: number; slippage: number; barsPerYear?: number; engine: string; json?: boolean }) => {
-      if (!isStrategyType(o.strategy)) throw regimenError({ code: 'usage', field: '--strategy', value: o.strategy, message: `unknown strategy (${strategyTypes().join(', ')})` });
+    .option('--json', 'print the result as JSON');
+  addReadingOptions(cmd)
+    .action(async (o: ReadingFlags & { strategy: string; load?: string[]; param: Record<string, string | number>; data: string; fee: number; slippage: number; barsPerYear?: number; engine: string; json?: boolean }) => {
+      const registry = builtinRegistry();
+      await loadPlugins(registry, o.load ?? [], process.cwd(), '--load');
+      try {
+        registry.strategy(o.strategy);
+      } catch (e) {
+        throw regimenError({ code: 'usage', field: '--strategy', value: o.strategy, message: (e as Error).message.replace(/^unknown strategy "[^"]*"/, 'unknown strategy'), cause: e });
+      }
       const params = parseStrategyParams(o.strategy, o.param);
       const warm = strategyDefinition(o.strategy).warmup(params);
-      const market = loadMarketData(o.data, { column: o.column, minBars: warm + 2 });
+      const market = await readMarketData(o.data, { ...readingOptions(o), minBars: warm + 2 });
       const bars = market.bars;
       const barsPerYear = o.barsPerYear ?? inferBarsPerYear(bars.time);
       const engine = await loadEngine(o.engine as 'js' | 'wasm');
@@ -40,6 +49,7 @@ export function registerBacktest(program: Command): void {
         strategy: o.strategy,
         params,
         data: market.source,
+        reading: market.reading,
         bars: bars.close.length,
         first: isoTime(bars.time[0]!),
         last: isoTime(bars.time[bars.close.length - 1]!),

@@ -1,11 +1,14 @@
 import { extname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { NO_REGIME, parsePluginOptions, regimenError } from '@regimen/core';
-import { ARROW_EXTENSIONS, isoTime, loadMarketData, splitBars, writeRegimeLabels } from '@regimen/data';
-import { builtinRegistry, callPlugin, fitClassifier, labelWithModel, loadPlugins } from '@regimen/coordinator';
+import { ARROW_EXTENSIONS, isoTime, readMarketData, splitBars, writeRegimeLabels } from '@regimen/data';
+import { availableParallelism } from 'node:os';
+import { localExecutor } from '@regimen/backtester';
+import { builtinRegistry, callPlugin, fitClassifier, labelWithModel, loadPlugins, runPool } from '@regimen/coordinator';
 import { num, table } from '../format.js';
 import { writeLabelsCsv } from '../label-csv.js';
 import { intOption } from './options.js';
+import { addReadingOptions, readingOptions, type ReadingFlags } from './reading-options.js';
 
 export interface ClassifyResult {
   classifier: string;
@@ -38,15 +41,16 @@ function fractionOption(v: string): number {
 
 const numberOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export interface ClassifyOptions {
+export interface ClassifyOptions extends ReadingFlags {
   classifier: string;
   option: Record<string, unknown>;
   load?: string[];
   data: string;
-  column: string;
   trainFraction: number;
   seed: number;
   out: string;
+  /** worker threads a plugin's fit may use (default: the cores, up to 8; 0 = this thread) */
+  workers?: number;
 }
 
 /**
@@ -68,10 +72,17 @@ export async function runClassify(o: ClassifyOptions) {
   }
   const plugin = registry.classifier(o.classifier);
   const options = parsePluginOptions(plugin, o.option, '--option');
-  const market = loadMarketData(o.data, { column: o.column });
+  const market = await readMarketData(o.data, readingOptions(o));
   const bars = market.bars;
   const split = splitBars(bars, { train_fraction: o.trainFraction }, market.source);
-  const model = fitClassifier(plugin, options, bars, split.trainEnd, o.seed);
+  // the pool starts only if the plugin's fit asks for it (the hmm runs its restarts there)
+  const executor = localExecutor({ workers: o.workers ?? Math.min(availableParallelism(), 8), engine: 'wasm' });
+  let model: unknown;
+  try {
+    model = await fitClassifier(plugin, options, bars, { start: 0, end: split.trainEnd }, o.seed, runPool(executor));
+  } finally {
+    await executor.close();
+  }
   const { track, probabilities } = labelWithModel(plugin.name, plugin, model, options, bars, true);
   const summary = plugin.summary ? callPlugin(plugin.name, 'summary', () => plugin.summary!(model, options)) : {};
   const out = resolve(o.out);
@@ -89,18 +100,19 @@ export async function runClassify(o: ClassifyOptions) {
 }
 
 export function registerClassify(program: Command): void {
-  program
+  const cmd = program
     .command('classify')
     .description('fit a regime classifier on the training split and label every bar causally (CSV or Arrow)')
     .requiredOption('--classifier <name>', 'classifier plugin name (see `regimen plugins`)')
     .option('--option <name=value>', 'a classifier option (JSON value or text); repeat for several', collectOption, {})
     .option('--load <spec...>', 'load plugin packages or paths first')
-    .requiredOption('--data <file>', 'CSV or Arrow market data')
-    .option('--column <name>', 'price column', 'close')
+    .requiredOption('--data <file>', 'CSV, Arrow IPC or Parquet market data')
     .option('--train-fraction <f>', 'fit on this leading share of the bars', fractionOption, 0.7)
     .option('--seed <n>', 'seed of the fit (restarts)', intOption('--seed'), 42)
+    .option('--workers <n>', 'worker threads the fit may use (default: the cores, up to 8; 0 = in-process)', intOption('--workers'))
     .requiredOption('--out <file>', 'labels file: .csv or .arrow (time, label, regime, p_<regime>…)')
-    .option('--json', 'print {classifier, regimes, log_likelihood, aic, bic, model} as JSON')
+    .option('--json', 'print {classifier, regimes, log_likelihood, aic, bic, model} as JSON');
+  addReadingOptions(cmd)
     .action(async (o: ClassifyOptions & { json?: boolean }) => {
       const r = await runClassify(o);
       if (o.json) {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { regimenError } from '@regimen/core';
-import { scaffoldClassifier } from '../scaffold/scaffold.js';
+import { scaffoldClassifier, scaffoldStrategy } from '../scaffold/scaffold.js';
 
-const KINDS = ['classifier'];
+const KINDS = ['classifier', 'strategy'];
 
 export function registerPluginNew(program: Command): void {
   const plugin = program.command('plugin').description('plugin development tools');
@@ -11,12 +11,15 @@ export function registerPluginNew(program: Command): void {
     .command('new')
     .description('create a working plugin package to edit: source, conformance tests, README')
     .argument('<kind>', `plugin kind (${KINDS.join(', ')})`)
-    .argument('<name>', 'plugin name, e.g. vol-regime (package regimen-classifier-<name>)')
+    .argument('<name>', 'plugin name, e.g. vol-regime (package regimen-<kind>-<name>)')
     .option('--dir <folder>', 'where to create it (default ./<name>); must be new or empty')
-    .action((kind: string, name: string, o: { dir?: string }) => {
+    .option('--wasm', 'strategy: add an AssemblyScript implementation, built to WebAssembly before the tests')
+    .action((kind: string, name: string, o: { dir?: string; wasm?: boolean }) => {
       if (!KINDS.includes(kind)) throw regimenError({ code: 'usage', field: 'kind', value: kind, message: `can scaffold: ${KINDS.join(', ')}` });
-      const r = scaffoldClassifier(name, o.dir ?? join(process.cwd(), name));
-      console.log(`created ${r.names.pkg} (classifier "${r.names.plugin}") in ${r.dir}:`);
+      if (o.wasm && kind !== 'strategy') throw regimenError({ code: 'usage', field: '--wasm', message: 'only a strategy plugin has a WebAssembly implementation' });
+      const dir = o.dir ?? join(process.cwd(), name);
+      const r = kind === 'strategy' ? scaffoldStrategy(name, dir, o.wasm ?? false) : scaffoldClassifier(name, dir);
+      console.log(`created ${r.names.pkg} (${kind} "${r.names.plugin}") in ${r.dir}:`);
       for (const f of r.files) console.log(`  ${f}`);
       console.log(`next: cd ${r.dir} && npm install && npm test`);
     });

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
-import type { PhaseName } from '@regimen/core';
+import { formatError, type PhaseName, type WalkForwardResults } from '@regimen/core';
+import { workspaceWarnings, writeReport, type Warning, type WrittenReport } from '@regimen/report';
 import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
 import { distributedExecutors } from '../executors.js';
 import { progressReporter } from '../progress.js';
 import { intOption } from './options.js';
+import { formatReportLine, formatWarnings } from './report.js';
 
 export function registerRun(program: Command): void {
   program
@@ -20,9 +22,10 @@ export function registerRun(program: Command): void {
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
     .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')
+    .option('--no-report', 'do not write report.html at the workspace root when the run completes')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary as JSON')
-    .action(async (file: string, o: { out?: string; workers?: number; executor?: string; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { out?: string; workers?: number; executor?: string; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; report: boolean; quiet?: boolean; json?: boolean }) => {
       if (o.dryRun) {
         // the executor is checked (a bad URL is still bad input) but not used: calibration runs here
         const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm', executor: o.executor, executors: distributedExecutors });
@@ -54,8 +57,9 @@ export function registerRun(program: Command): void {
           executors: distributedExecutors,
         });
         progress.stop();
-        if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped }, null, 2));
-        else console.log(formatSummary(r.summary, r.config.validation.classifier));
+        const { report, warnings } = await reportOf(r.summary.workspace, o.report);
+        if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, report: report ? report.path : null }, null, 2));
+        else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (report ? `\n${formatReportLine(report)}` : ''));
       } finally {
         process.off('SIGINT', onSigint);
         progress.stop();
@@ -63,8 +67,30 @@ export function registerRun(program: Command): void {
     });
 }
 
-export function formatSummary(s: RunSummary, classifier: string): string {
+/**
+ * After a completed run: report.html (unless --no-report) and the warnings, both read from the
+ * workspace's files by @regimen/report, so the page and the summary show the same warnings. A
+ * report that cannot be written does not undo a finished run: it is said on stderr.
+ */
+async function reportOf(workspace: string, write: boolean): Promise<{ report: WrittenReport | null; warnings: Warning[] }> {
+  if (!write) return { report: null, warnings: workspaceWarnings(workspace) };
+  try {
+    const report = await writeReport(workspace);
+    return { report, warnings: report.warnings };
+  } catch (e) {
+    process.stderr.write(`report.html not written: ${formatError(e)}\n`);
+    return { report: null, warnings: workspaceWarnings(workspace) };
+  }
+}
+
+export function formatSummary(s: RunSummary, classifier: string, warnings: Warning[] = []): string {
   const out: string[] = [`\nWorkspace: ${s.workspace}`];
+  if (s.walkForward) {
+    out.push(formatWalkForward(s.walkForward));
+    const w = formatWarnings(warnings);
+    if (w) out.push(w);
+    return out.join('\n');
+  }
   const optimal = s.optimal?.[classifier];
   if (optimal) {
     out.push(`\nBest parameters per regime (${classifier}, training split):`);
@@ -98,7 +124,40 @@ export function formatSummary(s: RunSummary, classifier: string): string {
         `look-ahead: ${la ? (la.passed ? `none (${la.cuts.length} cuts)` : 'DETECTED') : 'not run'}`,
     );
   }
+  const w = formatWarnings(warnings);
+  if (w) out.push(w);
   return out.join('\n');
+}
+
+/** A walk-forward's summary: each fold out of sample, then the folds stitched together. */
+export function formatWalkForward(wf: WalkForwardResults): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const proof = (f: WalkForwardResults['folds'][number]) => (f.proofs.look_ahead === false || f.proofs.transitions_verified === false ? 'FAILED' : f.proofs.look_ahead ? 'ok' : 'not run');
+  const rows = wf.folds.map((f) => [
+    String(f.index),
+    `${f.in_sample.first} → ${f.in_sample.last}`,
+    `${f.out_of_sample.first} → ${f.out_of_sample.last}`,
+    num(f.out_of_sample.adaptive.sharpe),
+    pct(f.out_of_sample.adaptive.total_return),
+    num(f.out_of_sample.best_static.sharpe),
+    num(f.out_of_sample.equal_weights.sharpe),
+    num(f.out_of_sample.buy_and_hold.sharpe),
+    f.walk_forward_efficiency === null ? '–' : num(f.walk_forward_efficiency),
+    proof(f),
+  ]);
+  const m = wf.stitched.metrics;
+  return [
+    `\nWalk-forward (${wf.scheme}, ${wf.folds.length} folds, gap ${wf.gap}), regimes from ${wf.classifier}; sharpe out of sample per fold:`,
+    table(['fold', 'in sample', 'out of sample', 'adaptive', 'return', 'static', 'equal', 'hold', 'WFE', 'proofs'], rows),
+    `\nStitched out of sample (${wf.stitched.first} → ${wf.stitched.last}, ${wf.stitched.bars} bars):`,
+    table(['', ...METRIC_HEADER], [
+      ['adaptive', ...metricCells(m.adaptive)],
+      ['best static', ...metricCells(m.best_static)],
+      ['equal weights', ...metricCells(m.equal_weights)],
+      ['buy and hold', ...metricCells(m.buy_and_hold)],
+    ]),
+    `walk-forward efficiency: ${wf.walk_forward_efficiency === null ? 'undefined (in-sample cagr not positive)' : num(wf.walk_forward_efficiency)} (out-of-sample cagr / in-sample cagr of the adaptive strategy)`,
+  ].join('\n');
 }
 
 export function formatDryRun(r: DryRunReport): string {
@@ -111,9 +170,11 @@ export function formatDryRun(r: DryRunReport): string {
     (1000 * s.seconds_per_trial).toFixed(2) + ' ms',
   ]);
   return [
-    `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
+    r.folds > 1
+      ? `Phase 1 plan for ${r.workspace} (a walk-forward of ${r.folds} folds: every trial computed once and scored on each fold):`
+      : `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
     table(['strategy', 'type', 'grid points', 'trials', 'per trial'], rows),
-    `total: ${r.trials} trials · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
+    `total: ${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
     '≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)',
   ].join('\n');
 }

@@ -15,6 +15,25 @@ export function registerStatus(program: Command): void {
         return;
       }
       console.log(`workflow ${s.manifest.workflow_id} · created ${s.manifest.created_at} · data ${s.manifest.data_fingerprint.source} (${s.manifest.data_fingerprint.bars} bars)`);
+      if (s.folds) {
+        // a walk-forward: one row per fold, the phases it has finished
+        const configured = s.phases.filter((p) => p.configured).map((p) => p.phase);
+        const plan = s.manifest.folds!;
+        console.log(`walk-forward: ${s.folds.length} folds (their files in folds/fold_<k>/)`);
+        console.log(
+          table(
+            ['fold', 'in sample', 'out of sample', ...configured, 'trials'],
+            s.folds.map((f) => {
+              const p = plan[f.index]!;
+              return [String(f.index), `${p.in_sample.first} → ${p.in_sample.last}`, `${p.out_of_sample.first} → ${p.out_of_sample.last}`,
+                ...configured.map((c) => (f.phases.find((x) => x.phase === c)?.checkpoint ? 'done' : '·')), `${f.trials.done}/${f.trials.planned}`];
+            }),
+          ),
+        );
+        const done = s.folds.filter((f) => f.phases.filter((p) => p.configured).every((p) => p.checkpoint)).length;
+        console.log(`${done} of ${s.folds.length} folds complete`);
+        return;
+      }
       console.log(
         table(
           ['phase', 'status', 'completed', 'seconds', 'counts'],

@@ -1,7 +1,10 @@
 import { regimenError } from '@regimen/core';
 
+export type ScaffoldKind = 'classifier' | 'strategy';
+
 export interface ScaffoldNames {
-  /** the plugin's name in workflows: `classifiers: { x: { plugin: <plugin> } }` */
+  kind: ScaffoldKind;
+  /** the plugin's name in workflows: `classifiers: { x: { plugin: <plugin> } }`, a strategy's `type` */
   plugin: string;
   /** the npm package name */
   pkg: string;
@@ -20,13 +23,15 @@ export const SCAFFOLD_VERSIONS = {
   zod: '^4.1.0',
   vitest: '^4.1.12',
   typescript: '^5.9.3',
+  assemblyscript: '^0.28.20',
 } as const;
 
-/** A plugin name is also a folder and part of an npm name: lowercase letters, digits, inner hyphens. */
-export function scaffoldNames(name: string): ScaffoldNames {
+/** A plugin name is also a folder and part of an npm name (regimen-<kind>-<name>): lowercase letters, digits, inner hyphens. */
+export function scaffoldNames(name: string, kind: ScaffoldKind = 'classifier'): ScaffoldNames {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
     throw regimenError({ code: 'usage', field: 'name', value: name, message: 'a plugin name is lowercase letters and digits, words joined by single hyphens (e.g. vol-regime)' });
   }
   const camel = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return { plugin: name, pkg: `regimen-classifier-${name}`, factory: `${camel}Classifier` };
+  const Kind = kind[0]!.toUpperCase() + kind.slice(1);
+  return { kind, plugin: name, pkg: `regimen-${kind}-${name}`, factory: `${camel}${Kind}` };
 }

@@ -4,21 +4,28 @@ import { SCAFFOLD_VERSIONS as V, type ScaffoldNames } from './names.js';
  * The files around src/index.js. `main` as well as `exports`: a workflow that names the package's
  * folder by path is resolved like require() of a directory, which reads `main`, not `exports`.
  */
-export function packageJson(n: ScaffoldNames): string {
+export interface PackageExtras {
+  files?: string[];
+  scripts?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+export function packageJson(n: ScaffoldNames, extra: PackageExtras = {}): string {
+  const what = n.kind === 'classifier' ? 'regime classifier' : 'strategy';
   const pkg = {
     name: n.pkg,
     version: '0.1.0',
-    description: `Regimen regime classifier plugin "${n.plugin}"`,
+    description: `Regimen ${what} plugin "${n.plugin}"`,
     license: 'MIT',
     type: 'module',
     main: './src/index.js',
     exports: { '.': './src/index.js' },
-    files: ['src', '!src/**/*.test.js'],
-    keywords: ['regimen', 'regimen-plugin', 'regime-classifier'],
+    files: ['src', '!src/**/*.test.js', ...(extra.files ?? [])],
+    keywords: ['regimen', 'regimen-plugin', n.kind === 'classifier' ? 'regime-classifier' : 'regimen-strategy'],
     engines: { node: '>=20.19' },
-    scripts: { test: 'vitest run', typecheck: 'tsc -p tsconfig.json' },
+    scripts: { ...extra.scripts, test: 'vitest run', typecheck: 'tsc -p tsconfig.json' },
     dependencies: { '@regimen/core': V.regimen, zod: V.zod },
-    devDependencies: { '@regimen/plugin-testkit': V.regimen, typescript: V.typescript, vitest: V.vitest },
+    devDependencies: { '@regimen/plugin-testkit': V.regimen, typescript: V.typescript, vitest: V.vitest, ...extra.devDependencies },
   };
   return JSON.stringify(pkg, null, 2) + '\n';
 }

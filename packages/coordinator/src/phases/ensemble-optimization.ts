@@ -38,7 +38,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.ensemble_optimization.config.algorithm_options');
   const space = weightSpace(strategies, { values: cfg.weight_space as never, sum_to_one: cfg.sum_to_one, min_weight: cfg.min_weight, where: 'workflow.phases.ensemble_optimization.config.weight_space' });
   const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
-  const window = { start: 0, end: ctx.split.trainEnd };
+  const window = { start: ctx.split.trainStart, end: ctx.split.trainEnd };
 
   if (!ctx.resume) {
     for (const f of readdirSync(ctx.paths.performance)) if (/^ensemble_trial_.*\.json$/.test(f)) rmSync(join(ctx.paths.performance, f), { force: true });
@@ -104,7 +104,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     }
     for (const t of trials.values()) outputs.push(ctx.paths.ensembleTrial(t.ensemble_trial_id));
     const sorted = [...trials.values()].sort((a, b) => (a.ensemble_trial_id < b.ensemble_trial_id ? -1 : 1));
-    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies });
+    const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies, evaluationOrder: [...trials.keys()] });
     weights[c] = analysis.weights;
     reports[c] = analysis.report;
   }

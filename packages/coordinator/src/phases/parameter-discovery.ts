@@ -6,8 +6,11 @@ import {
   regimenError,
   stopsRun,
   TrialPerformanceSchema,
+  workspacePaths,
   writeJsonAtomic,
   type FailedTrials,
+  type FoldWindow,
+  type RegimeTrack,
   type Search,
   type TrialPerformance,
   type TrialSpec,
@@ -21,115 +24,152 @@ import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type R
 import { makeTrial } from '../trials.js';
 
 /**
- * Phase 1: fit classifiers on the training split, let the optimizer expand each strategy's space
- * (ask/tell, so a genetic search goes generation by generation), run every trial in `full` mode on
- * the training window and save its signals and performance broken down by every classifier.
+ * Phase 1: fit classifiers on the training window only, let the optimizer expand each strategy's
+ * space (ask/tell, so a genetic search goes generation by generation), run every trial in `full`
+ * mode and save its signals and its performance on the training window, broken down by every
+ * classifier.
  *
- * Each trial is committed as it finishes (signals, then its performance file, both atomic). On
+ * Every fold of a walk-forward (one, for a single split) has its own classifiers and its own
+ * search per strategy — a fold's trials and scores never depend on another fold's data. A trial is
+ * computed once for all the folds that ask it: its positions do not depend on the fold, so one pass
+ * of the kernel scores it on every fold's window with that fold's regimes (TrialBatch.folds), its
+ * signals are written once, and each fold gets its own performance file.
+ *
+ * Each trial is committed as it finishes (signals, then its performance files, all atomic). On
  * --resume a trial whose files are on disk and valid is not run again; since trial ids are derived
- * from strategy and parameters and the search is seeded, the resumed run asks the same trials.
+ * from strategy and parameters and the searches are seeded, the resumed run asks the same trials.
  */
-export async function parameterDiscovery(ctx: RunContext): Promise<PhaseOutput> {
+export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = [ctx]): Promise<PhaseOutput[]> {
   const cfg = ctx.config.parameter_discovery;
-  if (!ctx.resume) clearTrialFiles(ctx);
-  const tracks = fitClassifiers(ctx);
+  if (!ctx.resume) clearTrialFiles(ctx, folds);
+  // each fold's classifiers in turn (a fit spreads its own restarts over the workers)
+  const tracks: RegimeTrack[][] = [];
+  for (const f of folds) tracks.push(await fitClassifiers(f));
   const objective = compileObjective(cfg.objective);
   const plugin = ctx.registry.optimizer(cfg.algorithm);
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
 
-  const searches = ctx.config.strategies.map((s) => {
+  const strategies = ctx.config.strategies.map((s) => {
     const where = `workflow.strategies.${s.name}`;
     const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
     assertSatisfiable(space, where);
-    return { s, search: plugin.create(space, options, ctx.rng.fork('phase1:' + s.name)) as Search };
+    return { s, searches: folds.map(() => plugin.create(space, options, ctx.rng.fork('phase1:' + s.name)) as Search) };
   });
-  const estimate = searches.reduce<number | undefined>((sum, x) => {
-    const e = x.search.estimate();
+  const estimate = strategies.reduce<number | undefined>((sum, x) => {
+    const e = x.searches[0]!.estimate();
     return sum === undefined || e === undefined ? undefined : sum + e;
   }, 0);
 
-  const all: TrialSpec[] = [];
-  const perfs: TrialPerformance[] = [];
+  // per fold: the trials it asked (in order), their performance there, and their scores
+  const asked = folds.map(() => [] as TrialSpec[]);
+  const seen = folds.map(() => new Set<string>());
+  const perfs = folds.map(() => new Map<string, TrialPerformance>());
   const failed: FailedTrials['failed'] = [];
-  const seen = new Set<string>();
-  const scoreById = new Map<string, number>();
+  const failedIds = new Set<string>();
+  const computed = new Set<string>();
   const chunk = Math.max(cfg.batch_size * Math.max(1, ctx.executor.workers) * 4, 256);
-  const job: Omit<TrialJob, 'trials'> = {
-    bars: ctx.bars,
-    window: { start: 0, end: ctx.split.trainEnd },
-    regimes: tracks,
-    costs: ctx.config.costs,
-    barsPerYear: ctx.barsPerYear,
-    captureSignals: cfg.capture_signals,
-    batchSize: cfg.batch_size,
-  };
-  const progress = () => ctx.emit({ type: 'progress', phase: 'parameter_discovery', done: perfs.length + failed.length, total: estimate });
-  const outputs: FullOutputs = {
-    workspace: ctx.paths.base,
-    signalFormat: cfg.capture_signals ? cfg.signal_format : null,
-    split: 'train',
-    onTrialWritten: (perf) => {
-      perfs.push(perf);
-      scoreById.set(perf.trial_id, objective.score(perf.metrics));
-      progress();
-      checkInterrupted(ctx);
-    },
-    onBatchSeconds: (s) => {
-      addStage(ctx, 'backtests_cpu', s.backtest);
-      addStage(ctx, 'files_cpu', s.files);
-    },
+  // signals cover every fold's training window, so one file per trial serves them all
+  const capture = { start: Math.min(...folds.map((f) => f.split.trainStart)), end: Math.max(...folds.map((f) => f.split.trainEnd)) };
+  const progress = () => ctx.emit({ type: 'progress', phase: 'parameter_discovery', done: computed.size + failed.length, total: estimate });
+  const onTrial = (foldIds: number[]) => (trialPerfs: TrialPerformance[]) => {
+    trialPerfs.forEach((p, i) => perfs[foldIds[i]!]!.set(p.trial_id, p));
+    computed.add(trialPerfs[0]!.trial_id);
+    progress();
+    checkInterrupted(ctx);
   };
 
-  for (let active = searches.filter((x) => !x.search.done); active.length > 0; active = active.filter((x) => !x.search.done)) {
-    let asked = 0;
-    for (const { s, search } of active) {
-      checkInterrupted(ctx);
-      const candidates = search.ask(chunk);
-      asked += candidates.length;
-      if (candidates.length === 0) continue;
-      const trials = candidates.map((c) => makeTrial(s, c, ctx.configPath));
-      const fresh = trials.filter((t) => !seen.has(t.trial_id) && (seen.add(t.trial_id), true));
-      assertLongEnough(ctx, s.name, fresh);
-      all.push(...fresh);
-      const todo: TrialSpec[] = [];
-      for (const t of fresh) {
-        const kept = ctx.resume ? committedResult(ctx, t) : null;
-        if (kept) {
-          perfs.push(kept);
-          scoreById.set(kept.trial_id, objective.score(kept.metrics));
-          progress();
-        } else todo.push(t);
+  // rounds: each strategy's searches asked in turn, so a genetic search goes generation by generation
+  for (let more = true; more; ) {
+    more = false;
+    for (const { s, searches } of strategies) {
+      const candidates = searches.map((search) => {
+        checkInterrupted(ctx);
+        return search.done ? [] : search.ask(chunk);
+      });
+      if (candidates.every((c) => c.length === 0)) continue;
+      more = true;
+      const trials = candidates.map((cs) => cs.map((c) => makeTrial(s, c, ctx.configPath)));
+      // the folds that need each trial run now: not yet scored there, not kept from a run before
+      const need = new Map<string, { trial: TrialSpec; folds: number[] }>();
+      trials.forEach((ts, k) => {
+        for (const t of ts) {
+          if (seen[k]!.has(t.trial_id)) continue;
+          seen[k]!.add(t.trial_id);
+          asked[k]!.push(t);
+          const kept = ctx.resume ? committedResult(folds[k]!, t) : null;
+          if (kept) {
+            perfs[k]!.set(t.trial_id, kept);
+            computed.add(t.trial_id);
+            progress();
+          } else if (!failedIds.has(t.trial_id)) {
+            const n = need.get(t.trial_id) ?? { trial: t, folds: [] };
+            n.folds.push(k);
+            need.set(t.trial_id, n);
+          }
+        }
+      });
+      assertLongEnough(ctx, folds, s.name, [...need.values()].map((n) => n.trial));
+      // one job per set of folds (a grid asks every fold the same trials: one job)
+      const groups = new Map<string, { folds: number[]; trials: TrialSpec[] }>();
+      for (const n of need.values()) {
+        const key = n.folds.join(',');
+        const g = groups.get(key) ?? { folds: n.folds, trials: [] };
+        g.trials.push(n.trial);
+        groups.set(key, g);
       }
-      if (todo.length) await timedAsync(ctx, 'trials', () => runTrials(ctx, { ...job, trials: todo }, outputs, failed));
-      search.tell(trials.map((t, i) => ({ candidate: candidates[i]!, score: scoreById.get(t.trial_id) ?? Number.NaN })));
+      for (const g of groups.values()) {
+        const fw: FoldWindow[] = g.folds.map((k) => ({ window: { start: folds[k]!.split.trainStart, end: folds[k]!.split.trainEnd }, regimes: tracks[k]! }));
+        const job: TrialJob = {
+          bars: ctx.bars, window: capture, trials: g.trials, regimes: [], folds: fw,
+          costs: ctx.config.costs, barsPerYear: ctx.barsPerYear, captureSignals: cfg.capture_signals, batchSize: cfg.batch_size,
+        };
+        const outputs: FullOutputs = {
+          workspace: ctx.paths.base,
+          folds: g.folds.map((k) => folds[k]!.paths.base),
+          signalFormat: cfg.capture_signals ? cfg.signal_format : null,
+          split: 'train',
+          onTrialWritten: onTrial(g.folds),
+          onBatchSeconds: (sec) => {
+            addStage(ctx, 'backtests_cpu', sec.backtest);
+            addStage(ctx, 'files_cpu', sec.files);
+          },
+        };
+        await timedAsync(ctx, 'trials', () => runTrials(ctx, job, outputs, failed, failedIds));
+      }
+      searches.forEach((search, k) => {
+        if (candidates[k]!.length) search.tell(trials[k]!.map((t, i) => ({ candidate: candidates[k]![i]!, score: scoreOf(perfs[k]!.get(t.trial_id)) })));
+      });
     }
-    if (asked === 0) break;
   }
-  if (all.length === 0) throw regimenError({ code: 'config', file: ctx.configPath, field: 'workflow.strategies', message: 'the parameter spaces produced no trials (check constraints)' });
+  function scoreOf(p: TrialPerformance | undefined): number {
+    return p ? objective.score(p.metrics) : Number.NaN;
+  }
 
-  // trials.json lists what has results, in the order asked (independent of worker timing)
-  const failedIds = new Set(failed.map((f) => f.trial_id));
-  const done = all.filter((t) => !failedIds.has(t.trial_id));
-  if (done.length === 0) throw regimenError({ code: 'internal', file: ctx.paths.performance, message: `every trial failed; first: ${failed[0]?.error}` });
-  const byId = new Map(perfs.map((p) => [p.trial_id, p]));
-  const ordered = done.map((t) => byId.get(t.trial_id)!);
-  const failedPath = join(ctx.paths.performance, 'failed_trials.json');
-  timed(ctx, 'tables', () => {
-    writeJsonAtomic(ctx.paths.trials, { trials: done });
-    writeTrialsTable(ctx.paths.trialsTable, ordered.map((p) => ({ trial_id: p.trial_id, strategy: p.strategy, type: p.type, params: p.params, metrics: p.metrics })));
-    if (failed.length) writeJsonAtomic(failedPath, { failed });
+  return folds.map((f, k) => {
+    // trials.json lists what has results, in the order asked (independent of worker timing)
+    const done = asked[k]!.filter((t) => !failedIds.has(t.trial_id));
+    if (asked[k]!.length === 0) throw regimenError({ code: 'config', file: ctx.configPath, field: 'workflow.strategies', message: 'the parameter spaces produced no trials (check constraints)' });
+    if (done.length === 0) throw regimenError({ code: 'internal', file: f.paths.performance, message: `every trial failed; first: ${failed[0]?.error}` });
+    const ordered = done.map((t) => perfs[k]!.get(t.trial_id)!);
+    const mine = failed.filter((x) => seen[k]!.has(x.trial_id));
+    const failedPath = join(f.paths.performance, 'failed_trials.json');
+    timed(ctx, 'tables', () => {
+      writeJsonAtomic(f.paths.trials, { trials: done });
+      writeTrialsTable(f.paths.trialsTable, ordered.map((p) => ({ trial_id: p.trial_id, strategy: p.strategy, type: p.type, params: p.params, metrics: p.metrics })));
+      if (mine.length) writeJsonAtomic(failedPath, { failed: mine });
+    });
+    return {
+      outputs: [f.paths.trials, f.paths.trialsTable, ...(mine.length ? [failedPath] : []), ...ordered.map((p) => f.paths.trialPerformance(p.trial_id))],
+      counts: { trials: done.length, failed: mine.length, classifiers: tracks[k]!.length, train_bars: f.split.trainEnd - f.split.trainStart },
+    };
   });
-  return {
-    outputs: [ctx.paths.trials, ctx.paths.trialsTable, ...(failed.length ? [failedPath] : []), ...ordered.map((p) => ctx.paths.trialPerformance(p.trial_id))],
-    counts: { trials: done.length, failed: failed.length, classifiers: tracks.length, train_bars: ctx.split.trainEnd },
-  };
 }
 
 /**
  * Run trials; when a batch fails (after the executor's retry) `on_error: skip` runs its trials
  * one by one in-process to record exactly which fail and why, and goes on.
  */
-async function runTrials(ctx: RunContext, job: TrialJob, outputs: FullOutputs, failed: FailedTrials['failed']): Promise<void> {
+async function runTrials(ctx: RunContext, job: TrialJob, outputs: FullOutputs, failed: FailedTrials['failed'], failedIds: Set<string>): Promise<void> {
   try {
     await runFullBacktest(job, ctx.executor, outputs);
   } catch (e) {
@@ -138,32 +178,37 @@ async function runTrials(ctx: RunContext, job: TrialJob, outputs: FullOutputs, f
       throw regimenError({ code: 'internal', field: 'workflow.phases.parameter_discovery', message: `a trial failed: ${(e as Error).message} (set on_error: skip to record failures and go on)`, cause: e });
     }
     const inline = localExecutor({ workers: 0, engine: ctx.executor.engine });
+    const fold0 = workspacePaths(outputs.folds?.[0] ?? outputs.workspace);
     for (const t of job.trials) {
-      if (existsSync(ctx.paths.trialPerformance(t.trial_id))) continue;
+      if (existsSync(fold0.trialPerformance(t.trial_id))) continue;
       try {
         await runFullBacktest({ ...job, trials: [t] }, inline, outputs);
       } catch (err) {
         if (stopsRun(err)) throw err;
         failed.push({ trial_id: t.trial_id, strategy: t.strategy, params: t.params, error: (err as Error).message });
+        failedIds.add(t.trial_id);
         ctx.emit({ type: 'info', message: `trial ${t.trial_id} failed: ${(err as Error).message}` });
       }
     }
   }
 }
 
-function assertLongEnough(ctx: RunContext, strategy: string, trials: TrialSpec[]): void {
+function assertLongEnough(ctx: RunContext, folds: RunContext[], strategy: string, trials: TrialSpec[]): void {
   let worst: TrialSpec | undefined;
   let warm = 0;
   for (const t of trials) {
     const w = strategyDefinition(t.type).warmup(t.params as never);
     if (w > warm) (warm = w), (worst = t);
   }
-  if (worst && warm + 2 > ctx.split.trainEnd) {
-    throw regimenError({ code: 'data', file: ctx.config.data.path, field: `workflow.strategies.${strategy}`, value: worst.params, message: `the training split has ${ctx.split.trainEnd} bars; these parameters need at least ${warm + 2}` });
+  // indicators warm up on any bars before a window (history, not look-ahead): what a window needs
+  // is a position inside it, so the bound is its end
+  const end = Math.min(...folds.map((f) => f.split.trainEnd));
+  if (worst && warm + 2 > end) {
+    throw regimenError({ code: 'data', file: ctx.config.data.path, field: `workflow.strategies.${strategy}`, value: worst.params, message: `the training split has ${end} bars; these parameters need at least ${warm + 2}` });
   }
 }
 
-/** A trial an interrupted run already committed: its performance file valid, its signals there. */
+/** A trial an interrupted run already committed in this fold: its performance file valid, its signals there. */
 function committedResult(ctx: RunContext, t: TrialSpec): TrialPerformance | null {
   const perfPath = ctx.paths.trialPerformance(t.trial_id);
   if (!existsSync(perfPath)) return null;
@@ -179,8 +224,8 @@ function committedResult(ctx: RunContext, t: TrialSpec): TrialPerformance | null
 }
 
 /** A fresh phase 1 starts from empty trial folders, so no result of another config lingers. */
-function clearTrialFiles(ctx: RunContext): void {
-  for (const dir of [ctx.paths.performance, ctx.paths.signals]) {
+function clearTrialFiles(ctx: RunContext, folds: RunContext[]): void {
+  for (const dir of [ctx.paths.signals, ...folds.map((f) => f.paths.performance)]) {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir)) {
       if (/^(trial_.*\.(json|arrow|jsonl)|trials\.arrow|failed_trials\.json)$/.test(f)) rmSync(join(dir, f), { force: true });

@@ -1,8 +1,8 @@
 import { readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
-import { join } from 'node:path';
-import { readModel } from '../classifiers.js';
-import type { PhaseOutput, RunContext } from '../context.js';
+import { readModel, readTrainTrack } from '../classifiers.js';
+import { overfittingReport } from '../overfitting.js';
+import { timed, type PhaseOutput, type RunContext } from '../context.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
 export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
@@ -20,14 +20,16 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
     runners_up: cfg.runners_up,
     bars_per_year: ctx.barsPerYear,
   });
-  const reportPath = join(ctx.paths.analysis, 'regime_report.json');
-  const surfacePath = join(ctx.paths.analysis, 'parameter_surface.json');
+  const reportPath = ctx.paths.regimeReport;
+  const surfacePath = ctx.paths.parameterSurface;
   writeJsonAtomic(ctx.paths.regimeOptimalParams, optimal);
   writeJsonAtomic(reportPath, report);
   writeJsonAtomic(surfacePath, parameterSurface(perfs));
-  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath], counts: { trials: perfs.length, classifiers: classifiers.length } };
+  const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
+  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, optimal, tracks)));
+  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ctx.paths.overfitting], counts: { trials: perfs.length, classifiers: classifiers.length } };
 }
 
 export function regimeAnalysisInputs(ctx: RunContext): string[] {
-  return [ctx.paths.trials, ...ctx.config.classifiers.map((c) => ctx.paths.classifierModel(c.name))];
+  return [ctx.paths.trials, ...ctx.config.classifiers.flatMap((c) => [ctx.paths.classifierModel(c.name), ctx.paths.regimeLabels(c.name, 'train')])];
 }

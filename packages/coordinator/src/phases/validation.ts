@@ -1,5 +1,6 @@
 import {
   EnsembleWeightsSchema,
+  otherClassifierRun,
   NO_REGIME,
   readJsonFile,
   RegimeOptimalParamsSchema,
@@ -14,11 +15,12 @@ import {
 } from '@regimen/core';
 import { readRegimeLabels, isoTime } from '@regimen/data';
 import { regimeSetting, runAdaptive, type AdaptiveInput } from '@regimen/backtester';
-import { evaluatePositions } from '@regimen/kernel';
+import { evaluatePositions, positionsFromEvents } from '@regimen/kernel';
 import { compileObjective } from '@regimen/optimizer';
 import { liveTrack } from '../classifiers.js';
-import { sliceBars, type PhaseOutput, type RunContext } from '../context.js';
+import { addStage, sliceBars, timed, type PhaseOutput, type RunContext } from '../context.js';
 import { lookAheadCheck, verifyTransitions } from '../no-look-ahead.js';
+import { writeValidationEquityFile } from './validation-equity.js';
 
 /**
  * Phase 4: the adaptive strategy on held-out data. Regimes are labelled live from the saved model
@@ -34,8 +36,11 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     cfg.data_split === 'test' ? { start: ctx.split.testStart, end: n } : cfg.data_split === 'train' ? { start: 0, end: ctx.split.trainEnd } : { start: 0, end: n };
   if (window.end - window.start < 2) throw regimenError({ code: 'data', file: ctx.config.data.path, field: 'workflow.data.split', message: 'the validation split has fewer than 2 bars' });
 
-  const tracks = ctx.config.classifiers.map((c) => liveTrack(ctx, c.name));
-  for (const t of tracks) assertSameAsPhase1(ctx, t);
+  const tracks = timed(ctx, 'label', () => {
+    const live = ctx.config.classifiers.map((c) => liveTrack(ctx, c.name));
+    for (const t of live) assertSameAsPhase1(ctx, t);
+    return live;
+  });
   const strategies = ctx.config.strategies.map((s) => ({ name: s.name, type: s.type }));
   const base = { bars: ctx.bars, window, breakdown: tracks, strategies, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
   const inputFor = (t: RegimeTrack): AdaptiveInput => {
@@ -47,26 +52,29 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
 
   const driving = tracks.find((t) => t.classifier === cfg.classifier)!;
   const input = inputFor(driving);
-  const adaptive = runAdaptive(input, ctx.engine);
+  const adaptive = timed(ctx, 'adaptive', () => runAdaptive(input, ctx.engine));
   const c = driving.classifier;
 
   // ---- baselines on the same window
+  const t0 = performance.now();
   const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
   const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
   const objective = compileObjective(ctx.config.parameter_discovery.objective);
   const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
   const best = rank[0]!;
   const bestPerStrategy = Object.fromEntries(strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
-  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: tracks, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: false });
+  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: tracks, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: true });
   const single: RegimeTrack = { classifier: c, names: ['all'], labels: new Uint8Array(n) };
   const equal = Object.fromEntries(strategies.map((s) => [s.name, 1 / strategies.length]));
   const equalRun = runAdaptive({ ...base, regime: single, winners: { all: Object.fromEntries(strategies.map((s) => [s.name, { params: bestPerStrategy[s.name]!.params, trial_id: bestPerStrategy[s.name]!.trial_id, metric: 'static', score: 0 }])) }, weights: { all: equal } }, ctx.engine);
   const hold = new Float64Array(n).fill(1);
   const bh = evaluatePositions(ctx.bars.close, hold, window, ctx.config.costs, ctx.barsPerYear, tracks);
+  addStage(ctx, 'baselines', (performance.now() - t0) / 1000);
 
   // ---- transitions and trades
   const nameAt = (t: number) => (driving.labels[t] === NO_REGIME ? null : driving.names[driving.labels[t]!]!);
-  const transitions = [];
+  const t1 = performance.now();
+  const transitions: ValidationResults['transitions'] = [];
   for (let t = window.start + 1; t < window.end; t++) {
     if (driving.labels[t] !== driving.labels[t - 1]) transitions.push({ bar: t, time: isoTime(ctx.bars.time[t]!), from: nameAt(t - 1), to: nameAt(t) });
   }
@@ -80,16 +88,20 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     }
   }
 
-  // ---- proofs: switching at the right bar, and no look-ahead
-  const verified = cfg.verify_transitions ? verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar)) : null;
-  const lookAhead = lookAheadCheck(ctx, input, adaptive.positions, (cut) => {
-    const bars = sliceBars(ctx.bars, cut);
-    return tracks.map((t) => liveTrack(ctx, t.classifier, bars));
-  });
+  addStage(ctx, 'transitions', (performance.now() - t1) / 1000);
 
+  // ---- proofs: switching at the right bar, and no look-ahead
+  const verified = cfg.verify_transitions
+    ? timed(ctx, 'proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine))
+    : null;
+  // only the driving classifier's labels decide positions; the others would only break down metrics
+  const lookAhead = timed(ctx, 'proof_look_ahead', () => lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))]));
+
+  const otherPositions: Array<[string, Float64Array]> = [];
   const others = Object.fromEntries(
     tracks.filter((t) => t !== driving).map((t) => {
-      const r = runAdaptive(inputFor(t), ctx.engine);
+      const r = timed(ctx, 'adaptive', () => runAdaptive(inputFor(t), ctx.engine));
+      otherPositions.push([otherClassifierRun(t.classifier), r.positions]);
       return [t.classifier, { metrics: r.metrics, regimes: r.regimes[t.classifier] ?? {} }];
     }),
   );
@@ -114,11 +126,20 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     },
     other_classifiers: others,
   };
+  const t2 = performance.now();
+  const equityPath = writeValidationEquityFile(ctx, window, c, cfg.data_split, [
+    ['adaptive', adaptive.positions],
+    ['best_static', positionsFromEvents(bestRow!.signals!, n, window)],
+    ['equal_weights', equalRun.positions],
+    ['buy_and_hold', hold],
+    ...otherPositions,
+  ]);
   writeJsonAtomic(ctx.paths.validationResults, results);
   writeJsonAtomic(ctx.paths.validationTrades, { classifier: c, trades });
+  addStage(ctx, 'files', (performance.now() - t2) / 1000);
   if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
   if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
-  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
+  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
 }
 
 /** The live labels of validation must be the labels phase 1 saved for the test split. */

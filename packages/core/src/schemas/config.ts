@@ -35,7 +35,10 @@ export const SideSchema = z.enum(['long_only', 'long_short']);
 
 export const StrategyConfigSchema = z
   .object({
-    type: z.string(),
+    /** a built-in strategy or a registered strategy plugin's name; with `plugin`, which of the package's strategies */
+    type: z.string().optional(),
+    /** a strategy plugin package: an npm name or a path relative to the config */
+    plugin: z.string().optional(),
     side: SideSchema.optional(),
     /** fixed parameters, not searched */
     params: z.record(z.string(), scalar).optional(),
@@ -44,7 +47,8 @@ export const StrategyConfigSchema = z
     /** expressions over parameters, e.g. `fast < slow` */
     constraints: z.array(z.string()).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.type !== undefined || s.plugin !== undefined, { message: 'a strategy needs a type (built-in or registered) or a plugin (package name or path)' });
 export type StrategyConfig = z.infer<typeof StrategyConfigSchema>;
 
 export const ClassifierConfigSchema = z
@@ -64,12 +68,31 @@ export const SplitSchema = z
   })
   .strict();
 
+export const TimeFormatSchema = z.enum(['iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns']);
+export const DuplicatesSchema = z.enum(['error', 'first', 'last']);
+/** the price: one column, or the mid of two (`{ mid: [bid, ask] }`) */
+export const PriceSchema = z.union([z.string().min(1), z.object({ mid: z.tuple([z.string().min(1), z.string().min(1)]) }).strict()]);
+/** `30s`, `5min`, `1h`, `1d`: a whole number and a unit */
+export const IntervalSchema = z.string().regex(/^[1-9]\d*(s|min|h|d)$/, 'an interval such as 30s, 5min, 1h or 1d');
+export const ResampleSchema = z.object({ every: IntervalSchema }).strict();
+
 export const DataConfigSchema = z
   .object({
-    /** CSV or Arrow IPC file; relative to the config file. Default: the embedded series. */
+    /** CSV, Arrow IPC or Parquet file; relative to the config file. Default: the embedded series. */
     path: z.string().optional(),
-    /** price column (default `close`) */
+    /** price column (default `close`); `price` says the same and can also take the mid of two */
     column: z.string().optional(),
+    price: PriceSchema.optional(),
+    /** the time key's column, any position (default: the first column, named date|timestamp|time|datetime|bar) */
+    time_column: z.string().min(1).optional(),
+    /** how the time key is written (default iso) */
+    time_format: TimeFormatSchema.optional(),
+    /** IANA zone of date-times written without Z or an offset (without it such a time is an error) */
+    timezone: z.string().min(1).optional(),
+    /** rows with the time of the previous row: an error (default), or keep the first or the last */
+    duplicates: DuplicatesSchema.optional(),
+    /** OHLC bars of this interval, each stamped at its interval's end */
+    resample: ResampleSchema.optional(),
     split: SplitSchema.optional(),
     bars_per_year: z.number().positive().optional(),
   })
@@ -114,6 +137,8 @@ export const RegimeAnalysisConfigSchema = z
     min_bars: z.number().int().min(0).optional(),
     min_trades: z.number().int().min(0).optional(),
     runners_up: z.number().int().min(0).optional(),
+    /** S of the PBO's combinatorially symmetric cross-validation (even; default 16) */
+    pbo_blocks: z.number().int().min(2).refine((s) => s % 2 === 0, 'an even number of blocks').optional(),
   })
   .strict();
 
@@ -133,6 +158,9 @@ export const EnsembleConfigSchema = z
   })
   .strict();
 
+/** A window length: bars (integer ≥ 2), a fraction of all bars, or a calendar duration (`6mo`, `2y`). */
+const WindowLengthSchema = z.union([z.number(), z.string()]);
+
 export const ValidationConfigSchema = z
   .object({
     data_split: z.enum(['test', 'train', 'all']).optional(),
@@ -140,6 +168,16 @@ export const ValidationConfigSchema = z
     verify_transitions: z.boolean().optional(),
     /** the classifier whose regimes drive the adaptive strategy (default: the first) */
     classifier: z.string().optional(),
+    /** one train/test split (default), or a walk-forward over several folds */
+    method: z.enum(['single', 'walk_forward']).optional(),
+    /** walk-forward: the number of folds, or the dates that start each out-of-sample window */
+    folds: z.union([z.number(), z.array(z.string())]).optional(),
+    /** walk-forward: in-sample windows of one length (rolling) or all from the first bar (anchored) */
+    scheme: z.enum(['rolling', 'anchored']).optional(),
+    in_sample: WindowLengthSchema.optional(),
+    out_of_sample: WindowLengthSchema.optional(),
+    /** walk-forward: bars left out between each in-sample window and its out-of-sample window */
+    gap: z.number().optional(),
   })
   .strict();
 

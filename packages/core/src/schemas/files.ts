@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MetricsSchema, RegimeBreakdownSchema, RegimeMetricsSchema } from './metrics.js';
-import { ParameterSpaceSchema, PhaseNameSchema, SideSchema } from './config.js';
+import { DuplicatesSchema, ParameterSpaceSchema, PhaseNameSchema, SideSchema, TimeFormatSchema } from './config.js';
 
 /** Schemas of every JSON file in a workspace (DESIGN §4). Every file read back is validated. */
 
@@ -21,12 +21,21 @@ export const ResolvedConfigSchema = z.object({
     column: z.string(),
     split: z.object({ train_fraction: z.number().optional(), test_start: z.string().optional() }),
     bars_per_year: z.number().positive().nullable(),
+    /** how the file was read (optional only so workspaces made before these choices still validate) */
+    time_column: z.string().nullable().optional(),
+    time_format: TimeFormatSchema.optional(),
+    timezone: z.string().nullable().optional(),
+    duplicates: DuplicatesSchema.optional(),
+    price: z.union([z.object({ column: z.string() }), z.object({ mid: z.tuple([z.string(), z.string()]) })]).optional(),
+    resample: z.object({ every: z.string() }).nullable().optional(),
   }),
   costs: z.object({ fee: z.number(), slippage: z.number() }),
   strategies: z.array(
     z.object({
       name: z.string(),
       type: z.string(),
+      /** the strategy plugin package it came from (npm name, or an absolute path) */
+      plugin: z.string().optional(),
       side: SideSchema,
       params: ParamsSchema,
       parameter_space: ParameterSpaceSchema,
@@ -51,6 +60,7 @@ export const ResolvedConfigSchema = z.object({
     min_bars: z.number().int(),
     min_trades: z.number().int(),
     runners_up: z.number().int(),
+    pbo_blocks: z.number().int(),
   }),
   ensemble_optimization: z.object({
     algorithm: z.string(),
@@ -65,6 +75,17 @@ export const ResolvedConfigSchema = z.object({
     data_split: SplitNameSchema,
     verify_transitions: z.boolean(),
     classifier: z.string(),
+    method: z.enum(['single', 'walk_forward']),
+    /** walk_forward only */
+    walk_forward: z
+      .object({
+        folds: z.union([z.number().int(), z.array(z.string())]),
+        scheme: z.enum(['rolling', 'anchored']),
+        in_sample: z.union([z.number(), z.string()]).nullable(),
+        out_of_sample: z.union([z.number(), z.string()]).nullable(),
+        gap: z.number().int(),
+      })
+      .nullable(),
   }),
 });
 export type ResolvedConfig = z.infer<typeof ResolvedConfigSchema>;
@@ -88,8 +109,15 @@ export const DataFingerprintSchema = z.object({
   first: z.string(),
   last: z.string(),
   source: z.string(),
+  /** how the file was read: time column, format, zone, duplicates, price, resampling (absent in workspaces made before) */
+  reading: z.record(z.string(), z.unknown()).optional(),
 });
 export type DataFingerprint = z.infer<typeof DataFingerprintSchema>;
+
+const WindowSpanSchema = z.object({ start: z.number().int(), end: z.number().int(), first: z.string(), last: z.string() });
+/** one fold of a walk-forward: its in-sample and out-of-sample windows, as bars [start, end) and dates */
+export const FoldPlanEntrySchema = z.object({ index: z.number().int(), in_sample: WindowSpanSchema, out_of_sample: WindowSpanSchema });
+export type FoldPlanEntry = z.infer<typeof FoldPlanEntrySchema>;
 
 export const ManifestSchema = z.object({
   workflow_id: z.string(),
@@ -103,6 +131,10 @@ export const ManifestSchema = z.object({
   data_fingerprint: DataFingerprintSchema,
   split: z.object({ train_bars: z.number().int(), test_bars: z.number().int(), test_start: z.string() }),
   bars_per_year: z.number(),
+  /** a walk-forward: the fold plan (each fold's files are in folds/fold_<k>/) */
+  folds: z.array(FoldPlanEntrySchema).optional(),
+  /** the manifest of one fold of a walk-forward: which, and the run's workspace */
+  fold: z.object({ index: z.number().int(), of: z.number().int(), workspace: z.string() }).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -213,6 +245,27 @@ export const ValidationResultsSchema = z.object({
   other_classifiers: z.record(z.string(), ValidationRunSchema),
 });
 export type ValidationResults = z.infer<typeof ValidationResultsSchema>;
+
+// ---------- performance/validation_equity.arrow ----------
+/**
+ * The equity of every validation run at every bar of the validation window (E = 1 at its first
+ * bar, compounding the returns its metrics were computed from), so a reader draws the curves
+ * without market data or an engine. Arrow columns: time Timestamp(ms), then one Float64 column
+ * per run named as below; these facts are the file's schema metadata.
+ */
+export const ValidationEquityMetaSchema = z.object({
+  kind: z.literal('regimen.validation_equity'),
+  /** the classifier whose regimes drove the adaptive run */
+  classifier: z.string(),
+  split: SplitNameSchema,
+  /** absolute bar index of the first row */
+  start: z.number().int().min(0),
+  /** equity column names in order: adaptive, best_static, equal_weights, buy_and_hold, then otherClassifierRun(c) */
+  runs: z.array(z.string()).min(1),
+});
+export type ValidationEquityMeta = z.infer<typeof ValidationEquityMetaSchema>;
+/** The equity column of the adaptive run driven by another classifier (validation_results.other_classifiers). */
+export const otherClassifierRun = (classifier: string): string => `adaptive:${classifier}`;
 
 // ---------- analysis/validation_trades.json ----------
 export const ValidationTradeSchema = z.object({

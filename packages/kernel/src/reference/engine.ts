@@ -1,5 +1,6 @@
 import type { BarColumns, Engine, ReplayBatch, ReplayRow, TrialBatch, TrialRow, TrialSpec } from '@regimen/core';
 import { evaluatePositions } from './evaluate.js';
+import { checkCovers } from './window.js';
 import { eventsFromPositions } from './events.js';
 import { createIndicatorCache, type IndicatorCache } from './indicator-cache.js';
 import { prepareReplay, replayWeightSet } from './replay.js';
@@ -19,10 +20,13 @@ export const referenceEngine: Engine = {
   name: 'js',
   runTrials(batch: TrialBatch): TrialRow[] {
     const indicators = createIndicatorCache(batch.bars);
+    const folds = batch.folds ?? [{ window: batch.window, regimes: batch.regimes }];
+    if (batch.folds) for (const f of batch.folds) checkCovers(batch.window, f.window);
     return batch.trials.map((trial) => {
       const pos = trialPositions(batch.bars, trial, indicators);
-      const { metrics, regimes } = evaluatePositions(batch.bars.close, pos, batch.window, batch.costs, batch.barsPerYear, batch.regimes);
-      const row: TrialRow = { trial_id: trial.trial_id, metrics, regimes };
+      const evaluations = folds.map((f) => evaluatePositions(batch.bars.close, pos, f.window, batch.costs, batch.barsPerYear, f.regimes));
+      const row: TrialRow = { trial_id: trial.trial_id, metrics: evaluations[0]!.metrics, regimes: evaluations[0]!.regimes };
+      if (batch.folds) row.folds = evaluations;
       if (batch.captureSignals) row.signals = eventsFromPositions(pos, batch.window);
       return row;
     });

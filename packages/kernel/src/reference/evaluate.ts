@@ -1,11 +1,6 @@
-import { NO_REGIME, regimenError, type Costs, type Metrics, type RegimeBreakdown, type RegimeMetrics, type RegimeTrack, type ScoreWindow } from '@regimen/core';
+import { NO_REGIME, regimenError, type Costs, type Evaluation, type RegimeBreakdown, type RegimeMetrics, type RegimeTrack, type ScoreWindow } from '@regimen/core';
 import { metricsOfReturns } from './metrics.js';
 import { checkWindow } from './window.js';
-
-export interface Evaluation {
-  metrics: Metrics;
-  regimes: RegimeBreakdown;
-}
 
 /**
  * The PnL loop of DESIGN §5 over the window [start, end) (packages/core/src/engine.ts): returns

@@ -12,3 +12,10 @@ export function checkWindow(window: ScoreWindow, length: number, what: string): 
     });
   }
 }
+
+/** A fold's window must lie inside the batch's window, over which the signals are captured. */
+export function checkCovers(outer: ScoreWindow, inner: ScoreWindow): void {
+  if (inner.start < outer.start || inner.end > outer.end) {
+    throw regimenError({ code: 'internal', field: 'folds', value: inner, message: `a fold's window must lie inside the batch window [${outer.start}, ${outer.end})` });
+  }
+}

@@ -8,3 +8,4 @@ export { randomWalk } from './random-walk.js';
 export { createWasmEngine, createSharedWasmEngine, loadWasmEngine } from './wasm-engine.js';
 export { shareMarket, type SharedMarket } from './shared-market.js';
 export { marketBytesCopied } from './kernel-data.js';
+export { wasmStrategyPositions, checkStrategyPlugin, firstDifference, type WasmRun } from './strategy-check.js';

@@ -21,7 +21,7 @@ export interface KernelArena {
   /** forget everything allocated since `mark` (and every slot), e.g. on a new data set */
   resetTo(mark: number): void;
   top(): number;
-  /** a series slot of `seriesBytes`, from the pool when one is free */
+  /** a series slot of at least `seriesBytes`, from the pool when one is free */
   takeSlot(seriesBytes: number): number;
   releaseSlot(ptr: number): void;
   f64(ptr: number, length: number): Float64Array;
@@ -106,12 +106,14 @@ function arenaOver(kernel: KernelArena['kernel'], memory: WasmMemory, core: { al
     },
     top: core.top,
     takeSlot(seriesBytes) {
-      if (seriesBytes !== slotBytes) {
-        // slots of another length belong to an older data set, which resetTo already dropped
+      if (seriesBytes > slotBytes) {
+        // smaller slots belong to an older data set (which resetTo already dropped) or to a cut of
+        // this one; from now on every slot has the new size
         free = [];
         slotBytes = seriesBytes;
       }
-      return free.pop() ?? core.alloc(seriesBytes);
+      // a slot may be larger than asked: a series of a cut (a prefix of the bars) reuses the pool
+      return free.pop() ?? core.alloc(slotBytes);
     },
     releaseSlot(ptr) {
       free.push(ptr);

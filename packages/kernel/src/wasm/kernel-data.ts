@@ -21,13 +21,19 @@ export interface KernelData {
   readonly eventPositions: number;
   high(src: Float64Array): number;
   low(src: Float64Array): number;
+  /** any other column of the data set (time, open, volume), in place or copied once */
+  column(src: Float64Array): number;
   labels(track: RegimeTrack): number;
   /** reusable scratch region `lane` (0 or 1) of at least `bytes`, valid until its next request */
   scratch(bytes: number, lane?: 0 | 1): number;
 }
 
-/** label tracks kept per data set; a batch uses a few, so more than this means new arrays per call */
-const LABEL_SLOTS = 16;
+/**
+ * label tracks kept per data set. A batch uses one per classifier and fold, all at once, so this
+ * bounds classifiers × folds of a batch (slots are allocated only as tracks come); more distinct
+ * tracks across batches than this means new arrays per call.
+ */
+export const LABEL_SLOTS = 64;
 
 let copied = 0;
 
@@ -100,6 +106,7 @@ function loadData(arena: KernelArena, source: Float64Array): Held {
     eventPositions,
     high: column,
     low: column,
+    column,
     labels(track) {
       const src = track.labels;
       // the kernel reads labels of bars < end <= len only, and the callers check end <= labels.length

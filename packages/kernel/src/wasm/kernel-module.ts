@@ -39,7 +39,7 @@ export interface KernelExports {
   // the general engine (assembly/indicators.ts, strategies.ts, evaluate.ts); booleans as 0/1
   smaSeries(x: number, len: number, n: number, out: number): void;
   rsiSeries(x: number, len: number, n: number, out: number): void;
-  donchianSeries(x: number, len: number, n: number, isMax: number, out: number): void;
+  donchianSeries(x: number, len: number, n: number, isMax: number, suffix: number, out: number): void;
   momentumPositions(close: number, len: number, lookback: number, threshold: number, longOnly: number, pos: number): void;
   meanReversionPositions(close: number, avg: number, len: number, lookback: number, threshold: number, longOnly: number, pos: number): void;
   smaCrossPositions(fast: number, slow: number, len: number, first: number, longOnly: number, pos: number): void;
@@ -63,6 +63,8 @@ export interface KernelExports {
     state: number, rbuf: number, ibuf: number, out: number): void;
   replayStateBytes(): number;
   labelFirstBars(labels: number, from: number, to: number, out: number): void;
+  // assembly/plugin-positions.ts: a strategy plugin's positions checked and side applied; −1 or the first bad bar
+  finishPositions(pos: number, len: number, warm: number, longOnly: number): number;
 }
 
 export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {

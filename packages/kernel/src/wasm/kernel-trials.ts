@@ -1,7 +1,8 @@
-import type { BarColumns, TrialSpec } from '@regimen/core';
-import { parseStrategyParams, type StrategyParams } from '../reference/strategies/catalog.js';
+import type { BarColumns, StrategyPlugin, TrialSpec } from '@regimen/core';
+import { isStrategyType, parseStrategyParams, strategyPluginOf, type StrategyParams } from '../reference/strategies/catalog.js';
 import type { KernelArena } from './kernel-arena.js';
 import type { KernelData } from './kernel-data.js';
+import { writePluginPositions } from './plugin-trials.js';
 
 /**
  * Positions of one trial into data.pos, on the kernel. Parameters are parsed by the reference's
@@ -14,6 +15,8 @@ export interface ParsedTrial {
   params: StrategyParams;
   /** indicator series keys this trial reads */
   keys: string[];
+  /** a strategy plugin's trial (not one of the kernel's own five) */
+  plugin?: StrategyPlugin;
 }
 
 /**
@@ -26,6 +29,7 @@ export function clampWindow(w: number, length: number): number {
 
 export function parseTrial(trial: TrialSpec, length: number): ParsedTrial {
   const params = parseStrategyParams(trial.type, trial.params);
+  if (!isStrategyType(trial.type)) return { type: trial.type, params, keys: [], plugin: strategyPluginOf(trial.type) };
   const n = (name: string) => clampWindow(params[name] as number, length);
   const keys: string[] = [];
   switch (trial.type) {
@@ -59,8 +63,13 @@ export function seriesCache(arena: KernelArena, data: KernelData, bars: BarColum
     const n = Number(w);
     if (kind === 'sma') k.smaSeries(data.close, len, n, out);
     else if (kind === 'rsi') k.rsiSeries(data.close, len, n, out);
-    else if (kind === 'dch') k.donchianSeries(data.high(bars.high), len, n, 1, out);
-    else k.donchianSeries(data.low(bars.low), len, n, 0, out);
+    else {
+      // the channel's block-suffix extremes borrow a series slot
+      const suffix = arena.takeSlot(len * 8);
+      if (kind === 'dch') k.donchianSeries(data.high(bars.high), len, n, 1, suffix, out);
+      else k.donchianSeries(data.low(bars.low), len, n, 0, suffix, out);
+      arena.releaseSlot(suffix);
+    }
   };
   return {
     get(key) {
@@ -98,7 +107,11 @@ export function seriesCache(arena: KernelArena, data: KernelData, bars: BarColum
   };
 }
 
-export function writePositions(arena: KernelArena, data: KernelData, trial: ParsedTrial, series: SeriesCache): void {
+export function writePositions(arena: KernelArena, data: KernelData, trial: ParsedTrial, series: SeriesCache, bars: BarColumns): void {
+  if (trial.plugin) {
+    writePluginPositions(arena, data, bars, trial.plugin, trial.params);
+    return;
+  }
   const k = arena.kernel;
   const p = trial.params;
   const n = (name: string) => clampWindow(p[name] as number, data.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_REGIME, createRng, type BarColumns, type RegimeTrack, type ReplayBatch, type TrialSpec } from '@regimen/core';
-import { referenceEngine } from '../reference/engine.js';
+import { NO_REGIME, createRng, sliceBars, type BarColumns, type RegimeTrack, type ReplayBatch, type TrialSpec } from '@regimen/core';
+import { referenceEngine, trialPositions } from '../reference/engine.js';
 import { randomWalk } from './random-walk.js';
 import { createWasmEngine } from './wasm-engine.js';
 
@@ -64,6 +64,30 @@ describe('wasm engine equals the reference engine', () => {
         expect(got).toEqual(want);
       }
     }
+  });
+
+  it('scores the folds of a walk-forward from one computation of the positions, as separate batches would', () => {
+    const bars = ohlc(walkWithFlats(1500, 7), 8);
+    const trials = trialGrid(1500);
+    // overlapping windows, each with its own tracks (a fold's classifiers are fitted on its window)
+    const folds = [
+      { window: { start: 100, end: 700 }, regimes: [track('hmm', ['bull', 'bear'], 1500, 40), track('pattern', ['up', 'down', 'flat'], 1500, 41)] },
+      { window: { start: 400, end: 1000 }, regimes: [track('hmm', ['bull', 'bear'], 1500, 42), track('pattern', ['up', 'down', 'flat'], 1500, 43)] },
+      { window: { start: 1000, end: 1500 }, regimes: [] },
+    ];
+    const common = { bars, trials, costs: { fee: 0.001, slippage: 0.0005 }, barsPerYear: 252 };
+    const batch = { ...common, window: { start: 100, end: 1500 }, regimes: [], captureSignals: true, folds };
+    const want = referenceEngine.runTrials(batch);
+    expect(engine.runTrials(batch)).toEqual(want);
+    folds.forEach((f, k) => {
+      const alone = referenceEngine.runTrials({ ...common, ...f, captureSignals: false });
+      expect(want.map((r) => r.folds![k])).toEqual(alone.map(({ metrics, regimes }) => ({ metrics, regimes })));
+    });
+    expect(want.map((r) => ({ metrics: r.metrics, regimes: r.regimes }))).toEqual(want.map((r) => r.folds![0]));
+    // the signals cover the batch window: every fold's positions come back from them
+    const one = referenceEngine.runTrials({ ...common, window: { start: 100, end: 1500 }, regimes: [], captureSignals: true });
+    expect(want.map((r) => r.signals)).toEqual(one.map((r) => r.signals));
+    expect(() => engine.runTrials({ ...batch, window: { start: 200, end: 1500 } })).toThrow(/inside the batch window/);
   });
 
   it('has trials that trade and regimes that score (the comparison is not vacuous)', () => {
@@ -135,5 +159,22 @@ describe('wasm engine equals the reference engine', () => {
     const short: ReplayBatch = { ...batch, weightSets: [weightSets[0]!.slice(0, 1)] };
     expect(() => referenceEngine.replay(short)).toThrow(/has no weights/);
     expect(() => engine.replay(short)).toThrow(/has no weights/);
+  });
+
+  it('positions at cuts equal the reference computed on the bars up to each cut, and leave the engine as it was', () => {
+    const bars = ohlc(walkWithFlats(1500, 21), 22);
+    const trials = trialGrid(1500);
+    const rng = createRng(23);
+    const cuts = trials.map((_, i) => [0, 1499, 420, ...Array.from({ length: 6 }, () => rng.int(0, 1499)), ...(i % 3 === 0 ? [700, 700] : [])]);
+    const got = engine.positionsAtCuts!(bars, trials, cuts);
+    const want = trials.map((trial, i) => Float64Array.from(cuts[i]!, (c) => trialPositions(sliceBars(bars, c + 1), trial)[c]!));
+    expect(got).toEqual(want);
+    // not vacuous: most trials hold a position at some cut
+    expect(got.filter((p) => p.some((x) => x !== 0)).length).toBeGreaterThan(trials.length / 2);
+    const batch = { bars, window: { start: 100, end: 1500 }, trials, regimes: [], costs: { fee: 0.001, slippage: 0 }, barsPerYear: 252, captureSignals: true };
+    expect(engine.runTrials(batch)).toEqual(referenceEngine.runTrials(batch));
+    expect(() => engine.positionsAtCuts!(bars, trials.slice(0, 1), [[1500]])).toThrow(/a cut must be a bar index/);
+    expect(() => engine.positionsAtCuts!(bars, trials.slice(0, 2), [[3]])).toThrow(/one list of cut bars per trial/);
+    expect(engine.positionsAtCuts!(bars, trials.slice(0, 2), [[], []])).toEqual([new Float64Array(0), new Float64Array(0)]);
   });
 });

@@ -1,11 +1,13 @@
 import {
-  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow,
+  NO_REGIME, regimenError, type BarColumns, type Engine, type RegimeTrack, type ReplayBatch, type ReplayRow, type SignalEvents, type TrialBatch, type TrialRow, type TrialSpec,
 } from '@regimen/core';
-import { checkWindow } from '../reference/window.js';
+import { checkCovers, checkWindow } from '../reference/window.js';
 import { positionsFromEvents } from '../reference/events.js';
 import { createKernelArena, type KernelArena } from './kernel-arena.js';
+import { positionsAtCuts } from './kernel-cuts.js';
+import { positionsAtCutsByRuns } from '../reference/cut-positions.js';
 import { kernelDataCache } from './kernel-data.js';
-import { prepareEvaluation } from './kernel-evaluate.js';
+import { prepareEvaluations } from './kernel-evaluate.js';
 import { firstBars, scoreWeightSets } from './kernel-replay.js';
 import { parseTrial, seriesCache, writePositions } from './kernel-trials.js';
 import { openSharedMarket, type SharedMarket } from './shared-market.js';
@@ -44,13 +46,17 @@ function engineOn(arena: KernelArena): Engine {
       const data = dataFor(bars.close);
       const len = data.length;
       const trials = batch.trials.map((t) => parseTrial(t, len));
-      const evaluate = prepareEvaluation(arena, data, window, batch.costs, batch.barsPerYear, batch.regimes);
+      const folds = batch.folds ?? [{ window, regimes: batch.regimes }];
+      if (batch.folds) for (const f of batch.folds) checkCovers(window, f.window);
+      const evaluators = prepareEvaluations(arena, data, folds, batch.costs, batch.barsPerYear);
       const series = seriesCache(arena, data, bars, trials);
       try {
         return trials.map((trial, i) => {
-          writePositions(arena, data, trial, series);
+          writePositions(arena, data, trial, series, bars);
           series.done(i);
-          const row: TrialRow = { trial_id: batch.trials[i]!.trial_id, ...evaluate() };
+          const evaluations = evaluators.map((evaluate) => evaluate());
+          const row: TrialRow = { trial_id: batch.trials[i]!.trial_id, metrics: evaluations[0]!.metrics, regimes: evaluations[0]!.regimes };
+          if (batch.folds) row.folds = evaluations;
           if (batch.captureSignals) {
             const count = arena.kernel.positionEvents(data.pos, window.start, window.end, data.eventBars, data.eventPositions);
             row.signals = { bar: arena.i32(data.eventBars, count).slice(), position: arena.f64(data.eventPositions, count).slice() };
@@ -60,6 +66,22 @@ function engineOn(arena: KernelArena): Engine {
       } finally {
         series.close();
       }
+    },
+
+    positionsAtCuts(bars: BarColumns, trials: TrialSpec[], cuts: number[][]): Float64Array[] {
+      const len = bars.close.length;
+      const parsed = trials.map((t) => parseTrial(t, len));
+      // a plugin strategy's own code reads the bars it is given: it runs on the cut data itself
+      const own = parsed.flatMap((t, i) => (t.plugin ? [] : [i]));
+      const out: Float64Array[] = own.length === trials.length ? positionsAtCuts(arena, bars, parsed, cuts) : new Array(trials.length);
+      if (own.length < trials.length) {
+        const kernel = positionsAtCuts(arena, bars, own.map((i) => parsed[i]!), own.map((i) => cuts[i]!));
+        own.forEach((i, k) => (out[i] = kernel[k]!));
+        parsed.forEach((t, i) => {
+          if (t.plugin) out[i] = positionsAtCutsByRuns(this, bars, [trials[i]!], [cuts[i]!])[0]!;
+        });
+      }
+      return out;
     },
 
     replay(batch: ReplayBatch): ReplayRow[] {

@@ -12,8 +12,17 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 
+export interface WasmModuleEntry {
+  module: string;
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+}
+
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
+  Module: (new (bytes: Uint8Array) => WasmModule) & {
+    imports(module: WasmModule): WasmModuleEntry[];
+    exports(module: WasmModule): Omit<WasmModuleEntry, 'module'>[];
+  };
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }

@@ -5,6 +5,9 @@
  *   q = (x[t−n+1] − m)² + … + (x[t] − m)²   (left to right from 0)
  *   sd = sqrt(q / (n − 1)) sample (TTR `runSD`, z-scores), or sqrt(q / n) population (Bollinger σ);
  * NaN before t = n−1. The sample sd needs n ≥ 2 (all NaN otherwise).
+ * This one stays O(len·n): each window's mean is a fresh left-to-right sum, whose rounding no
+ * running update reproduces bit for bit. It is TTR's runSD for callers of this package; no
+ * strategy or kernel routine uses it.
  */
 function rollingDeviation(x: Float64Array, n: number, divisorOffset: 0 | 1): Float64Array {
   const len = x.length;

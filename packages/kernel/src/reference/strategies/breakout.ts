@@ -1,15 +1,14 @@
-import type { BarColumns } from '@regimen/core';
+import type { BarColumns, WithSide } from '@regimen/core';
 import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { donchianHigh, donchianLow } from '../indicators/donchian.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, type StrategyDefinition } from './definition.js';
 
 export const BreakoutParamsSchema = z.strictObject({
   lookback: numeric(z.number().int().min(1)).default(20),
-  side: sideParam,
 });
-export type BreakoutParams = z.infer<typeof BreakoutParamsSchema>;
+export type BreakoutParams = WithSide<z.infer<typeof BreakoutParamsSchema>>;
 
 /**
  * Donchian breakout (stateful). upper/lower = Donchian channel of high/low over `lookback` bars

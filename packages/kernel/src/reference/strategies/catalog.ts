@@ -1,5 +1,8 @@
-import { issuePath, regimenError, type Params, type Side } from '@regimen/core';
-import type { StrategyDefinition } from './definition.js';
+import { issuePath, regimenError, type Params, type Side, type StrategyPlugin } from '@regimen/core';
+import type { z } from 'zod';
+import { sideParam, type StrategyDefinition } from './definition.js';
+import { pluginDefinition } from '../../strategy-plugins/definition.js';
+import { usedStrategyNames, usedStrategyPlugin } from '../../strategy-plugins/table.js';
 import { momentumStrategy } from './momentum.js';
 import { meanReversionStrategy } from './mean-reversion.js';
 import { smaCrossoverStrategy } from './sma-crossover.js';
@@ -28,38 +31,68 @@ export function isStrategyType(type: string): type is StrategyType {
   return Object.prototype.hasOwnProperty.call(strategyCatalog, type);
 }
 
-/** The definition of `type`, or a config error naming the type and the known ones. */
+/** Every strategy type this thread can run: the built-ins, then the strategy plugins in use. */
+export function knownStrategyTypes(): string[] {
+  return [...strategyTypes(), ...usedStrategyNames()];
+}
+
+function unknownType(type: string): Error {
+  return regimenError({
+    code: 'config',
+    field: 'type',
+    value: type,
+    message: `unknown strategy type (known: ${knownStrategyTypes().join(', ')})`,
+  });
+}
+
+/** The definition of `type` (a built-in, or a strategy plugin in use), or a config error naming the known ones. */
 export function strategyDefinition(type: string): StrategyDefinition<StrategyParams> {
-  if (!isStrategyType(type)) {
-    throw regimenError({
-      code: 'config',
-      field: 'type',
-      value: type,
-      message: `unknown strategy type (known: ${strategyTypes().join(', ')})`,
-    });
-  }
-  return strategyCatalog[type] as unknown as StrategyDefinition<StrategyParams>;
+  if (isStrategyType(type)) return strategyCatalog[type] as unknown as StrategyDefinition<StrategyParams>;
+  const plugin = usedStrategyPlugin(type);
+  if (!plugin) throw unknownType(type);
+  return pluginDefinition(plugin);
+}
+
+/** The strategy plugin behind a type that is not built in (its hot path is not the kernel's own). */
+export function strategyPluginOf(type: string): StrategyPlugin {
+  const plugin = isStrategyType(type) ? undefined : usedStrategyPlugin(type);
+  if (!plugin) throw unknownType(type);
+  return plugin;
 }
 
 /**
  * Validate `params` for `type` (strict: an unknown key is an error, so a typo never silently
  * falls back to a default). Throws regimenError({code: 'config', field: 'params.<name>', value}).
+ * A strategy's schema describes its own parameters; `side` is the host's and parsed here.
  */
 export function parseStrategyParams(type: string, params: Params | Record<string, unknown> | undefined): StrategyParams {
-  const def = strategyDefinition(type);
-  const input = params ?? {};
-  const r = def.params.safeParse(input);
+  return parseParamsWith(type, strategyDefinition(type).params, params);
+}
+
+/** A strategy plugin's parameters as the host parses them for a trial: its own schema, and `side`. */
+export function parseStrategyPluginParams(plugin: StrategyPlugin, params: Params | Record<string, unknown> | undefined): StrategyParams {
+  return parseParamsWith(plugin.name, plugin.params, params);
+}
+
+function parseParamsWith(type: string, own: z.ZodType, params: Params | Record<string, unknown> | undefined): StrategyParams {
+  const input = (params ?? {}) as Record<string, unknown>;
+  const { side, ...rest } = input;
+  const s = parsed(type, sideParam, side, input, ['side']);
+  return { ...(parsed(type, own, rest, input) as object), side: s } as StrategyParams;
+}
+
+function parsed<T>(type: string, schema: z.ZodType<T>, value: unknown, input: Record<string, unknown>, at: PropertyKey[] = []): T {
+  const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   // an unrecognized key is reported by zod on the object itself; name the key instead
   const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-  const path = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
+  const path = [...at, ...issue.path, ...(keys.length > 0 ? [keys[0]!] : [])];
   const name = issuePath(path);
-  const value = path.length === 1 ? (input as Record<string, unknown>)[String(path[0])] : undefined;
   throw regimenError({
     code: 'config',
     field: name ? `params.${name}` : 'params',
-    value,
+    value: path.length === 1 ? input[String(path[0])] : undefined,
     message: `${type}: ${issue.message}`,
   });
 }

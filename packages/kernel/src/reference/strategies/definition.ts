@@ -10,7 +10,8 @@ import type { IndicatorCache } from '../indicator-cache.js';
 export interface StrategyDefinition<P extends { side: Side } = { side: Side }> {
   readonly type: string;
   readonly description: string;
-  readonly params: z.ZodType<P>;
+  /** the strategy's own parameters; `side` is the host's (parseStrategyParams) */
+  readonly params: z.ZodType<Omit<P, 'side'>>;
   /** index of the first bar whose position can be non-zero = bars of history needed before it */
   warmup(params: P): number;
   /** `indicators`, when given, must be a cache over the same `bars` (shares series across trials) */

@@ -1,16 +1,15 @@
-import type { BarColumns } from '@regimen/core';
+import type { BarColumns, WithSide } from '@regimen/core';
 import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { sma } from '../indicators/sma.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, type StrategyDefinition } from './definition.js';
 
 export const MeanReversionParamsSchema = z.strictObject({
   lookback: numeric(z.number().int().min(2)).default(20),
   threshold: numeric(z.number().min(0)).default(0.02),
-  side: sideParam,
 });
-export type MeanReversionParams = z.infer<typeof MeanReversionParamsSchema>;
+export type MeanReversionParams = WithSide<z.infer<typeof MeanReversionParamsSchema>>;
 
 /**
  * Mean reversion around the simple moving average. For t ≥ lookback − 1:

@@ -1,14 +1,13 @@
-import type { BarColumns } from '@regimen/core';
+import type { BarColumns, WithSide } from '@regimen/core';
 import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
-import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, type StrategyDefinition } from './definition.js';
 
 export const MomentumParamsSchema = z.strictObject({
   lookback: numeric(z.number().int().min(1)).default(20),
   threshold: numeric(z.number().min(0)).default(0),
-  side: sideParam,
 });
-export type MomentumParams = z.infer<typeof MomentumParamsSchema>;
+export type MomentumParams = WithSide<z.infer<typeof MomentumParamsSchema>>;
 
 /**
  * Time-series momentum. For t ≥ lookback:

@@ -1,19 +1,18 @@
-import type { BarColumns } from '@regimen/core';
+import type { BarColumns, WithSide } from '@regimen/core';
 import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { rsi } from '../indicators/rsi.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, type StrategyDefinition } from './definition.js';
 
 export const RsiParamsSchema = z
   .strictObject({
     period: numeric(z.number().int().min(2)).default(14),
     lower: numeric(z.number().min(0).max(100)).default(30),
     upper: numeric(z.number().min(0).max(100)).default(70),
-    side: sideParam,
   })
   .refine((p) => p.lower <= p.upper, { message: 'lower must be <= upper', path: ['lower'] });
-export type RsiParams = z.infer<typeof RsiParamsSchema>;
+export type RsiParams = WithSide<z.infer<typeof RsiParamsSchema>>;
 
 /**
  * RSI reversal (stateful), on TTR's RSI (Wilder). For t ≥ period, with r = RSI[t]:

@@ -1,16 +1,15 @@
-import type { BarColumns } from '@regimen/core';
+import type { BarColumns, WithSide } from '@regimen/core';
 import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { sma } from '../indicators/sma.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, sideParam, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, type StrategyDefinition } from './definition.js';
 
 export const SmaCrossoverParamsSchema = z.strictObject({
   fast: numeric(z.number().int().min(1)).default(10),
   slow: numeric(z.number().int().min(1)).default(30),
-  side: sideParam,
 });
-export type SmaCrossoverParams = z.infer<typeof SmaCrossoverParamsSchema>;
+export type SmaCrossoverParams = WithSide<z.infer<typeof SmaCrossoverParamsSchema>>;
 
 /**
  * Moving-average crossover. For t ≥ max(fast, slow) − 1:

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { localExecutor } from '@regimen/backtester';
+import { loadMarketData } from '@regimen/data';
+import { fitClassifier, runPool } from './classifier-run.js';
+import { builtinRegistry } from './plugins.js';
+
+// the pool runs the built workers (dist/), which `npm ci` makes; reported as skipped if never built
+const built = existsSync(new URL('../../backtester/dist/worker.js', import.meta.url)) && existsSync(new URL('../../../plugins/classifier-hmm/dist/restart-worker.js', import.meta.url));
+
+describe('classifier fits on the run’s workers', () => {
+  it.skipIf(!built)('the HMM gives the same model with 0, 1 and 2 workers', async () => {
+    const { bars } = loadMarketData(fileURLToPath(new URL('../../data/embedded/nyse_composite_daily_close.csv', import.meta.url)));
+    const plugin = builtinRegistry().classifier('hmm');
+    const options = plugin.options.parse({ states: 3 });
+    const models: string[] = [];
+    for (const workers of [0, 1, 2]) {
+      const executor = localExecutor({ workers, engine: 'wasm' });
+      expect(runPool(executor)?.workers).toBe(workers || undefined);
+      models.push(JSON.stringify(await fitClassifier(plugin, options, bars, { start: 0, end: 3500 }, 42, runPool(executor))));
+      await executor.close();
+    }
+    expect(models[1]).toBe(models[0]);
+    expect(models[2]).toBe(models[0]);
+  });
+});

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CheckpointSchema,
+  ManifestSchema,
+  PHASES,
+  readJsonFile,
+  RegimeOptimalParamsSchema,
+  TrialPerformanceSchema,
+  TrialsFileSchema,
+  ValidationResultsSchema,
+  WalkForwardResultsSchema,
+  workspacePaths,
+} from '@regimen/core';
+import { loadMarketData, readRegimeLabels, readSignalEvents, readValidationEquity } from '@regimen/data';
+import { referenceEngine } from '@regimen/kernel';
+import { OverfittingSchema } from '@regimen/optimizer';
+import { runWorkflow, type RunResult } from '../run.js';
+import { smallWorkflow } from '../test-fixtures.js';
+
+const validationWith = (extra: string) => `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
+    - name: regime_analysis
+      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { data_split: test, verify_transitions: true${extra} }`;
+
+describe('a walk-forward of three rolling folds', () => {
+  let run: RunResult;
+  let dir: string;
+  let ws: ReturnType<typeof workspacePaths>;
+
+  beforeAll(async () => {
+    const w = smallWorkflow({ bars: 1500, phases: validationWith(', method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3') });
+    dir = w.dir;
+    run = await runWorkflow(w.config, { outDir: join(dir, 'ws'), workers: 0 });
+    ws = workspacePaths(join(dir, 'ws'));
+  });
+
+  it('plans the folds in workflow.json and runs every phase of every fold in its own folder', () => {
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    // (1500 − 600 − 3) / 3 = 299 bars out of sample each, the last ending with the data
+    expect(m.folds!.map((f) => [f.in_sample.start, f.in_sample.end, f.out_of_sample.start, f.out_of_sample.end])).toEqual([
+      [0, 600, 603, 902], [299, 899, 902, 1201], [598, 1198, 1201, 1500],
+    ]);
+    expect(run.ran).toEqual([...PHASES]);
+    for (const k of [0, 1, 2]) {
+      const f = workspacePaths(ws.fold(k));
+      expect(readJsonFile(f.manifest, ManifestSchema).fold).toEqual({ index: k, of: 3, workspace: ws.base });
+      for (const p of PHASES) expect(readJsonFile(f.checkpoint(p), CheckpointSchema).phase).toBe(p);
+      expect(readJsonFile(f.validationResults, ValidationResultsSchema).bars).toBe(299);
+      expect(existsSync(f.regimeOptimalParams) && existsSync(f.ensembleWeights) && existsSync(f.overfitting)).toBe(true);
+    }
+  });
+
+  it('scores each trial on each fold\'s window with that fold\'s regimes, from one signals file per trial', () => {
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    const bars = loadMarketData(resolve(dir, 'prices.csv')).bars;
+    const { trials } = readJsonFile(workspacePaths(ws.fold(0)).trials, TrialsFileSchema);
+    expect(trials).toHaveLength(8);
+    for (const k of [0, 2]) {
+      const f = workspacePaths(ws.fold(k));
+      const plan = m.folds![k]!;
+      const labels = readRegimeLabels(f.regimeLabels('hmm', 'train'));
+      expect(labels.labels.length).toBe(plan.in_sample.end - plan.in_sample.start);
+      const track = { classifier: 'hmm', names: labels.names, labels: new Uint8Array(plan.in_sample.end).fill(255) };
+      track.labels.set(labels.labels, plan.in_sample.start);
+      const t = trials[5]!;
+      const [want] = referenceEngine.runTrials({ bars, window: { start: plan.in_sample.start, end: plan.in_sample.end }, trials: [t], regimes: [track], costs: run.config.costs, barsPerYear: m.bars_per_year, captureSignals: false });
+      const perf = readJsonFile(f.trialPerformance(t.trial_id), TrialPerformanceSchema);
+      expect(perf.metrics).toEqual(want!.metrics);
+      expect(perf.regimes.hmm).toEqual(want!.regimes.hmm);
+      expect(perf.bars).toBe(600);
+      expect(resolve(f.base, perf.signals_path!)).toBe(ws.trialSignals(t.trial_id));
+    }
+    expect(readSignalEvents(ws.trialSignals(trials[0]!.trial_id)).window).toEqual({ start: 0, end: 1198 });
+  });
+
+  it('stitches the folds out of sample, with walk-forward efficiency and parameter stability', () => {
+    const wf = readJsonFile(ws.walkForwardResults, WalkForwardResultsSchema);
+    expect(wf.folds).toHaveLength(3);
+    expect(wf.stitched.bars).toBe(3 * 299);
+    for (const [k, f] of wf.folds.entries()) {
+      const v = readJsonFile(workspacePaths(ws.fold(k)).validationResults, ValidationResultsSchema);
+      expect(f.out_of_sample.adaptive).toEqual(v.adaptive.metrics);
+      expect(f.out_of_sample.buy_and_hold).toEqual(v.baselines.buy_and_hold.metrics);
+      expect(f.proofs).toEqual({ look_ahead: true, transitions_verified: true });
+      const optimal = readJsonFile(workspacePaths(ws.fold(k)).regimeOptimalParams, RegimeOptimalParamsSchema).hmm!;
+      expect(Object.keys(f.best_params).sort()).toEqual(Object.keys(optimal).sort());
+      if (f.in_sample.adaptive.cagr > 0) expect(f.walk_forward_efficiency).toBeCloseTo(f.out_of_sample.adaptive.cagr / f.in_sample.adaptive.cagr, 12);
+    }
+    // buy and hold stitched: the product of the folds' growth
+    const growth = wf.folds.reduce((g, f) => g * (1 + f.out_of_sample.buy_and_hold.total_return), 1);
+    expect(wf.stitched.metrics.buy_and_hold.total_return).toBeCloseTo(growth - 1, 12);
+    expect(wf.stitched.metrics.adaptive.trades).toBe(wf.folds.reduce((s, f) => s + f.out_of_sample.adaptive.trades, 0));
+    const eq = readValidationEquity(join(ws.performance, 'walk_forward_equity.arrow'));
+    expect(eq.time.length).toBe(3 * 299);
+    expect(eq.equity.buy_and_hold![eq.time.length - 1]).toBeCloseTo(growth, 12);
+    const s = wf.parameter_stability.hmm!;
+    for (const regime of Object.keys(s)) for (const st of ['strategy_1', 'strategy_2']) expect(s[regime]![st]!.winners).toHaveLength(3);
+  });
+
+  it('writes the PBO of every fold and their mean at the top', () => {
+    const top = JSON.parse(readFileSync(ws.overfitting, 'utf8')) as { folds: unknown[]; mean_pbo: { strategies: Record<string, number> } };
+    expect(top.folds).toHaveLength(3);
+    const each = [0, 1, 2].map((k) => readJsonFile(workspacePaths(ws.fold(k)).overfitting, OverfittingSchema));
+    expect(top.folds).toEqual(each);
+    expect(top.mean_pbo.strategies.strategy_1).toBeCloseTo(each.reduce((a, o) => a + o.strategies.strategy_1!.pbo, 0) / 3, 12);
+  });
+
+  it('summarises per fold and stitched', () => {
+    expect(run.summary.walkForward?.folds).toHaveLength(3);
+  });
+});
+
+describe('a one-fold walk-forward', () => {
+  it('gives the analysis and validation numbers of the single split over the same windows', async () => {
+    const single = smallWorkflow({ bars: 1200 });
+    const one = smallWorkflow({ bars: 1200, phases: validationWith(', method: walk_forward, folds: 1') });
+    const a = workspacePaths(join(single.dir, 'ws'));
+    const b = workspacePaths(join(one.dir, 'ws'));
+    await runWorkflow(single.config, { outDir: a.base, workers: 0 });
+    await runWorkflow(one.config, { outDir: b.base, workers: 0 });
+    const fold = workspacePaths(b.fold(0));
+    for (const file of ['regimeOptimalParams', 'ensembleWeights', 'regimeReport', 'overfitting', 'validationResults', 'validationTrades', 'parameterSurface'] as const) {
+      expect(readFileSync(fold[file], 'utf8'), file).toBe(readFileSync(a[file], 'utf8'));
+    }
+    expect(readValidationEquity(fold.validationEquity)).toEqual(readValidationEquity(a.validationEquity));
+  });
+});

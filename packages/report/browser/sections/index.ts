@@ -1,0 +1,23 @@
+import type { Section, SectionKind } from '../../src/model.js';
+import { renderHeader } from './header.js';
+import { renderWarnings } from './warnings.js';
+import { renderValidation } from './validation.js';
+import { renderWinners } from './winners.js';
+import { renderSurface } from './surface.js';
+import { renderEnsemble } from './ensemble.js';
+import { renderRegimes } from './regimes.js';
+import { renderTrades } from './trades.js';
+
+type Renderer<K extends SectionKind> = { title: string; render(el: HTMLElement, s: Extract<Section, { kind: K }>): void };
+
+/** One renderer per section kind (src/model.ts); a new section adds its line here. */
+export const RENDERERS: { [K in SectionKind]: Renderer<K> } = {
+  header: { title: 'Run', render: renderHeader },
+  warnings: { title: 'Warnings', render: renderWarnings },
+  validation: { title: 'Validation', render: renderValidation },
+  winners: { title: 'Best parameters per regime', render: renderWinners },
+  surface: { title: 'Parameter surface', render: renderSurface },
+  ensemble: { title: 'Ensemble weights', render: renderEnsemble },
+  regimes: { title: 'Regime statistics', render: renderRegimes },
+  trades: { title: 'Trades and transitions', render: renderTrades },
+};

@@ -1,0 +1,242 @@
+/**
+ * The data a report page carries: one entry per section, each built from a workspace's files by
+ * its module in src/sections/ and drawn by its module in browser/sections/. Plain JSON only —
+ * this file is shared by the Node side and the browser bundle, so it imports nothing.
+ */
+
+export type Scalar = number | string | boolean;
+export type Params = Record<string, Scalar>;
+
+export interface MetricsView {
+  sharpe: number;
+  sortino: number;
+  max_drawdown: number;
+  total_return: number;
+  cagr: number;
+  volatility: number;
+  trades: number;
+  exposure: number;
+  bars?: number;
+}
+
+export interface Warning {
+  /** no_trades: every trial of a strategy made no trade; flicker: a classifier's regimes last a few bars */
+  code: 'no_trades' | 'flicker';
+  /** what it is about: a strategy, or a classifier and split */
+  subject: string;
+  message: string;
+}
+
+export interface HeaderSection {
+  kind: 'header';
+  workflow_id: string;
+  created_at: string;
+  regimen_version: string;
+  config_path: string;
+  seed: number;
+  data: { source: string; column: string; bars: number; first: string; last: string; train_bars: number; test_bars: number; test_start: string; bars_per_year: number };
+  costs: { fee: number; slippage: number };
+  strategies: Array<{ name: string; type: string; side: string }>;
+  classifiers: Array<{ name: string; plugin: string; regimes: string[]; summary: Record<string, Scalar> }>;
+  phases: Array<{ phase: string; configured: boolean; complete: boolean; seconds: number | null; completed_at: string | null; counts: Record<string, number> }>;
+  /** null until validation ran */
+  proofs: { transitions_verified: boolean | null; transitions_checked: number; look_ahead: { passed: boolean; cuts: number } | null; transitions: number } | null;
+}
+
+export interface WarningsSection {
+  kind: 'warnings';
+  warnings: Warning[];
+}
+
+/** Per-bar series reduced to at most 2 points per column: each column keeps its min and max in time order. */
+export interface ReducedSeries {
+  /** epoch ms */
+  x: number[];
+  ys: number[][];
+  /** bars before reduction */
+  bars: number;
+  /** true when columns were merged (false: every bar is a point) */
+  reduced: boolean;
+}
+
+/** Coloured spans of one classifier's regimes over the validation window. */
+export interface RegimeBands {
+  classifier: string;
+  names: string[];
+  /** epoch ms of each span's start and end; label index into names, −1 for bars without a regime */
+  start: number[];
+  end: number[];
+  label: number[];
+  /** true when spans shorter than a column were merged into the column's most frequent regime */
+  merged: boolean;
+  /** regime runs before merging */
+  runs: number;
+}
+
+export interface ValidationRunView {
+  /** column of validation_equity.arrow: adaptive, best_static, equal_weights, buy_and_hold, adaptive:<classifier> */
+  key: string;
+  label: string;
+  metrics: MetricsView;
+  regimes: Record<string, MetricsView>;
+}
+
+export interface ValidationSection {
+  kind: 'validation';
+  classifier: string;
+  split: string;
+  bars: number;
+  first: string;
+  last: string;
+  runs: ValidationRunView[];
+  /** regime names of the driving classifier, in label order, for the per-regime table */
+  regimes: string[];
+  /** null when the workspace has no validation_equity.arrow (written since this report exists) */
+  equity: ReducedSeries | null;
+  drawdown: ReducedSeries | null;
+  bands: RegimeBands[];
+}
+
+export interface RankedView {
+  trial_id: string;
+  params: Params;
+  score: number;
+}
+
+export interface WinnerView {
+  strategy: string;
+  trial_id: string;
+  params: Params;
+  score: number;
+  basis: 'regime' | 'overall';
+  bars: number | null;
+  metrics: Record<string, number | null>;
+  runners_up: RankedView[];
+  spread: number | null;
+  considered: number;
+  trials: number;
+  skipped: string | null;
+  dsr: { dsr: number; sr0: number; trials: number; bars: number; assumed_normal: boolean } | null;
+}
+
+export interface WinnersSection {
+  kind: 'winners';
+  objective: string;
+  metrics: string[];
+  min_bars: number;
+  min_trades: number;
+  classifiers: Array<{ classifier: string; regimes: Array<{ regime: string; winners: WinnerView[] }> }>;
+}
+
+/** One way of scoring every trial of a strategy: on its overall metrics, or on one regime's. */
+export interface SurfaceView {
+  id: string;
+  label: string;
+  classifier: string | null;
+  regime: string | null;
+  /** per trial (same order as SurfaceStrategy.trials), the objective; null when not ranked (too few bars or trades, non-finite) */
+  scores: Array<number | null>;
+  /** index into trials of the winner of this view, or −1 */
+  winner: number;
+}
+
+export interface SurfaceStrategy {
+  strategy: string;
+  type: string;
+  /** parameters that take more than one value among the trials, in the order of the params objects */
+  dimensions: Array<{ name: string; values: Scalar[] }>;
+  /** per trial: its id and, per dimension, the index of its value */
+  trials: Array<{ trial_id: string; at: number[] }>;
+  /** parameters with one value, shown beside the chart */
+  fixed: Params;
+  views: SurfaceView[];
+}
+
+export interface SurfaceSection {
+  kind: 'surface';
+  objective: string;
+  strategies: SurfaceStrategy[];
+}
+
+export interface EnsembleClassifierView {
+  classifier: string;
+  strategies: string[];
+  regimes: Array<{
+    regime: string;
+    weights: number[];
+    score: number | null;
+    fallback: string | null;
+    /** best score so far after each improvement: [evaluations so far, score]; null when the order was not recorded */
+    convergence: Array<[number, number]> | null;
+  }>;
+  weight_sets: number;
+}
+
+export interface EnsembleSection {
+  kind: 'ensemble';
+  objective: string;
+  classifiers: EnsembleClassifierView[];
+}
+
+export interface RegimeStatsView {
+  classifier: string;
+  split: string;
+  names: string[];
+  bars: number;
+  /** bars without a regime (warm-up) */
+  unlabelled: number;
+  /** per regime (label order) */
+  count: number[];
+  share: number[];
+  runs: number[];
+  mean_duration: number[];
+  median_duration: number[];
+  /** all regimes together */
+  all_runs: number;
+  all_median_duration: number;
+  transitions: number;
+  /** counts[i][j]: consecutive labelled bars going from regime i to regime j (i = j: staying) */
+  matrix: number[][];
+}
+
+export interface RegimesSection {
+  kind: 'regimes';
+  stats: RegimeStatsView[];
+}
+
+/**
+ * Long columns in the cheapest form to parse: times as one string joined by newlines (split on
+ * demand; JSON.parse of one long string is far cheaper than of 100,000 short ones), regime names
+ * as indices into `regimes` (−1 for none).
+ */
+export interface TradesSection {
+  kind: 'trades';
+  classifier: string;
+  regimes: string[];
+  /** columnar, in the file's order */
+  trades: {
+    bar: number[];
+    /** the file's time strings joined by '\n' */
+    time: string;
+    regime: number[];
+    from_position: number[];
+    to_position: number[];
+    price: number[];
+    /** index into settings: the parameters and weights in force */
+    setting: number[];
+  };
+  settings: Array<{ params: Record<string, Params>; weights: Record<string, number> }>;
+  /** trades in the file; more than shown when the file exceeds the page's cap */
+  total_trades: number;
+  transitions: { bar: number[]; time: string; from: number[]; to: number[] };
+  total_transitions: number;
+}
+
+export type Section = HeaderSection | WarningsSection | ValidationSection | WinnersSection | SurfaceSection | EnsembleSection | RegimesSection | TradesSection;
+export type SectionKind = Section['kind'];
+
+export interface PageData {
+  title: string;
+  generated_by: string;
+  sections: Section[];
+}

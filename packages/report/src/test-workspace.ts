@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddedDataPath } from '@regimen/data';
+import { runWorkflow } from '@regimen/coordinator';
+
+/**
+ * A small real workspace with every kind of section content: a two-parameter strategy (a
+ * heatmap), a three-parameter one (axis selectors), a one-parameter one (a line), a strategy that
+ * never trades (a warning), and a classifier that flickers (another warning). Seconds to run.
+ */
+export async function reportTestWorkspace(bars = 1500): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'regimen-report-'));
+  const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
+  writeFileSync(join(dir, 'prices.csv'), [lines[0], ...lines.slice(-bars)].join('\n') + '\n');
+  const config = join(dir, 'workflow.yaml');
+  writeFileSync(
+    config,
+    `workflow:
+  id: report_test
+  seed: 5
+  data: { path: prices.csv, split: { train_fraction: 0.6 } }
+  strategies:
+    trend: { type: sma_crossover, side: long_short, parameter_space: { fast: [5, 10, 20], slow: [40, 80] } }
+    swing: { type: rsi, parameter_space: { period: [7, 14], lower: [25, 35], upper: [65, 75] } }
+    channel: { type: breakout, parameter_space: { lookback: [10, 20, 40, 80] } }
+    dormant: { type: momentum, parameter_space: { lookback: [10, 20], threshold: [5, 10] } }
+  classifiers:
+    hmm: { options: { states: 2, restarts: 2, max_iter: 100 } }
+    pattern_based: {}
+    jumpy: { plugin: pattern, options: { channel: 2, hold: 1 } }
+  phases:
+    - name: parameter_discovery
+    - name: regime_analysis
+      config: { min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe, weight_space: { trend: [0, 0.5, 1], swing: [0, 0.5, 1], channel: [0, 0.5, 1], dormant: [0, 1] } }
+    - name: validation
+      config: { data_split: test }
+`,
+  );
+  const ws = join(dir, 'ws');
+  await runWorkflow(config, { outDir: ws, workers: 0 });
+  return ws;
+}
