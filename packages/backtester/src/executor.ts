@@ -50,6 +50,11 @@ export interface Executor {
   replay(batch: ReplayBatch): Promise<ReplayRow[]>;
   /** a task of a plugin's own worker module, on the pool (module-tasks.ts); optional for other executors */
   runTask?<R = unknown>(module: string, task: unknown): Promise<R>;
+  /**
+   * the threads runTask runs on when they are not `workers`: a distributed executor runs tasks
+   * (whose data may be shared memory) on the coordinator's own pool, not on its remote workers
+   */
+  readonly taskWorkers?: number;
   close(): Promise<void>;
 }
 

@@ -15,19 +15,23 @@ const missing = redisServerMissing();
 if (missing) console.warn(`skipping distributed tests: ${missing}`);
 const seed = fileURLToPath(new URL('../../../examples/seed-workflow.yaml', import.meta.url));
 
-/** Every file a run's results are made of (not checkpoints or the manifest: they hold times and paths). */
-function resultFiles(ws: string): Map<string, Buffer> {
+/**
+ * Every file a run's results are made of (not checkpoints or manifests: they hold times and
+ * paths), a walk-forward's folds' included.
+ */
+function resultFiles(ws: string, out = new Map<string, Buffer>(), prefix = ''): Map<string, Buffer> {
   const p = workspacePaths(ws);
-  const out = new Map<string, Buffer>();
   const walk = (dir: string, rel: string) => {
+    if (!existsSync(dir)) return;
     for (const f of readdirSync(dir)) {
       const full = join(dir, f);
       if (statSync(full).isDirectory()) walk(full, `${rel}${f}/`);
-      else out.set(`${rel}${f}`, readFileSync(full));
+      else out.set(`${prefix}${rel}${f}`, readFileSync(full));
     }
   };
   for (const [dir, rel] of [[p.analysis, 'analysis/'], [p.performance, 'performance/'], [p.signals, 'signals/'], [p.classifiers, 'metadata/classifiers/']] as const) walk(dir, rel);
-  out.set('metadata/trials.json', readFileSync(p.trials));
+  if (existsSync(p.trials)) out.set(`${prefix}metadata/trials.json`, readFileSync(p.trials));
+  for (let k = 0; existsSync(p.fold(k)); k++) resultFiles(p.fold(k), out, `${prefix}folds/fold_${k}/`);
   return out;
 }
 
@@ -93,6 +97,16 @@ const PHASE1_600_TRIALS = `    - name: parameter_discovery
     - name: validation
       config: { data_split: test }`;
 
+const WALK_FORWARD = `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
+    - name: regime_analysis
+      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3 }`;
+
 // each test runs a workflow twice (locally for reference, then distributed): minutes on a loaded machine
 const SLOW = 300_000;
 
@@ -125,6 +139,23 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       const tally = info.find((m) => m.startsWith('batches run by worker:'))!;
       expect(tally.match(/\d+ trial and \d+ replay/g)).toHaveLength(2);
       expect(tally).not.toMatch(/ 0 trial| 0 replay/);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
+  it('runs a walk-forward (three folds, each trial scored on every fold in one batch) into the same bytes', async () => {
+    const { dir, config } = smallWorkflow({ bars: 1500, phases: WALK_FORWARD });
+    const local = join(dir, 'local');
+    await runWorkflow(config, { outDir: local, workers: 2 });
+    const workers = await startWorkers(redis.url, 2);
+    try {
+      const ws = join(dir, 'distributed');
+      await runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote });
+      const files = [...resultFiles(ws).keys()];
+      expect(files).toContain('performance/walk_forward_results.json');
+      expect(files.filter((f) => /^folds\/fold_2\/performance\/trial_/.test(f)).length).toBeGreaterThan(0);
+      expectSameFiles(ws, local);
     } finally {
       await stopWorkers(workers);
     }

@@ -18,8 +18,9 @@ export function copyBars(bars: BarColumns, end: number, start = 0): BarColumns {
 /** The executor's workers as a classifier's TaskPool: none when it runs everything on this thread. */
 export function runPool(executor: Executor): TaskPool | undefined {
   const runTask = executor.runTask;
-  if (executor.workers < 1 || !runTask) return undefined;
-  return { workers: executor.workers, run: runTask.bind(executor) };
+  const workers = executor.taskWorkers ?? executor.workers;
+  if (workers < 1 || !runTask) return undefined;
+  return { workers, run: runTask.bind(executor) };
 }
 
 /**

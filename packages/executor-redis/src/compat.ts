@@ -44,10 +44,10 @@ export function pluginRef(spec: string, from: string): PluginRef {
 
 /** Where a worker finds plugins: its --plugins folder first, then Regimen's own installation. */
 export function findInstalled(name: string, from: string): { version: string | null } | null {
-  const local = resolveFrom(`${name}/package.json`, from);
-  const own = local ?? resolveFrom(`${name}/package.json`, dirname(fileURLToPath(import.meta.url)));
-  if (!own) return null;
-  const pkg = JSON.parse(readFileSync(own, 'utf8')) as { version?: string };
+  // the package's entry, then its package.json above it (an exports map may not export ./package.json)
+  const entry = resolveFrom(name, from) ?? resolveFrom(name, dirname(fileURLToPath(import.meta.url)));
+  const pkg = entry ? packageJsonOf(entry) : null;
+  if (!pkg || pkg.name !== name) return null;
   return { version: pkg.version ?? null };
 }
 

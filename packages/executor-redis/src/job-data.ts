@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { regimenError, type BarColumns, type RegimeTrack, type ReplayBatch } from '@regimen/core';
+import { regimenError, type BarColumns, type FoldWindow, type RegimeTrack, type ReplayBatch } from '@regimen/core';
 import { assertSameLength, readEvents, readLabels, readMarket, readSeries } from './blobs.js';
 import { sha256 } from './columns.js';
 import { keys, type ReplayJobData, type TrialJobData } from './protocol.js';
@@ -13,7 +13,7 @@ import { keys, type ReplayJobData, type TrialJobData } from './protocol.js';
 const KEEP = 16;
 
 export interface JobDataSource {
-  trials(run: string, data: TrialJobData): Promise<{ bars: BarColumns; regimes: RegimeTrack[] }>;
+  trials(run: string, data: TrialJobData): Promise<{ bars: BarColumns; regimes: RegimeTrack[]; folds?: FoldWindow[] }>;
   replay(run: string, data: ReplayJobData): Promise<Omit<ReplayBatch, 'weightSets'>>;
 }
 
@@ -41,12 +41,26 @@ export function jobDataSource(redis: Redis): JobDataSource {
 
   return {
     async trials(run, data) {
-      const [bars, regimes] = await Promise.all([fetch(run, data.market, readMarket), Promise.all(data.regimes.map((sha) => fetch(run, sha, readLabels)))]);
+      const labels = (shas: string[]) => Promise.all(shas.map((sha) => fetch(run, sha, readLabels)));
+      const [bars, regimes, foldTracks] = await Promise.all([fetch(run, data.market, readMarket), labels(data.regimes), Promise.all((data.folds ?? []).map((f) => labels(f.regimes)))]);
       assertSameLength(bars, regimes);
-      if (data.window.end > bars.close.length) {
-        throw regimenError({ code: 'internal', field: 'window', value: data.window, message: `the batch's window ends past the ${bars.close.length} bars of its market data` });
+      for (const w of [data.window, ...(data.folds ?? []).map((f) => f.window)]) {
+        if (w.end > bars.close.length) {
+          throw regimenError({ code: 'internal', field: 'window', value: w, message: `the batch's window ends past the ${bars.close.length} bars of its market data` });
+        }
       }
-      return { bars, regimes };
+      // a fold's tracks label the bars its classifiers may see: at least its window, at most the data
+      foldTracks.forEach((tracks, i) => {
+        for (const t of tracks) {
+          const n = t.labels.length;
+          if (n < data.folds![i]!.window.end || n > bars.close.length) {
+            throw regimenError({ code: 'internal', field: `regime labels.${t.classifier}`, value: n, message: `regime labels from Redis: ${n} labels for fold ${i}, whose window ends at bar ${data.folds![i]!.window.end} of ${bars.close.length}` });
+          }
+        }
+      });
+      // a track named by the same hash in several folds is one object: the pool sends it once
+      const folds = data.folds?.map((f, i) => ({ window: f.window, regimes: foldTracks[i]! }));
+      return { bars, regimes, ...(folds ? { folds } : {}) };
     },
     replay(run, data) {
       const key = JSON.stringify([data.close, data.regime, data.breakdown, data.legs, data.window, data.costs, data.barsPerYear]);

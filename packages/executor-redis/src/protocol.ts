@@ -101,6 +101,8 @@ export const TrialJobDataSchema = z
     costs: CostsSchema,
     barsPerYear: z.number().positive(),
     captureSignals: z.boolean(),
+    /** a walk-forward's batch: each fold's window and its own regime tracks (blobs); `regimes` is then empty */
+    folds: z.array(z.object({ window: WindowSchema, regimes: z.array(Sha) }).strict()).min(1).optional(),
   })
   .strict();
 export type TrialJobData = z.infer<typeof TrialJobDataSchema>;

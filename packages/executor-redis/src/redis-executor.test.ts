@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_REGIME, type RegimeTrack, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
 import { buildLegs, localExecutor, replayBatch, type BatchDone, type TrialJob } from '@regimen/backtester';
+import { pluginRef } from './compat.js';
 import { redisExecutor } from './redis-executor.js';
 import { redisServerMissing, startLocalRedis, type LocalRedis } from './redis-server.js';
 import { startWorker, type RegimenWorker } from './worker.js';
@@ -68,6 +71,52 @@ describe.skipIf(skip)('the Redis executor', () => {
       const sets = Array.from({ length: 23 }, (_, i) => ({ a: i / 22, b: 1 - i / 22 }));
       const local = await localExecutor({ workers: 0, engine: 'wasm' }).replay(replayBatch(input, legs, sets));
       expect(JSON.stringify(await ex.replay(replayBatch(input, legs, sets)))).toBe(JSON.stringify(local));
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('scores a walk-forward batch on every fold with its own tracks, as the local pool does', async () => {
+    // two folds sharing one track object (sent once) and one of their own
+    const other: RegimeTrack = { classifier: 'hmm', names: ['up', 'down'], labels: labels.map((l) => (l === NO_REGIME ? l : l % 2)) };
+    const foldJob: TrialJob = {
+      ...job, regimes: [], window: { start: 200, end: n },
+      folds: [{ window: { start: 200, end: 2500 }, regimes: tracks }, { window: { start: 1500, end: n }, regimes: [other, tracks[1]!] }],
+    };
+    const want = await localExecutor({ workers: 0, engine: 'wasm' }).run(foldJob);
+    const ex = await redisExecutor(opts());
+    try {
+      const got = await ex.run(foldJob);
+      expect(got[0]!.folds).toHaveLength(2);
+      // key by key first: a failure names the row and key, not a megabyte of JSON
+      got.forEach((r, i) => expect(Object.keys(r)).toEqual(Object.keys(want[i]!)));
+      got.forEach((r, i) => expect(JSON.stringify(r.folds)).toBe(JSON.stringify(want[i]!.folds)));
+      expect(JSON.stringify(got) === JSON.stringify(want)).toBe(true);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('runs a strategy plugin\'s trials on workers that load it by package name', async () => {
+    const plugin = { spec: '@regimen/strategy-sma-cross', from: process.cwd() };
+    const smaTrials: TrialSpec[] = [[3, 12], [5, 40], [10, 30]].map(([fast, slow]) => ({ trial_id: `s${fast}-${slow}`, strategy: 's', type: 'sma-cross', params: { fast, slow } }));
+    const pluginJob = { ...job, trials: smaTrials };
+    const want = await localExecutor({ workers: 0, engine: 'wasm', strategyPlugins: [plugin] }).run(pluginJob);
+    const ex = await redisExecutor(opts({ plugins: [pluginRef(plugin.spec, plugin.from)] }));
+    try {
+      expect(JSON.stringify(await ex.run(pluginJob))).toBe(JSON.stringify(want));
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('runs plugins\' module tasks (HMM restarts) on the coordinator\'s own pool, not over Redis', async () => {
+    const module = join(mkdtempSync(join(tmpdir(), 'regimen-task-')), 'square.mjs');
+    writeFileSync(module, `import { threadId } from 'node:worker_threads';\nexport default async (t) => ({ square: t.x * t.x, threadId });\n`);
+    const ex = await redisExecutor(opts());
+    try {
+      expect(ex.taskWorkers).toBe(0);
+      expect(await ex.runTask!<{ square: number; threadId: number }>(module, { x: 7 })).toEqual({ square: 49, threadId: 0 });
     } finally {
       await ex.close();
     }

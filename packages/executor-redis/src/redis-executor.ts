@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, QueueEvents } from 'bullmq';
 import { formBatches, type EngineName, type Executor } from '@regimen/backtester';
-import { regimenError, type ReplayRow, type TrialRow, type TrialSpec } from '@regimen/core';
+import { regimenError, type RegimeTrack, type ReplayRow, type ScoreWindow, type TrialRow, type TrialSpec } from '@regimen/core';
 import { connect, parseRedisUrl } from './connection.js';
 import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest } from './protocol.js';
 import { publisher } from './publish.js';
@@ -23,8 +23,9 @@ import { atMost } from './deadline.js';
  * worker by BullMQ's stalled-job check. A batch's rows are taken once: a second completion
  * (a worker thought dead that finished after all) finds no one waiting and is dropped.
  *
- * Anything not distributed runs on `local`: small replays, and every Executor method this one
- * does not define (the object spreads `local` first).
+ * Anything not distributed runs on `local`: small replays, and plugins' module tasks (runTask:
+ * the HMM's restarts hand their workers shared memory, which only the coordinator's own threads
+ * can read), on the local pool's threads (taskWorkers).
  */
 export interface RedisExecutorOptions {
   url: string;
@@ -157,23 +158,30 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   };
   const slots = workers.slots;
 
+  const local = o.local;
   return {
-    ...o.local,
     get workers() {
       return slots();
     },
     engine: o.engine,
+    taskWorkers: local.workers,
+    ...(local.runTask ? { runTask: (module: string, task: unknown) => local.runTask!(module, task) } : {}),
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       if (job.trials.length === 0) return rows;
       const batches = formBatches(job.trials, job.batchSize ?? 64, slots());
-      const [market, ...regimes] = await guard(Promise.all([pub.market(job.bars), ...job.regimes.map((t) => pub.labels(t))]));
+      const labels = (tracks: RegimeTrack[]) => Promise.all(tracks.map((t) => pub.labels(t)));
+      const [market, regimes, foldRegimes] = await guard(Promise.all([pub.market(job.bars), labels(job.regimes), Promise.all((job.folds ?? []).map((f) => labels(f.regimes)))]));
+      const window = (w: ScoreWindow) => ({ start: w.start, end: w.end });
+      const folds = job.folds?.map((f, i) => ({ window: window(f.window), regimes: foldRegimes[i]! }));
       const base = {
-        kind: 'trials' as const, engine: o.engine, market: market!, regimes,
-        window: { start: job.window.start, end: job.window.end }, costs: { fee: job.costs.fee, slippage: job.costs.slippage },
-        barsPerYear: job.barsPerYear, captureSignals: job.captureSignals,
+        kind: 'trials' as const, engine: o.engine, market, regimes, window: window(job.window),
+        costs: { fee: job.costs.fee, slippage: job.costs.slippage }, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals,
+        ...(folds ? { folds } : {}),
       };
-      const tracks = layout(job.regimes);
+      // a fold batch's rows carry fold 0's numbers as their own (the engines' rule)
+      const tracks = layout(job.folds ? job.folds[0]!.regimes : job.regimes);
+      const foldTracks = job.folds?.map((f) => layout(f.regimes));
       const { ids, outcomes } = await enqueue('t', batches.map((b) => ({ ...base, trials: b.trials.map(plain) })));
       let failed = false;
       // onBatch calls are chained so files are committed one batch at a time, in completion order
@@ -185,7 +193,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
               const what = `batch of trials ${b.trials.map((t) => t.trial_id).join(', ')}`;
               const { bytes, ret } = await bytesOf(ids[i]!, await outcomes[i]!, what, 'trials');
               if (failed) return;
-              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals });
+              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals, ...(foldTracks ? { folds: foldTracks } : {}) });
               b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
               if (onBatch) {
                 commit = commit.then(() => onBatch({ indices: b.indices, rows: out, written: false, seconds: ret.seconds }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRIC_NAMES, MetricsSchema, RegimeBreakdownSchema, regimenError, type Metrics, type RegimeBreakdown, type ReplayRow, type TrialRow } from '@regimen/core';
+import { METRIC_NAMES, MetricsSchema, RegimeBreakdownSchema, regimenError, type Evaluation, type Metrics, type RegimeBreakdown, type ReplayRow, type TrialRow } from '@regimen/core';
 import { column, decodeColumns, encodeColumns, isF64, isF64List, isI32List, isText, metaOf, type Column, type DecodedColumns } from './columns.js';
 
 /**
@@ -15,16 +15,17 @@ export interface TrackLayout {
 }
 
 const LayoutSchema = z.array(z.object({ classifier: z.string(), names: z.array(z.string()) }).strict());
-const RowsMetaSchema = z.object({ kind: z.enum(['trial_rows', 'replay_rows']), tracks: LayoutSchema }).strict();
+const RowsMetaSchema = z.object({ kind: z.enum(['trial_rows', 'replay_rows']), tracks: LayoutSchema, folds: z.array(LayoutSchema).optional() }).strict();
 
 const REGIME_NUMBERS = [...METRIC_NAMES, 'bars'] as const;
 
 /** classifier and regime names only (tracks may carry their labels) */
 export const layoutOf = (tracks: TrackLayout[]): TrackLayout[] => tracks.map((t) => ({ classifier: t.classifier, names: t.names }));
 
-function numberColumns(rows: Array<TrialRow | ReplayRow>, tracks: TrackLayout[]): Array<[string, Float64Array]> {
+/** One evaluation's numbers as columns named under `prefix`: a row's own, or fold f's (`fold.f.`). */
+function numberColumns(evals: Evaluation[], tracks: TrackLayout[], prefix = ''): Array<[string, Float64Array]> {
   const cols: Array<[string, Float64Array]> = [];
-  const add = (name: string, get: (r: TrialRow | ReplayRow) => number) => cols.push([name, Float64Array.from(rows, get)]);
+  const add = (name: string, get: (r: Evaluation) => number) => cols.push([prefix + name, Float64Array.from(evals, get)]);
   for (const m of METRIC_NAMES) add(`metric.${m}`, (r) => r.metrics[m]);
   tracks.forEach((t, j) =>
     t.names.forEach((name, k) => {
@@ -32,6 +33,15 @@ function numberColumns(rows: Array<TrialRow | ReplayRow>, tracks: TrackLayout[])
     }),
   );
   return cols;
+}
+
+/** the evaluation of fold f of every row, checked present */
+function foldOf(rows: TrialRow[], f: number): Evaluation[] {
+  return rows.map((r) => {
+    const e = r.folds?.[f];
+    if (!e) throw regimenError({ code: 'internal', field: 'folds', value: r.trial_id, message: `trial ${r.trial_id} has no evaluation of fold ${f}` });
+    return e;
+  });
 }
 
 function listOf<T extends Int32Array | Float64Array>(parts: T[], make: (n: number) => T): { offsets: Int32Array; values: T } {
@@ -42,13 +52,18 @@ function listOf<T extends Int32Array | Float64Array>(parts: T[], make: (n: numbe
   return { offsets, values };
 }
 
-export function encodeTrialRows(rows: TrialRow[], tracks: TrackLayout[]): Uint8Array {
+/**
+ * With folds (a walk-forward's batch), each fold's evaluation travels under `fold.f.` with that
+ * fold's own tracks; a row's own numbers are fold 0's, as the engines make them, and travel too.
+ */
+export function encodeTrialRows(rows: TrialRow[], tracks: TrackLayout[], folds?: TrackLayout[][]): Uint8Array {
   const cols: Array<[string, Column]> = [['trial_id', rows.map((r) => r.trial_id)], ...numberColumns(rows, tracks)];
+  folds?.forEach((f, i) => cols.push(...numberColumns(foldOf(rows, i), f, `fold.${i}.`)));
   if (rows.length > 0 && rows.every((r) => r.signals)) {
     cols.push(['signal_bar', listOf(rows.map((r) => r.signals!.bar), (n) => new Int32Array(n))]);
     cols.push(['signal_position', listOf(rows.map((r) => r.signals!.position), (n) => new Float64Array(n))]);
   }
-  return encodeColumns(cols, { kind: 'trial_rows', tracks: layoutOf(tracks) });
+  return encodeColumns(cols, { kind: 'trial_rows', tracks: layoutOf(tracks), ...(folds ? { folds: folds.map(layoutOf) } : {}) });
 }
 
 export function encodeReplayRows(rows: ReplayRow[], tracks: TrackLayout[]): Uint8Array {
@@ -59,8 +74,8 @@ const sameLayout = (a: TrackLayout[], b: TrackLayout[]) =>
   a.length === b.length && a.every((t, j) => t.classifier === b[j]!.classifier && t.names.length === b[j]!.names.length && t.names.every((n, k) => n === b[j]!.names[k]));
 
 /** The metrics and per-regime breakdown of row i, keys in the engines' order, validated. */
-function numbersOf(d: DecodedColumns, i: number, tracks: TrackLayout[], what: string): { metrics: Metrics; regimes: RegimeBreakdown } {
-  const get = (name: string) => column(d, name, isF64, what)[i]!;
+function numbersOf(d: DecodedColumns, i: number, tracks: TrackLayout[], what: string, prefix = ''): Evaluation {
+  const get = (name: string) => column(d, prefix + name, isF64, what)[i]!;
   const metrics = Object.fromEntries(METRIC_NAMES.map((m) => [m, get(`metric.${m}`)])) as Metrics;
   const regimes: RegimeBreakdown = {};
   tracks.forEach((t, j) => {
@@ -73,23 +88,26 @@ function numbersOf(d: DecodedColumns, i: number, tracks: TrackLayout[], what: st
   return { metrics, regimes };
 }
 
-function open(bytes: Uint8Array, kind: 'trial_rows' | 'replay_rows', count: number, tracks: TrackLayout[], what: string): DecodedColumns {
+function open(bytes: Uint8Array, kind: 'trial_rows' | 'replay_rows', count: number, tracks: TrackLayout[], what: string, folds?: TrackLayout[][]): DecodedColumns {
   const d = decodeColumns(bytes, what);
   const meta = metaOf(d, RowsMetaSchema, what);
-  if (meta.kind !== kind || !sameLayout(meta.tracks, tracks)) throw regimenError({ code: 'internal', field: what, message: `${what} from Redis describe other regimes than the batch asked for` });
+  const sameFolds = folds ? meta.folds?.length === folds.length && folds.every((f, i) => sameLayout(meta.folds![i]!, f)) : meta.folds === undefined;
+  if (meta.kind !== kind || !sameLayout(meta.tracks, tracks) || !sameFolds) throw regimenError({ code: 'internal', field: what, message: `${what} from Redis describe other regimes than the batch asked for` });
   if (d.rows !== count) throw regimenError({ code: 'internal', field: what, value: d.rows, message: `${what} from Redis: ${d.rows} rows for a batch of ${count}` });
   return d;
 }
 
-export function decodeTrialRows(bytes: Uint8Array, expect: { trialIds: string[]; tracks: TrackLayout[]; signals: boolean }): TrialRow[] {
+export function decodeTrialRows(bytes: Uint8Array, expect: { trialIds: string[]; tracks: TrackLayout[]; signals: boolean; folds?: TrackLayout[][] }): TrialRow[] {
   const what = 'trial rows';
-  const d = open(bytes, 'trial_rows', expect.trialIds.length, expect.tracks, what);
+  const d = open(bytes, 'trial_rows', expect.trialIds.length, expect.tracks, what, expect.folds);
   const ids = column(d, 'trial_id', isText, what);
   const bars = expect.signals ? column(d, 'signal_bar', isI32List, what) : undefined;
   const positions = expect.signals ? column(d, 'signal_position', isF64List, what) : undefined;
   return expect.trialIds.map((id, i) => {
     if (ids[i] !== id) throw regimenError({ code: 'internal', field: `${what}.trial_id`, value: ids[i], message: `${what} from Redis: row ${i} is trial ${ids[i]}, the batch asked for ${id}` });
     const row: TrialRow = { trial_id: id, ...numbersOf(d, i, expect.tracks, what) };
+    // keys in the engines' order: folds, then signals
+    if (expect.folds) row.folds = expect.folds.map((f, k) => numbersOf(d, i, f, what, `fold.${k}.`));
     if (bars && positions) {
       const [from, to] = [bars.offsets[i]!, bars.offsets[i + 1]!];
       if (positions.offsets[i] !== from || positions.offsets[i + 1] !== to) throw regimenError({ code: 'internal', field: `${what}.signals`, message: `${what} from Redis: trial ${id} has ${to - from} event bars and a different number of positions` });

@@ -67,10 +67,15 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   await firstContact(redis, target.display, log);
 
   const source = jobDataSource(redis);
-  const locals = new Map<EngineName, Executor>();
-  const localFor = (engine: EngineName) => {
-    let l = locals.get(engine);
-    if (!l) locals.set(engine, (l = localExecutor({ workers: concurrency, engine })));
+  // one pool per engine and set of strategy plugins (a run's plugins are loaded by name from here)
+  const locals = new Map<string, Executor>();
+  const localFor = (engine: EngineName, plugins: RunManifest['plugins']) => {
+    const key = JSON.stringify([engine, plugins.map((p) => p.name)]);
+    let l = locals.get(key);
+    if (!l) {
+      const strategyPlugins = plugins.map((p) => ({ spec: p.name, from: pluginsFrom }));
+      locals.set(key, (l = localExecutor({ workers: concurrency, engine, ...(strategyPlugins.length ? { strategyPlugins } : {}) })));
+    }
     return l;
   };
   const attached = new Map<string, { worker: Worker; connection: Redis }>();
@@ -83,17 +88,17 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   const status = (state: WorkerStatus['state'], reason?: string): string =>
     JSON.stringify({ id, host: hostname(), pid: process.pid, regimen: version, concurrency, state, ...(reason ? { reason } : {}), seen: Date.now() } satisfies WorkerStatus);
 
-  const execute = async (run: string, data: JobData): Promise<{ bytes: Uint8Array; rows: number; seconds: JobReturn['seconds'] }> => {
-    const local = localFor(data.engine);
+  const execute = async (run: string, manifest: RunManifest, data: JobData): Promise<{ bytes: Uint8Array; rows: number; seconds: JobReturn['seconds'] }> => {
+    const local = localFor(data.engine, manifest.plugins);
     if (data.kind === 'trials') {
-      const { bars, regimes } = await source.trials(run, data);
+      const { bars, regimes, folds } = await source.trials(run, data);
       let seconds = { backtest: 0, files: 0 };
-      const rows = await local
-        .run({ bars, regimes, window: data.window, trials: data.trials, costs: data.costs, barsPerYear: data.barsPerYear, captureSignals: data.captureSignals, wholeBatch: true }, (d) => {
-          if (d.seconds) seconds = d.seconds;
-        })
-        .catch(unwrapRetry);
-      return { bytes: encodeTrialRows(rows, regimes), rows: rows.length, seconds };
+      const job = { bars, regimes, window: data.window, trials: data.trials, costs: data.costs, barsPerYear: data.barsPerYear, captureSignals: data.captureSignals, wholeBatch: true, ...(folds ? { folds } : {}) };
+      const rows = await local.run(job, (d) => {
+        if (d.seconds) seconds = d.seconds;
+      }).catch(unwrapRetry);
+      const tracks = folds ? folds[0]!.regimes : regimes;
+      return { bytes: encodeTrialRows(rows, tracks, folds?.map((f) => f.regimes)), rows: rows.length, seconds };
     }
     const shared = await source.replay(run, data);
     const t0 = performance.now();
@@ -101,7 +106,7 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     return { bytes: encodeReplayRows(rows, shared.breakdown), rows: rows.length, seconds: { backtest: (performance.now() - t0) / 1000, files: 0 } };
   };
 
-  const processor = (run: string) => async (job: Job, token?: string): Promise<JobReturn> => {
+  const processor = (run: string, manifest: RunManifest) => async (job: Job, token?: string): Promise<JobReturn> => {
     const key = `${run}/${job.id}`;
     inHand.set(key, { job, token });
     try {
@@ -110,7 +115,7 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
         const issue = parsed.error.issues[0]!;
         throw Object.assign(new UnrecoverableError(`malformed job ${job.id}: ${issue.path.join('.')}: ${issue.message}`), { field: issue.path.join('.') });
       }
-      const out = await execute(run, parsed.data);
+      const out = await execute(run, manifest, parsed.data);
       if (handingBack) return abandoned();
       await redis.set(keys.result(run, job.id!), Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength), 'EX', ORPHAN_TTL_S);
       return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds };
@@ -127,7 +132,7 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
 
   const attach = (run: string, manifest: RunManifest) => {
     const connection = connect(target, `regimen-worker:${id}:${run}`);
-    const worker = new Worker(run, processor(run), {
+    const worker = new Worker(run, processor(run, manifest), {
       connection,
       prefix: QUEUE_PREFIX,
       concurrency,
