@@ -24,4 +24,12 @@ describe('classifier fits on the run’s workers', () => {
     expect(models[1]).toBe(models[0]);
     expect(models[2]).toBe(models[0]);
   });
+
+  it('sizes the pool by the threads tasks run on when an executor says (a distributed one: its local pool)', () => {
+    const local = localExecutor({ workers: 0, engine: 'js' });
+    // eight remote workers, but tasks run on a coordinator without threads: no pool
+    expect(runPool({ ...local, workers: 8, taskWorkers: 0 })).toBeUndefined();
+    expect(runPool({ ...local, workers: 0, taskWorkers: 2 })?.workers).toBe(2);
+    expect(runPool({ ...local, workers: 3 })?.workers).toBe(3);
+  });
 });

@@ -62,6 +62,20 @@ describe('what goes over the wire', () => {
     expect(() => decodeTrialRows(new Uint8Array([1, 2, 3, 4]), { trialIds: [], tracks, signals: false })).toThrow(/not a valid Arrow IPC batch/);
   });
 
+  it('brings a walk-forward batch\'s rows back with every fold\'s evaluation, and refuses another fold layout', () => {
+    // fold 1's track labels only the bars its classifier may see (shorter than the data)
+    const short: RegimeTrack = { classifier: 'hmm', names: ['up', 'down'], labels: labels.slice(0, 2500).map((l) => (l === NO_REGIME ? l : l % 2)) };
+    const folds = [{ window: { start: 100, end: 1500 }, regimes: tracks }, { window: { start: 1000, end: 2500 }, regimes: [short] }];
+    const rows = referenceEngine.runTrials({ ...batch, regimes: [], window: { start: 100, end: 2500 }, folds });
+    const layouts = folds.map((f) => f.regimes);
+    const back = decodeTrialRows(encodeTrialRows(rows, tracks, layouts), { trialIds: trials.map((t) => t.trial_id), tracks, signals: true, folds: layouts });
+    expect(back[0]!.folds).toHaveLength(2);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(rows));
+    const bytes = encodeTrialRows(rows, tracks, layouts);
+    expect(() => decodeTrialRows(bytes, { trialIds: trials.map((t) => t.trial_id), tracks, signals: true })).toThrow(/other regimes/);
+    expect(() => decodeTrialRows(bytes, { trialIds: trials.map((t) => t.trial_id), tracks, signals: true, folds: [tracks, tracks] })).toThrow(/other regimes/);
+  });
+
   it('brings replay rows back as the same JSON', () => {
     const rows = referenceEngine.runTrials(batch);
     const legs = [{ strategy: 'a', byRegime: [rows[0]!.signals!, rows[2]!.signals!, null] }, { strategy: 'b', byRegime: [rows[1]!.signals!, rows[1]!.signals!, rows[3]!.signals!] }];
