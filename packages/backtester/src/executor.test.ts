@@ -113,7 +113,11 @@ describe('local executor', () => {
       // the same trials, files written by runFullBacktest on this thread from returned signals
       const inline = localExecutor({ workers: 0, engine: 'js' });
       const noFiles: Executor = { ...inline, run: (x, on) => inline.run({ ...x, outputs: undefined }, on) };
-      const perfs = await runFullBacktest(j, noFiles, outputs(dirs[1]!));
+      const seconds: Array<{ backtest: number; files: number }> = [];
+      const perfs = await runFullBacktest(j, noFiles, { ...outputs(dirs[1]!), onBatchSeconds: (s) => void seconds.push(s) });
+      // the files written here count as file time, beside the engine's time
+      expect(seconds.length).toBeGreaterThan(0);
+      expect(seconds.every((s) => s.backtest > 0 && s.files > 0)).toBe(true);
       expect(perfs.map((p) => p.map((f) => f.trial_id))).toEqual(trials.map((t) => (withFolds ? [t.trial_id, t.trial_id] : [t.trial_id])));
       const places = (d: string) => {
         const top = workspacePaths(d);

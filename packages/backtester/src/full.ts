@@ -89,12 +89,15 @@ export async function runFullBacktest(job: TrialJob, executor: Executor, out: Fu
   const outputs: TrialOutputs = { workspace: out.workspace, split: out.split, signalFormat: out.signalFormat, ...(out.folds ? { folds: out.folds } : {}) };
   const targets = performanceTargets(outputs, job.window, job.folds);
   await executor.run({ ...job, captureSignals: out.signalFormat !== null, outputs }, ({ indices, rows, written, seconds }) => {
-    if (seconds) out.onBatchSeconds?.(seconds);
+    const t0 = performance.now();
     indices.forEach((idx, k) => {
       const trialPerfs = writeTrialFiles(job.trials[idx]!, rows[k]!, job.bars.time, job.window, outputs, targets, !written);
       perfs[idx] = trialPerfs;
       out.onTrialWritten?.(trialPerfs);
     });
+    // files written here (an executor whose workers cannot reach the workspace) are file time too
+    const here = written ? 0 : (performance.now() - t0) / 1000;
+    if (seconds || here) out.onBatchSeconds?.({ backtest: seconds?.backtest ?? 0, files: (seconds?.files ?? 0) + here });
   });
   return perfs;
 }
