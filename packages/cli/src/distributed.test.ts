@@ -57,6 +57,19 @@ function spawnRegimen(args: string[]): Spawned {
   return { child, output: () => text, exited };
 }
 
+/** a process's exit, or after `ms` an error saying what did not end and what it printed (not a silent test timeout) */
+async function exitOf(what: string, p: Spawned, ms = 120_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not exit within ${ms / 1000} s; its output:\n${p.output()}`)), ms);
+  });
+  try {
+    return await Promise.race([p.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function until(what: string, ready: () => boolean, ms = 60_000): Promise<void> {
   for (const t0 = Date.now(); !ready(); await new Promise((r) => setTimeout(r, 20))) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
@@ -72,7 +85,10 @@ async function startWorkers(url: string, count: number): Promise<Spawned[]> {
 
 async function stopWorkers(workers: Spawned[]): Promise<void> {
   for (const w of workers) w.child.kill('SIGTERM');
-  const ends = await Promise.all(workers.map((w) => w.exited));
+  const ends = await Promise.all(workers.map((w, i) => exitOf(`worker ${i} after SIGTERM`, w, 60_000).catch((e: unknown) => {
+    w.child.kill('SIGKILL');
+    throw e;
+  })));
   // SIGTERM is a clean stop: exit code 0, not death by signal (a SIGKILLed one says SIGKILL)
   for (const e of ends) if (e.signal !== 'SIGKILL') expect(e).toEqual({ code: 0, signal: null });
 }
@@ -191,7 +207,7 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       await until('phase 1 to be under way', () => count(p.performance, /^trial_.*\.json$/) >= 60);
       await own.kill();
       await own.start();
-      const end = await cmd.exited;
+      const end = await exitOf('the coordinator after Redis restarted', cmd);
       expect(end.code).toBe(75);
       const lines = cmd.output().trim().split('\n');
       expect(lines).toHaveLength(1);

@@ -149,8 +149,14 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     const a = attached.get(run);
     if (!a) return;
     attached.delete(run);
-    await a.worker.close();
-    a.connection.disconnect();
+    // its coordinator is gone: nobody waits for the batches in hand, and a Redis that lost the
+    // run's keys may never let BullMQ settle them; the connection goes whatever close() does,
+    // or it would keep this process alive after it stopped
+    try {
+      await atMost(a.worker.close(true), 2000);
+    } finally {
+      a.connection.disconnect();
+    }
     log(`left run ${run}: ${why}`);
   };
 
