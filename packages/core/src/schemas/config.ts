@@ -79,13 +79,14 @@ export const ResampleSchema = z.object({ every: IntervalSchema }).strict();
 /** A series' name: it becomes the folder series/<name>/ of a universe's workspace. */
 export const SeriesNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a series name becomes a folder name: a letter or digit, then letters, digits, _ . -');
 const count = (v: string | unknown[] | Record<string, unknown>) => (typeof v === 'string' ? 1 : Array.isArray(v) ? v.length : Object.keys(v).length);
+// series names (map keys) are checked once the series are known, naming the entry (SeriesNameSchema)
 /** a universe from one file: these price columns (a list, or series name → column), or every numeric column */
 export const UniverseColumnsSchema = z
-  .union([z.literal('all'), z.array(z.string().min(1)), z.record(SeriesNameSchema, z.string().min(1))])
+  .union([z.literal('all'), z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
   .refine((v) => count(v) > 0, 'an empty universe: name at least one column (or all)');
 /** a universe of files, a series per file: a list (each series named by its file's stem) or series name → path */
 export const UniversePathsSchema = z
-  .union([z.array(z.string().min(1)), z.record(SeriesNameSchema, z.string().min(1))])
+  .union([z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
   .refine((v) => count(v) > 0, 'an empty universe: name at least one file');
 
 export const DataConfigSchema = z
