@@ -9,6 +9,7 @@ import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
 import { walkForwardSuite } from './walk-forward-suite.js';
+import { universeSuite } from './universe-suite.js';
 import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
@@ -23,6 +24,7 @@ export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
 export type { WalkForwardBenchResult } from './walk-forward-suite.js';
+export type { UniverseBenchResult } from './universe-suite.js';
 export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
@@ -37,6 +39,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   search: searchSuite,
   workflow: workflowSuite,
   'walk-forward': walkForwardSuite,
+  universe: universeSuite,
   report: reportSuite,
   data: dataSuite,
   'strategy-plugin': strategyPluginSuite,
