@@ -7,7 +7,7 @@ import { embeddedDataPath } from '@regimen/data';
 import { cli } from '../test/harness.js';
 
 describe('regimen run / status of a universe', () => {
-  it('prints each series against every baseline, the sign tests and the portfolios; status has a row per series', async () => {
+  it('prints each series against every baseline, the sign tests and the portfolios; status has a row per series; report is per series', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'regimen-universe-cli-'));
     const [head, ...rows] = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
     writeFileSync(join(dir, 'dow.csv'), [head, ...rows.slice(-600)].join('\n') + '\n');
@@ -40,5 +40,10 @@ describe('regimen run / status of a universe', () => {
     const s = await cli('status', ws);
     expect(s.out).toMatch(/^alcoa\s+AA\s+600\s+done\s+done\s+done\s+done\s+2\/2$/m);
     expect(s.out).toContain('2 of 2 series complete');
+    // a series is a workspace of its own; the top has no report of its own
+    const top = await cli('report', ws);
+    expect(top.code).toBe(2);
+    expect(top.err.trim()).toMatch(/^error: .*ws: a universe of 2 series: report a series .*series\/alcoa/);
+    expect((await cli('report', join(ws, 'series', 'coke'))).code).toBe(0);
   });
 });

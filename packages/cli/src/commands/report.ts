@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { regimenError } from '@regimen/core';
+import { existsSync } from 'node:fs';
+import { ManifestSchema, readJsonFile, regimenError, workspacePaths } from '@regimen/core';
 import { writeReport, type Warning, type WrittenReport } from '@regimen/report';
 
 export function registerReport(program: Command): void {
@@ -11,11 +12,21 @@ export function registerReport(program: Command): void {
     .option('--open', 'open it in the default browser')
     .option('--json', 'print the path, size and warnings as JSON')
     .action(async (dir: string, o: { out?: string; open?: boolean; json?: boolean }) => {
+      refuseUniverse(dir);
       const r = await writeReport(dir, { out: o.out });
       if (o.json) console.log(JSON.stringify(r, null, 2));
       else console.log(formatReportLine(r));
       if (o.open) await openInBrowser(r.path);
     });
+}
+
+/** The report is of one series' workspace; a universe's top has none of its files (its series each have). */
+function refuseUniverse(dir: string): void {
+  const manifest = workspacePaths(dir).manifest;
+  const universe = existsSync(manifest) ? readJsonFile(manifest, ManifestSchema).universe : undefined;
+  if (universe) {
+    throw regimenError({ code: 'usage', file: dir, message: `a universe of ${universe.series.length} series: report a series (${dir}/series/<name>, e.g. ${universe.series[0]!.workspace}); its comparison is in performance/universe_results.json` });
+  }
 }
 
 export function formatReportLine(r: WrittenReport): string {
