@@ -40,6 +40,7 @@ describe('regimen run / status of a universe', () => {
     const s = await cli('status', ws);
     expect(s.out).toMatch(/^alcoa\s+AA\s+600\s+done\s+done\s+done\s+done\s+2\/2$/m);
     expect(s.out).toContain('2 of 2 series complete');
+    expect((await cli('inspect', join(ws, 'performance', 'universe_results.json'))).err).toContain('universe_results.json: valid');
     // a series is a workspace of its own; the top has no report of its own
     const top = await cli('report', ws);
     expect(top.code).toBe(2);
