@@ -65,7 +65,7 @@ function seriesConfig(base: PreparedConfig, s: UniverseSeries, from: 'columns' |
     doc.deleteIn(['workflow', 'data', 'price']);
     doc.setIn(['workflow', 'data', 'column'], s.column);
   }
-  doc.setIn(['workflow', 'id', ], `${base.config.workflow_id}.${s.name}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  doc.setIn(['workflow', 'id'], `${base.config.workflow_id}.${s.name}`.replace(/[^A-Za-z0-9_.-]/g, '_'));
   doc.deleteIn(['workflow', 'output_dir']);
   const text = doc.toString();
   const raw = parseWith(WorkflowConfigSchema, doc.toJS(), { file: base.configPath, code: 'config' });
