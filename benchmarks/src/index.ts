@@ -8,6 +8,7 @@ import { replaySuite } from './replay-suite.js';
 import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
+import { walkForwardSuite } from './walk-forward-suite.js';
 import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
@@ -21,6 +22,7 @@ export type { ReplayResult } from './replay-suite.js';
 export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
+export type { WalkForwardBenchResult } from './walk-forward-suite.js';
 export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
@@ -34,6 +36,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   'hmm-fit': hmmFitSuite,
   search: searchSuite,
   workflow: workflowSuite,
+  'walk-forward': walkForwardSuite,
   report: reportSuite,
   data: dataSuite,
   'strategy-plugin': strategyPluginSuite,

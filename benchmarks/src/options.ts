@@ -24,11 +24,13 @@ export interface BenchOptions {
   out?: string;
   /** workflow suite: the workflow file to run (default examples/seed-workflow.yaml) */
   config?: string;
+  /** walk-forward suite: number of folds */
+  folds: number;
   /** report suite: the workspace to report on (default: the seed workflow on the embedded data) */
   workspace?: string;
 }
 
-const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200 };
+const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6 };
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -38,7 +40,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
+/** `--config FILE --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +59,7 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--json': o.json = true; break;
       case '--out': o.out = value(); break;
       case '--config': o.config = value(); break;
+      case '--folds': o.folds = positiveInt(name, value()); break;
       case '--workspace': o.workspace = value(); break;
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;

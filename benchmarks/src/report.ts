@@ -8,11 +8,12 @@ import type { ReplayResult } from './replay-suite.js';
 import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
 import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
+import { formatWalkForwardBench, type WalkForwardBenchResult } from './walk-forward-suite.js';
 import { formatReport, type ReportResult } from './report-suite.js';
 import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | ReportResult | DataResult | StrategyPluginResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | ReportResult | DataResult | StrategyPluginResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -29,6 +30,7 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'hmm-fit') return formatHmmFit(r);
   if (r.suite === 'search') return formatSearch(r);
   if (r.suite === 'workflow') return formatWorkflow(r);
+  if (r.suite === 'walk-forward') return formatWalkForwardBench(r);
   if (r.suite === 'report') return formatReport(r);
   if (r.suite === 'data') return formatData(r);
   if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);

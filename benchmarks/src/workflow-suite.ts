@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { createRng, ManifestSchema, readJsonFile, regimenError, ValidationResultsSchema, workspacePaths } from '@regimen/core';
+import { createRng, ManifestSchema, readJsonFile, regimenError, ValidationResultsSchema, WalkForwardResultsSchema, workspacePaths } from '@regimen/core';
 import type { BenchOptions } from './options.js';
 import { median } from './workload.js';
 
@@ -32,7 +32,7 @@ export interface WorkflowResult {
   checks: { look_ahead: boolean | null; transitions_verified: boolean | null };
 }
 
-const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+export const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const childFile = () => repo('benchmarks/dist/workflow-child.js');
 
 /**
@@ -59,12 +59,67 @@ export function minuteBarsCsv(n: number, seed: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** The workflow file, with its data and workspace pointed at the benchmark's. */
-function benchWorkflow(configFile: string, dataPath: string, outDir: string): string {
-  const doc = parseDocument(readFileSync(configFile, 'utf8'));
+/** A workflow's text, with its data and workspace pointed at the benchmark's and any other settings changed. */
+export function benchWorkflow(text: string, dataPath: string, outDir: string, edit?: (doc: ReturnType<typeof parseDocument>) => void): string {
+  const doc = parseDocument(text);
   doc.setIn(['workflow', 'output_dir'], outDir);
   doc.setIn(['workflow', 'data', 'path'], dataPath);
+  edit?.(doc);
   return doc.toString();
+}
+
+interface ChildRun {
+  seconds: number;
+  load_seconds: number;
+  phases: Array<WorkflowPhase & { fold?: number }>;
+  workspace: string;
+  peak_rss_bytes: number;
+}
+
+/** Runs `regimen run` of a workflow file in a child process `repeat` times; the run of median time. */
+export function runWorkflowChild(workflowFile: string, workers: number, repeat: number): { median: ChildRun; runs: number[]; peak_rss_bytes: number } {
+  const runs: ChildRun[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const child = spawnSync(process.execPath, [childFile(), workflowFile, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (child.status !== 0) {
+      throw regimenError({ code: 'internal', field: 'workflow', message: `the benchmark run failed: ${(child.stderr || child.error?.message || '').trim().split('\n')[0]}` });
+    }
+    runs.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
+  }
+  const seconds = median(runs.map((x) => x.seconds));
+  return { median: runs.find((x) => x.seconds === seconds)!, runs: runs.map((x) => x.seconds), peak_rss_bytes: Math.max(...runs.map((x) => x.peak_rss_bytes)) };
+}
+
+/** Per phase, its seconds and stages summed over the folds it ran for (a walk-forward runs phases 2–4 once per fold). */
+export function phaseTotals(phases: Array<WorkflowPhase & { fold?: number }>): WorkflowPhase[] {
+  const out = new Map<string, WorkflowPhase>();
+  for (const p of phases) {
+    const t = out.get(p.phase) ?? { phase: p.phase, seconds: 0, stages: {} };
+    t.seconds += p.seconds;
+    for (const [k, v] of Object.entries(p.stages)) t.stages[k] = (t.stages[k] ?? 0) + v;
+    out.set(p.phase, t);
+  }
+  return [...out.values()];
+}
+
+/** The run's own proofs: of its validation, or of every fold of a walk-forward. */
+export function runChecks(workspace: string): WorkflowResult['checks'] {
+  const ws = workspacePaths(workspace);
+  if (existsSync(ws.walkForwardResults)) {
+    const folds = readJsonFile(ws.walkForwardResults, WalkForwardResultsSchema).folds;
+    const all = (k: 'look_ahead' | 'transitions_verified') => (folds.some((f) => f.proofs[k] === null) ? null : folds.every((f) => f.proofs[k]));
+    return { look_ahead: all('look_ahead'), transitions_verified: all('transitions_verified') };
+  }
+  const v = readJsonFile(ws.validationResults, ValidationResultsSchema);
+  return { look_ahead: v.checks.look_ahead?.passed ?? null, transitions_verified: v.checks.transitions_verified };
+}
+
+/** The benchmark's data: `--prices FILE`, or `--bars` generated one-minute bars written as a CSV in `dir`. */
+export function benchData(o: Pick<BenchOptions, 'prices' | 'bars' | 'seed'>, dir: string): string {
+  if (o.prices) return resolve(o.prices);
+  const path = join(dir, 'minute-bars.csv');
+  writeFileSync(path, minuteBarsCsv(o.bars, o.seed));
+  return path;
 }
 
 /**
@@ -77,34 +132,21 @@ export async function workflowSuite(o: BenchOptions): Promise<WorkflowResult> {
   const configFile = resolve(o.config ?? repo('examples/seed-workflow.yaml'));
   const dir = mkdtempSync(join(tmpdir(), 'regimen-workflow-'));
   try {
-    const dataPath = o.prices ? resolve(o.prices) : join(dir, 'minute-bars.csv');
-    if (!o.prices) writeFileSync(dataPath, minuteBarsCsv(o.bars, o.seed));
     const wf = join(dir, 'workflow.yaml');
-    writeFileSync(wf, benchWorkflow(configFile, dataPath, join(dir, 'workspace')));
-    const runs: Array<{ seconds: number; load_seconds: number; phases: WorkflowPhase[]; workspace: string; peak_rss_bytes: number }> = [];
-    for (let r = 0; r < o.repeat; r++) {
-      const child = spawnSync(process.execPath, [childFile(), wf, String(o.workers)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      if (child.status !== 0) {
-        throw regimenError({ code: 'internal', field: 'workflow', message: `the benchmark run failed: ${(child.stderr || child.error?.message || '').trim().split('\n')[0]}` });
-      }
-      runs.push(JSON.parse(child.stdout.trim().split('\n').pop()!));
-    }
-    const seconds = median(runs.map((x) => x.seconds));
-    const mid = runs.find((x) => x.seconds === seconds)!;
-    const ws = workspacePaths(mid.workspace);
-    const v = readJsonFile(ws.validationResults, ValidationResultsSchema);
+    writeFileSync(wf, benchWorkflow(readFileSync(configFile, 'utf8'), benchData(o, dir), join(dir, 'workspace')));
+    const { median: mid, runs, peak_rss_bytes } = runWorkflowChild(wf, o.workers, o.repeat);
     return {
       suite: 'workflow',
       config: o.config ?? 'examples/seed-workflow.yaml',
       prices: o.prices ?? `generated one-minute bars, seed ${o.seed}`,
-      bars: readJsonFile(ws.manifest, ManifestSchema).data_fingerprint.bars,
+      bars: readJsonFile(workspacePaths(mid.workspace).manifest, ManifestSchema).data_fingerprint.bars,
       workers: o.workers,
-      seconds,
-      runs: runs.map((x) => x.seconds),
+      seconds: mid.seconds,
+      runs,
       load_seconds: mid.load_seconds,
-      phases: mid.phases,
-      peak_rss_bytes: Math.max(...runs.map((x) => x.peak_rss_bytes)),
-      checks: { look_ahead: v.checks.look_ahead?.passed ?? null, transitions_verified: v.checks.transitions_verified },
+      phases: phaseTotals(mid.phases),
+      peak_rss_bytes,
+      checks: runChecks(mid.workspace),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

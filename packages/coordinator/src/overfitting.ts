@@ -1,8 +1,9 @@
 import { iterateGrid, type RegimeOptimalParams, type RegimeTrack, type SignalEvents, type TrialPerformance } from '@regimen/core';
 import { buildLegs, replayBatch } from '@regimen/backtester';
 import { readSignalEvents } from '@regimen/data';
-import { positionsFromEvents, prepareReplay, replayPositions, windowReturns } from '@regimen/kernel';
-import { blockStats, DEFAULT_PBO_BLOCKS, probabilityOfBacktestOverfitting, weightSpace, type BlockStats, type Overfitting } from '@regimen/optimizer';
+import { prepareReplay, replayPositions, windowReturns } from '@regimen/kernel';
+import { blockStats, blockStatsFromSums, DEFAULT_PBO_BLOCKS, probabilityOfBacktestOverfitting, weightSpace, type BlockStats, type Overfitting } from '@regimen/optimizer';
+import { eventBlockSums, marketSums } from './block-sums.js';
 import type { RunContext } from './context.js';
 
 /** Weight sets of the ensemble grid scored for its PBO, at most (a finer grid is sampled evenly). */
@@ -13,16 +14,14 @@ const MAX_GRID_POINTS = 2000;
  * Probability of Backtest Overfitting of the phase-1 trials — per strategy and over all of them —
  * and of the configured ensemble weight grid per classifier (each weight set replayed with the
  * regime winners, as phase 3 scores it), over the training window. Every trial's returns come from
- * its saved signals, so nothing is recomputed from market data; they are summarised per block as
- * they are read, and never held all at once.
+ * its saved signals, so nothing is recomputed from market data; they are summed per block from the
+ * change events (block-sums.ts), never held bar by bar.
  */
 export function overfittingReport(ctx: RunContext, perfs: TrialPerformance[], optimal: RegimeOptimalParams, tracks: RegimeTrack[]): Overfitting {
   const window = { start: ctx.split.trainStart, end: ctx.split.trainEnd };
   const bars = window.end - window.start - 1;
   const S = blocksFor(bars, ctx.config.regime_analysis.pbo_blocks);
   const close = ctx.bars.close;
-  const n = close.length;
-  const pos = new Float64Array(n);
   const returns = new Float64Array(Math.max(0, bars));
   const signals = new Map<string, SignalEvents>();
   const eventsOf = (id: string) => {
@@ -35,12 +34,11 @@ export function overfittingReport(ctx: RunContext, perfs: TrialPerformance[], op
 
   const byStrategy = new Map<string, BlockStats[]>();
   if (S !== null && ctx.config.parameter_discovery.capture_signals) {
+    const market = marketSums(close, window);
     for (const p of perfs) {
-      pos.fill(0);
-      positionsFromEvents(eventsOf(p.trial_id), n, window, pos);
-      windowReturns(close, pos, window, ctx.config.costs, returns);
+      const sums = eventBlockSums(eventsOf(p.trial_id), market, ctx.config.costs, S);
       const list = byStrategy.get(p.strategy) ?? [];
-      list.push(blockStats(returns, S));
+      list.push(blockStatsFromSums(sums.size, sums.s1, sums.s2));
       byStrategy.set(p.strategy, list);
       // the winners' signals are read again by the ensemble part below; other trials' are not
       signals.delete(p.trial_id);

@@ -20,6 +20,6 @@ export {
   type ParameterSurface,
   type EnsembleReport,
 } from '@regimen/core';
-export { blockStats, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions } from './overfitting.js';
+export { blockStats, blockStatsFromSums, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions } from './overfitting.js';
 export { OverfittingSchema, PboResultSchema, type Overfitting, type PboResult } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';

@@ -21,54 +21,68 @@ import type { PboResult } from '@regimen/core';
  * Choices the paper leaves open, made here: T mod S leading (oldest) bars are dropped so blocks are
  * equal; a trial whose returns in a set have zero variance scores Sharpe 0 (as the metrics do);
  * ties for the in-sample winner go to the lowest trial index. Sharpe ratios are reported per bar
- * times √barsPerYear. Every block is summarised once (count, mean, M2), and the statistics of a
- * set combine its blocks exactly (Chan, Golub and LeVeque's pairwise update), so the returns
- * themselves are never held: memory is O(N·S), time O(C(S, S/2)·N·S).
+ * times √barsPerYear.
+ *
+ * Every block of a trial is summarised once, as sums of its returns' deviations from the trial's
+ * own mean (Σ(r − c), Σ(r − c)²: centred, so the variance loses no digits to a large mean), and the
+ * returns are never held: memory O(N·S). Blocks have equal sizes, so a set's statistics are sums of
+ * its blocks' and the test set's are the trial's totals minus the training set's: time
+ * O(C(S, S/2)·N·S/2) additions.
  */
 
-/** Per block of one trial: count, mean and sum of squared deviations, 3 numbers a block. */
+/**
+ * Per-block sums of one trial: [c, block size, Σ(r − c) for each block…, Σ(r − c)² for each block…],
+ * c the mean of the trial's returns over all its blocks.
+ */
 export type BlockStats = Float64Array;
 
 /** Summaries of `returns` cut into `blocks` equal blocks (the first T mod S returns dropped). */
 export function blockStats(returns: ArrayLike<number>, blocks: number): BlockStats {
-  const out = new Float64Array(3 * blocks);
+  const out = new Float64Array(2 + 2 * blocks);
   const size = Math.floor(returns.length / blocks);
   const skip = returns.length - size * blocks;
+  let total = 0;
+  for (let i = skip; i < returns.length; i++) total += returns[i]!;
+  const c = size > 0 ? total / (size * blocks) : 0;
+  out[0] = c;
+  out[1] = size;
   for (let b = 0; b < blocks; b++) {
     const from = skip + b * size;
-    let sum = 0;
-    for (let i = 0; i < size; i++) sum += returns[from + i]!;
-    const mean = size > 0 ? sum / size : 0;
-    let m2 = 0;
+    let s1 = 0;
+    let s2 = 0;
     for (let i = 0; i < size; i++) {
-      const d = returns[from + i]! - mean;
-      m2 += d * d;
+      const d = returns[from + i]! - c;
+      s1 += d;
+      s2 += d * d;
     }
-    out[3 * b] = size;
-    out[3 * b + 1] = mean;
-    out[3 * b + 2] = m2;
+    out[2 + b] = s1;
+    out[2 + blocks + b] = s2;
   }
   return out;
 }
 
-/** Sharpe ratio (per bar) of the union of the given blocks. */
-function setSharpe(stats: BlockStats, set: readonly number[]): number {
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (const b of set) {
-    const nb = stats[3 * b]!;
-    if (nb === 0) continue;
-    const mb = stats[3 * b + 1]!;
-    const total = n + nb;
-    const delta = mb - mean;
-    mean += (delta * nb) / total;
-    m2 += stats[3 * b + 2]! + (delta * delta * n * nb) / total;
-    n = total;
+/**
+ * The same summaries from each block's plain sums Σr and Σr² (equal blocks of `size` returns):
+ * centred on the trial's mean c by Σ(r − c) = Σr − size·c, Σ(r − c)² = Σr² − 2c·Σr + size·c².
+ */
+export function blockStatsFromSums(size: number, s1: Float64Array, s2: Float64Array): BlockStats {
+  const blocks = s1.length;
+  const out = new Float64Array(2 + 2 * blocks);
+  const c = size > 0 ? s1.reduce((a, x) => a + x, 0) / (size * blocks) : 0;
+  out[0] = c;
+  out[1] = size;
+  for (let b = 0; b < blocks; b++) {
+    out[2 + b] = s1[b]! - size * c;
+    out[2 + blocks + b] = s2[b]! - 2 * c * s1[b]! + size * c * c;
   }
+  return out;
+}
+
+/** Sharpe ratio (per bar) of n returns whose deviations from c sum to s1, and their squares to s2. */
+function sharpe(c: number, n: number, s1: number, s2: number): number {
   if (n < 2) return 0;
-  const sd = Math.sqrt(m2 / (n - 1));
-  return sd > 0 ? mean / sd : 0;
+  const variance = (s2 - (s1 * s1) / n) / (n - 1);
+  return variance > 0 ? (c + s1 / n) / Math.sqrt(variance) : 0;
 }
 
 export interface PboOptions {
@@ -88,24 +102,32 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
   if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0)) throw new RangeError(`CSCV needs an even number of blocks ≥ 2, got ${S}`);
   const N = trials.length;
   if (N < 2) return null;
-  for (const t of trials) if (t.length !== 3 * S) throw new RangeError(`block summaries of ${t.length / 3} blocks, expected ${S}`);
+  for (const t of trials) if (t.length !== 2 + 2 * S) throw new RangeError(`block summaries of ${(t.length - 2) / 2} blocks, expected ${S}`);
   const annual = Math.sqrt(opts.barsPerYear ?? 1);
-  const all = Array.from({ length: S }, (_, b) => b);
-  const splits = combinations(all, S / 2);
+  const size = trials[0]![1]!;
+  const half = (S / 2) * size;
+  // each trial's totals over all blocks, to get a test set's sums from its training set's
+  const t1 = trials.map((t) => t.subarray(2, 2 + S).reduce((a, x) => a + x, 0));
+  const t2 = trials.map((t) => t.subarray(2 + S).reduce((a, x) => a + x, 0));
+  const splits = combinations(Array.from({ length: S }, (_, b) => b), S / 2);
   const logits = new Float64Array(splits.length);
   const inSample = new Float64Array(splits.length);
   const outOfSample = new Float64Array(splits.length);
   const test = new Float64Array(N);
   splits.forEach((train, c) => {
-    const inTrain = new Uint8Array(S);
-    for (const b of train) inTrain[b] = 1;
-    const rest = all.filter((b) => !inTrain[b]);
     let best = 0;
     let bestR = -Infinity;
     for (let n = 0; n < N; n++) {
-      const r = setSharpe(trials[n]!, train);
+      const t = trials[n]!;
+      let s1 = 0;
+      let s2 = 0;
+      for (const b of train) {
+        s1 += t[2 + b]!;
+        s2 += t[2 + S + b]!;
+      }
+      const r = sharpe(t[0]!, half, s1, s2);
       if (r > bestR) (bestR = r), (best = n);
-      test[n] = setSharpe(trials[n]!, rest);
+      test[n] = sharpe(t[0]!, half, t1[n]! - s1, t2[n]! - s2);
     }
     const w = test[best]!;
     let below = 0;
@@ -132,7 +154,7 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
   return {
     trials: N,
     blocks: S,
-    bars_per_block: trials[0]![0]!,
+    bars_per_block: size,
     splits: C,
     pbo: overfit / C,
     logits: {

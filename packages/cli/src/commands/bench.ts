@@ -4,7 +4,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
-    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | report | data | strategy-plugin | all', 'all')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | walk-forward | report | data | strategy-plugin | all', 'all')
     .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
     .addHelpText(
@@ -19,6 +19,7 @@ Suite options:
   --repeat N          timed runs; the median is reported
   --seed N            random-walk seed
   --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
+  --folds N           walk-forward: folds (default 6)
   --trials N          phase1, strategy-plugin: number of trials
   --weight-sets N     replay: number of weight sets
   --bars-list a,b     scaling: bar counts;  --trials-list a,b  scaling: trial counts
@@ -28,6 +29,7 @@ Suite options:
 
 Examples: regimen bench sma-cross --bars 1000000 --workers 2 --json
           regimen bench workflow --bars 1000000      (the seed workflow end to end, per stage)
+          regimen bench walk-forward --bars 1000000  (6 folds against a single split, same trials)
 Results with their commands: benchmarks/RESULTS.md`,
     )
     .action(async (suite: string, args: string[]) => {
