@@ -57,7 +57,7 @@ export interface HeaderSection {
   costs: { fee: number; slippage: number };
   strategies: Array<{ name: string; type: string; side: string }>;
   classifiers: Array<{ name: string; plugin: string; regimes: string[]; summary: Record<string, Scalar> }>;
-  phases: Array<{ phase: string; configured: boolean; complete: boolean; seconds: number | null; completed_at: string | null; counts: Record<string, number> }>;
+  phases: Array<{ phase: string; configured: boolean; complete: boolean; seconds: number | null; completed_at: string | null; counts: Record<string, number>; /** a walk-forward's: how many folds completed the phase */ folds?: { done: number; of: number } }>;
   /** null until validation ran */
   proofs: { transitions_verified: boolean | null; transitions_checked: number; look_ahead: { passed: boolean; cuts: number } | null; transitions: number } | null;
   /** a fold of a walk-forward: which, its windows, and the walk-forward's page (a relative link; null when it is not written) */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +181,33 @@ describe('a walk-forward\'s report in headless Chromium', () => {
       } finally {
         await opened.page.close();
       }
+    }
+  });
+
+  it('writes the same bytes again for the same walk-forward, top page and every fold\'s', async () => {
+    const before = [written.path, ...written.folds.map((f) => f.path)].map((p) => readFileSync(p));
+    const again = await writeReport(ws.base);
+    expect([again.path, ...again.folds.map((f) => f.path)].map((p) => readFileSync(p))).toEqual(before);
+  });
+
+  it('draws a walk-forward stopped before its last fold: the plan, the folds run so far, nothing that looks complete', async () => {
+    const partial = `${ws.base}-stopped`;
+    cpSync(ws.base, partial, { recursive: true });
+    const p = workspacePaths(partial);
+    for (const f of [p.walkForwardResults, resolve(partial, r.stitched.equity_file), p.overfitting, p.fold(2), p.report]) rmSync(f, { recursive: true, force: true });
+    const w = await writeReport(partial);
+    expect(w.folds.map((f) => f.path)).toEqual([0, 1].map((k) => workspacePaths(p.fold(k)).report));
+    const opened = await openReport(browser, w.path);
+    try {
+      expect(opened.errors).toEqual([]);
+      const sections = await opened.page.$$eval('[data-section]', (ss) => ss.map((x) => x.getAttribute('data-section')));
+      expect(sections.filter((x) => x !== 'warnings')).toEqual(['header']);
+      const plan = await opened.page.$$eval('[data-table="fold-plan"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(3).map((td) => td.textContent)));
+      expect(plan).toEqual([['ok', 'fold 0'], ['ok', 'fold 1'], ['not validated yet', '—']]);
+      const status = await opened.page.$$eval('[data-table="phases"] tbody tr', (trs) => trs.map((tr) => tr.querySelectorAll('td')[1]!.textContent));
+      expect(status).toEqual(Array(4).fill('2 of 3 folds'));
+    } finally {
+      await opened.page.close();
     }
   });
 

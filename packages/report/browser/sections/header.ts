@@ -54,7 +54,7 @@ export function renderHeader(el: HTMLElement, s: HeaderSection): void {
     s.phases.map((x) =>
       h('tr', {},
         h('td', {}, x.phase),
-        h('td', {}, x.complete ? 'complete' : x.configured ? 'not run' : 'not configured'),
+        h('td', {}, x.complete ? 'complete' : x.folds && x.folds.done > 0 ? `${x.folds.done} of ${x.folds.of} folds` : x.configured ? 'not run' : 'not configured'),
         h('td', { class: 'num' }, x.seconds === null ? '—' : formatNumber(x.seconds, 2)),
         h('td', {}, x.completed_at ?? '—'),
         h('td', {}, Object.entries(x.counts).map(([k, v]) => `${k} ${formatInteger(v)}`).join(' · ')),

@@ -93,6 +93,6 @@ function foldPhases(ws: WorkspaceFiles): HeaderSection['phases'] {
     }
     const seconds = done.length ? (phase === 'parameter_discovery' ? Math.max(...done.map((c) => c.seconds)) : done.reduce((a, c) => a + c.seconds, 0)) : null;
     const last = done.map((c) => c.completed_at).sort().at(-1) ?? null;
-    return { phase, configured: ws.manifest.phases.includes(phase), complete, seconds, completed_at: complete ? last : null, counts };
+    return { phase, configured: ws.manifest.phases.includes(phase), complete, seconds, completed_at: complete ? last : null, counts, folds: { done: done.length, of: folds.length } };
   });
 }
