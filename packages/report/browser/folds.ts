@@ -1,5 +1,5 @@
-import type { FoldProofs } from '../src/model.js';
-import { h } from './dom.js';
+import { OVERFIT_PBO, type FoldProofs } from '../src/model.js';
+import { h, numberCell } from './dom.js';
 
 /** A fold's proofs in one word: a failure named, else ok, else what is missing. */
 export function proofText(p: FoldProofs | null): string {
@@ -13,4 +13,11 @@ export const proofFailed = (p: FoldProofs | null) => p !== null && (p.look_ahead
 /** A table cell linking to a fold's own page (relative, so it works from file://), or a dash. */
 export function foldLinkCell(index: number, href: string | null): HTMLTableCellElement {
   return h('td', { class: 'link' }, href ? h('a', { href, 'data-link': 'fold' }, `fold ${index}`) : '—');
+}
+
+/** A PBO cell, in red above one half (picking the best did worse than chance). */
+export function pboCell(p: number | null): HTMLTableCellElement {
+  const td = numberCell('pbo', p);
+  if (p !== null && p > OVERFIT_PBO) td.classList.add('bad');
+  return td;
 }

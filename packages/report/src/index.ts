@@ -14,6 +14,7 @@ export { browserAssets, writeBrowserBundle } from './bundle.js';
 export { minMaxColumns, drawdownOf } from './reduce.js';
 export { regimeStats, labelRuns } from './regime-stats.js';
 export { FLICKER_MEDIAN_BARS, FLICKER_MIN_TRANSITIONS } from './warnings.js';
+export { OVERFIT_PBO } from './model.js';
 export { formatMetric, formatNumber, formatPercent, METRIC_FORMATS } from './format.js';
 export { pageLinks, relativeHref, type PageLinks } from './links.js';
 export type * from './model.js';

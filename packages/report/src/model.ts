@@ -308,6 +308,9 @@ export interface OverfittingSection {
   subjects: OverfittingSubject[];
 }
 
+/** A PBO above this is warned about and drawn in red: picking the in-sample best did worse than chance out of sample. */
+export const OVERFIT_PBO = 0.5;
+
 export const WALK_FORWARD_RUNS = ['adaptive', 'best_static', 'equal_weights', 'buy_and_hold'] as const;
 export type WalkForwardRun = (typeof WALK_FORWARD_RUNS)[number];
 

@@ -1,5 +1,5 @@
 import type { Overfitting, ParameterSurface, WalkForwardResults } from '@regimen/core';
-import { WALK_FORWARD_RUNS, type RegimeStatsView, type Warning } from './model.js';
+import { OVERFIT_PBO, WALK_FORWARD_RUNS, type RegimeStatsView, type Warning } from './model.js';
 import { formatNumber } from './format.js';
 import { overfittingSubjects } from './sections/overfitting.js';
 import { WALK_FORWARD_LABELS } from './sections/walk-forward.js';
@@ -46,9 +46,6 @@ export function flickerWarnings(stats: RegimeStatsView[]): Warning[] {
       message: `regimes of ${s.classifier} flicker on the ${s.split} split: median regime duration ${s.all_median_duration} bars, ${s.transitions.toLocaleString('en-US')} transitions in ${s.bars.toLocaleString('en-US')} bars — parameters and weights switch every few bars; a smoother classifier (longer lookback, hmm min_dwell) may fit better`,
     }));
 }
-
-/** A PBO above this: picking the in-sample best does worse than chance out of sample. */
-export const OVERFIT_PBO = 0.5;
 
 /**
  * PBO above one half, per strategy, over all trials or per ensemble grid: in most splits of the

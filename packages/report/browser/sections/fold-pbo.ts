@@ -2,8 +2,8 @@ import * as Plot from '@observablehq/plot';
 import type { FoldPboSection } from '../../src/model.js';
 import { formatNumber } from '../../src/format.js';
 import { chartWidth } from '../charts.js';
-import { foldLinkCell } from '../folds.js';
-import { figure, h, numberCell, table } from '../dom.js';
+import { foldLinkCell, pboCell } from '../folds.js';
+import { figure, h, table } from '../dom.js';
 import { RUN_COLORS } from '../palette.js';
 
 export function renderFoldPbo(el: HTMLElement, s: FoldPboSection): void {
@@ -21,14 +21,14 @@ export function renderFoldPbo(el: HTMLElement, s: FoldPboSection): void {
               { 'data-fold': f.index },
               h('td', {}, String(f.index)),
               ...f.pbo.map((p, i) => {
-                const td = numberCell('pbo', p);
+                const td = pboCell(p);
                 if (f.trials[i] !== null) td.title += ` (${f.trials[i]} candidates)`;
                 return td;
               }),
               foldLinkCell(f.index, f.report),
             ),
           ),
-          h('tr', { 'data-fold': 'mean', class: 'mean' }, h('th', {}, 'mean'), ...s.mean.map((p) => numberCell('pbo', p)), h('td')),
+          h('tr', { 'data-fold': 'mean', class: 'mean' }, h('th', {}, 'mean'), ...s.mean.map(pboCell), h('td')),
         ],
       ),
     ),

@@ -3,6 +3,7 @@ import type { OverfittingSection, OverfittingSubject, PboView } from '../../src/
 import { formatInteger, formatNumber, formatPercent } from '../../src/format.js';
 import { chartWidth } from '../charts.js';
 import { figure, h, numberCell, table } from '../dom.js';
+import { pboCell } from '../folds.js';
 
 const OVERFIT = '#e15759';
 const GENERALISES = '#4e79a7';
@@ -21,7 +22,7 @@ export function renderOverfitting(el: HTMLElement, s: OverfittingSection): void 
             'tr',
             { 'data-subject': x.key },
             h('th', {}, x.label),
-            numberCell('pbo', x.pbo?.pbo),
+            pboCell(x.pbo?.pbo ?? null),
             numberCell('trials', x.pbo?.trials),
             numberCell('pbo', x.pbo?.probability_of_loss),
             numberCell('slope', x.pbo?.slope),

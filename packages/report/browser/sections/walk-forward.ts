@@ -2,7 +2,7 @@ import type uPlot from 'uplot';
 import type { WalkForwardSection } from '../../src/model.js';
 import { formatInteger, formatMetric } from '../../src/format.js';
 import { behindPlot, equityAndDrawdown } from '../curves.js';
-import { foldLinkCell, proofFailed, proofText } from '../folds.js';
+import { foldLinkCell, pboCell, proofFailed, proofText } from '../folds.js';
 import { figure, h, numberCell, select, table } from '../dom.js';
 import { VALIDATION_METRICS, METRIC_HEADS } from './validation.js';
 
@@ -75,22 +75,24 @@ function foldsTable(s: WalkForwardSection, metric: string): HTMLElement {
       'proofs',
       'page',
     ],
-    s.folds.map((f) =>
-      h(
-        'tr',
-        { 'data-fold': f.index },
-        h('td', {}, String(f.index)),
-        h('td', { class: 'nowrap' }, `${f.in_sample.first} → ${f.in_sample.last}`),
-        h('td', { class: 'nowrap' }, `${f.out_of_sample.first} → ${f.out_of_sample.last}`),
-        ...s.runs.map((r) => numberCell(m, f.metrics[r.key][m])),
-        numberCell('cagr', f.in_sample_adaptive.cagr),
-        numberCell('efficiency', f.efficiency),
-        pboCell(f.pbo.trials),
-        pboCell(f.pbo.weights),
-        h('td', { class: proofFailed(f.proofs) ? 'bad' : undefined }, proofText(f.proofs)),
-        foldLinkCell(f.index, f.report),
+    [
+      ...s.folds.map((f) =>
+        h(
+          'tr',
+          { 'data-fold': f.index },
+          h('td', {}, String(f.index)),
+          h('td', { class: 'nowrap' }, `${f.in_sample.first} → ${f.in_sample.last}`),
+          h('td', { class: 'nowrap' }, `${f.out_of_sample.first} → ${f.out_of_sample.last}`),
+          ...s.runs.map((r) => numberCell(m, f.metrics[r.key][m])),
+          numberCell('cagr', f.in_sample_adaptive.cagr),
+          numberCell('efficiency', f.efficiency),
+          pboCell(f.pbo.trials),
+          pboCell(f.pbo.weights),
+          h('td', { class: proofFailed(f.proofs) ? 'bad' : undefined }, proofText(f.proofs)),
+          foldLinkCell(f.index, f.report),
+        ),
       ),
-    ).concat(
+      // the folds stitched together, with the mean PBO
       h(
         'tr',
         { 'data-fold': 'all', class: 'mean' },
@@ -105,15 +107,8 @@ function foldsTable(s: WalkForwardSection, metric: string): HTMLElement {
         h('td'),
         h('td'),
       ),
-    ),
+    ],
   );
-}
-
-/** A PBO, in red above one half (picking the best did worse than chance). */
-function pboCell(p: number | null): HTMLTableCellElement {
-  const td = numberCell('pbo', p);
-  if (p !== null && p > 0.5) td.classList.add('bad');
-  return td;
 }
 
 /** A dashed line where each fold begins, labelled; returns how many were drawn. */
