@@ -163,9 +163,31 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
       histogram: histogram(sorted, opts.bins ?? 20),
     },
     // a vertical cloud (every split's winner with the same in-sample score) has no slope
-    degradation: { slope: Number.isFinite(reg.m) ? reg.m : 0, intercept: Number.isFinite(reg.b) ? reg.b : mean(outOfSample), in_sample_mean: mean(inSample), out_of_sample_mean: mean(outOfSample) },
+    degradation: {
+      slope: Number.isFinite(reg.m) ? reg.m : 0,
+      intercept: Number.isFinite(reg.b) ? reg.b : mean(outOfSample),
+      in_sample_mean: mean(inSample),
+      out_of_sample_mean: mean(outOfSample),
+      sample: degradationSample(inSample, outOfSample),
+    },
     probability_of_loss: losses / C,
   };
+}
+
+/** Points of the degradation scatter kept in the file, at most (the paper's figure is this cloud). */
+export const DEGRADATION_SAMPLE = 100;
+
+/**
+ * Every ⌈C / 100⌉-th split's [in-sample, out-of-sample] Sharpe, to 6 significant digits: a few
+ * kilobytes that show the cloud and its spread, where all 12,870 splits would be most of the file.
+ * Splits are in the lexicographic order of their training blocks, so a stride visits all of them.
+ */
+function degradationSample(inSample: Float64Array, outOfSample: Float64Array): Array<[number, number]> {
+  const step = Math.ceil(inSample.length / DEGRADATION_SAMPLE);
+  const round = (x: number) => Number(x.toPrecision(6));
+  const out: Array<[number, number]> = [];
+  for (let c = 0; c < inSample.length; c += step) out.push([round(inSample[c]!), round(outOfSample[c]!)]);
+  return out;
 }
 
 function histogram(sorted: Float64Array, bins: number): { edges: number[]; counts: number[] } {

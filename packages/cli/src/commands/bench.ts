@@ -16,7 +16,6 @@ Suite options:
   --prices FILE       use a CSV (column close) or Arrow file instead of a random walk
   --workers N         worker threads (default 2)
   --engine wasm|js    engine under test (default wasm)
-  --repeat N          timed runs; the median is reported
   --seed N            random-walk seed
   --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
   --prices FILE       universe: a file of price columns, every one a series (default: the embedded Dow 30)

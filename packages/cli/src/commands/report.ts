@@ -30,7 +30,8 @@ function refuseUniverse(dir: string): void {
 }
 
 export function formatReportLine(r: WrittenReport): string {
-  return `Report: ${r.path} (${(r.bytes / 1e6).toFixed(2)} MB) — open it in a browser, it works offline`;
+  const folds = r.folds.length ? `, and each of the ${r.folds.length} folds' own page (folds/fold_<k>/report.html, linked from it)` : '';
+  return `Report: ${r.path} (${(r.bytes / 1e6).toFixed(2)} MB)${folds} — open it in a browser, it works offline`;
 }
 
 /** The warnings a user needs, one per line (also drawn at the top of the report). */
