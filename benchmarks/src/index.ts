@@ -10,6 +10,7 @@ import { searchSuite } from './search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
 import { distributedSuite } from './distributed-suite.js';
 import { walkForwardSuite } from './walk-forward-suite.js';
+import { universeSuite } from './universe-suite.js';
 import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
@@ -25,6 +26,7 @@ export type { SearchResult } from './search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
 export type { DistributedResult } from './distributed-suite.js';
 export type { WalkForwardBenchResult } from './walk-forward-suite.js';
+export type { UniverseBenchResult } from './universe-suite.js';
 export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
@@ -40,6 +42,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   workflow: workflowSuite,
   distributed: distributedSuite,
   'walk-forward': walkForwardSuite,
+  universe: universeSuite,
   report: reportSuite,
   data: dataSuite,
   'strategy-plugin': strategyPluginSuite,

@@ -10,11 +10,12 @@ import { formatSearch, type SearchResult } from './search-suite.js';
 import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
 import { formatDistributed, type DistributedResult } from './distributed-suite.js';
 import { formatWalkForwardBench, type WalkForwardBenchResult } from './walk-forward-suite.js';
+import { formatUniverseBench, type UniverseBenchResult } from './universe-suite.js';
 import { formatReport, type ReportResult } from './report-suite.js';
 import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -33,6 +34,7 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'workflow') return formatWorkflow(r);
   if (r.suite === 'distributed') return formatDistributed(r);
   if (r.suite === 'walk-forward') return formatWalkForwardBench(r);
+  if (r.suite === 'universe') return formatUniverseBench(r);
   if (r.suite === 'report') return formatReport(r);
   if (r.suite === 'data') return formatData(r);
   if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);

@@ -3,14 +3,14 @@
 import { runWorkflow, type RunEvent } from '@regimen/coordinator';
 import { formatError } from '@regimen/core';
 
-const [file, workers] = process.argv.slice(2);
+const [file, workers, seriesInFlight] = process.argv.slice(2);
 const phases: Array<{ phase: string; seconds: number; stages: Record<string, number> }> = [];
 const onEvent = (e: RunEvent) => {
   if (e.type === 'phase-done') phases.push({ phase: e.phase, seconds: e.seconds, stages: e.stages });
 };
 try {
   const t0 = performance.now();
-  const r = await runWorkflow(file!, { workers: Number(workers), force: true, onEvent });
+  const r = await runWorkflow(file!, { workers: Number(workers), force: true, onEvent, ...(seriesInFlight ? { seriesInFlight: Number(seriesInFlight) } : {}) });
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(JSON.stringify({ seconds, load_seconds: r.loadSeconds, phases, workspace: r.manifest.paths.base, peak_rss_bytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
 } catch (e) {

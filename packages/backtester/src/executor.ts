@@ -9,6 +9,7 @@ import { performanceTargets, writeTrialFiles, type TrialOutputs } from './full.j
 import { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
 import type { FoldRef, ReplayTask, ReplayTaskResult, TaskSeconds, TrialTask, TrialTaskResult } from './worker.js';
 import { useStrategySources } from './strategy-sources.js';
+import { DATA_SETS_KEPT, recentlyUsed } from './recently-used.js';
 
 /**
  * An executor runs batches of trials and reports rows as batches finish, and scores weight sets
@@ -63,6 +64,8 @@ export interface ExecutorOptions {
   engine: EngineName;
   /** strategy plugin packages the workers import (once per thread) to run trials of their strategies */
   strategyPlugins?: PluginSource[];
+  /** data sets (markets, replay legs) kept at once here and in each worker: runs in flight + 1 (default 2) */
+  dataSets?: number;
 }
 
 /** dist/worker.js, also when this module runs from src/ under vitest */
@@ -110,25 +113,20 @@ const SETS_PER_PASS = 4;
  */
 export function localExecutor(opts: ExecutorOptions): Executor {
   const workers = Math.max(0, Math.floor(opts.workers));
+  const dataSets = Math.max(DATA_SETS_KEPT, opts.dataSets ?? DATA_SETS_KEPT);
   let pool: Piscina | undefined;
-  // the last run's shared market: a run over the same arrays (a phase runs one job per
-  // strategy) reuses it, and the workers their kernel instance and scratch in it
-  let last: { bars: BarColumns; regimes: RegimeTrack[]; market: SharedMarket; dataKey: string } | undefined;
-  const marketOf = (bars: BarColumns, regimes: RegimeTrack[]) => {
-    if (!last || last.bars !== bars || !sameTracks(last.regimes, regimes)) {
-      last = { bars, regimes, market: shareMarket(bars, regimes), dataKey: nextKey() };
-    }
-    return last;
-  };
-  // the last replay's shared data: phase 3 replays many weight sets over the same legs
-  let lastReplay: { batch: ReplayBatch; shared: Omit<ReplayBatch, 'weightSets'>; dataKey: string } | undefined;
-  const replayDataOf = (batch: ReplayBatch) => {
-    const p = lastReplay?.batch;
-    const same = p && p.legs === batch.legs && p.close === batch.close && p.regime.labels === batch.regime.labels && sameTracks(p.breakdown, batch.breakdown) &&
-      p.window.start === batch.window.start && p.window.end === batch.window.end && p.costs.fee === batch.costs.fee && p.costs.slippage === batch.costs.slippage && p.barsPerYear === batch.barsPerYear;
-    if (!same) lastReplay = { batch, shared: shareReplay(batch), dataKey: nextKey() };
-    return lastReplay!;
-  };
+  // the shared markets of the latest runs: a run over the same arrays (a phase runs one job per
+  // strategy) reuses its market, and the workers their kernel instance and scratch in it; several
+  // are kept because the series of a universe run their phases at the same time
+  const markets = recentlyUsed<{ bars: BarColumns; regimes: RegimeTrack[]; market: SharedMarket; dataKey: string }>(dataSets);
+  const marketOf = (bars: BarColumns, regimes: RegimeTrack[]) =>
+    markets.find((m) => m.bars === bars && sameTracks(m.regimes, regimes)) ?? markets.add({ bars, regimes, market: shareMarket(bars, regimes), dataKey: nextKey() });
+  // the latest replays' shared data: phase 3 replays many weight sets over the same legs
+  const replays = recentlyUsed<{ batch: ReplayBatch; shared: Omit<ReplayBatch, 'weightSets'>; dataKey: string }>(dataSets);
+  const replayDataOf = (batch: ReplayBatch) =>
+    replays.find(({ batch: p }) => p.legs === batch.legs && p.close === batch.close && p.regime.labels === batch.regime.labels && sameTracks(p.breakdown, batch.breakdown) &&
+      p.window.start === batch.window.start && p.window.end === batch.window.end && p.costs.fee === batch.costs.fee && p.costs.slippage === batch.costs.slippage && p.barsPerYear === batch.barsPerYear) ??
+    replays.add({ batch, shared: shareReplay(batch), dataKey: nextKey() });
   const getPool = () =>
     (pool ??= (() => {
       const p = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000, execArgv: workerExecArgv() });
@@ -196,7 +194,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
           const common = { window: job.window, trials: b.trials, costs: job.costs, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals };
           const batch: TrialBatch = { ...common, bars, regimes: job.folds ? [] : regimes, ...(job.folds ? { folds: job.folds } : {}) };
           const plugins = opts.strategyPlugins?.length ? { strategyPlugins: opts.strategyPlugins } : {};
-          const forTask = { ...common, ...plugins, engine: opts.engine, dataKey, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
+          const forTask = { ...common, ...plugins, engine: opts.engine, dataKey, keep: dataSets, outputs, ...(foldRefs ? { folds: foldRefs } : {}) };
           const task: TrialTask = market ? { ...forTask, market } : { ...forTask, bars, regimes };
           let out: Awaited<ReturnType<typeof inline>>;
           try {
@@ -228,7 +226,7 @@ export function localExecutor(opts: ExecutorOptions): Executor {
       const size = Math.ceil(sets / parts / SETS_PER_PASS) * SETS_PER_PASS;
       const chunks: Array<Promise<ReplayRow[]>> = [];
       for (let from = 0; from < sets; from += size) {
-        const task: ReplayTask = { ...shared, weightSets: batch.weightSets.slice(from, from + size), engine: opts.engine, dataKey };
+        const task: ReplayTask = { ...shared, weightSets: batch.weightSets.slice(from, from + size), engine: opts.engine, dataKey, keep: dataSets };
         chunks.push(runWithRetry(`replay of weight sets ${from}–${Math.min(sets, from + size) - 1}`, async () => {
           const result: ReplayTaskResult = await getPool().run(task, { name: 'replay' });
           if ('failed' in result) throw regimenError(result.failed);
@@ -244,8 +242,8 @@ export function localExecutor(opts: ExecutorOptions): Executor {
         await pool.destroy();
       }
       pool = undefined;
-      last = undefined;
-      lastReplay = undefined;
+      markets.clear();
+      replays.clear();
     },
   };
 }

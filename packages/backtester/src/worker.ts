@@ -6,6 +6,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadEngine, type EngineName } from './engines.js';
 import { performanceTargets, writeTrialFiles, type PerformanceTargets, type TrialOutputs } from './full.js';
 import { useStrategySources } from './strategy-sources.js';
+import { DATA_SETS_KEPT, recentlyUsed } from './recently-used.js';
 
 // Tell the pool this thread has finished loading: terminating a worker thread while its ES
 // modules are still being instantiated aborts the whole process on Node 20 (V8 fatal error), so
@@ -34,6 +35,8 @@ export type TrialTask = Omit<TrialBatch, 'bars' | 'regimes' | 'folds'> & {
   engine: EngineName;
   /** identifies bars + regimes of one run */
   dataKey: string;
+  /** data sets a worker keeps (ExecutorOptions.dataSets) */
+  keep?: number;
   outputs?: TrialOutputs;
   /** TrialBatch.folds, each fold's tracks given by their index in the task's regime tracks */
   folds?: FoldRef[];
@@ -61,25 +64,18 @@ export interface TaskSeconds {
 export type TrialTaskResult = { rows: TrialRow[]; written: boolean; seconds: TaskSeconds; probe?: TaskProbe } | { failed: FailureData };
 
 /** A replay batch whose close, labels and leg events are shared views, identified by `dataKey`. */
-export type ReplayTask = ReplayBatch & { engine: EngineName; dataKey: string };
+export type ReplayTask = ReplayBatch & { engine: EngineName; dataKey: string; keep?: number };
 export type ReplayTaskResult = { rows: ReplayRow[]; seconds: number } | { failed: FailureData };
 
 const engines = new Map<EngineName, Promise<Engine>>();
-/** data sets kept per worker: the current run's, and one more for an overlapping run */
-const KEEP = 2;
 
-/** A small map from data key to the first value seen for it, keeping the last KEEP keys. */
-function keptByKey<T>(): (key: string, make: () => T) => T {
-  const kept = new Map<string, T>();
-  return (key, make) => {
-    let v = kept.get(key);
-    if (v === undefined) {
-      v = make();
-      kept.set(key, v);
-      if (kept.size > KEEP) kept.delete(kept.keys().next().value as string);
-    }
-    return v;
-  };
+/**
+ * A small map from data key to the first value seen for it, keeping the most recently used keys:
+ * as many as the task says (ExecutorOptions.dataSets), so series run at the same time stay.
+ */
+function keptByKey<T>(): (key: string, make: () => T, keep?: number) => T {
+  const kept = recentlyUsed<{ key: string; value: T }>(DATA_SETS_KEPT);
+  return (key, make, keep) => (kept.find((e) => e.key === key) ?? kept.add({ key, value: make() }, keep)).value;
 }
 
 const trialData = keptByKey<{ bars: BarColumns; regimes: RegimeTrack[]; engine?: Engine }>();
@@ -110,7 +106,7 @@ function movable(result: TrialTaskResult): TrialTaskResult {
 export default async function runTrialTask(task: TrialTask): Promise<TrialTaskResult> {
   try {
     if (task.strategyPlugins) await useStrategySources(task.strategyPlugins);
-    const { bars, regimes, engine: shared } = trialData(task.dataKey, () => ('market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes }));
+    const { bars, regimes, engine: shared } = trialData(task.dataKey, () => ('market' in task ? createSharedWasmEngine(task.market) : { bars: task.bars, regimes: task.regimes }), task.keep);
     const engine = await (shared ? Promise.resolve(shared) : engineFor(task.engine));
     const { window, trials, costs, barsPerYear, captureSignals, outputs } = task;
     const folds: FoldWindow[] | undefined = task.folds?.map((f) => ({ window: f.window, regimes: f.tracks.map((i) => regimes[i]!) }));
@@ -118,7 +114,7 @@ export default async function runTrialTask(task: TrialTask): Promise<TrialTaskRe
     const rows = engine.runTrials({ bars, regimes: folds ? [] : regimes, window, trials, costs, barsPerYear, captureSignals, ...(folds ? { folds } : {}) });
     const t1 = performance.now();
     if (outputs) {
-      const targets = targetsOf(JSON.stringify([outputs, window, task.folds]), () => performanceTargets(outputs, window, folds));
+      const targets = targetsOf(JSON.stringify([outputs, window, task.folds]), () => performanceTargets(outputs, window, folds), task.keep);
       rows.forEach((row, i) => {
         writeTrialFiles(trials[i]!, row, bars.time, window, outputs, targets);
         delete row.signals;
@@ -134,8 +130,8 @@ export default async function runTrialTask(task: TrialTask): Promise<TrialTaskRe
 
 export async function replay(task: ReplayTask): Promise<ReplayTaskResult> {
   try {
-    const { engine: name, dataKey, weightSets, ...rest } = task;
-    const data = replayData(dataKey, () => rest);
+    const { engine: name, dataKey, keep, weightSets, ...rest } = task;
+    const data = replayData(dataKey, () => rest, keep);
     const engine = await engineFor(name);
     const t0 = performance.now();
     const rows = engine.replay({ ...data, weightSets });

@@ -42,6 +42,12 @@ writeFileSync(join(dir, 'ticks.csv'), ['seq,timestamp,contributor,bid,ask', ...p
   return `${i},${date}T10:00,ABC,${close},${(Number(close) * 1.001).toFixed(4)}`;
 })].join('\n') + '\n');
 writeFileSync(join(dir, 'dst.csv'), 'time,close\n2021-03-14T01:30,1\n2021-03-14T02:30,2\n2021-03-14T03:30,3\n');
+// a universe's file: two price columns, a text column, and a gap in one column far down the file
+writeFileSync(join(dir, 'tickers.csv'), ['date,AA,BB,note,CC', ...prices.slice(1, 401).map((row, i) => {
+  const [date, close] = row.split(',');
+  return `${date},${close},${Number(close) * 2},tag,${i === 300 ? 'n/a' : close}`;
+})].join('\n') + '\n');
+const universe = (keys: string) => BASE().replace('data: { path: prices.csv }', `data: { ${keys} }`);
 const data = (keys: string, file = 'ticks.csv') => BASE().replace('path: prices.csv', `path: ${file}, ${keys}`);
 afterAll(() => vi.restoreAllMocks());
 
@@ -112,6 +118,16 @@ const cases: Case[] = [
   { name: 'resample interval unreadable', yaml: data('resample: { every: 5 minutes }', 'prices.csv'), expect: /workflow\.data\.resample\.every.*interval/ },
   { name: 'unknown duplicates policy', yaml: data('duplicates: newest', 'prices.csv'), expect: /workflow\.data\.duplicates.*newest/ },
   { name: 'price and column both', yaml: data('price: close, column: close', 'prices.csv'), expect: /workflow\.data\.price.*not both/ },
+  { name: 'universe column that is not numeric', yaml: data('columns: [AA, note]', 'tickers.csv'), expect: /tickers\.csv: columns = "note": not a numeric column/, nothing: true },
+  { name: 'universe column unknown', yaml: data('columns: [AA, ZZ]', 'tickers.csv'), expect: /tickers\.csv: columns = "ZZ": no such column; columns available: AA, BB, note, CC/, nothing: true },
+  { name: 'universe column with text far down', yaml: data('columns: all', 'tickers.csv').replace('columns: all', 'columns: [AA, CC]'), expect: /tickers\.csv: CC = "n\/a": line 302: not a finite number/, nothing: true },
+  { name: 'universe of no columns', yaml: data('columns: []', 'tickers.csv'), expect: /workflow\.data\.columns.*empty universe/, nothing: true },
+  { name: 'universe of no files', yaml: universe('paths: []'), expect: /workflow\.data\.paths.*empty universe/, nothing: true },
+  { name: 'universe columns and a price column', yaml: data('columns: [AA], column: BB', 'tickers.csv'), expect: /workflow\.data\.columns.*not both/, nothing: true },
+  { name: 'universe columns and paths', yaml: data('columns: [AA], paths: [prices.csv]', 'tickers.csv'), expect: /workflow\.data\.paths.*not both/, nothing: true },
+  { name: 'universe file missing', yaml: universe('paths: [prices.csv, missing.csv]'), expect: /missing\.csv/, nothing: true },
+  { name: 'universe series named twice', yaml: universe('paths: [prices.csv, ./prices.csv]'), expect: /workflow\.data\.paths\[1\] = "\.\/prices\.csv": duplicate series name "prices"/, nothing: true },
+  { name: 'universe series name not a folder name', yaml: data('columns: { "../up": AA }', 'tickers.csv'), expect: /workflow\.data\.columns\.\.\.\/up = "AA": series name "\.\.\/up": a series name becomes a folder name/, nothing: true },
   { name: 'too few bars for a lookback', yaml: BASE({ p1: '{ parameter_space: { lookback: [350], threshold: [0.01] } }' }), expect: /training split has 280 bars/ },
   // ---- the workspace and the command line
   { name: 'unwritable output folder', yaml: BASE(), args: (cfg) => ['run', cfg, '--out', '/proc/regimen-ws', '--workers', '0'], expect: /\/proc\/regimen-ws.*cannot create/ },

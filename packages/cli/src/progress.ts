@@ -15,8 +15,8 @@ export function progressReporter(opts: { quiet: boolean }): { onEvent: (e: RunEv
   const say = (s: string) => {
     if (!opts.quiet) process.stderr.write(s + '\n');
   };
-  // a walk-forward's phases 2–4 run once per fold
-  const name = (e: { phase: string; fold?: number }) => (e.fold === undefined ? e.phase : `fold ${e.fold} ${e.phase}`);
+  // a walk-forward's phases 2–4 run once per fold; a universe's phases once per series
+  const name = (e: { phase: string; fold?: number; series?: string }) => [e.series, e.fold === undefined ? undefined : `fold ${e.fold}`, e.phase].filter((x) => x !== undefined).join(' ');
   return {
     onEvent(e) {
       switch (e.type) {
@@ -31,7 +31,7 @@ export function progressReporter(opts: { quiet: boolean }): { onEvent: (e: RunEv
           say(`· ${name(e)} skipped: ${e.reason}`);
           break;
         case 'info':
-          say(`  ${e.message}`);
+          say(`  ${e.series === undefined ? '' : `${e.series}: `}${e.message}`);
           break;
         case 'progress':
           if (!tty || opts.quiet) break;

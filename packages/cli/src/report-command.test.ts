@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { workspaceWarnings, type Warning } from '@regimen/report';
 import { cli } from '../test/harness.js';
 import { formatSummary } from './commands/run.js';
 
@@ -13,7 +14,11 @@ describe('regimen report, and the report a run writes', () => {
     const ws = join(dir, 'ws');
     const run = await cli('run', config, '--out', ws, '--workers', '0', '--no-report', '--json');
     expect(run.code, run.err).toBe(0);
-    expect(JSON.parse(run.out)).toMatchObject({ report: null, warnings: [] });
+    const summary = JSON.parse(run.out);
+    expect(summary.report).toBeNull();
+    // the run's warnings are the report's: here at most a PBO above one half (its strategies trade, its regimes last)
+    expect(summary.warnings).toEqual(workspaceWarnings(ws));
+    expect(summary.warnings.filter((w: Warning) => w.code !== 'overfit')).toEqual([]);
     expect(existsSync(join(ws, 'report.html'))).toBe(false);
 
     const out = join(dir, 'elsewhere.html');
@@ -33,6 +38,29 @@ describe('regimen report, and the report a run writes', () => {
     const data = JSON.parse(gunzipSync(Buffer.from(payload, 'base64')).toString('utf8'));
     const phase = data.sections[0].phases.find((p: { phase: string }) => p.phase === 'validation');
     expect(phase.completed_at).toBe(JSON.parse(readFileSync(join(ws, 'checkpoints', 'validation.json'), 'utf8')).completed_at);
+  });
+
+  it('a walk-forward\'s run writes its page and every fold\'s, and prints the same warnings', async () => {
+    const { smallWorkflow } = await import('@regimen/coordinator');
+    const { dir, config } = smallWorkflow({
+      phases: `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
+    - name: regime_analysis
+      config: { min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { method: walk_forward, folds: 2, in_sample: 600, gap: 2 }`,
+    });
+    const ws = join(dir, 'ws');
+    const run = await cli('run', config, '--out', ws, '--workers', '0');
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain(`Report: ${join(ws, 'report.html')}`);
+    expect(run.out).toContain('and each of the 2 folds\' own page');
+    for (const k of [0, 1]) expect(existsSync(join(ws, 'folds', `fold_${k}`, 'report.html'))).toBe(true);
+    const warnings = workspaceWarnings(ws);
+    for (const w of warnings) expect(run.out).toContain(`! ${w.subject}: ${w.message}`);
   });
 
   it('refuses a folder that is not a workspace in one line, exit code 2', async () => {

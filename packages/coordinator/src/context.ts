@@ -56,13 +56,17 @@ export function checkInterrupted(ctx: RunContext): void {
   }
 }
 
-/** `fold`: the fold of a walk-forward the phase ran for (phases 2–4; phase 1 runs for all at once) */
-export type RunEvent =
+/**
+ * `fold`: the fold of a walk-forward the phase ran for (phases 2–4; phase 1 runs for all at once);
+ * `series`: the series of a universe the event is of (absent for a workflow of one series)
+ */
+export type RunEvent = (
   | { type: 'phase-start'; phase: PhaseName; fold?: number }
   | { type: 'phase-done'; phase: PhaseName; seconds: number; counts: Record<string, number>; stages: Record<string, number>; fold?: number }
   | { type: 'phase-skip'; phase: PhaseName; reason: string; fold?: number }
   | { type: 'progress'; phase: PhaseName; done: number; total: number | undefined }
-  | { type: 'info'; message: string };
+  | { type: 'info'; message: string }
+) & { series?: string };
 
 export interface PhaseOutput {
   outputs: string[];

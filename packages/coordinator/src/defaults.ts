@@ -1,5 +1,5 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { canonicalJson, PHASES, regimenError, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
+import { dirname, isAbsolute, parse, resolve } from 'node:path';
+import { canonicalJson, PHASES, regimenError, SeriesNameSchema, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
 import { EMBEDDED_DEFAULT, checkZone, embeddedDataPath } from '@regimen/data';
 
 /**
@@ -124,14 +124,15 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
   }
   const price = d.price ?? d.column ?? DEFAULTS.column;
   if (d.timezone !== undefined) checkZone(d.timezone, 'workflow.data.timezone', opts.configPath);
+  const universe = universeOf(d, price, rel, opts.configPath);
 
   return {
     workflow_id: id,
     seed: w.seed ?? DEFAULTS.seed,
     output_dir: outputDir,
     data: {
-      path: w.data?.path ? rel(w.data.path) : embeddedDataPath(),
-      embedded: !w.data?.path,
+      path: w.data?.path ? rel(w.data.path) : universe?.series[0]?.path ?? embeddedDataPath(),
+      embedded: !w.data?.path && !universe,
       column: typeof price === 'string' ? price : `mid(${price.mid.join(',')})`,
       split: w.data?.split?.test_start ? { test_start: w.data.split.test_start } : { train_fraction: w.data?.split?.train_fraction ?? DEFAULTS.train_fraction },
       bars_per_year: w.data?.bars_per_year ?? null,
@@ -142,6 +143,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       duplicates: d.duplicates ?? 'error',
       price: typeof price === 'string' ? { column: price } : { mid: price.mid },
       resample: d.resample ?? null,
+      ...(universe ? { universe } : {}),
     },
     costs: { fee: w.costs?.fee ?? DEFAULTS.fee, slippage: w.costs?.slippage ?? DEFAULTS.slippage },
     strategies,
@@ -190,6 +192,53 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
         : null,
     },
   };
+}
+
+type DataConfig = NonNullable<WorkflowConfig['workflow']['data']>;
+
+/**
+ * A universe's series as far as the config alone tells: a universe of files is resolved here
+ * (names from the file stems or the map); one of columns needs the file's header, so prepare.ts
+ * fills in its series (resolveUniverseColumns).
+ */
+function universeOf(d: DataConfig, price: string | { mid: [string, string] }, rel: (p: string) => string, file: string): UniverseSpec | undefined {
+  const at = (key: string) => `workflow.data.${key}`;
+  if (d.columns !== undefined && d.paths !== undefined) throw regimenError({ code: 'config', file, field: at('paths'), value: d.paths, message: 'give columns (of one file) or paths (a series per file), not both' });
+  if (d.columns !== undefined) {
+    if (d.price !== undefined || d.column !== undefined) throw regimenError({ code: 'config', file, field: at('columns'), value: d.columns, message: 'columns name each series\' price column: give columns or column/price, not both' });
+    if (d.path === undefined) throw regimenError({ code: 'config', file, field: at('columns'), value: d.columns, message: 'columns are of the file data.path: give it' });
+    return { from: 'columns', all: d.columns === 'all', series: [] };
+  }
+  if (d.paths === undefined) return undefined;
+  if (d.path !== undefined) throw regimenError({ code: 'config', file, field: at('paths'), value: d.paths, message: 'give path (one series) or paths (a series per file), not both' });
+  const column = typeof price === 'string' ? price : `mid(${price.mid.join(',')})`;
+  const named: Array<[string, string, string]> = Array.isArray(d.paths)
+    ? d.paths.map((p, i) => [parse(p).name, p, `paths[${i}]`])
+    : Object.entries(d.paths).map(([name, p]) => [name, p, `paths.${name}`]);
+  const series = named.map(([name, p, key]) => {
+    checkSeriesName(name, file, at(key), p, 'name the series with a map: paths: { name: file }');
+    return { name, path: rel(p), column };
+  });
+  checkDistinct(series.map((x) => x.name), (i) => ({ field: at(named[i]![2]), value: named[i]![1] }), file, 'name the series with a map: paths: { name: file }');
+  return { from: 'paths', all: false, series };
+}
+
+export type UniverseSpec = NonNullable<ResolvedConfig['data']['universe']>;
+
+/** A series name becomes a folder name: one line naming the entry that cannot be one. */
+export function checkSeriesName(name: string, file: string, field: string, value: unknown, hint: string): void {
+  const ok = SeriesNameSchema.safeParse(name);
+  if (!ok.success) throw regimenError({ code: 'config', file, field, value, message: `series name ${JSON.stringify(name)}: ${ok.error.issues[0]!.message}; ${hint}` });
+}
+
+/** Series names are distinct (folders are compared without regard to case, as some file systems do). */
+export function checkDistinct(names: string[], where: (i: number) => { field: string; value: unknown }, file: string, hint: string): void {
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    const first = seen.get(n.toLowerCase());
+    if (first !== undefined) throw regimenError({ code: 'config', file, ...where(i), message: `duplicate series name ${JSON.stringify(n)} (as ${JSON.stringify(names[first])}); ${hint}` });
+    seen.set(n.toLowerCase(), i);
+  });
 }
 
 export { EMBEDDED_DEFAULT };

@@ -11,7 +11,7 @@ import { makeTrial } from './trials.js';
  * points are checked against the constraints one by one, larger spaces are estimated from a
  * seeded sample. Time comes from backtesting a few real trials of each strategy on the data — for
  * a walk-forward, scored on every fold as phase 1 does (a trial's signals are written once, its
- * performance file once per fold).
+ * performance file once per fold). A universe runs them on every series: time and disk are for all.
  */
 const COUNT_EXACT = 200_000;
 const SAMPLE = 20_000;
@@ -24,8 +24,13 @@ export interface DryRunReport {
   workers: number;
   /** folds of a walk-forward (1 for a single split): each trial is computed once and scored on every fold */
   folds: number;
+  /** a universe: its series (each runs every trial; train/test bars and the timing are of the first) */
+  series: string[];
   strategies: Array<{ name: string; type: string; grid_points: number; trials: number; exact: boolean; planned: number | null; seconds_per_trial: number; bytes_per_trial: number }>;
+  /** trials of one series */
   trials: number;
+  /** trials of every series (trials × series) */
+  total_trials: number;
   seconds: number;
   bytes: number;
 }
@@ -44,7 +49,10 @@ function admissible(space: SearchSpace): { count: number; exact: boolean } {
 }
 
 export async function dryRun(target: string, opts: RunOptions = {}): Promise<DryRunReport> {
-  const { config, registry, market, split, barsPerYear, paths, configPath, folds } = await prepareRun(target, opts);
+  const prepared = await prepareRun(target, opts);
+  // a universe runs the same trials on every series: timed on its first
+  const { config, registry, market, split, barsPerYear, configPath, folds } = prepared.universe ? prepared.universe.series[0]! : prepared;
+  const series = prepared.universe?.series.map((s) => s.series!.name) ?? [];
   // as phase 1 runs them: positions once per trial, scored on every fold's training window
   const window = { start: Math.min(...folds.map((f) => f.train.start)), end: Math.max(...folds.map((f) => f.train.end)) };
   const foldWindows = folds.map((f) => ({ window: f.train, regimes: [] }));
@@ -73,5 +81,9 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
   const trials = rows.reduce((a, r) => a + r.trials, 0);
   const seconds = rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers;
   const bytes = rows.reduce((a, r) => a + r.trials * r.bytes_per_trial, 0);
-  return { workspace: paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, strategies: rows, trials, seconds, bytes };
+  const copies = Math.max(1, series.length);
+  return {
+    workspace: prepared.paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, series, strategies: rows,
+    trials, total_trials: trials * copies, seconds: seconds * copies, bytes: bytes * copies,
+  };
 }

@@ -12,5 +12,6 @@ describe('examples/', () => {
     const r = await dryRun(join(examples, file), { workers: 1 });
     expect(r.trials).toBeGreaterThan(0);
     if (file === 'walk-forward.yaml') expect(r.folds).toBe(6);
+    if (file === 'universe.yaml') expect(r.series).toHaveLength(12);
   });
 });

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { regimenError, workspacePaths, type WorkflowConfig } from '@regimen/core';
+import { embeddedDataPath } from '@regimen/data';
 import { localExecutor } from '@regimen/backtester';
 import { chooseExecutor, type DistributedExecutors, type ExecutorRequest } from './executors.js';
 import { runWorkflow } from './run.js';
@@ -66,5 +67,18 @@ describe('a run on a distributed executor', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('  seed: 11', '  seed: 11\n  executor: local'));
     const again = await runWorkflow(config, { outDir: ws, workers: 0, resume: true });
     expect(again.ran).toEqual([]);
+  });
+
+  it('refuses a universe on a distributed executor with one line, before touching the workspace', async () => {
+    const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
+    const cols = lines[0]!.split(',');
+    const pick = [0, cols.indexOf('AA'), cols.indexOf('KO')];
+    const csv = lines.slice(0, 400).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
+    const { dir, config } = smallWorkflow({ data: '{ path: dow.csv, columns: [AA, KO], split: { train_fraction: 0.7 } }', files: { 'dow.csv': csv } });
+    const { executors, requests } = recording();
+    const ws = join(dir, 'ws');
+    await expect(runWorkflow(config, { outDir: ws, workers: 0, executor: 'redis://h:1', executors })).rejects.toMatchObject({ code: 'usage', field: '--executor', message: expect.stringMatching(/universe runs on the local pool only/) });
+    expect(requests).toHaveLength(0);
+    expect(existsSync(ws)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { regimenError } from '@regimen/core';
+import { ensureDir, regimenError } from '@regimen/core';
 
 /**
  * One run per workspace: `<workspace>/.lock` is created exclusively (O_EXCL) and holds the pid.
@@ -63,4 +63,16 @@ export function lockWorkspace(base: string): WorkspaceLock {
     }
   }
   throw regimenError({ code: 'workspace', file: path, message: 'could not take the workspace lock' });
+}
+
+/** Create a workspace's folder and lock it; a stale lock taken over is said through `info`. */
+export function claimWorkspace(base: string, info: (message: string) => void): WorkspaceLock {
+  try {
+    ensureDir(base);
+  } catch (e) {
+    throw regimenError({ code: 'workspace', file: base, message: `cannot create the workspace (${(e as NodeJS.ErrnoException).code})` });
+  }
+  const lock = lockWorkspace(base);
+  if (lock.staleFrom !== undefined) info(`took over a stale lock left by pid ${lock.staleFrom} (that run is gone)`);
+  return lock;
 }

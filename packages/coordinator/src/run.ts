@@ -1,19 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
-import { canonicalJson, createRng, ensureDir, regimenError, sha256, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
-import { loadEngine, type EngineName } from '@regimen/backtester';
+import { canonicalJson, createRng, regimenError, sha256, type Manifest, type PhaseName, type ResolvedConfig } from '@regimen/core';
+import { loadEngine, type EngineName, type Executor } from '@regimen/backtester';
 import { inputsHash, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import type { PhaseOutput, RunContext, RunEvent } from './context.js';
-import { lockWorkspace } from './lock.js';
-import { openWorkspace } from './workspace.js';
+import { claimWorkspace } from './lock.js';
+import { openWorkspace, type WorkspaceMode } from './workspace.js';
 import { parameterDiscovery } from './phases/parameter-discovery.js';
 import { regimeAnalysis, regimeAnalysisInputs } from './phases/regime-analysis.js';
 import { ensembleInputs, ensembleOptimization } from './phases/ensemble-optimization.js';
 import { validation, validationInputs } from './phases/validation.js';
 import { summarize, type RunSummary } from './summary.js';
-import { prepareRun } from './prepare.js';
+import { prepareRun, type PreparedSeries } from './prepare.js';
 import { openExecutor, type DistributedExecutors } from './executors.js';
+import { runUniverse } from './universe/run-universe.js';
 import { describeFolds } from './walk-forward/fold-plan.js';
 import { openFoldWorkspaces } from './walk-forward/fold-context.js';
 import { writeWalkForwardResults } from './walk-forward/results.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** abort to stop between trials (Ctrl-C); finished work is kept */
   signal?: AbortSignal;
+  /** a universe: series run at the same time (default: one per worker, at least one) */
+  seriesInFlight?: number;
   /** --executor: `local`, or a URL for `executors` (wins over the workflow's `executor:`) */
   executor?: string;
   /** distributed executors the caller can make (the cli hands in Redis's) */
@@ -68,37 +71,61 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
 /**
  * `target` is a workflow file, or a workspace folder: then the run's own copy of its config is
  * used (relative paths resolve from where the original file was) and the workspace is resumed.
+ * A universe runs each of its series as the workflow of one series (runSeries) in its own folder.
  */
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
-  const emit = opts.onEvent ?? (() => {});
   const prepared = await prepareRun(target, opts);
-  const { config, registry, strategySources, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, loadSeconds, folds } = prepared;
-  const walkForward = config.validation.method === 'walk_forward';
   opts = prepared.opts;
-  const mode = opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
-  try {
-    ensureDir(paths.base);
-  } catch (e) {
-    throw regimenError({ code: 'workspace', file: paths.base, message: `cannot create the workspace (${(e as NodeJS.ErrnoException).code})` });
+  if (prepared.universe) {
+    if (prepared.executor.url !== 'local') {
+      const where = prepared.executor.field === '--executor' ? {} : { file: prepared.configPath };
+      throw regimenError({ code: 'usage', ...where, field: prepared.executor.field, value: prepared.executor.url, message: 'a universe runs on the local pool only: drop the distributed executor for it' });
+    }
+    return runUniverse(prepared, opts);
   }
-  const lock = lockWorkspace(paths.base);
-  if (lock.staleFrom !== undefined) emit({ type: 'info', message: `took over a stale lock left by pid ${lock.staleFrom} (that run is gone)` });
+  const executor = await openExecutor(prepared.executor, opts.executors, {
+    workers: workerCount(opts), engine: opts.engine ?? 'wasm', workflowId: prepared.config.workflow_id, workerPlugins: prepared.strategySources,
+    resumeHint: `regimen run ${prepared.paths.base} --resume`, emit: (message) => opts.onEvent?.({ type: 'info', message }),
+  });
+  try {
+    return { ...(await runSeries(prepared, executor, opts)), loadSeconds: prepared.loadSeconds };
+  } finally {
+    await executor.close();
+  }
+}
+
+/** --workers, or one per core up to 8 */
+export function workerCount(opts: RunOptions): number {
+  return Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
+}
+
+/** How a run treats a workspace it finds: see WorkspaceMode. */
+export function workspaceMode(opts: RunOptions): WorkspaceMode {
+  return opts.fromPhase || opts.onlyPhase ? 'reuse' : opts.resume ? 'resume' : 'run';
+}
+
+/**
+ * One series in its workspace: lock it, open (or resume) it, run the selected phases of its
+ * folds through `executor`, and write a walk-forward's results when every fold is done. The
+ * whole of a workflow of one series; each series of a universe is run by it too, several at a
+ * time on one executor.
+ */
+export async function runSeries(prepared: PreparedSeries, executor: Executor, opts: RunOptions, mode: WorkspaceMode = workspaceMode(opts)): Promise<Omit<RunResult, 'loadSeconds'>> {
+  const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, folds } = prepared;
+  const emit = opts.onEvent ?? (() => {});
+  const walkForward = config.validation.method === 'walk_forward';
+  const lock = claimWorkspace(paths.base, (message) => emit({ type: 'info', message }));
   try {
     const { manifest, resumed } = openWorkspace(paths, {
       mode, force: opts.force ?? false, config, configPath: originalConfig, configText: text, fingerprint, barsPerYear,
       split: { train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, test_start: split.testStartTime },
       ...(walkForward ? { folds: describeFolds(folds, market.bars.time) } : {}),
-    });
-    const workers = Math.max(0, opts.workers ?? Math.min(availableParallelism(), 8));
-    const engineName = opts.engine ?? 'wasm';
-    const executor = await openExecutor(prepared.executor, opts.executors, {
-      workers, engine: engineName, workflowId: config.workflow_id, workerPlugins: strategySources,
-      resumeHint: `regimen run ${paths.base} --resume`, emit: (message) => emit({ type: 'info', message }),
+      ...(prepared.series ? { series: prepared.series } : {}),
     });
     const ctx: RunContext = {
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
       split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
-      barsPerYear, fingerprint, executor, engine: await loadEngine(engineName), rng: createRng(config.seed), emit,
+      barsPerYear, fingerprint, executor, engine: await loadEngine(executor.engine), rng: createRng(config.seed), emit,
       resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {},
     };
     const order = config.phases;
@@ -106,13 +133,9 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
     if (resumed) emit({ type: 'info', message: `resuming the run in ${paths.base}: finished phases and trials are kept` });
     // a single split is the plan of one fold, run in the workspace itself
     const foldCtxs = walkForward ? openFoldWorkspaces(ctx, folds, manifest) : [ctx];
-    try {
-      const { ran, skipped } = await runPhases(ctx, foldCtxs, selected);
-      if (walkForward && foldCtxs.every((f) => existsSync(f.paths.checkpoint(order[order.length - 1]!)))) await writeWalkForwardResults(ctx, foldCtxs, folds);
-      return { manifest, config, ran, skipped, summary: summarize(paths, config), loadSeconds };
-    } finally {
-      await executor.close();
-    }
+    const { ran, skipped } = await runPhases(ctx, foldCtxs, selected);
+    if (walkForward && foldCtxs.every((f) => existsSync(f.paths.checkpoint(order[order.length - 1]!)))) await writeWalkForwardResults(ctx, foldCtxs, folds);
+    return { manifest, config, ran, skipped, summary: summarize(paths, config) };
   } finally {
     lock.release();
   }

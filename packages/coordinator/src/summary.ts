@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CheckpointSchema,
   EnsembleWeightsSchema,
@@ -7,6 +8,7 @@ import {
   readJsonFile,
   RegimeOptimalParamsSchema,
   TrialsFileSchema,
+  UniverseResultsSchema,
   ValidationResultsSchema,
   WalkForwardResultsSchema,
   workspacePaths,
@@ -16,6 +18,7 @@ import {
   type PhaseName,
   type RegimeOptimalParams,
   type ResolvedConfig,
+  type UniverseResults,
   type ValidationResults,
   type WalkForwardResults,
   type WorkspacePaths,
@@ -29,10 +32,13 @@ export interface RunSummary {
   validation?: ValidationResults;
   /** a walk-forward: every fold and the folds stitched (then the other fields are absent) */
   walkForward?: WalkForwardResults;
+  /** a universe: every series out of sample, the sign tests and the portfolios (then the other fields are absent) */
+  universe?: UniverseResults;
 }
 
 export function summarize(paths: WorkspacePaths, _config?: ResolvedConfig): RunSummary {
   const s: RunSummary = { workspace: paths.base };
+  if (existsSync(paths.universeResults)) s.universe = readJsonFile(paths.universeResults, UniverseResultsSchema);
   if (existsSync(paths.walkForwardResults)) s.walkForward = readJsonFile(paths.walkForwardResults, WalkForwardResultsSchema);
   if (existsSync(paths.regimeOptimalParams)) s.optimal = readJsonFile(paths.regimeOptimalParams, RegimeOptimalParamsSchema);
   if (existsSync(paths.ensembleWeights)) s.weights = readJsonFile(paths.ensembleWeights, EnsembleWeightsSchema);
@@ -46,7 +52,9 @@ export interface WorkspaceStatus {
   trials: { planned: number; done: number };
   ensembleTrials: number;
   /** a walk-forward: the same for each fold (its folder's checkpoints and files) */
-  folds?: Array<Omit<WorkspaceStatus, 'manifest' | 'folds'> & { index: number }>;
+  folds?: Array<Omit<WorkspaceStatus, 'manifest' | 'folds' | 'series'> & { index: number }>;
+  /** a universe: the same for each series (its folder; `started` false until its run began) */
+  series?: Array<Omit<WorkspaceStatus, 'manifest' | 'series'> & { name: string; started: boolean }>;
 }
 
 /** `regimen status`: which phases are complete and how many trials have results (per fold, for a walk-forward). */
@@ -68,5 +76,13 @@ export function workspaceStatus(dir: string): WorkspaceStatus {
     };
   };
   const folds = manifest.folds?.map((f) => ({ index: f.index, ...of(workspacePaths(paths.fold(f.index))) }));
-  return { manifest, ...of(paths), ...(folds ? { folds } : {}) };
+  const series = manifest.universe?.series.map((s) => {
+    const dir = join(paths.base, s.workspace);
+    if (existsSync(workspacePaths(dir).manifest)) {
+      const { manifest: _m, series: _s, ...own } = workspaceStatus(dir);
+      return { name: s.name, started: true, ...own };
+    }
+    return { name: s.name, started: false, ...of(workspacePaths(dir)) };
+  });
+  return { manifest, ...of(paths), ...(folds ? { folds } : {}), ...(series ? { series } : {}) };
 }

@@ -6,20 +6,22 @@ import { embeddedDataPath } from '@regimen/data';
 /**
  * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
  * strategies on a 2×2 grid (or `strategies`, YAML lines under `strategies:`), both classifiers,
- * a grid ensemble. Seconds, not minutes.
+ * a grid ensemble. Seconds, not minutes. `data` replaces the data mapping, `files` are written
+ * beside the workflow (a universe's files).
  */
-export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; phases?: string; strategies?: string } = {}): { dir: string; config: string; data: string } {
+export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; phases?: string; strategies?: string; data?: string; files?: Record<string, string> } = {}): { dir: string; config: string; data: string } {
   const dir = mkdtempSync(join(tmpdir(), 'regimen-test-'));
   const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
   const data = join(dir, 'prices.csv');
   writeFileSync(data, [lines[0], ...lines.slice(-(opts.bars ?? 1200))].join('\n') + '\n');
+  for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
   const config = join(dir, 'workflow.yaml');
   writeFileSync(
     config,
     `workflow:
   id: small
   seed: 11
-  data: { path: prices.csv, split: { train_fraction: 0.7 } }
+  data: ${opts.data ?? '{ path: prices.csv, split: { train_fraction: 0.7 } }'}
   strategies:
 ${opts.strategies ?? `    strategy_1: { type: momentum, side: long_short }
     strategy_2: { type: mean_reversion }`}

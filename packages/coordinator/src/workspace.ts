@@ -34,14 +34,17 @@ export type WorkspaceMode = 'run' | 'resume' | 'reuse';
 /** Create (or reopen) a workspace; says whether an earlier run of the same config is being resumed. */
 export function openWorkspace(
   paths: WorkspacePaths,
-  opts: { mode: WorkspaceMode; force: boolean; config: ResolvedConfig; configPath: string; configText: string; fingerprint: DataFingerprint; split: Manifest['split']; barsPerYear: number; folds?: FoldPlanEntry[] },
+  opts: {
+    mode: WorkspaceMode; force: boolean; config: ResolvedConfig; configPath: string; configText: string; fingerprint: DataFingerprint; split: Manifest['split']; barsPerYear: number;
+    folds?: FoldPlanEntry[]; universe?: Manifest['universe']; series?: Manifest['series'];
+  },
 ): { manifest: Manifest; resumed: boolean } {
   const hash = configHash(opts.config);
   let createdAt = new Date().toISOString();
   let resumed = false;
   if (existsSync(paths.manifest)) {
     if (opts.force) {
-      for (const d of [paths.signals, paths.performance, paths.analysis, paths.metadata, paths.checkpoints, paths.folds]) rmSync(d, { recursive: true, force: true });
+      for (const d of [paths.signals, paths.performance, paths.analysis, paths.metadata, paths.checkpoints, paths.folds, paths.series]) rmSync(d, { recursive: true, force: true });
     } else {
       const old = readJsonFile(paths.manifest, ManifestSchema);
       if (old.data_fingerprint.sha256 !== opts.fingerprint.sha256) {
@@ -75,6 +78,8 @@ export function openWorkspace(
     split: opts.split,
     bars_per_year: opts.barsPerYear,
     ...(opts.folds ? { folds: opts.folds } : {}),
+    ...(opts.universe ? { universe: opts.universe } : {}),
+    ...(opts.series ? { series: opts.series } : {}),
   };
   writeFileAtomic(paths.configCopy, opts.configText);
   writeJsonAtomic(paths.configResolved, opts.config);

@@ -15,3 +15,4 @@ export * from './schemas/analysis.js';
 export * from './search-space.js';
 export * from './schemas/walk-forward.js';
 export * from './sliding-extreme.js';
+export * from './schemas/universe.js';

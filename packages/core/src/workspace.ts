@@ -24,6 +24,14 @@ export interface WorkspacePaths extends WorkspacePathsRecord {
   folds: string;
   /** walk-forward: folds/fold_<k>, each a workspace of today's layout */
   fold(index: number): string;
+  /** a universe: the folder of its series */
+  series: string;
+  /** a universe: series/<name>, each a workspace of today's layout */
+  seriesDir(name: string): string;
+  /** a universe: its series side by side, the sign tests and the portfolios */
+  universeResults: string;
+  /** a universe: the portfolios' equity over the bars all series share */
+  universeEquity: string;
   validationEquity: string;
   regimeReport: string;
   parameterSurface: string;
@@ -62,6 +70,10 @@ export function workspacePaths(baseDir: string): WorkspacePaths {
     overfitting: join(analysis, 'overfitting.json'),
     folds: join(base, 'folds'),
     fold: (k) => join(base, 'folds', `fold_${k}`),
+    series: join(base, 'series'),
+    seriesDir: (name) => join(base, 'series', name),
+    universeResults: join(performance, 'universe_results.json'),
+    universeEquity: join(performance, 'universe_equity.arrow'),
     validationEquity: join(performance, 'validation_equity.arrow'),
     regimeReport: join(analysis, 'regime_report.json'),
     parameterSurface: join(analysis, 'parameter_surface.json'),

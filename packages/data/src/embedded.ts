@@ -5,7 +5,7 @@ import { regimenError } from '@regimen/core';
 /** The series a workflow uses when it names no data file (see embedded/README.md for provenance). */
 export const EMBEDDED_DEFAULT = 'nyse_composite_daily_close.csv';
 
-export const EMBEDDED_FILES = [EMBEDDED_DEFAULT, 'msft_daily_ohlcv.csv'] as const;
+export const EMBEDDED_FILES = [EMBEDDED_DEFAULT, 'msft_daily_ohlcv.csv', 'dowjones30_daily_close.csv'] as const;
 
 /**
  * Absolute path of an embedded file. Both `src/` (tests, `@regimen/source`) and `dist/` (the

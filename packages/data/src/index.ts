@@ -21,3 +21,4 @@ export { writeValidationEquity, readValidationEquity, type ValidationEquityFile 
 export { writeTrialsTable, readTrialsTable, type TrialsTableRow } from './trials-table.js';
 export { dataInfo, seriesInfo, type DataInfo, type SpacingCount, type Gap } from './data-info.js';
 export { convertedColumns, readAllColumns, writeColumns, writeColumnsArrow, writeColumnsParquet, outputFormat, type ConvertedColumns, type OutputFormat } from './data-convert.js';
+export { universeColumns, type UniverseColumn } from './universe-columns.js';

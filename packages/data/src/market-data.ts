@@ -247,7 +247,7 @@ function marketDataFrom(raw: RawSeries, plan: ColumnPlan, opts: LoadOptions): Ma
   };
 }
 
-function open(path: string, opts: LoadOptions): SeriesSource {
+export function openMarketFile(path: string, opts: Omit<LoadOptions, 'price' | 'column'>): SeriesSource {
   if (opts.timezone !== undefined) checkZone(opts.timezone, 'timezone', path);
   return openSeries(path, { timeColumn: opts.timeColumn, timeFormat: opts.timeFormat, timezone: opts.timezone });
 }
@@ -258,7 +258,7 @@ function open(path: string, opts: LoadOptions): SeriesSource {
  * `readMarketData`.
  */
 export function loadMarketData(path: string, opts: LoadOptions = {}): MarketData {
-  const src = open(path, opts);
+  const src = openMarketFile(path, opts);
   const plan = planColumns(src, opts);
   if (!src.readSync) {
     throw regimenError({ code: 'internal', file: src.file, message: `${src.format} files are read asynchronously: use readMarketData` });
@@ -268,7 +268,7 @@ export function loadMarketData(path: string, opts: LoadOptions = {}): MarketData
 
 /** Market data from CSV, Arrow IPC or Parquet (by extension), validated like `loadMarketData`. */
 export async function readMarketData(path: string, opts: LoadOptions = {}): Promise<MarketData> {
-  const src = open(path, opts);
+  const src = openMarketFile(path, opts);
   const plan = planColumns(src, opts);
   return marketDataFrom(await src.read(plan.read), plan, opts);
 }
@@ -278,7 +278,7 @@ export async function readMarketData(path: string, opts: LoadOptions = {}): Prom
  * each validated and shaped by the same reading choices (a universe of tickers in one CSV).
  */
 export async function readMarketSeries(path: string, prices: readonly PriceSpec[], opts: Omit<LoadOptions, 'price' | 'column'> = {}): Promise<MarketData[]> {
-  const src = open(path, opts);
+  const src = openMarketFile(path, opts);
   const plans = prices.map((price) => planColumns(src, { ...opts, price }));
   const raw = await src.read([...new Set(plans.flatMap((p) => p.read))]);
   return plans.map((plan, k) => marketDataFrom(raw, plan, { ...opts, price: prices[k] }));

@@ -23,3 +23,4 @@ export {
 export { blockStats, blockStatsFromSums, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions } from './overfitting.js';
 export { OverfittingSchema, PboResultSchema, type Overfitting, type PboResult } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';
+export { signTest } from './sign-test.js';

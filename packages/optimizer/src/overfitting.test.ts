@@ -9,7 +9,7 @@ const block = (m: number, size = 4, spread = 0.01) => Array.from({ length: size 
 const noise = (n: number, rng: ReturnType<typeof createRng>, drift = 0) => Float64Array.from({ length: n }, () => drift + 0.01 * rng.normal());
 
 /** The paper's procedure from raw returns, written directly (no block summaries): the oracle. */
-function bruteForcePbo(series: Float64Array[], S: number): { pbo: number; logits: number[] } {
+function bruteForcePbo(series: Float64Array[], S: number): { pbo: number; logits: number[]; winners: Array<[number, number]> } {
   const size = Math.floor(series[0]!.length / S);
   const skip = series[0]!.length - size * S;
   const rows = (t: Float64Array, set: number[]) => set.flatMap((b) => Array.from(t.subarray(skip + b * size, skip + (b + 1) * size)));
@@ -18,17 +18,19 @@ function bruteForcePbo(series: Float64Array[], S: number): { pbo: number; logits
     return sd > 0 ? mean(x) / sd : 0;
   };
   const all = Array.from({ length: S }, (_, b) => b);
+  const winners: Array<[number, number]> = [];
   const logits = combinations(all, S / 2).map((train) => {
     const test = all.filter((b) => !train.includes(b));
     const r = series.map((t) => sharpe(rows(t, train)));
     const rbar = series.map((t) => sharpe(rows(t, test)));
     const best = r.indexOf(Math.max(...r));
+    winners.push([r[best]!, rbar[best]!]);
     const sorted = [...rbar].sort((a, b) => a - b);
     const rank = sorted.indexOf(rbar[best]!) + 1; // distinct values here: the plain rank
     const w = rank / (series.length + 1);
     return Math.log(w / (1 - w));
   });
-  return { pbo: logits.filter((l) => l <= 0).length / logits.length, logits };
+  return { pbo: logits.filter((l) => l <= 0).length / logits.length, logits, winners };
 }
 
 describe('probability of backtest overfitting (CSCV)', () => {
@@ -63,6 +65,23 @@ describe('probability of backtest overfitting (CSCV)', () => {
     expect(got.splits).toBe(20);
     expect(got.pbo).toBe(want.pbo);
     expect(got.logits.mean).toBeCloseTo(mean(want.logits), 12);
+    // 20 splits: every one is in the degradation sample, in split order, to 6 significant digits
+    expect(got.degradation.sample).toHaveLength(20);
+    got.degradation.sample!.forEach(([x, y], c) => {
+      expect(x).toBe(Number(want.winners[c]![0].toPrecision(6)));
+      expect(y).toBe(Number(want.winners[c]![1].toPrecision(6)));
+    });
+  });
+
+  it('keeps at most 100 splits of the degradation cloud, evenly spaced', () => {
+    const rng = createRng(8);
+    const series = Array.from({ length: 3 }, () => noise(160, rng));
+    const r = probabilityOfBacktestOverfitting(series.map((s) => blockStats(s, 16)), { blocks: 16 })!;
+    expect(r.splits).toBe(12870);
+    // every 129th of the 12,870 splits: 0, 129, …, 12771
+    const want = bruteForcePbo(series, 16).winners.filter((_, c) => c % 129 === 0);
+    expect(want).toHaveLength(100);
+    expect(r.degradation.sample).toEqual(want.map(([x, y]) => [Number(x.toPrecision(6)), Number(y.toPrecision(6))]));
   });
 
   it('is near 0.5 for pure-noise trials and near 0 when one trial has a real edge', () => {

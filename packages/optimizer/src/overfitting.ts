@@ -1,4 +1,4 @@
-import { combinations, linearRegression, quantileSorted } from 'simple-statistics';
+import { linearRegression, quantileSorted } from 'simple-statistics';
 import type { PboResult } from '@regimen/core';
 
 /**
@@ -109,25 +109,35 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
   // each trial's totals over all blocks, to get a test set's sums from its training set's
   const t1 = trials.map((t) => t.subarray(2, 2 + S).reduce((a, x) => a + x, 0));
   const t2 = trials.map((t) => t.subarray(2 + S).reduce((a, x) => a + x, 0));
-  const splits = combinations(Array.from({ length: S }, (_, b) => b), S / 2);
-  const logits = new Float64Array(splits.length);
-  const inSample = new Float64Array(splits.length);
-  const outOfSample = new Float64Array(splits.length);
+  const k = S / 2;
+  let C = 1;
+  for (let i = 0; i < k; i++) C = (C * (S - i)) / (i + 1);
+  // block-major copies, so every loop below runs over the trials in one contiguous row
+  const centre = new Float64Array(N);
+  const b1 = new Float64Array(S * N);
+  const b2 = new Float64Array(S * N);
+  trials.forEach((t, n) => {
+    centre[n] = t[0]!;
+    for (let b = 0; b < S; b++) (b1[b * N + n] = t[2 + b]!), (b2[b * N + n] = t[2 + S + b]!);
+  });
+  // p1/p2 row d: every trial's sums over the first d training blocks of the split being built
+  const p1 = new Float64Array((k + 1) * N);
+  const p2 = new Float64Array((k + 1) * N);
+  const logits = new Float64Array(C);
+  const inSample = new Float64Array(C);
+  const outOfSample = new Float64Array(C);
   const test = new Float64Array(N);
-  splits.forEach((train, c) => {
+  let c = 0;
+  const score = () => {
+    const row = k * N;
     let best = 0;
     let bestR = -Infinity;
     for (let n = 0; n < N; n++) {
-      const t = trials[n]!;
-      let s1 = 0;
-      let s2 = 0;
-      for (const b of train) {
-        s1 += t[2 + b]!;
-        s2 += t[2 + S + b]!;
-      }
-      const r = sharpe(t[0]!, half, s1, s2);
+      const s1 = p1[row + n]!;
+      const s2 = p2[row + n]!;
+      const r = sharpe(centre[n]!, half, s1, s2);
       if (r > bestR) (bestR = r), (best = n);
-      test[n] = sharpe(t[0]!, half, t1[n]! - s1, t2[n]! - s2);
+      test[n] = sharpe(centre[n]!, half, t1[n]! - s1, t2[n]! - s2);
     }
     const w = test[best]!;
     let below = 0;
@@ -140,8 +150,25 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
     logits[c] = Math.log(omega / (1 - omega));
     inSample[c] = bestR * annual;
     outOfSample[c] = w * annual;
-  });
-  const C = splits.length;
+    c++;
+  };
+  // The training sets in lexicographic order (the order of the paper's enumeration), depth first:
+  // a prefix's sums are shared by every split that starts with it, and each sum is still taken
+  // block by block in ascending order from 0, so the values are those of summing each split alone.
+  const extend = (depth: number, from: number): void => {
+    if (depth === k) return score();
+    const prev = depth * N;
+    const next = prev + N;
+    for (let b = from; b <= S - k + depth; b++) {
+      const off = b * N;
+      for (let n = 0; n < N; n++) {
+        p1[next + n] = p1[prev + n]! + b1[off + n]!;
+        p2[next + n] = p2[prev + n]! + b2[off + n]!;
+      }
+      extend(depth + 1, b + 1);
+    }
+  };
+  extend(0, 0);
   let overfit = 0;
   let losses = 0;
   for (let c = 0; c < C; c++) {
@@ -163,9 +190,31 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
       histogram: histogram(sorted, opts.bins ?? 20),
     },
     // a vertical cloud (every split's winner with the same in-sample score) has no slope
-    degradation: { slope: Number.isFinite(reg.m) ? reg.m : 0, intercept: Number.isFinite(reg.b) ? reg.b : mean(outOfSample), in_sample_mean: mean(inSample), out_of_sample_mean: mean(outOfSample) },
+    degradation: {
+      slope: Number.isFinite(reg.m) ? reg.m : 0,
+      intercept: Number.isFinite(reg.b) ? reg.b : mean(outOfSample),
+      in_sample_mean: mean(inSample),
+      out_of_sample_mean: mean(outOfSample),
+      sample: degradationSample(inSample, outOfSample),
+    },
     probability_of_loss: losses / C,
   };
+}
+
+/** Points of the degradation scatter kept in the file, at most (the paper's figure is this cloud). */
+export const DEGRADATION_SAMPLE = 100;
+
+/**
+ * Every ⌈C / 100⌉-th split's [in-sample, out-of-sample] Sharpe, to 6 significant digits: a few
+ * kilobytes that show the cloud and its spread, where all 12,870 splits would be most of the file.
+ * Splits are in the lexicographic order of their training blocks, so a stride visits all of them.
+ */
+function degradationSample(inSample: Float64Array, outOfSample: Float64Array): Array<[number, number]> {
+  const step = Math.ceil(inSample.length / DEGRADATION_SAMPLE);
+  const round = (x: number) => Number(x.toPrecision(6));
+  const out: Array<[number, number]> = [];
+  for (let c = 0; c < inSample.length; c += step) out.push([round(inSample[c]!), round(outOfSample[c]!)]);
+  return out;
 }
 
 function histogram(sorted: Float64Array, bins: number): { edges: number[]; counts: number[] } {

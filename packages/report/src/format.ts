@@ -30,6 +30,8 @@ export const METRIC_FORMATS: Record<string, (x: number) => string> = {
   volatility: (x) => formatPercent(x),
   exposure: (x) => formatPercent(x),
   trades: formatInteger,
+  trials: formatInteger,
+  folds: formatInteger,
   bars: formatInteger,
   runs: formatInteger,
   share: (x) => formatPercent(x, 1),
@@ -37,6 +39,9 @@ export const METRIC_FORMATS: Record<string, (x: number) => string> = {
   weight: (x) => formatNumber(x, 3),
   dsr: (x) => formatNumber(x, 3),
   score: (x) => formatNumber(x, 4),
+  pbo: (x) => formatNumber(x, 3),
+  slope: (x) => formatNumber(x, 3),
+  efficiency: (x) => formatNumber(x, 3),
 };
 
 /** A metric as the page shows it; a metric it does not know is written with 4 decimals. */

@@ -20,11 +20,30 @@ export interface MetricsView {
 }
 
 export interface Warning {
-  /** no_trades: every trial of a strategy made no trade; flicker: a classifier's regimes last a few bars */
-  code: 'no_trades' | 'flicker';
+  /**
+   * no_trades: every trial of a strategy made no trade; flicker: a classifier's regimes last a few
+   * bars; overfit: a PBO above one half; adaptive_trails: folds of a walk-forward where the adaptive
+   * strategy did worse out of sample than a baseline
+   */
+  code: 'no_trades' | 'flicker' | 'overfit' | 'adaptive_trails';
   /** what it is about: a strategy, or a classifier and split */
   subject: string;
   message: string;
+  /** at the top of a walk-forward: the folds where it was found */
+  folds?: number[];
+}
+
+/** Bars [start, end) of the whole series, with the dates of the first and last. */
+export interface WindowView {
+  start: number;
+  end: number;
+  first: string;
+  last: string;
+}
+
+export interface FoldProofs {
+  look_ahead: boolean | null;
+  transitions_verified: boolean | null;
 }
 
 export interface HeaderSection {
@@ -38,9 +57,21 @@ export interface HeaderSection {
   costs: { fee: number; slippage: number };
   strategies: Array<{ name: string; type: string; side: string }>;
   classifiers: Array<{ name: string; plugin: string; regimes: string[]; summary: Record<string, Scalar> }>;
-  phases: Array<{ phase: string; configured: boolean; complete: boolean; seconds: number | null; completed_at: string | null; counts: Record<string, number> }>;
+  phases: Array<{ phase: string; configured: boolean; complete: boolean; seconds: number | null; completed_at: string | null; counts: Record<string, number>; /** a walk-forward's: how many folds completed the phase */ folds?: { done: number; of: number } }>;
   /** null until validation ran */
   proofs: { transitions_verified: boolean | null; transitions_checked: number; look_ahead: { passed: boolean; cuts: number } | null; transitions: number } | null;
+  /** a fold of a walk-forward: which, its windows, and the walk-forward's page (a relative link; null when it is not written) */
+  fold?: { index: number; of: number; in_sample: WindowView; out_of_sample: WindowView; gap: number; top_report: string | null };
+  /**
+   * the top of a walk-forward: the fold plan with each fold's proofs (null until it is validated)
+   * and page; phases then sum the folds' seconds (phase 1, one pass for every fold, counts once)
+   */
+  walk_forward?: {
+    scheme: string;
+    gap: number;
+    classifier: string;
+    folds: Array<{ index: number; in_sample: WindowView; out_of_sample: WindowView; proofs: FoldProofs | null; report: string | null }>;
+  };
 }
 
 export interface WarningsSection {
@@ -232,7 +263,121 @@ export interface TradesSection {
   total_transitions: number;
 }
 
-export type Section = HeaderSection | WarningsSection | ValidationSection | WinnersSection | SurfaceSection | EnsembleSection | RegimesSection | TradesSection;
+/** One PBO result of analysis/overfitting.json, as drawn. */
+export interface PboView {
+  pbo: number;
+  trials: number;
+  blocks: number;
+  bars_per_block: number;
+  splits: number;
+  probability_of_loss: number;
+  logit_mean: number;
+  /** 5 %, 25 %, 50 %, 75 %, 95 % */
+  logit_quantiles: number[];
+  /** histogram of the splits' logits λ: bins [edges[i], edges[i+1]) */
+  edges: number[];
+  counts: number[];
+  /** out-of-sample Sharpe ≈ intercept + slope · in-sample Sharpe of the in-sample winner, over the splits */
+  slope: number;
+  intercept: number;
+  in_sample_mean: number;
+  out_of_sample_mean: number;
+  /** [in-sample, out-of-sample] at evenly spaced splits; null in workspaces written before it was kept */
+  sample: Array<[number, number]> | null;
+}
+
+export interface OverfittingSubject {
+  /** strategy:<name>, all_trials, ensemble_grid:<classifier> */
+  key: string;
+  kind: 'strategy' | 'all_trials' | 'ensemble_grid';
+  /** the strategy, or the classifier of the grid; null for all trials */
+  name: string | null;
+  label: string;
+  /** null: too few candidates, too few bars or no saved signals */
+  pbo: PboView | null;
+  /** the Deflated Sharpe Ratios of the regime winners this PBO is about (phase 2's), for reading the two side by side */
+  dsr: { min: number; median: number; max: number; winners: number } | null;
+}
+
+export interface OverfittingSection {
+  kind: 'overfitting';
+  /** the training window's bars the returns were taken over */
+  window: { start: number; end: number };
+  blocks: number | null;
+  weight_sets: number;
+  subjects: OverfittingSubject[];
+}
+
+/** A PBO above this is warned about and drawn in red: picking the in-sample best did worse than chance out of sample. */
+export const OVERFIT_PBO = 0.5;
+
+export const WALK_FORWARD_RUNS = ['adaptive', 'best_static', 'equal_weights', 'buy_and_hold'] as const;
+export type WalkForwardRun = (typeof WALK_FORWARD_RUNS)[number];
+
+export interface WalkForwardFoldView {
+  index: number;
+  in_sample: WindowView;
+  out_of_sample: WindowView;
+  /** out-of-sample metrics per run */
+  metrics: Record<WalkForwardRun, MetricsView>;
+  /** the adaptive strategy on its own in-sample window */
+  in_sample_adaptive: MetricsView;
+  efficiency: number | null;
+  /** the fold's PBO over all its trials and over its ensemble grid of the driving classifier; null when not computed */
+  pbo: { trials: number | null; weights: number | null };
+  proofs: FoldProofs;
+  /** the fold's page, relative to this one; null when not written */
+  report: string | null;
+}
+
+export interface WalkForwardSection {
+  kind: 'walk_forward';
+  classifier: string;
+  scheme: string;
+  gap: number;
+  runs: Array<{ key: WalkForwardRun; label: string }>;
+  folds: WalkForwardFoldView[];
+  stitched: { first: string; last: string; bars: number; metrics: Record<WalkForwardRun, MetricsView>; efficiency: number | null };
+  /** the mean PBO over the folds (analysis/overfitting.json's mean_pbo), as the folds' pbo */
+  mean_pbo: { trials: number | null; weights: number | null };
+  /** ys in the order of runs; null when the workspace has no stitched equity file */
+  equity: ReducedSeries | null;
+  drawdown: ReducedSeries | null;
+  /** epoch ms of each fold's first out-of-sample bar */
+  boundaries: Array<{ index: number; time: number }>;
+}
+
+export interface StabilitySection {
+  kind: 'stability';
+  folds: number;
+  classifiers: Array<{
+    classifier: string;
+    rows: Array<{ regime: string; strategy: string; /** folds with a winner */ folds: number; modal_share: number; modal_params: Params | null; repeat_rate: number | null; mean_step: number | null; winners: Array<Params | null> }>;
+  }>;
+}
+
+export interface FoldPboSection {
+  kind: 'fold_pbo';
+  /** the columns: strategies, all trials, each classifier's ensemble grid */
+  subjects: Array<{ key: string; label: string }>;
+  folds: Array<{ index: number; pbo: Array<number | null>; trials: Array<number | null>; report: string | null }>;
+  /** per subject, the mean over the folds that have one (the file's mean_pbo) */
+  mean: Array<number | null>;
+}
+
+export type Section =
+  | HeaderSection
+  | WarningsSection
+  | ValidationSection
+  | WinnersSection
+  | OverfittingSection
+  | SurfaceSection
+  | EnsembleSection
+  | RegimesSection
+  | TradesSection
+  | WalkForwardSection
+  | StabilitySection
+  | FoldPboSection;
 export type SectionKind = Section['kind'];
 
 export interface PageData {

@@ -1,17 +1,37 @@
+import { existsSync } from 'node:fs';
+import { workspacePaths } from '@regimen/core';
 import type { PageData, Section, Warning } from './model.js';
+import { pageLinks, type PageLinks } from './links.js';
 import { headerSection } from './sections/header.js';
 import { ensembleSection } from './sections/ensemble.js';
+import { foldPboSection } from './sections/fold-pbo.js';
+import { overfittingSection } from './sections/overfitting.js';
 import { regimesSection, regimeStatistics } from './sections/regimes.js';
+import { stabilitySection } from './sections/stability.js';
 import { surfaceSection } from './sections/surface.js';
 import { tradesSection } from './sections/trades.js';
 import { validationSection } from './sections/validation.js';
+import { walkForwardSection } from './sections/walk-forward.js';
 import { winnersSection } from './sections/winners.js';
-import { flickerWarnings, noTradeWarnings } from './warnings.js';
+import { adaptiveTrailsWarnings, flickerWarnings, foldOverfitWarnings, foldWarnings, noTradeWarnings, overfitWarnings } from './warnings.js';
 import { readWorkspaceFiles, type WorkspaceFiles } from './workspace-files.js';
 
-/** The warnings a user needs about a workspace; the same list the page and the CLI summary show. */
+/**
+ * The warnings a user needs about a workspace; the same list the page and the CLI summary show.
+ * A walk-forward's are its folds'.
+ */
 export function warningsOf(ws: WorkspaceFiles, stats = regimeStatistics(ws)): Warning[] {
-  return [...noTradeWarnings(ws.surface), ...flickerWarnings(stats)];
+  const own = [...noTradeWarnings(ws.surface), ...flickerWarnings(stats), ...overfitWarnings(ws.overfitting)];
+  if (!ws.walkForward) return own;
+  const { folds, overfitting } = ws.walkForward;
+  // each fold's PBO is named with its number; the folds' other warnings are grouped as they are
+  const perFold = folds.map((f) => (f ? warningsOf(f).filter((w) => w.code !== 'overfit') : []));
+  return [
+    ...own,
+    ...adaptiveTrailsWarnings(ws.walkForward.results),
+    ...foldOverfitWarnings(overfitting?.folds ?? folds.map((f) => f?.overfitting)),
+    ...foldWarnings(perFold),
+  ];
 }
 
 /** `workspaceWarnings(dir)`: warningsOf a workspace folder. */
@@ -19,23 +39,31 @@ export function workspaceWarnings(dir: string): Warning[] {
   return warningsOf(readWorkspaceFiles(dir));
 }
 
+/** Links of a page written at its usual place to the pages of the same walk-forward that exist. */
+export function existingLinks(ws: WorkspaceFiles): PageLinks {
+  const exists = (p: string) => (existsSync(p) ? p : null);
+  return pageLinks(ws.paths.report, {
+    folds: ws.walkForward?.folds.map((f) => (f ? exists(f.paths.report) : null)),
+    top: ws.fold ? exists(workspacePaths(ws.fold.top).report) : null,
+  });
+}
+
 /**
  * The page's data, section by section, in reading order. A section whose files do not exist yet
  * (its phase has not run) is left out; a new section is one builder here and one renderer in
- * browser/sections/.
+ * browser/sections/. The top of a walk-forward has its own sections; each fold's page is a
+ * workspace's page like any other.
  */
-export function buildPageData(ws: WorkspaceFiles): PageData {
+export function buildPageData(ws: WorkspaceFiles, links: PageLinks = existingLinks(ws)): PageData {
   const stats = regimeStatistics(ws);
   const warnings = warningsOf(ws, stats);
   const sections: Array<Section | null> = [
-    headerSection(ws),
+    headerSection(ws, links),
     warnings.length ? { kind: 'warnings', warnings } : null,
-    validationSection(ws),
-    winnersSection(ws),
-    surfaceSection(ws),
-    ensembleSection(ws),
-    regimesSection(stats),
-    tradesSection(ws),
+    ...(ws.walkForward
+      ? [walkForwardSection(ws, links), stabilitySection(ws), foldPboSection(ws, links)]
+      : [validationSection(ws), winnersSection(ws), overfittingSection(ws), surfaceSection(ws), ensembleSection(ws), regimesSection(stats), tradesSection(ws)]),
   ];
-  return { title: `Regimen report — ${ws.manifest.workflow_id}`, generated_by: `regimen ${ws.manifest.regimen_version}`, sections: sections.filter((s): s is Section => s !== null) };
+  const title = `Regimen report — ${ws.manifest.workflow_id}${ws.fold ? ` · fold ${ws.fold.index} (of 0–${ws.fold.of - 1})` : ws.walkForward ? ' · walk-forward' : ''}`;
+  return { title, generated_by: `regimen ${ws.manifest.regimen_version}`, sections: sections.filter((s): s is Section => s !== null) };
 }

@@ -6,6 +6,7 @@ import {
   CheckpointSchema,
   EnsembleWeightsSchema,
   NO_REGIME,
+  OverfittingSchema,
   ParameterSurfaceSchema,
   PHASES,
   readJsonFile,
@@ -13,6 +14,7 @@ import {
   ValidationResultsSchema,
   ValidationTradesSchema,
   workspacePaths,
+  type PboResult,
   type ValidationResults,
 } from '@regimen/core';
 import { readRegimeLabels, readValidationEquity } from '@regimen/data';
@@ -187,6 +189,30 @@ describe('the report in headless Chromium', () => {
     }
   });
 
+  it('shows the PBO of each strategy, all trials and each ensemble grid as analysis/overfitting.json has it, with its histogram and degradation', async () => {
+    const o = readJsonFile(ws.overfitting, OverfittingSchema);
+    const subjects: Array<[string, PboResult | null]> = [
+      ...Object.entries(o.strategies).map(([s, r]): [string, PboResult | null] => [`strategy:${s}`, r]),
+      ['all_trials', o.all_trials],
+      ...Object.entries(o.ensemble_grid.classifiers).map(([c, r]): [string, PboResult | null] => [`ensemble_grid:${c}`, r]),
+    ];
+    const rows = await page.$$eval('[data-table="overfitting"] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-subject'), ...[...tr.querySelectorAll('td.num')].slice(0, 6).map((td) => td.getAttribute('data-value'))]));
+    expect(rows).toEqual(subjects.map(([key, r]) => [key, ...(r ? [r.pbo, r.trials, r.probability_of_loss, r.degradation.slope, r.degradation.in_sample_mean, r.degradation.out_of_sample_mean].map(String) : Array(6).fill(null))]));
+    for (const [key, r] of subjects) {
+      if (!r) continue;
+      const at = `[data-subject="${key}"]`;
+      expect(await page.$$eval(`[data-chart="logits"]${at} g.logit-bin rect`, (rs) => rs.length)).toBe(r.logits.histogram.counts.length);
+      expect(await page.$$eval(`[data-chart="logits"]${at} g.logit-bin rect title`, (ts) => ts.map((t) => Number(/: (\d+) splits/.exec(t.textContent!)![1])))).toEqual(r.logits.histogram.counts);
+      expect(await page.$$eval(`[data-chart="degradation"]${at} g.split circle`, (cs) => cs.length)).toBe(r.degradation.sample!.length);
+      expect(await page.$$eval(`[data-chart="degradation"]${at} g.regression path`, (ps) => ps.length)).toBe(1);
+    }
+    // the strategies' DSR column: the median of their regime winners' Deflated Sharpe Ratios
+    const report = readJsonFile(ws.regimeReport, RegimeAnalysisReportSchema);
+    const dsr = Object.values(report.classifiers).flatMap((rs) => Object.values(rs).flatMap((bs) => (bs.trend?.deflated_sharpe ? [bs.trend.deflated_sharpe.dsr] : []))).sort((a, b) => a - b);
+    const median = dsr.length % 2 ? dsr[dsr.length >> 1]! : (dsr[dsr.length / 2 - 1]! + dsr[dsr.length / 2]!) / 2;
+    expect(await page.$eval('[data-table="overfitting"] tr[data-subject="strategy:trend"] td:nth-child(8)', (td) => td.getAttribute('data-value'))).toBe(String(median));
+  });
+
   it('counts each regime\'s bars and transitions as the label files have them', async () => {
     for (const c of ['hmm', 'pattern_based', 'jumpy']) {
       for (const split of ['train', 'test'] as const) {
@@ -224,7 +250,12 @@ describe('the report in headless Chromium', () => {
     // dormant never trades (thresholds of 500 %); jumpy (a 2-bar channel, 1-bar hold) switches regime every bar or two
     const surface = readJsonFile(ws.parameterSurface, ParameterSurfaceSchema);
     expect(surface.trials.filter((t) => t.strategy === 'dormant').every((t) => t.metrics.trades === 0)).toBe(true);
-    expect(shown).toEqual([['no_trades', 'dormant'], ['flicker', 'jumpy (train)'], ['flicker', 'jumpy (test)']]);
+    // and a PBO above one half, wherever analysis/overfitting.json has one
+    const o = readJsonFile(ws.overfitting, OverfittingSchema);
+    const over = [...Object.entries(o.strategies).map(([s, r]) => [s, r] as const), ['all trials', o.all_trials] as const, ...Object.entries(o.ensemble_grid.classifiers).map(([c, r]) => [`ensemble grid (${c})`, r] as const)]
+      .filter(([, r]) => r !== null && r.pbo > 0.5)
+      .map(([label]) => ['overfit', `PBO of ${label}`]);
+    expect(shown).toEqual([['no_trades', 'dormant'], ['flicker', 'jumpy (train)'], ['flicker', 'jumpy (test)'], ...over]);
   });
 
   it('draws what a workspace has when its later phases have not run', async () => {
@@ -239,6 +270,21 @@ describe('the report in headless Chromium', () => {
       expect(await o.page.$$eval('[data-section]', (ss) => ss.map((x) => x.getAttribute('data-section')))).toEqual(['header', 'warnings', 'surface', 'regimes']);
       // phase 1's trial files stand in for the surface file
       expect(await o.page.$$eval('[data-chart="surface"][data-strategy="trend"] g.cell rect, [data-chart="surface"][data-strategy="trend"] g.unranked-cell rect', (rs) => rs.length)).toBe(6);
+    } finally {
+      await o.page.close();
+    }
+  });
+
+  it('still draws a workspace written before analysis/overfitting.json existed, without that section', async () => {
+    const old = `${ws.base}-before-pbo`;
+    cpSync(ws.base, old, { recursive: true });
+    rmSync(workspacePaths(old).overfitting);
+    const r = await writeReport(old);
+    const o = await openReport(browser, r.path);
+    try {
+      expect(o.errors).toEqual([]);
+      expect(await o.page.$$eval('[data-section]', (ss) => ss.map((x) => x.getAttribute('data-section')))).toEqual(['header', 'warnings', 'validation', 'winners', 'surface', 'ensemble', 'regimes', 'trades']);
+      expect(r.warnings.some((w) => w.code === 'overfit')).toBe(false);
     } finally {
       await o.page.close();
     }

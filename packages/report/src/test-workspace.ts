@@ -10,12 +10,8 @@ import { runWorkflow } from '@regimen/coordinator';
  * never trades (a warning), and a classifier that flickers (another warning). Seconds to run.
  */
 export async function reportTestWorkspace(bars = 1500): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'regimen-report-'));
-  const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
-  writeFileSync(join(dir, 'prices.csv'), [lines[0], ...lines.slice(-bars)].join('\n') + '\n');
-  const config = join(dir, 'workflow.yaml');
-  writeFileSync(
-    config,
+  return runTestWorkflow(
+    bars,
     `workflow:
   id: report_test
   seed: 5
@@ -39,6 +35,45 @@ export async function reportTestWorkspace(bars = 1500): Promise<string> {
       config: { data_split: test }
 `,
   );
+}
+
+/**
+ * A small real walk-forward: three rolling folds of 600 bars in sample, 299 out of sample after a
+ * gap of 3, two strategies (one a heatmap), two classifiers and an ensemble grid — every fold with
+ * its own phases, PBO and page. Seconds to run.
+ */
+export async function walkForwardTestWorkspace(bars = 1500): Promise<string> {
+  return runTestWorkflow(
+    bars,
+    `workflow:
+  id: report_walk_forward
+  seed: 7
+  data: { path: prices.csv }
+  strategies:
+    trend: { type: sma_crossover, side: long_short, parameter_space: { fast: [5, 10, 20], slow: [40, 80] } }
+    channel: { type: breakout, parameter_space: { lookback: [10, 20, 40, 80] } }
+  classifiers:
+    hmm: { options: { states: 2, restarts: 2, max_iter: 100 } }
+    pattern_based: {}
+  phases:
+    - name: parameter_discovery
+    - name: regime_analysis
+      config: { min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe, weight_space: { trend: [0, 0.5, 1], channel: [0, 0.5, 1] } }
+    - name: validation
+      config: { verify_transitions: true, method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3 }
+`,
+  );
+}
+
+/** Runs `yaml` on the last `bars` bars of the embedded series in a new temporary folder; returns the workspace. */
+async function runTestWorkflow(bars: number, yaml: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'regimen-report-'));
+  const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
+  writeFileSync(join(dir, 'prices.csv'), [lines[0], ...lines.slice(-bars)].join('\n') + '\n');
+  const config = join(dir, 'workflow.yaml');
+  writeFileSync(config, yaml);
   const ws = join(dir, 'ws');
   await runWorkflow(config, { outDir: ws, workers: 0 });
   return ws;

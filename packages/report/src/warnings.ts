@@ -1,5 +1,8 @@
-import type { ParameterSurface } from '@regimen/core';
-import type { RegimeStatsView, Warning } from './model.js';
+import type { Overfitting, ParameterSurface, WalkForwardResults } from '@regimen/core';
+import { OVERFIT_PBO, WALK_FORWARD_RUNS, type RegimeStatsView, type Warning } from './model.js';
+import { formatNumber } from './format.js';
+import { overfittingSubjects } from './sections/overfitting.js';
+import { WALK_FORWARD_LABELS } from './sections/walk-forward.js';
 
 /** A regime "flickers" when half its runs last at most this many bars… */
 export const FLICKER_MEDIAN_BARS = 3;
@@ -42,4 +45,94 @@ export function flickerWarnings(stats: RegimeStatsView[]): Warning[] {
       subject: `${s.classifier} (${s.split})`,
       message: `regimes of ${s.classifier} flicker on the ${s.split} split: median regime duration ${s.all_median_duration} bars, ${s.transitions.toLocaleString('en-US')} transitions in ${s.bars.toLocaleString('en-US')} bars — parameters and weights switch every few bars; a smoother classifier (longer lookback, hmm min_dwell) may fit better`,
     }));
+}
+
+/**
+ * PBO above one half, per strategy, over all trials or per ensemble grid: in most splits of the
+ * training window the in-sample winner ranked at or below the median out of sample, so the
+ * winners (and the weights picked the same way) are more likely flukes than an edge.
+ */
+export function overfitWarnings(o: Overfitting | undefined): Warning[] {
+  if (!o) return [];
+  return overfittingSubjects(o).flatMap((s) =>
+    s.pbo && s.pbo.pbo > OVERFIT_PBO
+      ? [{
+          code: 'overfit' as const,
+          subject: `PBO of ${s.label}`,
+          message: `Probability of Backtest Overfitting ${formatNumber(s.pbo.pbo, 3)} over ${s.pbo.trials} candidates (${s.pbo.splits} splits): the in-sample best ranked at or below the median out of sample in more than half the splits — picking the best here is worse than chance, so its winners are likely flukes (P(loss) ${formatNumber(s.pbo.probability_of_loss, 3)})`,
+        }]
+      : [],
+  );
+}
+
+/**
+ * A walk-forward's PBO above one half: one warning per strategy, all trials or ensemble grid,
+ * naming every fold where it is and that fold's PBO (each fold's own analysis/overfitting.json).
+ */
+export function foldOverfitWarnings(folds: Array<Overfitting | undefined>): Warning[] {
+  const bySubject = new Map<string, { label: string; folds: Array<{ index: number; pbo: number }> }>();
+  folds.forEach((o, index) => {
+    for (const s of o ? overfittingSubjects(o) : []) {
+      const entry = bySubject.get(s.key) ?? { label: s.label, folds: [] };
+      if (s.pbo && s.pbo.pbo > OVERFIT_PBO) entry.folds.push({ index, pbo: s.pbo.pbo });
+      bySubject.set(s.key, entry);
+    }
+  });
+  return [...bySubject.values()].flatMap(({ label, folds: over }) =>
+    over.length
+      ? [{
+          code: 'overfit' as const,
+          subject: `PBO of ${label}`,
+          message: `Probability of Backtest Overfitting above ${OVERFIT_PBO} in ${over.length} of ${folds.length} folds: ${over.map((f) => `fold ${f.index} (${formatNumber(f.pbo, 3)})`).join(', ')} — there the in-sample best ranked at or below the median out of sample in more than half the splits, worse than chance, so those folds' winners are likely flukes`,
+          folds: over.map((f) => f.index),
+        }]
+      : [],
+  );
+}
+
+/**
+ * The folds of a walk-forward where the adaptive strategy's out-of-sample Sharpe is below a
+ * baseline's (the best static strategy, equal weights, or buy and hold): one warning naming each
+ * such fold, the baseline that beat it most, and the stitched result.
+ */
+export function adaptiveTrailsWarnings(r: WalkForwardResults | undefined): Warning[] {
+  if (!r) return [];
+  const baselines = WALK_FORWARD_RUNS.filter((x) => x !== 'adaptive');
+  const trailing = (m: WalkForwardResults['stitched']['metrics']) => {
+    const best = baselines.reduce((a, b) => (m[b].sharpe > m[a].sharpe ? b : a));
+    return m[best].sharpe > m.adaptive.sharpe ? `${formatNumber(m.adaptive.sharpe, 3)} vs ${WALK_FORWARD_LABELS[best]} ${formatNumber(m[best].sharpe, 3)}` : null;
+  };
+  const folds = r.folds.flatMap((f) => {
+    const t = trailing(f.out_of_sample);
+    return t ? [{ index: f.index, text: `fold ${f.index} (${t})` }] : [];
+  });
+  if (folds.length === 0) return [];
+  const stitched = trailing(r.stitched.metrics);
+  return [{
+    code: 'adaptive_trails',
+    subject: 'adaptive strategy out of sample',
+    message: `the adaptive strategy (regimes from ${r.classifier}) has a lower out-of-sample Sharpe than a baseline in ${folds.length} of ${r.folds.length} folds: ${folds.map((f) => f.text).join(', ')}; stitched over all folds ${stitched ?? `it leads (${formatNumber(r.stitched.metrics.adaptive.sharpe, 3)})`} — per-regime parameters and weights did not carry over there`,
+    folds: folds.map((f) => f.index),
+  }];
+}
+
+/**
+ * A walk-forward's warnings: each fold's, one line per warning however many folds have it (the
+ * same strategy idle in six folds is one fact), with the folds named and the first one's numbers.
+ */
+export function foldWarnings(perFold: Warning[][]): Warning[] {
+  const grouped = new Map<string, { first: Warning; folds: number[] }>();
+  perFold.forEach((warnings, k) => {
+    for (const w of warnings) {
+      const key = `${w.code}\u0000${w.subject}`;
+      const g = grouped.get(key);
+      if (g) g.folds.push(k);
+      else grouped.set(key, { first: w, folds: [k] });
+    }
+  });
+  return [...grouped.values()].map(({ first, folds }) => {
+    const where = folds.length === perFold.length && folds.length > 1 ? 'every fold' : folds.length === 1 ? `fold ${folds[0]}` : `folds ${folds.join(', ')}`;
+    const numbers = folds.length > 1 ? ` (the numbers of fold ${folds[0]})` : '';
+    return { code: first.code, subject: `${first.subject}, ${where}`, message: `${first.message}${numbers}`, folds };
+  });
 }

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   CheckpointSchema,
   ClassifierModelFileSchema,
   EnsembleReportFileSchema,
   EnsembleWeightsSchema,
   ManifestSchema,
+  OverfittingSchema,
   ParameterSurfaceSchema,
   PHASES,
   readJsonFile,
@@ -16,12 +18,16 @@ import {
   TrialsFileSchema,
   ValidationResultsSchema,
   ValidationTradesSchema,
+  WalkForwardOverfittingSchema,
+  WalkForwardResultsSchema,
   workspacePaths,
   type Checkpoint,
   type ClassifierModelFile,
   type EnsembleReportFile,
   type EnsembleWeights,
+  type FoldPlanEntry,
   type Manifest,
+  type Overfitting,
   type ParameterSurface,
   type PhaseName,
   type RegimeAnalysisReport,
@@ -30,9 +36,17 @@ import {
   type SplitName,
   type ValidationResults,
   type ValidationTrades,
+  type WalkForwardOverfitting,
+  type WalkForwardResults,
   type WorkspacePaths,
 } from '@regimen/core';
 import { readRegimeLabels, readValidationEquity, type RegimeLabelsFile, type ValidationEquityFile } from '@regimen/data';
+
+/** Bars [start, end) of the whole series. */
+export interface BarWindow {
+  start: number;
+  end: number;
+}
 
 /**
  * Everything a report shows, read from a workspace's files and validated by their schemas (never
@@ -42,6 +56,10 @@ export interface WorkspaceFiles {
   paths: WorkspacePaths;
   manifest: Manifest;
   config: ResolvedConfig;
+  /** the training and test windows in the whole series (a fold's are its in- and out-of-sample windows) */
+  windows: { train: BarWindow; test: BarWindow };
+  /** a fold of a walk-forward: which, and the walk-forward's folder */
+  fold?: { index: number; of: number; plan: FoldPlanEntry; top: string };
   checkpoints: Partial<Record<PhaseName, Checkpoint>>;
   classifiers: ClassifierModelFile[];
   /** every trial's metrics: parameter_surface.json, or the phase-1 trial files before phase 2 ran */
@@ -50,11 +68,25 @@ export interface WorkspaceFiles {
   optimal?: RegimeOptimalParams;
   weights?: EnsembleWeights;
   ensembleReport?: EnsembleReportFile;
+  /** analysis/overfitting.json of this workspace (a walk-forward's top one is in walkForward) */
+  overfitting?: Overfitting;
   validation?: ValidationResults;
   trades?: ValidationTrades;
   equity?: ValidationEquityFile;
   /** classifier → split → labels, for the splits phase 1 wrote */
   labels: Record<string, Partial<Record<'train' | 'test', RegimeLabelsFile>>>;
+  /** the top of a walk-forward: its plan, results and every fold's own files */
+  walkForward?: WalkForwardFiles;
+}
+
+export interface WalkForwardFiles {
+  plan: FoldPlanEntry[];
+  /** absent until every fold is validated */
+  results?: WalkForwardResults;
+  equity?: ValidationEquityFile;
+  overfitting?: WalkForwardOverfitting;
+  /** per planned fold, its files; null for a fold whose folder has no manifest yet */
+  folds: Array<WorkspaceFiles | null>;
 }
 
 const optional = <T>(path: string, read: (p: string) => T): T | undefined => (existsSync(path) ? read(path) : undefined);
@@ -63,7 +95,47 @@ export function readWorkspaceFiles(dir: string): WorkspaceFiles {
   const paths = workspacePaths(dir);
   if (!existsSync(paths.manifest)) throw regimenError({ code: 'workspace', file: paths.manifest, message: 'missing: this folder is not a Regimen workspace (`regimen run` makes one)' });
   const manifest = readJsonFile(paths.manifest, ManifestSchema);
+  if (manifest.fold) return readFold(paths, manifest);
   const config = readJsonFile(paths.configResolved, ResolvedConfigSchema);
+  const bars = manifest.data_fingerprint.bars;
+  const windows = { train: { start: 0, end: manifest.split.train_bars }, test: { start: bars - manifest.split.test_bars, end: bars } };
+  const ws = readPhaseFiles(paths, manifest, config, windows);
+  if (manifest.folds) ws.walkForward = readWalkForward(paths, manifest.folds);
+  return ws;
+}
+
+/**
+ * A fold's folder holds its phases' files; the config and the fold plan are the walk-forward's,
+ * two folders up (or where the fold's manifest says the walk-forward was, if it was moved apart).
+ */
+function readFold(paths: WorkspacePaths, manifest: Manifest): WorkspaceFiles {
+  const fold = manifest.fold!;
+  const up = resolve(paths.base, '..', '..');
+  const top = [up, fold.workspace].find((d) => existsSync(workspacePaths(d).configResolved)) ?? up;
+  const topPaths = workspacePaths(top);
+  const topManifest = optional(topPaths.manifest, (p) => readJsonFile(p, ManifestSchema));
+  const plan = topManifest?.folds?.[fold.index];
+  if (!plan || topManifest!.workflow_id !== manifest.workflow_id) {
+    throw regimenError({ code: 'workspace', file: topPaths.manifest, message: `fold ${fold.index} of ${paths.base} needs its walk-forward's manifest and config here (the folder two levels up, or ${fold.workspace})` });
+  }
+  const config = readJsonFile(topPaths.configResolved, ResolvedConfigSchema);
+  const windows = { train: { start: plan.in_sample.start, end: plan.in_sample.end }, test: { start: plan.out_of_sample.start, end: plan.out_of_sample.end } };
+  return { ...readPhaseFiles(paths, manifest, config, windows), fold: { index: fold.index, of: fold.of, plan, top } };
+}
+
+function readWalkForward(paths: WorkspacePaths, plan: FoldPlanEntry[]): WalkForwardFiles {
+  const results = optional(paths.walkForwardResults, (p) => readJsonFile(p, WalkForwardResultsSchema));
+  return {
+    plan,
+    results,
+    // where the results file says the stitched curves are
+    equity: results ? optional(resolve(paths.base, results.stitched.equity_file), readValidationEquity) : undefined,
+    overfitting: optional(paths.overfitting, (p) => readJsonFile(p, WalkForwardOverfittingSchema)),
+    folds: plan.map((f) => (existsSync(workspacePaths(paths.fold(f.index)).manifest) ? readWorkspaceFiles(paths.fold(f.index)) : null)),
+  };
+}
+
+function readPhaseFiles(paths: WorkspacePaths, manifest: Manifest, config: ResolvedConfig, windows: WorkspaceFiles['windows']): WorkspaceFiles {
   const checkpoints: WorkspaceFiles['checkpoints'] = {};
   for (const phase of PHASES) {
     const c = optional(paths.checkpoint(phase), (p) => readJsonFile(p, CheckpointSchema));
@@ -82,6 +154,7 @@ export function readWorkspaceFiles(dir: string): WorkspaceFiles {
     paths,
     manifest,
     config,
+    windows,
     checkpoints,
     classifiers,
     surface: optional(paths.parameterSurface, (p) => readJsonFile(p, ParameterSurfaceSchema)) ?? trialFiles(paths),
@@ -89,6 +162,8 @@ export function readWorkspaceFiles(dir: string): WorkspaceFiles {
     optimal: optional(paths.regimeOptimalParams, (p) => readJsonFile(p, RegimeOptimalParamsSchema)),
     weights: optional(paths.ensembleWeights, (p) => readJsonFile(p, EnsembleWeightsSchema)),
     ensembleReport: optional(paths.ensembleReport, (p) => readJsonFile(p, EnsembleReportFileSchema)),
+    // the top of a walk-forward has its own shape of this file (read in readWalkForward)
+    overfitting: manifest.folds ? undefined : optional(paths.overfitting, (p) => readJsonFile(p, OverfittingSchema)),
     validation: optional(paths.validationResults, (p) => readJsonFile(p, ValidationResultsSchema)),
     trades: optional(paths.validationTrades, (p) => readJsonFile(p, ValidationTradesSchema)),
     equity: optional(paths.validationEquity, readValidationEquity),
@@ -111,10 +186,9 @@ function trialFiles(paths: WorkspacePaths): ParameterSurface | undefined {
  */
 export function labelsOver(ws: WorkspaceFiles, classifier: string, start: number, length: number): RegimeLabelsFile | null {
   const files = ws.labels[classifier] ?? {};
-  const testStart = ws.manifest.data_fingerprint.bars - ws.manifest.split.test_bars;
   const pieces: Array<{ file: RegimeLabelsFile; from: number }> = [];
-  if (files.train) pieces.push({ file: files.train, from: 0 });
-  if (files.test) pieces.push({ file: files.test, from: testStart });
+  if (files.train) pieces.push({ file: files.train, from: ws.windows.train.start });
+  if (files.test) pieces.push({ file: files.test, from: ws.windows.test.start });
   const first = pieces.find((p) => p.file.labels.length > 0);
   if (!first) return null;
   const labels = new Uint8Array(length);

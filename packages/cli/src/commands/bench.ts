@@ -4,7 +4,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite: checks against the reference, prints a table, writes JSON to benchmarks/out')
-    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | walk-forward | report | data | strategy-plugin | distributed | all', 'all')
+    .argument('[suite]', 'sma-cross | scaling | phase1 | replay | search | hmm-fit | workflow | walk-forward | universe | report | data | strategy-plugin | distributed | all', 'all')
     .argument('[options...]', 'suite options (below)')
     .allowUnknownOption(true)
     .addHelpText(
@@ -16,9 +16,9 @@ Suite options:
   --prices FILE       use a CSV (column close) or Arrow file instead of a random walk
   --workers N         worker threads (default 2)
   --engine wasm|js    engine under test (default wasm)
-  --repeat N          timed runs; the median is reported
   --seed N            random-walk seed
   --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
+  --prices FILE       universe: a file of price columns, every one a series (default: the embedded Dow 30)
   --folds N           walk-forward: folds (default 6)
   --redis URL         distributed: the Redis to use (default: a redis-server started on a free port)
   --trials N          phase1, strategy-plugin: number of trials
@@ -32,6 +32,7 @@ Examples: regimen bench sma-cross --bars 1000000 --workers 2 --json
           regimen bench workflow --bars 1000000      (the seed workflow end to end, per stage)
           regimen bench distributed --workers 2      (the sma-cross grid through Redis vs the local pool)
           regimen bench walk-forward --bars 1000000  (6 folds against a single split, same trials)
+          regimen bench universe                     (the Dow 30 as 30 series, against the time of their trials)
 Results with their commands: benchmarks/RESULTS.md`,
     )
     .action(async (suite: string, args: string[]) => {

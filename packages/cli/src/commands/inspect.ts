@@ -14,6 +14,7 @@ import {
   ResolvedConfigSchema,
   TrialPerformanceSchema,
   TrialsFileSchema,
+  UniverseResultsSchema,
   ValidationResultsSchema,
   ValidationTradesSchema,
 } from '@regimen/core';
@@ -37,6 +38,7 @@ export function schemaFor(file: string): z.ZodType | null {
     'ensemble_weights.json': EnsembleWeightsSchema,
     'validation_results.json': ValidationResultsSchema,
     'validation_trades.json': ValidationTradesSchema,
+    'universe_results.json': UniverseResultsSchema,
   };
   return byName[name] ?? null;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
 import { formatError, type PhaseName, type WalkForwardResults } from '@regimen/core';
@@ -5,6 +6,7 @@ import { workspaceWarnings, writeReport, type Warning, type WrittenReport } from
 import { METRIC_HEADER, metricCells, num, paramsText, table } from '../format.js';
 import { distributedExecutors } from '../executors.js';
 import { progressReporter } from '../progress.js';
+import { formatUniverse } from '../universe-format.js';
 import { intOption } from './options.js';
 import { formatReportLine, formatWarnings } from './report.js';
 
@@ -57,6 +59,12 @@ export function registerRun(program: Command): void {
           executors: distributedExecutors,
         });
         progress.stop();
+        if (r.manifest.universe) {
+          const { reports, warnings } = await universeReports(r.summary.workspace, r.manifest.universe.series, o.report);
+          if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, reports }, null, 2));
+          else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (reports.length ? `\nReports: ${reports.length} written, one per series (series/<name>/report.html)` : ''));
+          return;
+        }
         const { report, warnings } = await reportOf(r.summary.workspace, o.report);
         if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, report: report ? report.path : null }, null, 2));
         else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (report ? `\n${formatReportLine(report)}` : ''));
@@ -83,10 +91,22 @@ async function reportOf(workspace: string, write: boolean): Promise<{ report: Wr
   }
 }
 
+/** A universe's reports: each series' own (it is a workspace of today's layout); warnings name the series. */
+async function universeReports(workspace: string, series: Array<{ name: string; workspace: string }>, write: boolean): Promise<{ reports: string[]; warnings: Warning[] }> {
+  const reports: string[] = [];
+  const warnings: Warning[] = [];
+  for (const s of series) {
+    const { report, warnings: own } = await reportOf(join(workspace, s.workspace), write);
+    if (report) reports.push(report.path);
+    warnings.push(...own.map((w) => ({ ...w, subject: `${s.name}: ${w.subject}` })));
+  }
+  return { reports, warnings };
+}
+
 export function formatSummary(s: RunSummary, classifier: string, warnings: Warning[] = []): string {
   const out: string[] = [`\nWorkspace: ${s.workspace}`];
-  if (s.walkForward) {
-    out.push(formatWalkForward(s.walkForward));
+  if (s.walkForward || s.universe) {
+    out.push(s.universe ? formatUniverse(s.universe) : formatWalkForward(s.walkForward!));
     const w = formatWarnings(warnings);
     if (w) out.push(w);
     return out.join('\n');
@@ -170,11 +190,12 @@ export function formatDryRun(r: DryRunReport): string {
     (1000 * s.seconds_per_trial).toFixed(2) + ' ms',
   ]);
   return [
+    ...(r.series.length ? [`A universe of ${r.series.length} series (${r.series.join(', ')}): each runs the trials below; the time per trial is measured on ${r.series[0]}.`] : []),
     r.folds > 1
       ? `Phase 1 plan for ${r.workspace} (a walk-forward of ${r.folds} folds: every trial computed once and scored on each fold):`
       : `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
     table(['strategy', 'type', 'grid points', 'trials', 'per trial'], rows),
-    `total: ${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
+    `total: ${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''}${r.series.length ? ` × ${r.series.length} series = ${r.total_trials}` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
     '≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { workspaceStatus } from '@regimen/coordinator';
 import { table } from '../format.js';
+import { formatUniverseStatus } from '../universe-format.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -15,6 +16,10 @@ export function registerStatus(program: Command): void {
         return;
       }
       console.log(`workflow ${s.manifest.workflow_id} · created ${s.manifest.created_at} · data ${s.manifest.data_fingerprint.source} (${s.manifest.data_fingerprint.bars} bars)`);
+      if (s.series) {
+        console.log(formatUniverseStatus({ ...s, series: s.series }, s.manifest));
+        return;
+      }
       if (s.folds) {
         // a walk-forward: one row per fold, the phases it has finished
         const configured = s.phases.filter((p) => p.configured).map((p) => p.phase);

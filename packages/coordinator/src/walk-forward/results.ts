@@ -8,6 +8,7 @@ import {
   type Metrics,
   type Params,
   type WalkForwardFold,
+  type WalkForwardOverfitting,
   type WalkForwardResults,
 } from '@regimen/core';
 import { runAdaptive } from '@regimen/backtester';
@@ -130,7 +131,7 @@ function stability(ctx: RunContext, folds: RunContext[]): WalkForwardResults['pa
 }
 
 /** The top-level analysis/overfitting.json of a walk-forward: every fold's, and the mean PBO over the folds. */
-function overfittingOverFolds(folds: RunContext[]) {
+function overfittingOverFolds(folds: RunContext[]): WalkForwardOverfitting {
   const each = folds.map((f) => readJsonFile(f.paths.overfitting, OverfittingSchema));
   const mean = (xs: Array<number | undefined>) => {
     const ok = xs.filter((x): x is number => x !== undefined);

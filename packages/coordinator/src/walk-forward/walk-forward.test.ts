@@ -10,6 +10,7 @@ import {
   TrialPerformanceSchema,
   TrialsFileSchema,
   ValidationResultsSchema,
+  WalkForwardOverfittingSchema,
   WalkForwardResultsSchema,
   workspacePaths,
 } from '@regimen/core';
@@ -105,7 +106,7 @@ describe('a walk-forward of three rolling folds', () => {
   });
 
   it('writes the PBO of every fold and their mean at the top', () => {
-    const top = JSON.parse(readFileSync(ws.overfitting, 'utf8')) as { folds: unknown[]; mean_pbo: { strategies: Record<string, number> } };
+    const top = readJsonFile(ws.overfitting, WalkForwardOverfittingSchema);
     expect(top.folds).toHaveLength(3);
     const each = [0, 1, 2].map((k) => readJsonFile(workspacePaths(ws.fold(k)).overfitting, OverfittingSchema));
     expect(top.folds).toEqual(each);

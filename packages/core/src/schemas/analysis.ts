@@ -117,7 +117,18 @@ export const PboResultSchema = z.object({
     quantiles: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]),
     histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
   }),
-  degradation: z.object({ slope: z.number(), intercept: z.number(), in_sample_mean: z.number(), out_of_sample_mean: z.number() }),
+  degradation: z.object({
+    slope: z.number(),
+    intercept: z.number(),
+    in_sample_mean: z.number(),
+    out_of_sample_mean: z.number(),
+    /**
+     * [in-sample, out-of-sample] Sharpe of the in-sample winner at evenly spaced splits (at most
+     * 100, to 6 significant digits): enough to draw the cloud the regression line summarises.
+     * Absent in workspaces written before it was kept.
+     */
+    sample: z.array(z.tuple([z.number(), z.number()])).optional(),
+  }),
   probability_of_loss: z.number(),
 });
 

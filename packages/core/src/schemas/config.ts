@@ -76,10 +76,27 @@ export const PriceSchema = z.union([z.string().min(1), z.object({ mid: z.tuple([
 export const IntervalSchema = z.string().regex(/^[1-9]\d*(s|min|h|d)$/, 'an interval such as 30s, 5min, 1h or 1d');
 export const ResampleSchema = z.object({ every: IntervalSchema }).strict();
 
+/** A series' name: it becomes the folder series/<name>/ of a universe's workspace. */
+export const SeriesNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a series name becomes a folder name: a letter or digit, then letters, digits, _ . -');
+const count = (v: string | unknown[] | Record<string, unknown>) => (typeof v === 'string' ? 1 : Array.isArray(v) ? v.length : Object.keys(v).length);
+// series names (map keys) are checked once the series are known, naming the entry (SeriesNameSchema)
+/** a universe from one file: these price columns (a list, or series name → column), or every numeric column */
+export const UniverseColumnsSchema = z
+  .union([z.literal('all'), z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
+  .refine((v) => count(v) > 0, 'an empty universe: name at least one column (or all)');
+/** a universe of files, a series per file: a list (each series named by its file's stem) or series name → path */
+export const UniversePathsSchema = z
+  .union([z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
+  .refine((v) => count(v) > 0, 'an empty universe: name at least one file');
+
 export const DataConfigSchema = z
   .object({
     /** CSV, Arrow IPC or Parquet file; relative to the config file. Default: the embedded series. */
     path: z.string().optional(),
+    /** a universe: several price columns of `path`, each run as a series of its own */
+    columns: UniverseColumnsSchema.optional(),
+    /** a universe: several files (relative to the config file), each run as a series of its own */
+    paths: UniversePathsSchema.optional(),
     /** price column (default `close`); `price` says the same and can also take the mid of two */
     column: z.string().optional(),
     price: PriceSchema.optional(),

@@ -10,6 +10,10 @@ export const ParamsSchema = z.record(z.string(), scalar);
 export const SplitNameSchema = z.enum(['train', 'test', 'all']);
 export type SplitName = z.infer<typeof SplitNameSchema>;
 
+/** One series of a universe: its name (its folder series/<name>/), its file and its price column (or `mid(bid,ask)`). */
+export const UniverseSeriesSchema = z.object({ name: z.string(), path: z.string(), column: z.string() });
+export type UniverseSeries = z.infer<typeof UniverseSeriesSchema>;
+
 // ---------- metadata/config.resolved.json: every default applied ----------
 export const ResolvedConfigSchema = z.object({
   workflow_id: z.string(),
@@ -28,6 +32,19 @@ export const ResolvedConfigSchema = z.object({
     duplicates: DuplicatesSchema.optional(),
     price: z.union([z.object({ column: z.string() }), z.object({ mid: z.tuple([z.string(), z.string()]) })]).optional(),
     resample: z.object({ every: z.string() }).nullable().optional(),
+    /**
+     * A universe (absent for one series): every series, resolved against its file — each is run
+     * as a workflow of its own in series/<name>/ with `path` and `column` set to its own. `path`
+     * above is the file of a universe of columns, or the first file of a universe of files.
+     */
+    universe: z
+      .object({
+        from: z.enum(['columns', 'paths']),
+        /** `columns: all`: every numeric column but the time column */
+        all: z.boolean(),
+        series: z.array(UniverseSeriesSchema),
+      })
+      .optional(),
   }),
   costs: z.object({ fee: z.number(), slippage: z.number() }),
   strategies: z.array(
@@ -135,6 +152,29 @@ export const ManifestSchema = z.object({
   folds: z.array(FoldPlanEntrySchema).optional(),
   /** the manifest of one fold of a walk-forward: which, and the run's workspace */
   fold: z.object({ index: z.number().int(), of: z.number().int(), workspace: z.string() }).optional(),
+  /**
+   * A universe: every series, its folder (series/<name>/, a workspace of this layout) and what it
+   * was run on. The top-level data_fingerprint then hashes the series' fingerprints in order
+   * (bars: their sum, first/last: the span of all), split sums their splits (test_start: the
+   * earliest), and bars_per_year is that of the bars all series share (the portfolio's); each
+   * series' own are here and in its folder's workflow.json.
+   */
+  universe: z
+    .object({
+      series: z.array(
+        z.object({
+          name: z.string(),
+          workspace: z.string(),
+          column: z.string(),
+          data_fingerprint: DataFingerprintSchema,
+          split: z.object({ train_bars: z.number().int(), test_bars: z.number().int(), test_start: z.string() }),
+          bars_per_year: z.number(),
+        }),
+      ),
+    })
+    .optional(),
+  /** the manifest of one series of a universe: which, and the run's workspace */
+  series: z.object({ name: z.string(), index: z.number().int(), of: z.number().int(), workspace: z.string() }).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

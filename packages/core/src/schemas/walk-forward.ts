@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MetricsSchema } from './metrics.js';
 import { FoldPlanEntrySchema, ParamsSchema } from './files.js';
+import { OverfittingSchema } from './analysis.js';
 
 /** performance/walk_forward_results.json: every fold's out-of-sample result and the folds stitched together. */
 
@@ -58,3 +59,17 @@ export const WalkForwardResultsSchema = z.object({
   parameter_stability: z.record(z.string(), z.record(z.string(), z.record(z.string(), ParameterStabilitySchema))),
 });
 export type WalkForwardResults = z.infer<typeof WalkForwardResultsSchema>;
+
+/**
+ * analysis/overfitting.json at the top of a walk-forward: every fold's own overfitting.json (in
+ * fold order) and each PBO's mean over the folds that have one (null where none has).
+ */
+export const WalkForwardOverfittingSchema = z.object({
+  folds: z.array(OverfittingSchema),
+  mean_pbo: z.object({
+    strategies: z.record(z.string(), z.number().nullable()),
+    all_trials: z.number().nullable(),
+    ensemble_grid: z.record(z.string(), z.number().nullable()),
+  }),
+});
+export type WalkForwardOverfitting = z.infer<typeof WalkForwardOverfittingSchema>;

@@ -7,6 +7,10 @@ import { renderSurface } from './surface.js';
 import { renderEnsemble } from './ensemble.js';
 import { renderRegimes } from './regimes.js';
 import { renderTrades } from './trades.js';
+import { renderOverfitting } from './overfitting.js';
+import { renderWalkForward } from './walk-forward.js';
+import { renderStability } from './stability.js';
+import { renderFoldPbo } from './fold-pbo.js';
 
 type Renderer<K extends SectionKind> = { title: string; render(el: HTMLElement, s: Extract<Section, { kind: K }>): void };
 
@@ -20,4 +24,8 @@ export const RENDERERS: { [K in SectionKind]: Renderer<K> } = {
   ensemble: { title: 'Ensemble weights', render: renderEnsemble },
   regimes: { title: 'Regime statistics', render: renderRegimes },
   trades: { title: 'Trades and transitions', render: renderTrades },
+  overfitting: { title: 'Overfitting (PBO)', render: renderOverfitting },
+  walk_forward: { title: 'Walk-forward', render: renderWalkForward },
+  stability: { title: 'Parameter stability', render: renderStability },
+  fold_pbo: { title: 'Overfitting per fold', render: renderFoldPbo },
 };

@@ -22,9 +22,9 @@ export function validationRuns(v: ValidationResults): ValidationRunView[] {
   ];
 }
 
-/** First bar of the validation window in the whole series. */
+/** First bar of the validation window in the whole series (validation on `train` or `all` starts at bar 0, as phase 4 runs it). */
 export function validationStart(ws: WorkspaceFiles, v: ValidationResults): number {
-  return v.split === 'test' ? ws.manifest.data_fingerprint.bars - ws.manifest.split.test_bars : 0;
+  return v.split === 'test' ? ws.windows.test.start : 0;
 }
 
 export function validationSection(ws: WorkspaceFiles, columns = CHART_COLUMNS): ValidationSection | null {
