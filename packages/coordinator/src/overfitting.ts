@@ -23,6 +23,7 @@ export function overfittingReport(ctx: RunContext, perfs: TrialPerformance[], op
   const S = blocksFor(bars, ctx.config.regime_analysis.pbo_blocks);
   const close = ctx.bars.close;
   const returns = new Float64Array(Math.max(0, bars));
+  const positions = new Float64Array(close.length);
   const signals = new Map<string, SignalEvents>();
   const eventsOf = (id: string) => {
     let e = signals.get(id);
@@ -60,7 +61,7 @@ export function overfittingReport(ctx: RunContext, perfs: TrialPerformance[], op
     const input = { close, window, regime, breakdown: [], strategies: names, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
     const batch = replayBatch(input, legs, sets);
     const prepared = prepareReplay(batch);
-    const stats = batch.weightSets.map((w) => blockStats(windowReturns(close, replayPositions(prepared, w), window, ctx.config.costs, returns), S));
+    const stats = batch.weightSets.map((w) => blockStats(windowReturns(close, replayPositions(prepared, w, positions), window, ctx.config.costs, returns), S));
     return [regime.classifier, pbo(stats)];
   }));
   return { window: { start: window.start, end: window.end }, blocks: S, strategies, all_trials: all, ensemble_grid: { weight_sets: sets.length, classifiers: ensemble } };

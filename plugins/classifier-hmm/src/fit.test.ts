@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type TaskPool } from '@regimen/core';
 import { readCsvBars } from '@regimen/plugin-testkit';
-import { fitHmm } from './fit.js';
+import { POOL_MIN_WORK, fitHmm } from './fit.js';
 import { HmmOptionsSchema, type HmmOptionsInput } from './options.js';
 import restartWorker from './restart-worker.js';
 
@@ -30,7 +30,7 @@ describe('HMM fit schedule', () => {
       const alone = JSON.stringify(await fitHmm(nyse, o, 11));
       const modules: string[] = [];
       for (const [workers, seed] of [[1, 1], [2, 2], [3, 3]] as const) {
-        expect(JSON.stringify(await fitHmm(nyse, o, 11, shuffledPool(workers, seed, modules)))).toBe(alone);
+        expect(JSON.stringify(await fitHmm(nyse, o, 11, shuffledPool(workers, seed, modules), 0))).toBe(alone);
       }
       // the pool is asked to run the built worker module (workers run dist/, never TypeScript)
       expect(new Set(modules)).toEqual(new Set([modules[0]]));
@@ -48,11 +48,19 @@ describe('HMM fit schedule', () => {
         return restartWorker(t) as R;
       },
     };
-    const model = await fitHmm(nyse, opts({ states: 3, restarts: 8 }), 4, pool);
+    const model = await fitHmm(nyse, opts({ states: 3, restarts: 8 }), 4, pool, 0);
     const probes = calls.filter((c) => c.start !== 'continued');
     expect(probes.map((c) => c.start)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(calls.length - probes.length).toBeLessThanOrEqual(2);
     expect(model.converged).toBe(true);
     expect(model.iterations).toBeGreaterThan(6);
+  });
+
+  it('keeps a small fit on the calling thread even when given a pool', async () => {
+    const modules: string[] = [];
+    const o = opts({ states: 3, restarts: 4 });
+    expect(nyse.close.length * 4).toBeLessThan(POOL_MIN_WORK);
+    expect(JSON.stringify(await fitHmm(nyse, o, 11, shuffledPool(2, 1, modules)))).toBe(JSON.stringify(await fitHmm(nyse, o, 11)));
+    expect(modules).toEqual([]);
   });
 });

@@ -37,15 +37,24 @@ function shared(y: Float64Array): Float64Array {
 let fits = 0;
 
 /**
+ * Below this much work (training rows × restarts) the restarts run on the calling thread even when
+ * a pool is given: shipping the features and loading this module in every worker costs more than
+ * the fit (USDCHF, 43,746 rows × 4 restarts: the fit stage took 2.6 s on a 2-worker pool, 0.4 s
+ * here, on a busy machine). Same model either way.
+ */
+export const POOL_MIN_WORK = 1_000_000;
+
+/**
  * Fit a K-state Gaussian HMM on the training bars by Baum–Welch (SQUAREM-accelerated, exact zeros)
  * from `restarts` seeded starts on the restart schedule of schedule.ts, and keep the best
  * log-likelihood (ties: the earliest restart). With a pool the restarts run on its workers; each
  * task's result depends on the task alone, so the model is the same whatever the worker count.
  */
-export async function fitHmm(train: BarColumns, options: HmmOptions, seed: number, pool?: TaskPool): Promise<HmmModel> {
+export async function fitHmm(train: BarColumns, options: HmmOptions, seed: number, givenPool?: TaskPool, minPoolWork = POOL_MIN_WORK): Promise<HmmModel> {
   const k = options.states;
   const feats = computeFeatures(train, options.features);
   const { rows, dims, values: y } = feats;
+  const pool = givenPool && rows * options.restarts >= minPoolWork ? givenPool : undefined;
   if (rows < 2 * k + 2) {
     throw regimenError({
       code: 'data',

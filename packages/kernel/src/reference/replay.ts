@@ -37,29 +37,41 @@ export function prepareReplay(batch: ReplayBatch): PreparedReplay {
  *   acc = 0; for s = 0..legs−1 in order: acc = acc + w[k][s]·leg_s_k[t]   (null legs skipped)
  *   pos[t] = min(1, max(−1, acc))
  * 0 outside the window. Skipping a null leg equals adding w·0, since acc starts at +0.
+ * `out` (the length of close) is reused when given, e.g. across the weight sets of a batch.
  */
-export function replayPositions(prepared: PreparedReplay, w: Float64Array[]): Float64Array {
+export function replayPositions(prepared: PreparedReplay, w: Float64Array[], out?: Float64Array): Float64Array {
   const { batch, legPositions } = prepared;
   const { start, end } = batch.window;
   const labels = batch.regime.labels;
-  const legs = legPositions.length;
   checkWeightSet(batch, w);
   if (labels.length < end) {
     throw regimenError({ code: 'internal', field: `regime.${batch.regime.classifier}`, value: labels.length, message: `regime labels cover ${labels.length} bars, the window needs ${end}` });
   }
-  const pos = new Float64Array(batch.close.length);
+  // each regime's legs in strategy order, nulls dropped: the same terms added in the same order
+  const terms = w.map((wk, k) => {
+    const weights: number[] = [];
+    const series: Float64Array[] = [];
+    legPositions.forEach((byRegime, s) => {
+      const leg = byRegime[k];
+      if (leg) weights.push(wk[s]), series.push(leg);
+    });
+    return { weights, series };
+  });
+  const pos = out ?? new Float64Array(batch.close.length);
+  if (out) pos.fill(0, 0, start).fill(0, end);
   for (let t = start; t < end; t++) {
     const k = labels[t];
-    if (k === NO_REGIME) continue;
-    const wk = w[k];
-    if (wk === undefined) {
+    if (k === NO_REGIME) {
+      pos[t] = 0;
+      continue;
+    }
+    const term = terms[k];
+    if (term === undefined) {
       throw regimenError({ code: 'internal', field: `regime.${batch.regime.classifier}`, value: k, message: `regime label ${k} at bar ${t} has no weights` });
     }
+    const { weights, series } = term;
     let acc = 0;
-    for (let s = 0; s < legs; s++) {
-      const leg = legPositions[s][k];
-      if (leg) acc += wk[s] * leg[t];
-    }
+    for (let s = 0; s < weights.length; s++) acc += weights[s] * series[s][t];
     pos[t] = acc > 1 ? 1 : acc < -1 ? -1 : acc;
   }
   return pos;
