@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createRng, regimenError, type BarColumns, type TaskPool } from '@regimen/core';
 import { localExecutor } from '@regimen/backtester';
 import { loadMarketData } from '@regimen/data';
+import { realDataPath } from '@regimen/plugin-testkit';
 import {
   computeFeatures, emBuffers, HmmOptionsSchema, hmmClassifier, initialParams, logLikelihood, mStep, parseModel, plainIteration,
   typescriptEngine, wasmEngine, type EmEngine, type HmmModel, type HmmParams,
@@ -182,14 +181,14 @@ function fitOn(pool: TaskPool | undefined) {
   return async (bars: BarColumns, seed: number) => parseModel(await plugin.fit(bars, options, pool ? { seed, pool } : { seed }));
 }
 
-/** The real series of the tests: their training splits (70 %), where the files are present. */
+/** The real series of the tests: their training splits (70 %). */
 function realSeries(): Array<{ series: string; bars: BarColumns }> {
   const files = [
-    { series: 'NYSE composite daily (embedded)', file: fileURLToPath(new URL('../../packages/data/embedded/nyse_composite_daily_close.csv', import.meta.url)), column: 'close' },
-    { series: 'SPI daily', file: '/work/shared/data/swx_daily_close.csv', column: 'SPI' },
-    { series: 'USD/CHF 30-minute', file: '/work/shared/data/usdchf_30min.csv', column: 'close' },
+    { series: 'NYSE composite daily (embedded)', file: realDataPath('nyse_composite_daily_close.csv'), column: 'close' },
+    { series: 'SPI daily', file: realDataPath('swx_daily_close.csv'), column: 'SPI' },
+    { series: 'USD/CHF 30-minute', file: realDataPath('usdchf_30min.csv'), column: 'close' },
   ];
-  return files.filter((s) => existsSync(s.file)).map((s) => {
+  return files.map((s) => {
     const all = loadMarketData(s.file, { column: s.column }).bars;
     const n = Math.floor(0.7 * all.close.length);
     return { series: s.series, bars: closeBars(all.close.slice(0, n)) };

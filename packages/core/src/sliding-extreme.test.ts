@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng.js';
 import { slidingMax, slidingMin } from './sliding-extreme.js';
+
+// @regimen/plugin-testkit's real series by location: its realDataPath is out of reach (the kit depends on core)
+const USDCHF = fileURLToPath(new URL('../../plugin-testkit/data/usdchf_30min.csv', import.meta.url));
 
 /** The oracle: the plain O(len·n) scan that slidingMax/slidingMin replace (the Donchian channel of TTR's convention). */
 function scan(x: ArrayLike<number>, n: number, isMax: boolean): Float64Array {
@@ -74,7 +78,7 @@ describe('sliding max/min equal the plain scan bit for bit', () => {
     }
   });
   it('real data: USDCHF 30-minute closes (62k bars)', () => {
-    const lines = readFileSync('/work/shared/data/usdchf_30min.csv', 'utf8').trim().split('\n').slice(1);
+    const lines = readFileSync(USDCHF, 'utf8').trim().split('\n').slice(1);
     const close = Float64Array.from(lines, (l) => Number(l.slice(l.indexOf(',') + 1)));
     expect(close.length).toBeGreaterThan(60_000);
     for (const n of [20, 113, 199]) expectScan(close, n);

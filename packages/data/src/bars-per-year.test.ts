@@ -1,11 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inferBarsPerYear } from './bars-per-year.js';
 import { loadMarketData } from './market-data.js';
 import { embeddedDataPath } from './embedded.js';
+import { TEST_DATA_DIR } from '../test/real-data.js';
 
-const SHARED = '/work/shared/data';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -15,8 +14,8 @@ describe('inferBarsPerYear', () => {
   });
 
   // the one test that reads the 62k-row file: loading checks ride along
-  it.skipIf(!existsSync(SHARED))('30-minute USD/CHF: 252 × 48', () => {
-    const md = loadMarketData(join(SHARED, 'usdchf_30min.csv'));
+  it('30-minute USD/CHF: 252 × 48', () => {
+    const md = loadMarketData(join(TEST_DATA_DIR, 'usdchf_30min.csv'));
     expect(md.bars.close.length).toBe(62496);
     expect(md.timeKind).toBe('datetime');
     expect(md.bars.time[0]).toBe(Date.UTC(1996, 2, 31, 22, 0));
@@ -24,8 +23,8 @@ describe('inferBarsPerYear', () => {
     expect(inferBarsPerYear(md.bars.time)).toBe(252 * 48);
   });
 
-  it.skipIf(!existsSync(SHARED))('month-end SMALLCAP: 12', () => {
-    expect(inferBarsPerYear(loadMarketData(join(SHARED, 'smallcap_monthly_index.csv'), { column: 'MARKET' }).bars.time)).toBe(12);
+  it('month-end SMALLCAP: 12', () => {
+    expect(inferBarsPerYear(loadMarketData(join(TEST_DATA_DIR, 'smallcap_monthly_index.csv'), { column: 'MARKET' }).bars.time)).toBe(12);
   });
 
   it('weekly: 52; a 6.5-hour session of 30-min bars: 252 × 13', () => {

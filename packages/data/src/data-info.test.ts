@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { dataInfo } from './data-info.js';
 import { embeddedDataPath } from './embedded.js';
+import { TEST_DATA_DIR } from '../test/real-data.js';
 
-const USDCHF = '/work/shared/data/usdchf_30min.csv';
+const USDCHF = join(TEST_DATA_DIR, 'usdchf_30min.csv');
 
 describe('dataInfo', () => {
-  it.skipIf(!existsSync(USDCHF))('finds the bar spacings the data README documents for USD/CHF 30-minute bars', async () => {
+  it('finds the bar spacings the data README documents for USD/CHF 30-minute bars', async () => {
     const info = await dataInfo(USDCHF);
-    // shared/data/README.md: "bar spacing in minutes: 30 ×62,234; 1,470 ×1; 2,850 ×5; 2,910 ×248; 2,970 ×5; 4,350 ×2"
+    // the spacings the data's README documents: "bar spacing in minutes: 30 ×62,234; 1,470 ×1; 2,850 ×5; 2,910 ×248; 2,970 ×5; 4,350 ×2"
     const minutes = Object.fromEntries(info.spacing.map((s) => [s.ms / 60_000, s.count]));
     expect(minutes).toEqual({ 30: 62234, 1470: 1, 2850: 5, 2910: 248, 2970: 5, 4350: 2 });
     expect(info.spacing_other).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
@@ -10,11 +10,11 @@ import { readAllColumns, writeColumns } from './data-convert.js';
 import { dataFingerprint } from './fingerprint.js';
 import type { TimeFormat } from './time-reader.js';
 import { embeddedDataPath } from './embedded.js';
+import { TEST_DATA_DIR } from '../test/real-data.js';
 import { writeBarsArrow } from './bars-table.js';
 import { writeArrowTable } from './arrow-file.js';
 import { DateDay, Float32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 
-const SHARED = '/work/shared/data';
 const dir = mkdtempSync(join(tmpdir(), 'regimen-data-'));
 
 /** Independent reading of a simple CSV: split on newlines and commas, Date.parse for the key. */
@@ -59,8 +59,8 @@ describe('loadMarketData on real files', () => {
     expect(md.table.schema.fields.map((f) => f.name)).toEqual(['time', 'open', 'high', 'low', 'close', 'volume']);
   });
 
-  it.skipIf(!existsSync(SHARED))('reads one ticker of DowJones30 by column', () => {
-    const path = join(SHARED, 'dowjones30_daily_close.csv');
+  it('reads one ticker of DowJones30 by column', () => {
+    const path = embeddedDataPath('dowjones30_daily_close.csv');
     const md = loadMarketData(path, { column: 'MSFT' });
     const ref = naive(path, 'MSFT');
     expect(md.priceColumn).toBe('MSFT');
@@ -71,8 +71,8 @@ describe('loadMarketData on real files', () => {
     expect(Array.from(md.bars.close)).toEqual(ref.map((r) => r.value));
   });
 
-  it.skipIf(!existsSync(SHARED))('reads several tickers of DowJones30 from one read of the file', async () => {
-    const path = join(SHARED, 'dowjones30_daily_close.csv');
+  it('reads several tickers of DowJones30 from one read of the file', async () => {
+    const path = embeddedDataPath('dowjones30_daily_close.csv');
     const [msft, ibm] = await readMarketSeries(path, ['MSFT', 'IBM']);
     expect(Array.from(msft!.bars.close)).toEqual(naive(path, 'MSFT').map((r) => r.value));
     expect(Array.from(ibm!.bars.close)).toEqual(naive(path, 'IBM').map((r) => r.value));
@@ -322,9 +322,9 @@ describe('reading data as users have it', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(SHARED, 'usdthb_ticks.csv')))('the whole USD/THB tick file of shared/data', () => {
+describe('the whole USD/THB tick file', () => {
   it('becomes hourly mid bars; its one zero ask is superseded by the next quote of its minute', () => {
-    const path = join(SHARED, 'usdthb_ticks.csv');
+    const path = join(TEST_DATA_DIR, 'usdthb_ticks.csv');
     const opts = { timeColumn: 'timestamp', timezone: 'UTC', price: { mid: ['bid', 'ask'] as [string, string] }, resample: { every: '1h' } };
     expect(formatError(catchIt(() => loadMarketData(path, { ...opts, duplicates: 'first' })))).toMatch(/ask = 0: line 2788: price must be positive/);
     const md = loadMarketData(path, { ...opts, duplicates: 'last' });

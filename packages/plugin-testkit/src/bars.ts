@@ -51,8 +51,8 @@ export function sliceBars(bars: BarColumns, end: number, start = 0): BarColumns 
 /**
  * A deliberately tiny CSV reader for tests (comma separated, header row, no quoting): the first
  * column is the time key (ISO date/time or a number), OHLC columns are used when present, otherwise
- * `column` (default `close`) fills all four. Not a data loader — tests use it to avoid depending
- * on @regimen/data.
+ * `column` (default `close`) fills all four. Not a data loader — plugin tests read bars with it
+ * instead of @regimen/data's loader.
  */
 export function readCsvBars(path: string, options: { column?: string; limit?: number } = {}): BarColumns {
   const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);

@@ -1,4 +1,5 @@
 export { syntheticBars, sliceBars, readCsvBars } from './bars.js';
+export { realDataPath, TEST_DATA_FILES, type RealDataFile } from './real-data.js';
 export {
   checkCausality,
   checkDeterminism,

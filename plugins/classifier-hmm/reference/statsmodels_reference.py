@@ -31,14 +31,16 @@ import statsmodels
 from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = '/work/shared/data'
+REPO = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+# where each series lives in the repository (the tests find them by name with realDataPath)
+DATA = {'nyse_composite_daily_close.csv': 'packages/data/embedded', 'swx_daily_close.csv': 'packages/plugin-testkit/data'}
 SERIES = [('nyse_composite_daily_close.csv', 'close'), ('swx_daily_close.csv', 'SPI')]
 TRAIN_FRACTION = 0.7
 SMALL = 0.01
 
 
 def train_returns(file, column):
-    with open(os.path.join(DATA, file)) as fh:
+    with open(os.path.join(REPO, DATA[file], file)) as fh:
         rows = list(csv.DictReader(fh))
     close = np.array([float(r[column]) for r in rows])
     train = close[: math.floor(TRAIN_FRACTION * len(close))]

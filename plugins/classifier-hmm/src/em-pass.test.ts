@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@regimen/core';
-import { readCsvBars, syntheticBars } from '@regimen/plugin-testkit';
+import { readCsvBars, realDataPath, syntheticBars } from '@regimen/plugin-testkit';
 import { emBuffers, logLikelihood, plainIteration } from './baum-welch.js';
 import { typescriptEngine, typescriptFilteredArgmax, type EmEngine } from './em-engine.js';
 import { expNonPositive } from './em-pass.js';
@@ -9,7 +9,7 @@ import { mStep, type EmSettings } from './m-step.js';
 import type { HmmParams } from './params.js';
 import { wasmEngine, wasmFilteredArgmax } from './wasm-engine.js';
 
-const nyse = readCsvBars('/work/shared/data/nyse_composite_daily_close.csv', { limit: 3000 });
+const nyse = readCsvBars(realDataPath('nyse_composite_daily_close.csv'), { limit: 3000 });
 
 /** A valid random model over features y (means and variances near the data's), optional exact zeros. */
 function randomParams(k: number, d: number, seed: number, zeros: Array<[number, number]> = []): HmmParams {

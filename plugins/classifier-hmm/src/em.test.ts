@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCsvBars, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
+import { readCsvBars, realDataPath, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
 import type { EmEngine } from './em-engine.js';
 import { runEm, type EmRunSettings } from './em.js';
 import { computeFeatures } from './features.js';
@@ -48,7 +48,7 @@ describe('EM with SQUAREM and exact zeros', () => {
   });
 
   it('gets within 1e-4 of the optimum in at most half the updates plain EM needs', () => {
-    const nyse = readCsvBars('/work/shared/data/nyse_composite_daily_close.csv');
+    const nyse = readCsvBars(realDataPath('nyse_composite_daily_close.csv'));
     const g = computeFeatures(sliceBars(nyse, 6517), [{ name: 'log_return' }]);
     const e = wasmEngine(g.values, g.rows, 1, 3);
     const opt = runEm(e, p0, settings({ tol: 0, maxIter: 5000 })).logLikelihood;
@@ -65,7 +65,7 @@ describe('EM with SQUAREM and exact zeros', () => {
 
   it('reaches a boundary optimum (a transition of exactly 0) that plain EM only creeps towards', () => {
     // NYSE 1966–1992, K=3: the crash state never moves straight to the calm one
-    const nyse = readCsvBars('/work/shared/data/nyse_composite_daily_close.csv');
+    const nyse = readCsvBars(realDataPath('nyse_composite_daily_close.csv'));
     const g = computeFeatures(sliceBars(nyse, Math.floor(0.7 * nyse.close.length)), [{ name: 'log_return' }]);
     const e = wasmEngine(g.values, g.rows, 1, 3);
     const q = start(3, [0.0003, 0.0002, -0.03], [3e-5, 3e-4, 7e-3], 0.95);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type TaskPool } from '@regimen/core';
-import { readCsvBars } from '@regimen/plugin-testkit';
+import { readCsvBars, realDataPath } from '@regimen/plugin-testkit';
 import { POOL_MIN_WORK, fitHmm } from './fit.js';
 import { HmmOptionsSchema, type HmmOptionsInput } from './options.js';
 import restartWorker from './restart-worker.js';
 
-const nyse = readCsvBars('/work/shared/data/nyse_composite_daily_close.csv', { limit: 4000 });
+const nyse = readCsvBars(realDataPath('nyse_composite_daily_close.csv'), { limit: 4000 });
 const opts = (o: HmmOptionsInput = {}) => HmmOptionsSchema.parse(o);
 
 /**

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NO_REGIME, parsePluginOptions } from '@regimen/core';
-import { classifierConformance, readCsvBars, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
+import { classifierConformance, readCsvBars, realDataPath, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
 import hmmDefault, { hmmClassifier } from './index.js';
 import { HmmOptionsSchema, type HmmOptionsInput } from './options.js';
 import type { HmmModel } from './model.js';
 
 const plugin = hmmClassifier();
-const nyse = readCsvBars('/work/shared/data/nyse_composite_daily_close.csv', { limit: 1500 });
-const msft = readCsvBars('/work/shared/data/msft_daily_ohlcv.csv');
+const nyse = readCsvBars(realDataPath('nyse_composite_daily_close.csv'), { limit: 1500 });
+const msft = readCsvBars(realDataPath('msft_daily_ohlcv.csv'));
 
 classifierConformance(plugin, { data: nyse });
 classifierConformance(plugin, {
@@ -58,7 +58,7 @@ describe('hmm plugin', () => {
 
   it('keeps every variance at or above the floor on a series with long flat runs', async () => {
     // USD/CHF half-hours: 6 % exact-zero changes, runs of up to 27 identical prices
-    const fx = readCsvBars('/work/shared/data/usdchf_30min.csv', { limit: 12_000 });
+    const fx = readCsvBars(realDataPath('usdchf_30min.csv'), { limit: 12_000 });
     const o = opts({ states: 3, restarts: 3 });
     const model = await plugin.fit(fx, o, { seed: 0 });
     expect(Number.isFinite(model.log_likelihood)).toBe(true);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCsvBars, sliceBars } from '@regimen/plugin-testkit';
+import { readCsvBars, realDataPath, sliceBars, type RealDataFile } from '@regimen/plugin-testkit';
 import { hmmClassifier } from './plugin.js';
 import { HmmOptionsSchema } from './options.js';
 
@@ -11,7 +11,7 @@ import { HmmOptionsSchema } from './options.js';
 interface StatsmodelsState { mean: number; variance: number }
 interface StatsmodelsOptimum { log_likelihood: number; states: StatsmodelsState[]; transition: number[][] }
 interface StatsmodelsFit {
-  file: string;
+  file: RealDataFile;
   column: string;
   k: number;
   n: number;
@@ -29,7 +29,7 @@ describe('Gaussian HMM against statsmodels MarkovRegression on real daily series
     // (variance ~1e-35, an unbounded likelihood), compare with its best non-degenerate fit; where the
     // optimum has a transition probability of exactly 0, with statsmodels' likelihood maximised there
     const target = ref.boundary ?? ref.best_regular ?? ref.best;
-    const bars = readCsvBars(`/work/shared/data/${ref.file}`, { column: ref.column });
+    const bars = readCsvBars(realDataPath(ref.file), { column: ref.column });
     const train = sliceBars(bars, ref.train_bars);
     const options = HmmOptionsSchema.parse({ states: ref.k, initial: 'stationary' });
     // several seeds: the restart schedule must find the optimum from each, not from a lucky one

@@ -4,7 +4,7 @@
 suppressMessages(library(TTR))
 args <- commandArgs(trailingOnly = FALSE)
 here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
-x <- read.csv("/work/shared/data/msft_daily_ohlcv.csv")
+x <- read.csv(file.path(here, "..", "..", "..", "packages", "data", "embedded", "msft_daily_ohlcv.csv"))
 hlc <- x[, c("high", "low", "close")]
 atr <- ATR(hlc, n = 14)
 adx <- ADX(hlc, n = 14)

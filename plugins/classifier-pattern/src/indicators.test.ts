@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCsvBars } from '@regimen/plugin-testkit';
+import { readCsvBars, realDataPath } from '@regimen/plugin-testkit';
 import { adx, atr, donchian, trueRange } from './indicators.js';
 
 /** TTR's own values on the same bars, from reference/ttr_reference.R (R's TTR 0.24.3). */
@@ -20,7 +20,7 @@ const near = (ours: Float64Array, ref: number[]) => {
 };
 
 describe("indicators in TTR's conventions (msft daily OHLC)", () => {
-  const { high, low, close } = readCsvBars('/work/shared/data/msft_daily_ohlcv.csv');
+  const { high, low, close } = readCsvBars(realDataPath('msft_daily_ohlcv.csv'));
   it('true range and ATR(14)', () => {
     near(trueRange(high, low, close), ttr('tr'));
     near(atr(high, low, close, 14), ttr('atr'));

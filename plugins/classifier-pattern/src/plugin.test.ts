@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { NO_REGIME, createRegistry, parsePluginOptions, type BarColumns } from '@regimen/core';
-import { classifierConformance, readCsvBars, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
+import { classifierConformance, readCsvBars, realDataPath, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
 import patternDefault, { patternClassifier } from './index.js';
 import { PatternOptionsSchema, type PatternOptionsInput } from './options.js';
 import { adx } from './indicators.js';
 
 const plugin = patternClassifier();
-const msft = readCsvBars('/work/shared/data/msft_daily_ohlcv.csv');
-const nyse = readCsvBars('/work/shared/data/nyse_composite_daily_close.csv', { limit: 1500 });
-const ttrc = readCsvBars('/work/shared/data/ttrc_SYNTHETIC_daily_ohlcv.csv', { limit: 1500 });
+const msft = readCsvBars(realDataPath('msft_daily_ohlcv.csv'));
+const nyse = readCsvBars(realDataPath('nyse_composite_daily_close.csv'), { limit: 1500 });
+const ttrc = readCsvBars(realDataPath('ttrc_SYNTHETIC_daily_ohlcv.csv'), { limit: 1500 });
 
 classifierConformance(plugin, { data: msft });
 classifierConformance(plugin, { data: nyse, options: { trend: true, channel: 10 } });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@regimen/core';
 import { donchianHigh, donchianLow } from '../reference/indicators/donchian.js';
 import { createKernelArena } from './kernel-arena.js';
 import { randomWalk } from './random-walk.js';
+import { TEST_DATA_DIR } from '../../test/real-data.js';
 
 /**
  * The kernel's Donchian series (van Herk / Gil–Werman blocks, assembly/indicators.ts) against the
@@ -45,7 +47,7 @@ describe('kernel donchianSeries equals the reference bit for bit', () => {
     }
   });
   it('real data: USDCHF 30-minute closes', () => {
-    const lines = readFileSync('/work/shared/data/usdchf_30min.csv', 'utf8').trim().split('\n').slice(1);
+    const lines = readFileSync(join(TEST_DATA_DIR, 'usdchf_30min.csv'), 'utf8').trim().split('\n').slice(1);
     const close = Float64Array.from(lines, (l) => Number(l.slice(l.indexOf(',') + 1)));
     for (const n of [14, 113, 200]) expectReference(close, n);
   });

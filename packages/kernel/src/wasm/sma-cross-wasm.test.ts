@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomWalk } from './random-walk.js';
 import { smaCrossReference } from './sma-cross-reference.js';
 import { smaCrossGrid, standardSmaCrossGrid } from './sma-cross-plan.js';
 import { smaCrossWasm } from './sma-cross-wasm.js';
+import { EMBEDDED_DATA_DIR } from '../../test/real-data.js';
 
 /** Trades exactly, every metric to 1e-12 relative (it is in fact bit-identical). */
 function expectSameRows(wasm: Float64Array, ref: Float64Array): void {
@@ -56,7 +58,7 @@ describe('sma-cross on the WebAssembly kernel', () => {
   });
 
   it('equals the reference on real data (NYSE composite, daily)', () => {
-    const p = readCloses('/work/shared/data/nyse_composite_daily_close.csv');
+    const p = readCloses(join(EMBEDDED_DATA_DIR, 'nyse_composite_daily_close.csv'));
     expect(p.length).toBeGreaterThan(9000);
     const grid = smaCrossGrid([2, 10, 20, 50, 100], [10, 50, 100, 200, 500]);
     const ref = smaCrossReference(p, grid);
