@@ -4,7 +4,7 @@ export { checkZone, zoneClock, type ZoneClock } from './zone.js';
 export { TIME_FORMATS, type TimeFormat } from './time-reader.js';
 export { openSeries, type SeriesSource, type RawSeries, type ColumnType, type TimeOptions } from './series.js';
 export { isParquetPath, PARQUET_EXTENSIONS } from './parquet-series.js';
-export { splitBars, DEFAULT_TRAIN_FRACTION, type SplitSpec, type DataSplit } from './split.js';
+export { splitBars, lowerBound, DEFAULT_TRAIN_FRACTION, type SplitSpec, type DataSplit } from './split.js';
 export { dataFingerprint } from './fingerprint.js';
 export { inferBarsPerYear, TRADING_DAYS_PER_YEAR } from './bars-per-year.js';
 export { isoTime, parseTimeText, DAY_MS, TIME_KEY_NAMES, BAR_INDEX_KEY, type TimeKind, type ParsedTime } from './time.js';

@@ -58,7 +58,7 @@ export function splitBars(bars: Pick<BarColumns, 'time'>, split: SplitSpec, file
 }
 
 /** first index with time[i] ≥ t (time strictly increasing) */
-function lowerBound(time: Float64Array, t: number): number {
+export function lowerBound(time: Float64Array, t: number): number {
   let lo = 0;
   let hi = time.length;
   while (lo < hi) {

@@ -1,6 +1,6 @@
 import { regimenError, type ScoreWindow } from '@regimen/core';
-import { isoTime, parseTimeText } from '@regimen/data';
-import { lowerBound, parseWindowLength, shiftTime, type Duration, type WindowLength } from './window-length.js';
+import { isoTime, lowerBound, parseTimeText } from '@regimen/data';
+import { parseWindowLength, shiftTime, type Duration, type WindowLength } from './window-length.js';
 
 const times = (d: Duration, j: number): Duration => ({ ...d, amount: d.amount * j });
 

@@ -53,15 +53,3 @@ export function shiftTime(ms: number, d: Duration, sign: 1 | -1): number {
   target.setUTCDate(Math.min(t.getUTCDate(), lastDay));
   return target.getTime();
 }
-
-/** first index i with time[i] ≥ t (time strictly increasing) */
-export function lowerBound(time: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
