@@ -2,7 +2,7 @@ import { gridPoint, gridSize, isContinuous, parsePluginOptions, createRng, admit
 import { loadEngine } from '@regimen/backtester';
 import { buildSearchSpace } from '@regimen/optimizer';
 import { prepareRun } from './prepare.js';
-import type { RunOptions } from './run.js';
+import { workerCount, type RunOptions } from './run.js';
 import { makeTrial } from './trials.js';
 
 /**
@@ -57,7 +57,8 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
   const window = { start: Math.min(...folds.map((f) => f.train.start)), end: Math.max(...folds.map((f) => f.train.end)) };
   const foldWindows = folds.map((f) => ({ window: f.train, regimes: [] }));
   const engine = await loadEngine(opts.engine ?? 'wasm');
-  const workers = Math.max(1, opts.workers ?? 1);
+  // the count the run itself would use, so the estimate is the run's
+  const workers = Math.max(1, workerCount(opts));
   const plugin = registry.optimizer(config.parameter_discovery.algorithm);
   const options = parsePluginOptions(plugin, config.parameter_discovery.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
   const rows = config.strategies.map((s) => {

@@ -196,6 +196,6 @@ export function formatDryRun(r: DryRunReport): string {
       : `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
     table(['strategy', 'type', 'grid points', 'trials', 'per trial'], rows),
     `total: ${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''}${r.series.length ? ` × ${r.series.length} series = ${r.total_trials}` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
-    '≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)',
+    ...(r.strategies.some((s) => !s.exact) ? ['≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)'] : []),
   ].join('\n');
 }
