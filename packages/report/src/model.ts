@@ -337,7 +337,7 @@ export interface WalkForwardSection {
   gap: number;
   runs: Array<{ key: WalkForwardRun; label: string }>;
   folds: WalkForwardFoldView[];
-  stitched: { first: string; last: string; bars: number; metrics: Record<WalkForwardRun, MetricsView>; efficiency: number | null };
+  stitched: { first: string; last: string; bars: number; metrics: Record<WalkForwardRun, MetricsView>; efficiency: number | null; in_sample_cagr: number };
   /** the mean PBO over the folds (analysis/overfitting.json's mean_pbo), as the folds' pbo */
   mean_pbo: { trials: number | null; weights: number | null };
   /** ys in the order of runs; null when the workspace has no stitched equity file */

@@ -169,14 +169,15 @@ export function formatWalkForward(wf: WalkForwardResults): string {
   return [
     `\nWalk-forward (${wf.scheme}, ${wf.folds.length} folds, gap ${wf.gap}), regimes from ${wf.classifier}; sharpe out of sample per fold:`,
     table(['fold', 'in sample', 'out of sample', 'adaptive', 'return', 'static', 'equal', 'hold', 'WFE', 'proofs'], rows),
-    `\nStitched out of sample (${wf.stitched.first} → ${wf.stitched.last}, ${wf.stitched.bars} bars):`,
+    `(WFE per fold: out-of-sample cagr / in-sample cagr of the adaptive strategy; – where the in-sample cagr is ≤ 0, undefined)`,
+    `\nStitched out of sample (${wf.stitched.first} → ${wf.stitched.last}, ${wf.stitched.bars} bars, ${wf.stitched.returns} returns — every fold's, and one at each hand-over):`,
     table(['', ...METRIC_HEADER], [
       ['adaptive', ...metricCells(m.adaptive)],
       ['best static', ...metricCells(m.best_static)],
       ['equal weights', ...metricCells(m.equal_weights)],
       ['buy and hold', ...metricCells(m.buy_and_hold)],
     ]),
-    `walk-forward efficiency: ${wf.walk_forward_efficiency === null ? 'undefined (in-sample cagr not positive)' : num(wf.walk_forward_efficiency)} (out-of-sample cagr / in-sample cagr of the adaptive strategy)`,
+    `walk-forward efficiency: ${wf.walk_forward_efficiency === null ? 'undefined (the pooled in-sample cagr is ≤ 0)' : num(wf.walk_forward_efficiency)} (stitched out-of-sample cagr ${pct(m.adaptive.cagr)} / the folds' pooled in-sample cagr ${pct(wf.in_sample_cagr)} of the adaptive strategy; docs/walk-forward.md)`,
   ].join('\n');
 }
 
