@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { localExecutor } from '@regimen/backtester';
 import { loadMarketData } from '@regimen/data';
 import { fitClassifier, runPool } from './classifier-run.js';
 import { builtinRegistry } from './plugins.js';
 
-// the pool runs the built workers (dist/), which `npm ci` makes; reported as skipped if never built
-const built = existsSync(new URL('../../backtester/dist/worker.js', import.meta.url)) && existsSync(new URL('../../../plugins/classifier-hmm/dist/restart-worker.js', import.meta.url));
+// the pool runs the built workers (dist/), which `npm ci` makes; skipped if never built, a failure under CI=true
+const built = !requireOrSkip('the built workers', builtMissing(new URL('../../backtester/dist/worker.js', import.meta.url), new URL('../../../plugins/classifier-hmm/dist/restart-worker.js', import.meta.url)));
 
 describe('classifier fits on the run’s workers', () => {
   it.skipIf(!built)('the HMM gives the same model with 0, 1 and 2 workers', async () => {
