@@ -81,10 +81,10 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
 
   // ---- proofs: switching at the right bar, and no look-ahead
   const verified = cfg.verify_transitions
-    ? timed(ctx, 'proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine))
+    ? timed(ctx, 'proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine, ctx.exhaustive))
     : null;
   // only the driving classifier's labels decide positions; the others would only break down metrics
-  const lookAhead = timed(ctx, 'proof_look_ahead', () => lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))]));
+  const lookAhead = timed(ctx, 'proof_look_ahead', () => lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))], ctx.exhaustive ? 'all' : undefined));
 
   const otherPositions: Array<[string, Float64Array]> = [];
   const others = Object.fromEntries(
