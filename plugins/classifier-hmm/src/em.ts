@@ -55,6 +55,7 @@ export function runEm(engine: EmEngine, start: HmmParams, s: EmRunSettings): EmR
       refuse(zero, p, stats0, zeros);
     }
     const p0 = p;
+    const llStart = ll;
     const ll1 = engine.forward(p1);
     // EM never lowers the likelihood: a drop is round-off at the optimum
     let settled = !(ll1 >= ll) || small(ll1 - ll, ll1);
@@ -66,6 +67,12 @@ export function runEm(engine: EmEngine, start: HmmParams, s: EmRunSettings): EmR
       if (iterations < s.maxIter) {
         const p2 = mStep(engine.backward(p1), p1, s, rows);
         iterations++;
+        // a small step is not yet convergence where EM crawls (a flat ridge, a probability creeping
+        // to a zero): if the next plain step gains g2 = ρ·g1, the steps still to come gain about
+        // g1·ρ/(1 − ρ) in all (Aitken), so the fit stops only when that, too, is below the tolerance.
+        // The extra pass is paid only once the step is small, and before x's, whose buffers the next
+        // cycle's E-step reads.
+        if (settled && ll1 > llStart) settled = aitkenSmall(ll1 - llStart, engine.forward(p2) - ll1, ll1, s.tol);
         const { params: x, step, clamped } = extrapolate(p0, p1, p2, s, stepMax);
         let llx = -Infinity;
         if (step !== -1) {
@@ -106,4 +113,18 @@ export function runEm(engine: EmEngine, start: HmmParams, s: EmRunSettings): EmR
     break;
   }
   return { params: p, logLikelihood: ll, iterations, converged };
+}
+
+/**
+ * Whether EM whose last two plain steps gained g1 then g2 has converged: g1 is small (tested by the
+ * caller) and so is the gain still to come, g1·ρ/(1 − ρ) with ρ = g2/g1 (linear convergence). A
+ * second step that gains nothing (ρ ≤ 0, round-off) is the optimum; ρ ≥ 1 is not convergence —
+ * unless g1 itself is at round-off level (1e-13·|LL|, a few ulps of a sum over the series), where
+ * the ratio of two noises says nothing.
+ */
+export function aitkenSmall(g1: number, g2: number, at: number, tol: number): boolean {
+  const scale = Math.max(1, Math.abs(at));
+  if (!(g2 > 0) || g1 <= 1e-13 * scale) return true;
+  const rho = g2 / g1;
+  return rho < 1 && (g1 * rho) / (1 - rho) <= tol * scale;
 }
