@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DryRunReport } from '@regimen/coordinator';
-import { formatDryRun } from './run.js';
+import { cutsText, formatDryRun } from './run.js';
 
 const strategy = (name: string, exact: boolean) => ({ name, type: 'momentum', grid_points: 25, trials: 25, exact, planned: null, seconds_per_trial: 0.002, bytes_per_trial: 18_000 });
 const report = (exact: boolean[]): DryRunReport => ({
@@ -15,5 +15,12 @@ describe('regimen run --dry-run output', () => {
     const sampled = formatDryRun(report([true, false]));
     expect(sampled).toMatch(/≈25/);
     expect(sampled).toMatch(/^≈: counted on a seeded sample/m);
+  });
+});
+
+describe('regimen run: the validation checks say whether they sampled', () => {
+  it('names a sampled check as such and points at --exhaustive; an exhaustive one as every bar', () => {
+    expect(cutsText(10, 2794)).toBe('10 sampled cuts (--exhaustive: every bar)');
+    expect(cutsText(2793, 2794)).toBe('every bar (2793 cuts)');
   });
 });
