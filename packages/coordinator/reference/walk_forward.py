@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """An independent reference for a walk-forward's stitched out-of-sample series and its
 walk-forward efficiency, written from DESIGN §5 and docs/walk-forward.md with numpy only (none of
 Regimen's TypeScript is read or ported).

@@ -21,5 +21,6 @@ describe('requireOrSkip', () => {
     expect(builtMissing(new URL(import.meta.url))).toBeNull();
     expect(builtMissing(new URL('./no-such-file.js', import.meta.url))).toMatch(/^not built: .*no-such-file\.js \(npm run build\)$/);
     expect(pythonMissing('no_such_module_regimen')).toMatch(/python3/);
+    expect(pythonMissing('json')).toBeNull();
   });
 });

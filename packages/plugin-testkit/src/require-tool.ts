@@ -22,9 +22,12 @@ export function builtMissing(...files: URL[]): string | null {
   return absent.length ? `not built: ${absent.join(', ')} (npm run build)` : null;
 }
 
-/** Why python3 cannot import `modules` (null when it can): Debian's python3-numpy and the like. */
+/** Debian's Python, which the independent references are run with (.ci/run installs its packages). */
+export const PYTHON = '/usr/bin/python3';
+
+/** Why Debian's python3 cannot import `modules` (null when it can): python3-numpy and the like. */
 export function pythonMissing(...modules: string[]): string | null {
-  const r = spawnSync('python3', ['-c', modules.map((m) => `import ${m}`).join('; ')], { encoding: 'utf8' });
-  if (r.error) return 'python3 is not installed (apt-get install -y python3)';
-  return r.status === 0 ? null : `python3 cannot import ${modules.join(', ')} (apt-get install -y ${modules.map((m) => `python3-${m}`).join(' ')})`;
+  const r = spawnSync(PYTHON, ['-c', modules.map((m) => `import ${m}`).join('; ')], { encoding: 'utf8' });
+  if (r.error) return `${PYTHON} is not installed (apt-get install -y python3)`;
+  return r.status === 0 ? null : `${PYTHON} cannot import ${modules.join(', ')} (apt-get install -y ${modules.map((m) => `python3-${m}`).join(' ')})`;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pythonMissing, requireOrSkip } from '@regimen/plugin-testkit';
+import { PYTHON, pythonMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { evaluatePositions } from '@regimen/kernel';
 import { pooledCagr, stitchFolds, walkForwardEfficiency } from './stitch.js';
 
@@ -108,10 +108,10 @@ describe('walk-forward efficiency by hand', () => {
 });
 
 // the committed expected values are the script's output: rerun it where python3 and numpy are
-// (always under CI=true, which installs python3-numpy)
+// (Debian's, as .ci/run installs it; always under CI=true, where its absence fails the suite)
 describe.skipIf(requireOrSkip('python3 with numpy', pythonMissing('numpy')))('the reference script', () => {
   it('reproduces walk-forward-expected.json from the fixture', () => {
-    const out = execFileSync('python3', [fileURLToPath(new URL('walk_forward.py', REFERENCE)), 'compute', fileURLToPath(new URL('walk-forward-fixture.json', REFERENCE))], { encoding: 'utf8' });
+    const out = execFileSync(PYTHON, [fileURLToPath(new URL('walk_forward.py', REFERENCE)), 'compute', fileURLToPath(new URL('walk-forward-fixture.json', REFERENCE))], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(expected);
   });
 });
