@@ -20,7 +20,7 @@ export function registerRun(program: Command): void {
     .option('--executor <url>', 'where backtests run: local (default), or redis://HOST:PORT (rediss:// for TLS) whose `regimen worker` processes run them; wins over the workflow\'s executor:')
     .option('--engine <name>', 'wasm (WebAssembly kernel) or js (the TypeScript reference, for debugging)', 'wasm')
     .option('--resume', 'require an earlier run to continue (running the same config into its workspace resumes it anyway)')
-    .option('--force', 'start over in a workspace that already holds a run')
+    .option('--force', 'start over in a workspace that already holds a run, or write into a non-empty folder that is not a workspace')
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
     .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')

@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { regimenError, tempFileOwner } from '@regimen/core';
+
+/** What a run creates at a workspace's top: a folder holding only these is one a run began. */
+const RUN_MADE = new Set(['.lock', 'signals', 'performance', 'analysis', 'metadata', 'checkpoints', 'folds', 'series', 'report.html']);
+
+/**
+ * A run writes only into an empty folder or a Regimen workspace: one with metadata/workflow.json,
+ * or one holding nothing but what a run creates (a run killed before it wrote its manifest).
+ * Anything else — `--out ~/notes` — is refused before a byte is written, since analysis/,
+ * performance/ and report.html would land among the user's files and overwrite same-named ones.
+ */
+export function refuseForeignFolder(base: string): void {
+  if (!existsSync(base)) return;
+  if (!statSync(base).isDirectory()) {
+    throw regimenError({ code: 'workspace', file: base, message: 'not a folder: give --out a folder for the workspace' });
+  }
+  if (existsSync(join(base, 'metadata', 'workflow.json'))) return;
+  const foreign = readdirSync(base).filter((name) => !RUN_MADE.has(name) && tempFileOwner(name) === undefined);
+  if (foreign.length === 0) return;
+  const holds = foreign.length > 3 ? [...foreign.slice(0, 3), '…'].join(', ') : foreign.join(', ');
+  throw regimenError({
+    code: 'workspace',
+    file: base,
+    message: `not empty (${holds}) and not a Regimen workspace (no metadata/workflow.json): choose another --out, or --force to write here anyway`,
+  });
+}
