@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatError, workspacePaths } from '@regimen/core';
+import { runWorkflow } from './run.js';
+import { smallWorkflow } from './test-fixtures.js';
+
+// The injected failing writer (a full disk): from the `after`-th write of a file whose name
+// matches `target`, writeSync throws ENOSPC. Everything else is the real node:fs. Trials run in
+// this thread (workers: 0), so the mock reaches the trial files' writes too.
+let failing: { target: RegExp; after: number } | null = null;
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const paths = new Map<number, string>();
+  return {
+    ...real,
+    openSync: (p: string, ...rest: never[]) => {
+      const fd = (real.openSync as (...a: unknown[]) => number)(p, ...rest);
+      paths.set(fd, String(p));
+      return fd;
+    },
+    writeSync: (fd: number, ...rest: never[]) => {
+      if (failing && failing.target.test(paths.get(fd) ?? '') && --failing.after <= 0) {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      }
+      return (real.writeSync as (...a: unknown[]) => number)(fd, ...rest);
+    },
+  };
+});
+afterEach(() => {
+  failing = null;
+});
+
+function tempFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.tmp')) out.push(relative(dir, join(d, e.name)));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const analysis = (ws: string) => {
+  const p = workspacePaths(ws);
+  return Object.fromEntries([...readdirSync(p.analysis).filter((f) => f.endsWith('.json')).map((f) => [f, readFileSync(join(p.analysis, f), 'utf8')]), ['validation_results.json', readFileSync(p.validationResults, 'utf8')]]);
+};
+
+describe('a full disk in the middle of a run', () => {
+  it('stops it naming the file, leaves no temp file, and the resume sweeps killed writes and ends byte-identical', async () => {
+    const { dir, config } = smallWorkflow();
+    const ref = join(dir, 'reference');
+    await runWorkflow(config, { outDir: ref, workers: 0 });
+
+    const ws = join(dir, 'ws');
+    // phase 1: a trial's signals file (written the way the workers write them)
+    failing = { target: /[/]\.trial_.*\.arrow\./, after: 3 };
+    const e1 = await runWorkflow(config, { outDir: ws, workers: 0 }).catch((e: unknown) => e);
+    expect(formatError(e1)).toMatch(/^error: ENOSPC: no space left on device, writing signals\/trial_[\w-]+\.arrow \(finished work is kept: free space, then resume\)$/);
+    expect((e1 as { code: string }).code).toBe('unavailable');
+    expect(tempFilesUnder(ws)).toEqual([]);
+
+    // phase 3: an ensemble trial
+    failing = { target: /ensemble_trial_/, after: 2 };
+    const e3 = await runWorkflow(config, { outDir: ws, workers: 0, resume: true }).catch((e: unknown) => e);
+    expect(formatError(e3)).toMatch(/^error: ENOSPC: no space left on device, writing performance\/ensemble_trial_hmm-[0-9a-f]{8}\.json /);
+    expect(tempFilesUnder(ws)).toEqual([]);
+
+    // what a SIGKILL mid-write leaves (pids of runs long gone), beside a user's own .tmp file
+    failing = null;
+    const p = workspacePaths(ws);
+    const killed = ['signals/.trial_strategy_1-deadbeef.arrow.31337.tmp', 'metadata/.config.yaml.31337.tmp', 'performance/.ensemble_trial_hmm-00000000.json.4242.0badf00d.tmp'];
+    for (const f of killed) writeFileSync(join(ws, f), 'cut');
+    writeFileSync(join(p.analysis, '.draft.tmp'), 'keep me');
+    const said: string[] = [];
+    const done = await runWorkflow(config, { outDir: ws, workers: 0, resume: true, onEvent: (e) => e.type === 'info' && said.push(e.message) });
+    expect(said).toContain('removed 3 temp files left by failed or killed writes');
+    expect(tempFilesUnder(ws)).toEqual(['analysis/.draft.tmp']);
+    expect(done.skipped).toEqual(['parameter_discovery', 'regime_analysis']);
+    const a = analysis(ref);
+    const b = analysis(ws);
+    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    for (const [name, text] of Object.entries(a)) expect(b[name], name).toBe(text);
+  }, 60_000);
+});
