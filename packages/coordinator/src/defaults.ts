@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, parse, resolve } from 'node:path';
 import { canonicalJson, PHASES, regimenError, SeriesNameSchema, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
 import { EMBEDDED_DEFAULT, checkZone, embeddedDataPath } from '@regimen/data';
+import { checkPhasePlan } from './phase-plan.js';
 
 /**
  * Every default of a workflow in one place (the README's config reference lists the same).
@@ -67,6 +68,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
   if (sorted.join() !== order.join()) {
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases', value: order, message: `phases must run in the order ${PHASES.join(' → ')}` });
   }
+  checkPhasePlan(order, opts.configPath);
 
   const p1 = phaseConfig(config, 'parameter_discovery');
   const pa = phaseConfig(config, 'regime_analysis');

@@ -129,6 +129,7 @@ export function formatSummary(s: RunSummary, classifier: string, warnings: Warni
   const v = s.validation;
   if (v) {
     out.push(`\nValidation on the ${v.split} split (${v.first} → ${v.last}, ${v.bars} bars), regimes from ${v.classifier}:`);
+    if (v.weights?.source === 'equal_regime_winners') out.push('weights: no ensemble_optimization phase, so each strategy\'s per-regime winner at equal weight');
     out.push(
       table(['', ...METRIC_HEADER], [
         ['adaptive', ...metricCells(v.adaptive.metrics)],
