@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatError } from '@regimen/core';
+import { formatError, type BarColumns } from '@regimen/core';
 import { loadMarketData } from './market-data.js';
 
 /**
@@ -70,8 +70,8 @@ function onePerStamp(ticks: Tick[], which: 'first' | 'last'): Tick[] {
 }
 
 const EVERY: Record<string, number> = { '1min': 60_000, '5min': 300_000, '1h': 3_600_000 };
-const asArrays = (b: { time: ArrayLike<number>; open: ArrayLike<number>; high: ArrayLike<number>; low: ArrayLike<number>; close: ArrayLike<number>; volume?: ArrayLike<number> }) =>
-  ({ time: [...b.time], open: [...b.open], high: [...b.high], low: [...b.low], close: [...b.close], volume: [...(b.volume ?? [])] });
+const asArrays = (b: BarColumns) =>
+  ({ time: Array.from(b.time), open: Array.from(b.open), high: Array.from(b.high), low: Array.from(b.low), close: Array.from(b.close), volume: Array.from(b.volume ?? []) });
 
 describe('ticks that share a timestamp, resampled', () => {
   it('property: every bar\'s OHLCV equals a direct computation over all of its ticks (the default with resample)', () => {
