@@ -20,7 +20,7 @@ import {
 import { readRegimeLabels, readValidationEquity } from '@regimen/data';
 import { formatMetric, formatNumber } from './format.js';
 import { launchChromium, openReport, type OpenedReport } from './chromium.js';
-import { reportTestWorkspace } from './test-workspace.js';
+import { reportTestWorkspace } from '../test/workspaces.js';
 import { writeReport, type WrittenReport } from './index.js';
 
 /**
