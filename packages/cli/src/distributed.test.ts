@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspacePaths } from '@regimen/core';
+import { embeddedDataPath } from '@regimen/data';
 import { runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
 import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
 
@@ -32,6 +33,8 @@ function resultFiles(ws: string, out = new Map<string, Buffer>(), prefix = ''): 
   for (const [dir, rel] of [[p.analysis, 'analysis/'], [p.performance, 'performance/'], [p.signals, 'signals/'], [p.classifiers, 'metadata/classifiers/']] as const) walk(dir, rel);
   if (existsSync(p.trials)) out.set(`${prefix}metadata/trials.json`, readFileSync(p.trials));
   for (let k = 0; existsSync(p.fold(k)); k++) resultFiles(p.fold(k), out, `${prefix}folds/fold_${k}/`);
+  const series = join(ws, 'series');
+  if (existsSync(series)) for (const name of readdirSync(series)) resultFiles(join(series, name), out, `${prefix}series/${name}/`);
   return out;
 }
 
@@ -172,6 +175,30 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       expect(files).toContain('performance/walk_forward_results.json');
       expect(files.filter((f) => /^folds\/fold_2\/performance\/trial_/.test(f)).length).toBeGreaterThan(0);
       expectSameFiles(ws, local);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
+  it('runs a universe (its series several at a time, sharing the workers) into the same bytes', async () => {
+    const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
+    const cols = lines[0]!.split(',');
+    const pick = [0, ...['AA', 'KO', 'MSFT'].map((c) => cols.indexOf(c))];
+    const csv = lines.slice(0, 700).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
+    const { dir, config } = smallWorkflow({ data: '{ path: dow.csv, columns: [AA, KO, MSFT] }', files: { 'dow.csv': csv }, phases: WALK_FORWARD.replace('in_sample: 600', 'in_sample: 300') });
+    const local = join(dir, 'local');
+    await runWorkflow(config, { outDir: local, workers: 2 });
+    const workers = await startWorkers(redis.url, 2);
+    try {
+      const info: string[] = [];
+      const ws = join(dir, 'distributed');
+      await runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote, onEvent: (e) => e.type === 'info' && info.push(e.message) });
+      const files = [...resultFiles(ws).keys()];
+      expect(files).toContain('performance/universe_results.json');
+      expect(files.filter((f) => /^series\/MSFT\/folds\/fold_2\/performance\/trial_/.test(f)).length).toBeGreaterThan(0);
+      expectSameFiles(ws, local);
+      const tally = info.find((m) => m.startsWith('batches run by worker:'))!;
+      expect(tally.match(/\d+ trial and \d+ replay/g)).toHaveLength(2);
     } finally {
       await stopWorkers(workers);
     }
