@@ -1,36 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { workspacePaths } from '@regimen/core';
+import { findTempFiles, workspacePaths } from '@regimen/core';
 import { embeddedDataPath } from '@regimen/data';
 import { runWorkflow } from '@regimen/coordinator';
-
-// The real command, killed with SIGKILL: needs the build that `npm ci` makes.
-const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
-
-/** Start the universe run and SIGKILL it as soon as `ready()` holds; resolves when it is dead. */
-function killWhen(config: string, ws: string, ready: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', config, '--out', ws, '--workers', '0', '--quiet', '--no-report'], { stdio: 'ignore' });
-    const poll = setInterval(() => {
-      if (ready()) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    child.on('exit', (code, signal) => {
-      clearInterval(poll);
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`the run ended by itself (code ${code}) before it could be killed`));
-    });
-  });
-}
-
-const count = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).length : 0);
+import { built, count, killWhen } from '../test/kill.js';
 
 /** Every file a finished universe's results are made of: each series' analysis and validation, the universe's own. */
 function resultFiles(ws: string, series: string[]): Map<string, Buffer> {
@@ -42,18 +17,6 @@ function resultFiles(ws: string, series: string[]): Map<string, Buffer> {
     for (const f of readdirSync(p.analysis)) out.set(relative(ws, join(p.analysis, f)), readFileSync(join(p.analysis, f)));
     for (const f of [p.validationResults, p.validationEquity, p.trialsTable]) out.set(relative(ws, f), readFileSync(f));
   }
-  return out;
-}
-
-function tempFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.tmp')) out.push(relative(dir, join(d, e.name)));
-    }
-  };
-  walk(dir);
   return out;
 }
 
@@ -86,11 +49,11 @@ describe('a universe killed and resumed', () => {
 
     const ws = join(dir, 'crashed');
     const s = (name: string) => workspacePaths(workspacePaths(ws).seriesDir(name));
-    await killWhen(config, ws, () => count(s('alcoa').performance, /^trial_.*\.json$/) >= 20);
+    await killWhen(config, ws, () => count(s('alcoa').performance, /^trial_.*\.json$/) >= 20, ['--no-report']);
     expect(existsSync(s('alcoa').checkpoint('parameter_discovery'))).toBe(false);
-    await killWhen(config, ws, () => existsSync(s('coke').manifest));
+    await killWhen(config, ws, () => existsSync(s('coke').manifest), ['--no-report']);
     expect(existsSync(s('alcoa').checkpoint('validation'))).toBe(true);
-    await killWhen(config, ws, () => count(s('ge').performance, /^ensemble_trial_.*\.json$/) >= 10);
+    await killWhen(config, ws, () => count(s('ge').performance, /^ensemble_trial_.*\.json$/) >= 10, ['--no-report']);
     expect(existsSync(s('ge').checkpoint('ensemble_optimization'))).toBe(false);
     expect(existsSync(workspacePaths(ws).universeResults)).toBe(false);
 
@@ -101,7 +64,7 @@ describe('a universe killed and resumed', () => {
     const b = resultFiles(ws, series);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [name, bytes] of a) expect(b.get(name)!.equals(bytes), name).toBe(true);
-    expect(tempFiles(ws)).toEqual([]);
+    expect(findTempFiles(ws)).toEqual([]);
     expect(existsSync(join(ws, '.lock'))).toBe(false);
   }, 240_000);
 });

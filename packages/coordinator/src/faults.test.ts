@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatError, workspacePaths } from '@regimen/core';
 import { runWorkflow } from './run.js';
@@ -31,17 +31,8 @@ afterEach(() => {
   failing = null;
 });
 
-function tempFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.tmp')) out.push(relative(dir, join(d, e.name)));
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Every `.tmp` under `dir`, whoever's: a failed write's own temp file has this process's pid. */
+const tmpNames = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp')).sort();
 
 const analysis = (ws: string) => {
   const p = workspacePaths(ws);
@@ -60,13 +51,13 @@ describe('a full disk in the middle of a run', () => {
     const e1 = await runWorkflow(config, { outDir: ws, workers: 0 }).catch((e: unknown) => e);
     expect(formatError(e1)).toMatch(/^error: ENOSPC: no space left on device, writing signals\/trial_[\w-]+\.arrow \(finished work is kept: free space, then resume\)$/);
     expect((e1 as { code: string }).code).toBe('unavailable');
-    expect(tempFilesUnder(ws)).toEqual([]);
+    expect(tmpNames(ws)).toEqual([]);
 
     // phase 3: an ensemble trial
     failing = { target: /ensemble_trial_/, after: 2 };
     const e3 = await runWorkflow(config, { outDir: ws, workers: 0, resume: true }).catch((e: unknown) => e);
     expect(formatError(e3)).toMatch(/^error: ENOSPC: no space left on device, writing performance\/ensemble_trial_hmm-[0-9a-f]{8}\.json /);
-    expect(tempFilesUnder(ws)).toEqual([]);
+    expect(tmpNames(ws)).toEqual([]);
 
     // what a SIGKILL mid-write leaves (pids of runs long gone), beside a user's own .tmp file
     failing = null;
@@ -77,7 +68,7 @@ describe('a full disk in the middle of a run', () => {
     const said: string[] = [];
     const done = await runWorkflow(config, { outDir: ws, workers: 0, resume: true, onEvent: (e) => e.type === 'info' && said.push(e.message) });
     expect(said).toContain('removed 3 temp files left by failed or killed writes');
-    expect(tempFilesUnder(ws)).toEqual(['analysis/.draft.tmp']);
+    expect(tmpNames(ws)).toEqual(['analysis/.draft.tmp']);
     expect(done.skipped).toEqual(['parameter_discovery', 'regime_analysis']);
     const a = analysis(ref);
     const b = analysis(ws);

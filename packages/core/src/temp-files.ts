@@ -23,32 +23,38 @@ export function tempFileOwner(name: string): number | undefined {
 }
 
 /**
- * Remove the temp files of failed or killed writes anywhere under `dir` (a workspace with its
- * series and folds), and nothing else: only names of the temp pattern, and never this process's
- * own (a write of ours may be in flight). The caller holds the workspace's lock, so no other run
- * writes there. Symbolic links are not followed. Returns the removed paths.
+ * The temp files of failed or killed writes anywhere under `dir` (a workspace with its series and
+ * folds): only names of the temp pattern, and never this process's own (a write of ours may be in
+ * flight). Symbolic links are not followed.
  */
-export function sweepTempFiles(dir: string): string[] {
-  const removed: string[] = [];
+export function findTempFiles(dir: string): string[] {
+  const found: string[] = [];
   const walk = (d: string) => {
     let entries;
     try {
       entries = readdirSync(d, { withFileTypes: true });
     } catch {
-      return; // gone or unreadable: nothing of ours to sweep there
+      return; // gone or unreadable: nothing of ours there
     }
     for (const e of entries) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
         const pid = tempFileOwner(e.name);
-        if (pid !== undefined && pid !== process.pid) {
-          rmSync(p, { force: true });
-          removed.push(p);
-        }
+        if (pid !== undefined && pid !== process.pid) found.push(p);
       }
     }
   };
   walk(dir);
-  return removed;
+  return found;
+}
+
+/**
+ * Remove what findTempFiles finds. The caller holds the workspace's lock, so no other run writes
+ * there and every such file is garbage. Returns the removed paths.
+ */
+export function sweepTempFiles(dir: string): string[] {
+  const found = findTempFiles(dir);
+  for (const p of found) rmSync(p, { force: true });
+  return found;
 }
