@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EnsembleWeightsSchema, PHASES, ValidationResultsSchema, workspacePaths, type PhaseName } from '@regimen/core';
 import { smallWorkflow } from '@regimen/coordinator';
@@ -74,6 +75,10 @@ describe('a workflow of any subset of the phases', () => {
         expect(r.out).toContain("weights: no ensemble_optimization phase, so each strategy's per-regime winner at equal weight");
         expect(results.checks.transitions_verified).toBe(true);
         expect(results.checks.look_ahead?.passed).toBe(true);
+        // and the report names the adaptive run for what it is
+        expect((await cli('report', ws)).code).toBe(0);
+        const data = /id="regimen-data" data-encoding="gzip\+base64">([^<]+)</.exec(readFileSync(p.report, 'utf8'))![1]!;
+        expect(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')).toContain('"label":"adaptive (regime winners at equal weight)"');
       }
     }, 30_000);
   }
