@@ -13,7 +13,7 @@ describe('regimen run --out a folder of the user\'s', () => {
     mkdirSync(join(notes, 'ideas'));
     const r = await cli('run', config, '--out', notes, '--workers', '0', '--quiet', '--no-report');
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`error: ${notes}: not empty (ideas) and not a Regimen workspace (no metadata/workflow.json): choose another --out, or --force to write here anyway\n`);
+    expect(r.err).toBe(`error: ${notes}: not empty (ideas, report.html) and not a Regimen workspace (no metadata/workflow.json): choose another --out, or --force to write here anyway\n`);
     expect(readdirSync(notes).sort()).toEqual(['ideas', 'report.html']);
     const forced = await cli('run', config, '--out', notes, '--workers', '0', '--quiet', '--no-report', '--force');
     expect(forced.code, forced.err).toBe(0);

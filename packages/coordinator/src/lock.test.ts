@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,15 +18,17 @@ function lockedBy(pid: number): string {
 }
 
 /**
- * A zombie: the inner shell exits at once, but its parent has exec'd `sleep`, which never waits
- * for children — so the exited shell stays a zombie, unreaped, until the sleep ends. Its pid is
- * printed first. Resolves when /proc says it is a zombie.
+ * A zombie: the inner shell exits once its parent has exec'd `sleep` (it waits for that, so the
+ * outer shell cannot reap it first), and `sleep` never waits for children — so the exited shell
+ * stays a zombie, unreaped, until the sleep ends. Its pid is printed first. Resolves when /proc
+ * says it is a zombie.
  */
 async function zombie(): Promise<number> {
-  const child = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const inner = 'until [ "$(cat /proc/$PPID/comm)" = sleep ]; do sleep 0.02; done';
+  const child = spawn('sh', ['-c', `sh -c '${inner}' & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(child);
   const pid = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
-  for (let i = 0; i < 500 && processState(pid) !== 'zombie'; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && processState(pid) !== 'zombie'; i++) await new Promise((r) => setTimeout(r, 10));
   return pid;
 }
 
@@ -77,6 +79,13 @@ describe('a folder that is not a workspace', () => {
     mkdirSync(join(notes, 'analysis'));
     expect(() => claimWorkspace(notes, () => {})).toThrow(/not empty \(todo\.md\) and not a Regimen workspace .*--force/);
     expect(readdirSync(notes).sort()).toEqual(['analysis', 'todo.md']);
+    // the names a run uses, without the metadata/ a run makes first, are the user's too
+    const own = mkdtempSync(join(tmpdir(), 'regimen-own-'));
+    mkdirSync(join(own, 'analysis'));
+    writeFileSync(join(own, 'report.html'), '<p>mine</p>');
+    expect(() => claimWorkspace(own, () => {})).toThrow(/not empty \(report\.html\) and not a Regimen workspace/);
+    rmSync(join(own, 'report.html'));
+    expect(() => claimWorkspace(own, () => {})).toThrow(/not empty \(analysis\) and not a Regimen workspace/);
     const lock = claimWorkspace(notes, () => {}, { force: true });
     lock.release();
   });
