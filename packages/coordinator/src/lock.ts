@@ -48,7 +48,14 @@ export function lockWorkspace(base: string): WorkspaceLock {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, body);
+      try {
+        writeSync(fd, body);
+      } catch (e) {
+        // a full disk: no empty lock left behind for the next run to puzzle over
+        closeSync(fd);
+        rmSync(path, { force: true });
+        throw e;
+      }
       closeSync(fd);
       let released = false;
       return {
