@@ -35,7 +35,7 @@ describe('a universe killed and resumed', () => {
   classifiers: { pattern_based: {} }
   phases:
     - name: parameter_discovery
-      config: { parameter_space: { lookback: { min: 5, max: 60, step: 5 }, threshold: [0.005, 0.01, 0.02] } }
+      config: { parameter_space: { lookback: { min: 5, max: 55, step: 10 }, threshold: [0.005, 0.01, 0.02] } }
     - name: regime_analysis
       config: { metrics: [sharpe], min_bars: 10 }
     - name: ensemble_optimization
@@ -49,7 +49,7 @@ describe('a universe killed and resumed', () => {
 
     const ws = join(dir, 'crashed');
     const s = (name: string) => workspacePaths(workspacePaths(ws).seriesDir(name));
-    await killWhen(config, ws, () => count(s('alcoa').performance, /^trial_.*\.json$/) >= 20, ['--no-report']);
+    await killWhen(config, ws, () => count(s('alcoa').performance, /^trial_.*\.json$/) >= 12, ['--no-report']);
     expect(existsSync(s('alcoa').checkpoint('parameter_discovery'))).toBe(false);
     await killWhen(config, ws, () => existsSync(s('coke').manifest), ['--no-report']);
     expect(existsSync(s('alcoa').checkpoint('validation'))).toBe(true);
