@@ -126,6 +126,15 @@ const WALK_FORWARD = `    - name: parameter_discovery
     - name: validation
       config: { data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3 }`;
 
+/** a universe of Dow series (the first `rows` days of the embedded file) as a small workflow */
+function dowUniverse(series: string[], rows: number, phases: string): { dir: string; config: string } {
+  const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
+  const cols = lines[0]!.split(',');
+  const pick = [0, ...series.map((c) => cols.indexOf(c))];
+  const csv = lines.slice(0, rows + 1).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
+  return smallWorkflow({ data: `{ path: dow.csv, columns: [${series.join(', ')}] }`, files: { 'dow.csv': csv }, phases });
+}
+
 // each test runs a workflow twice (locally for reference, then distributed): minutes on a loaded machine
 const SLOW = 300_000;
 
@@ -181,11 +190,7 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
   }, SLOW);
 
   it('runs a universe (its series several at a time, sharing the workers) into the same bytes', async () => {
-    const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
-    const cols = lines[0]!.split(',');
-    const pick = [0, ...['AA', 'KO', 'MSFT'].map((c) => cols.indexOf(c))];
-    const csv = lines.slice(0, 700).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
-    const { dir, config } = smallWorkflow({ data: '{ path: dow.csv, columns: [AA, KO, MSFT] }', files: { 'dow.csv': csv }, phases: WALK_FORWARD.replace('in_sample: 600', 'in_sample: 300') });
+    const { dir, config } = dowUniverse(['AA', 'KO', 'MSFT'], 699, WALK_FORWARD.replace('in_sample: 600', 'in_sample: 300'));
     const local = join(dir, 'local');
     await runWorkflow(config, { outDir: local, workers: 2 });
     const workers = await startWorkers(redis.url, 2);
@@ -251,4 +256,57 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       await own.stop();
     }
   }, SLOW);
+
+  describe('faults in the middle of a universe', () => {
+    /** two series of 600 trials each in batches of 4, and their local run for reference */
+    let u: { dir: string; config: string; local: string };
+    const trialsOf = (ws: string, series: string) => count(workspacePaths(join(ws, 'series', series)).performance, /^trial_.*\.json$/);
+    beforeAll(async () => {
+      const { dir, config } = dowUniverse(['AA', 'KO'], 1500, PHASE1_600_TRIALS);
+      u = { dir, config, local: join(dir, 'local') };
+      await runWorkflow(config, { outDir: u.local, workers: 2 });
+    }, SLOW);
+
+    it('a worker SIGKILLed, then the coordinator SIGKILLed and resumed with the same workers: identical files', async () => {
+      const workers = await startWorkers(redis.url, 2);
+      try {
+        const ws = join(u.dir, 'killed');
+        const first = spawnRegimen(['run', u.config, '--out', ws, '--executor', redis.url, '--quiet']);
+        await until('phase 1 of the first series to be under way', () => trialsOf(ws, 'AA') >= 40);
+        workers[0]!.child.kill('SIGKILL');
+        await until('more trials after the worker died', () => trialsOf(ws, 'AA') + trialsOf(ws, 'KO') >= 200, 120_000);
+        first.child.kill('SIGKILL');
+        expect((await exitOf('the killed coordinator', first)).signal).toBe('SIGKILL');
+        expect(existsSync(workspacePaths(ws).universeResults)).toBe(false);
+        // the same worker that is left serves the resumed run (a killed pid's lock is taken over)
+        const resumed = spawnRegimen(['run', ws, '--resume', '--executor', redis.url, '--quiet']);
+        const end = await exitOf('the resumed coordinator', resumed, SLOW);
+        expect(end.code, resumed.output()).toBe(0);
+        expectSameFiles(ws, u.local);
+      } finally {
+        await stopWorkers(workers);
+      }
+    }, SLOW * 2);
+
+    it('Redis restarted empty: one line, exit 75, and the universe resumes to the same files', async () => {
+      const own = await startLocalRedis();
+      const workers = await startWorkers(own.url, 2);
+      try {
+        const ws = join(u.dir, 'restarted');
+        const cmd = spawnRegimen(['run', u.config, '--out', ws, '--executor', `${own.url}?wait=5`, '--quiet']);
+        await until('phase 1 to be under way', () => trialsOf(ws, 'AA') + trialsOf(ws, 'KO') >= 60);
+        await own.kill();
+        await own.start();
+        const end = await exitOf('the coordinator after Redis restarted', cmd);
+        expect(end.code).toBe(75);
+        expect(cmd.output().trim().split('\n')).toHaveLength(1);
+        expect(cmd.output()).toMatch(/Redis lost this run's queue .*continue with: regimen run \S+ --resume/);
+        await runWorkflow(ws, { resume: true, workers: 2 });
+        expectSameFiles(ws, u.local);
+      } finally {
+        await stopWorkers(workers);
+        await own.stop();
+      }
+    }, SLOW);
+  });
 });
