@@ -38,7 +38,7 @@ export function writeFailure(path: string, e: unknown): RegimenError {
   if (e instanceof RegimenError) return e;
   const errno = (e as NodeJS.ErrnoException)?.code;
   // Node says `ENOSPC: no space left on device, write`: keep the reason, name the file instead of the syscall
-  const said = ((e as Error)?.message ?? String(e)).replace(/, (open|write|fsync|close|rename)( '.*')?$/, '');
+  const said = ((e as Error)?.message ?? String(e)).replace(/, (mkdir|open|write|fsync|close|rename)( '.*'( -> '.*')?)?$/, '');
   const code: ErrorCode = errno && TEMPORARY.has(errno) ? 'unavailable' : 'workspace';
   const advice = code === 'unavailable' ? ' (finished work is kept: free space, then resume)' : '';
   return new RegimenError({ code, message: `${said}, writing ${workspaceRelative(path)}${advice}`, cause: e });
