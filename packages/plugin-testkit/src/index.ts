@@ -22,3 +22,18 @@ export {
 } from './strategy-checks.js';
 export { strategyConformance, type StrategyConformanceOptions } from './strategy-conformance.js';
 export type { LookAhead } from '@regimen/kernel';
+export {
+  admissiblePoints,
+  checkOptimizerAsks,
+  checkOptimizerDeterminism,
+  checkOptimizerExhaustion,
+  checkOptimizerRefusesOrSearches,
+  drainSearch,
+  kitScore,
+  outsideSpace,
+  OPTIMIZER_SPACES,
+  type DrainOptions,
+  type Drained,
+  type OptimizerTestSpace,
+} from './optimizer-checks.js';
+export { optimizerConformance, type OptimizerConformanceOptions } from './optimizer-conformance.js';
