@@ -1,4 +1,6 @@
 import type { ScaffoldNames } from './names.js';
+import { regimenPackagesSection } from './package-files.js';
+import type { Vendored } from './vendor.js';
 
 /**
  * The files of a new strategy package. src/index.js is plain ESM JavaScript with JSDoc types for
@@ -153,7 +155,7 @@ describe('${n.plugin}', () => {
 `;
 }
 
-export function strategyReadme(n: ScaffoldNames, wasm: boolean): string {
+export function strategyReadme(n: ScaffoldNames, wasm: boolean, vendored: Vendored): string {
   return `# ${n.pkg}
 
 A strategy plugin for Regimen, named \`${n.plugin}\`.
@@ -194,7 +196,7 @@ workflow:
 
 On its own: \`npx regimen backtest --load ./${n.plugin} --strategy ${n.plugin} --param window=50 --data prices.csv\`.
 
-## Publish
+${regimenPackagesSection(vendored)}## Publish
 
 \`npm test && npm publish\`. The rules a strategy must keep (causal positions in [−1, 1], 0 during
 warm-up, parameters with defaults, \`apiVersion\`${wasm ? ', WebAssembly equal to its reference' : ''}) are in Regimen's \`docs/plugins.md\`.
