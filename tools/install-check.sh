@@ -9,20 +9,23 @@
 #      small workflow through Redis and a `regimen worker` (when redis-server exists), and one
 #      small benchmark suite;
 #   4. it scaffolds a classifier, a strategy and an optimizer plugin in folders of their own, each
-#      passes `npm install && npm test` (Regimen's packages from the plugin's vendor/), and one
-#      workflow loads all three by path.
+#      passes `npm install && npm test` (Regimen's packages from the plugin's vendor/; run in the
+#      background while step 3 runs: those are mostly waiting on npm), and one workflow loads all
+#      three by path.
 # Usage: tools/install-check.sh [--keep]   (--keep leaves the temporary folder for a look)
 # Under CI=true a missing redis-server fails the check instead of skipping that step.
 set -euo pipefail
+# job control: every background job is its own process group, so cleanup can end it with its children
+set -m
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 keep=false
 [ "${1:-}" = "--keep" ] && keep=true
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/regimen-install-check.XXXXXX")"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if $keep; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+  if $keep; then echo "kept $tmp"; else rm -rf "$tmp" && step "removed $tmp"; fi
 }
 trap cleanup EXIT
 case "$tmp" in "$repo"/*) echo "install-check: $tmp is inside the checkout" >&2; exit 1 ;; esac
@@ -67,6 +70,15 @@ node --input-type=module -e '
   console.log(`  ${readdirSync("node_modules/@regimen").length} @regimen packages import`);
 '
 npx --no-install regimen --help >/dev/null
+
+step "regimen plugin new classifier|strategy|optimizer; each: npm install && npm test, in the background"
+mkdir -p "$tmp/plugins"
+for kind in classifier strategy optimizer; do
+  (./node_modules/.bin/regimen plugin new "$kind" "my-$kind" --dir "$tmp/plugins/my-$kind" >"$tmp/plugins/new-$kind.log" 2>&1 &&
+    cd "$tmp/plugins/my-$kind" && npmi >install.log 2>&1 && npm test >test.log 2>&1) &
+  pids+=($!)
+  eval "plugin_$kind=\$!"
+done
 
 step "regimen run: the seed workflow on the embedded data"
 cp "$repo/examples/seed-workflow.yaml" .
@@ -119,20 +131,11 @@ step "regimen bench sma-cross (small)"
 npx --no-install regimen bench sma-cross --bars 20000 --repeat 1 --workers 1 --out "$tmp/bench" >bench.log
 ls "$tmp"/bench/*.json >/dev/null
 
-step "regimen plugin new classifier|strategy|optimizer, each: npm install && npm test (in parallel)"
-mkdir -p "$tmp/plugins"
-for kind in classifier strategy optimizer; do
-  npx --no-install regimen plugin new "$kind" "my-$kind" --dir "$tmp/plugins/my-$kind" >/dev/null
-done
-for kind in classifier strategy optimizer; do
-  (cd "$tmp/plugins/my-$kind" && npmi >install.log 2>&1 && npm test >test.log 2>&1) &
-  pids+=($!)
-  eval "plugin_$kind=\$!"
-done
+step "wait for the three plugins' npm install && npm test"
 for kind in classifier strategy optimizer; do
   pid="plugin_$kind"
   if ! wait "${!pid}"; then
-    cat "$tmp/plugins/my-$kind/install.log" "$tmp/plugins/my-$kind/test.log" 2>/dev/null | tail -40 >&2
+    cat "$tmp/plugins/new-$kind.log" "$tmp/plugins/my-$kind/install.log" "$tmp/plugins/my-$kind/test.log" 2>/dev/null | tail -40 >&2
     fail "the scaffolded $kind plugin did not pass npm install && npm test"
   fi
   grep -q "Tests .* passed" "$tmp/plugins/my-$kind/test.log" || fail "no passing tests reported for the $kind plugin"
