@@ -157,7 +157,7 @@ On its own: \`npx regimen classify --load ./${n.plugin} --classifier ${n.plugin}
 
 ${regimenPackagesSection(vendored)}## Publish
 
-\`npm test && npm publish\`. The rules a plugin must keep (causal labels, a JSON model, options with
+\`npm test && npm publish\`, after switching to published names (above). The rules a plugin must keep (causal labels, a JSON model, options with
 defaults, \`apiVersion\`) are in Regimen's \`docs/plugins.md\`.
 `;
 }

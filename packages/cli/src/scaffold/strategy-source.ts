@@ -198,7 +198,7 @@ On its own: \`npx regimen backtest --load ./${n.plugin} --strategy ${n.plugin} -
 
 ${regimenPackagesSection(vendored)}## Publish
 
-\`npm test && npm publish\`. The rules a strategy must keep (causal positions in [−1, 1], 0 during
+\`npm test && npm publish\`, after switching to published names (above). The rules a strategy must keep (causal positions in [−1, 1], 0 during
 warm-up, parameters with defaults, \`apiVersion\`${wasm ? ', WebAssembly equal to its reference' : ''}) are in Regimen's \`docs/plugins.md\`.
 `;
 }
