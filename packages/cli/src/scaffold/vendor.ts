@@ -60,8 +60,8 @@ export function regimenClosure(names: string[], from = dirname(fileURLToPath(imp
  * applies each package's `files` exactly as publishing would. A package without its built
  * JavaScript (a checkout that was never built) is refused: its tarball would not load.
  */
-export function vendorRegimen(root: string, names: string[]): Vendored {
-  const packages = regimenClosure(names);
+export function vendorRegimen(root: string, names: string[], from?: string): Vendored {
+  const packages = regimenClosure(names, from);
   for (const p of packages) {
     const main = join(p.dir, 'dist', 'index.js');
     if (!existsSync(main)) throw regimenError({ code: 'usage', file: main, message: `${p.name} is not built; run \`npm run build\` in the Regimen checkout first` });
