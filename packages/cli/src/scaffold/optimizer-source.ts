@@ -1,5 +1,5 @@
 import type { ScaffoldNames } from './names.js';
-import { regimenPackagesSection } from './package-files.js';
+import { developSection, regimenPackagesSection, useSection } from './package-files.js';
 import type { Vendored } from './vendor.js';
 
 /**
@@ -217,28 +217,12 @@ asked. Edit \`src/index.js\` to make it yours.
 | \`trials\` | \`100\` | candidates to evaluate at most |
 | \`max_misses\` | \`1000\` | with a continuous range: repeated or inadmissible draws in a row before it stops |
 
-## Develop
-
-\`\`\`sh
-npm install
-npm test            # Regimen's optimizer conformance kit + this plugin's own tests
-npm run typecheck   # JSDoc types checked against @regimen/core
-\`\`\`
-
-## Use
-
-In a workflow, by path (relative to the workflow file) or, once installed, by package name:
-
-\`\`\`yaml
-workflow:
-  plugins: [./${n.plugin}]          # or: [${n.pkg}]
-  phases:
+${developSection("Regimen's optimizer conformance kit + this plugin's own tests")}
+${useSection(n, `  phases:
     - name: parameter_discovery
       config:
         algorithm: ${n.plugin}
-        algorithm_options: { trials: 50 }
-\`\`\`
-
+        algorithm_options: { trials: 50 }`)}
 The same \`algorithm\` / \`algorithm_options\` keys choose the search of \`ensemble_optimization\`.
 
 ## The contract

@@ -118,6 +118,32 @@ Once Regimen is published, switch to the published names: in \`package.json\` se
 `;
 }
 
+/** The README's Develop commands, the same in every scaffold; `tests` says what `npm test` runs. */
+export function developSection(tests: string): string {
+  return `## Develop
+
+\`\`\`sh
+npm install
+npm test            # ${tests}
+npm run typecheck   # JSDoc types checked against @regimen/core
+\`\`\`
+`;
+}
+
+/** The README's Use section for a plugin listed in `workflow.plugins`; `yaml` follows that line. */
+export function useSection(n: ScaffoldNames, yaml: string): string {
+  return `## Use
+
+In a workflow, by path (relative to the workflow file) or, once installed, by package name:
+
+\`\`\`yaml
+workflow:
+  plugins: [./${n.plugin}]          # or: [${n.pkg}]
+${yaml}
+\`\`\`
+`;
+}
+
 export function readme(n: ScaffoldNames, vendored: Vendored): string {
   return `# ${n.pkg}
 
@@ -132,27 +158,11 @@ fills are \`NO_REGIME\`. Edit \`src/index.js\` to make it yours.
 | --- | --- | --- |
 | \`window\` | \`20\` | bars in the trailing volatility estimate |
 
-## Develop
-
-\`\`\`sh
-npm install
-npm test            # Regimen's conformance kit + this plugin's own tests
-npm run typecheck   # JSDoc types checked against @regimen/core
-\`\`\`
-
+${developSection("Regimen's conformance kit + this plugin's own tests")}
 The source is plain JavaScript (ES modules) with JSDoc types, so Node loads it without a build step.
 
-## Use
-
-In a workflow, by path (relative to the workflow file) or, once installed, by package name:
-
-\`\`\`yaml
-workflow:
-  plugins: [./${n.plugin}]          # or: [${n.pkg}]
-  classifiers:
-    vol: { plugin: ${n.plugin}, options: { window: 30 } }
-\`\`\`
-
+${useSection(n, `  classifiers:
+    vol: { plugin: ${n.plugin}, options: { window: 30 } }`)}
 On its own: \`npx regimen classify --load ./${n.plugin} --classifier ${n.plugin} --data prices.csv --out labels.csv\`.
 
 ${regimenPackagesSection(vendored)}## Publish

@@ -1,5 +1,5 @@
 import type { ScaffoldNames } from './names.js';
-import { regimenPackagesSection } from './package-files.js';
+import { developSection, regimenPackagesSection } from './package-files.js';
 import type { Vendored } from './vendor.js';
 
 /**
@@ -171,14 +171,7 @@ average, short while more than \`band\` below, and flat in between. Edit \`src/i
 
 \`side\` (\`long_only\`, the default, or \`long_short\`) is Regimen's: long_only maps short positions to flat.
 
-## Develop
-
-\`\`\`sh
-npm install
-npm test            # ${wasm ? 'builds build/' + n.plugin + '.wasm, then ' : ''}Regimen's conformance kit + this plugin's own tests
-npm run typecheck   # JSDoc types checked against @regimen/core
-\`\`\`
-${wasm ? `
+${developSection(`${wasm ? `builds build/${n.plugin}.wasm, then ` : ''}Regimen's conformance kit + this plugin's own tests`)}${wasm ? `
 \`npm run build\` compiles \`assembly/index.ts\` with AssemblyScript (\`asc\`) into \`build/${n.plugin}.wasm\`.
 The engine runs the WebAssembly for trials, inside a memory shared by every worker thread; the
 JavaScript \`positions()\` is its reference, and the kit checks the two agree bit for bit.
