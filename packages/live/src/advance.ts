@@ -19,6 +19,8 @@ export interface AdvanceOptions {
    * the run's fingerprint once), nothing is journaled, and the decision starts at this bar.
    */
   replayFrom?: number;
+  /** false: decisions without the classifiers' probabilities (replay: they decide nothing) */
+  probabilities?: boolean;
   /** called with each new decision as soon as it is made (signal journals it there, so a killed call keeps what it decided) */
   onDecision?: (d: Decision) => void;
 }
@@ -103,7 +105,7 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   if (opts.replayFrom === undefined) checkNoGap(run, b, from, end, dataFile);
   const decisions: Decision[] = [];
   for (let t = from; t < end; t++) {
-    const d = decide(run, b, t);
+    const d = decide(run, b, t, { probabilities: opts.probabilities });
     decisions.push(d);
     opts.onDecision?.(d);
   }
