@@ -45,7 +45,11 @@ function minuteBars(n: number, seed: number) {
   const time = Float64Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1) + i * MINUTE);
   return { time, open: close, high: close, low: close, close };
 }
-const cut = (b: ReturnType<typeof minuteBars>, end: number) => ({ time: b.time.subarray(0, end), open: b.close.subarray(0, end), high: b.close.subarray(0, end), low: b.close.subarray(0, end), close: b.close.subarray(0, end) });
+// copies, not views: an Arrow column is written from its typed array's whole buffer
+const cut = (b: ReturnType<typeof minuteBars>, end: number) => {
+  const close = b.close.slice(0, end);
+  return { time: b.time.slice(0, end), open: close, high: close, low: close, close };
+};
 
 /** A cheap but complete run: one strategy (two trials), the HMM, a grid ensemble, the test split. */
 const workflow = (data: string) => `workflow:
