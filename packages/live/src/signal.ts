@@ -1,5 +1,6 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { regimenError, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
+import { isRegimenError, lockWorkspace, regimenError, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
 import { advance } from './advance.js';
 import { appendJournal } from './journal.js';
 import { openLive, universeSeries, type LiveRun } from './open.js';
@@ -33,6 +34,40 @@ export async function signal(workspace: string, dataFile: string, opts: SignalOp
   const run = opts.run ?? (await openLive(workspace));
   const open = (performance.now() - t0) / 1000;
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
+  const lock = lockStateDir(stateDir);
+  try {
+    return await signalLocked(run, dataFile, stateDir, open, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * One call at a time per state folder (cron may start the next before the last has finished): a
+ * second is refused as temporary (exit 75, try again), a lock left by a killed call is taken over.
+ * A folder this call created is removed again if the call fails before writing anything in it.
+ */
+function lockStateDir(stateDir: string): { release(): void } {
+  const created = !existsSync(stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  let lock;
+  try {
+    lock = lockWorkspace(stateDir);
+  } catch (e) {
+    if (isRegimenError(e) && /^another run/.test(e.message)) {
+      throw regimenError({ code: 'unavailable', file: e.file, message: e.message.replace('another run', 'another regimen signal').replace('this workspace', 'this state folder') + '; try again when it has finished' });
+    }
+    throw e;
+  }
+  return {
+    release() {
+      lock.release();
+      if (created && readdirSync(stateDir).length === 0) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function signalLocked(run: LiveRun, dataFile: string, stateDir: string, open: number, opts: SignalOptions): Promise<SignalResult> {
   // each decision is durable in the journal before the next is made: a call killed halfway keeps
   // its first decisions, and the next call (the journal being the record) goes on from there
   let offset: number | undefined;
