@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
-import { dataFingerprint, inferBarsPerYear, readMarketData, splitBars, type DataSplit, type LoadOptions, type MarketData } from '@regimen/data';
+import { dataFingerprint, inferBarsPerYear, readingOptions, readMarketData, splitBars, type DataSplit, type MarketData } from '@regimen/data';
 import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
 import { chooseExecutor, type ExecutorChoice } from './executors.js';
@@ -11,18 +11,6 @@ import { bindStrategies, checkStrategyPlugins } from './strategy-plugins.js';
 import type { RunOptions } from './run.js';
 import { planFolds, type Fold } from './walk-forward/fold-plan.js';
 import { readUniverse, type PreparedUniverse } from './universe/prepare-universe.js';
-
-/** The data reading choices of a resolved config, as the data package takes them. */
-export function readingOptions(d: ResolvedConfig['data']): LoadOptions {
-  return {
-    price: d.price === undefined ? d.column : 'mid' in d.price ? { mid: d.price.mid } : d.price.column,
-    timeColumn: d.time_column ?? undefined,
-    timeFormat: d.time_format,
-    timezone: d.timezone ?? undefined,
-    duplicates: d.duplicates,
-    resample: d.resample ?? undefined,
-  };
-}
 
 function checkPhaseName(name: string | undefined, flag: string, config: ResolvedConfig): void {
   if (name === undefined) return;

@@ -18,3 +18,5 @@ export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
 export * from './temp-files.js';
 export * from './write-faults.js';
+export * from './schemas/live.js';
+export * from './lock.js';

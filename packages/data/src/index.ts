@@ -22,3 +22,4 @@ export { writeTrialsTable, readTrialsTable, type TrialsTableRow } from './trials
 export { dataInfo, seriesInfo, type DataInfo, type SpacingCount, type Gap } from './data-info.js';
 export { convertedColumns, readAllColumns, writeColumns, writeColumnsArrow, writeColumnsParquet, outputFormat, type ConvertedColumns, type OutputFormat } from './data-convert.js';
 export { universeColumns, type UniverseColumn } from './universe-columns.js';
+export { readingOptions } from './config-reading.js';

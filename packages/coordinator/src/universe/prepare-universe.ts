@@ -1,8 +1,8 @@
 import { parseDocument } from 'yaml';
 import { canonicalJson, parseWith, sha256, workspacePaths, WorkflowConfigSchema, type DataFingerprint, type ResolvedConfig, type UniverseSeries } from '@regimen/core';
-import { inferBarsPerYear, isoTime, readMarketData, readMarketSeries, universeColumns, type MarketData } from '@regimen/data';
+import { inferBarsPerYear, isoTime, readingOptions, readMarketData, readMarketSeries, universeColumns, type MarketData } from '@regimen/data';
 import { checkDistinct, checkSeriesName, resolveConfig } from '../defaults.js';
-import { planSeries, readingOptions, type PreparedConfig, type PreparedSeries } from '../prepare.js';
+import { planSeries, type PreparedConfig, type PreparedSeries } from '../prepare.js';
 
 /** A universe ready to run: every series prepared as a workflow of its own, and what the top records. */
 export interface PreparedUniverse {

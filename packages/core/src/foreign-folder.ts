@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { regimenError, tempFileOwner } from '@regimen/core';
+import { regimenError } from './errors.js';
+import { tempFileOwner } from './temp-files.js';
 
 /** What a run creates at a workspace's top before its manifest (report.html comes after it). */
 const RUN_MADE = new Set(['.lock', 'signals', 'performance', 'analysis', 'metadata', 'checkpoints', 'folds', 'series']);

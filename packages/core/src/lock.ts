@@ -1,8 +1,10 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ensureDir, regimenError, sweepTempFiles } from '@regimen/core';
+import { regimenError } from './errors.js';
 import { refuseForeignFolder } from './foreign-folder.js';
+import { ensureDir } from './io.js';
+import { sweepTempFiles } from './temp-files.js';
 
 /**
  * One run per workspace: `<workspace>/.lock` is created exclusively (O_EXCL) and holds the pid.
