@@ -77,9 +77,8 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
         const ranked: Scored[] = [];
         for (const t of byStrategy.get(s)!) {
           const rm = t.regimes[c.name]?.[r];
-          if (!rm) excluded.missing++;
-          else if (rm.bars < minBars) excluded.below_min_bars++;
-          else if (rm.trades < minTrades) excluded.below_min_trades++;
+          const why = exclusion(rm, minBars, minTrades);
+          if (why) excluded[why]++;
           else {
             const x = { ...rankedOf(objective, t, rm), rm };
             if (Number.isFinite(x.score)) ranked.push(x);
@@ -117,6 +116,29 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
     }
   }
   return { optimal, report };
+}
+
+/** Why a trial is not ranked in a regime (no bars in it, under min_bars, under min_trades), or null when it is. */
+function exclusion(rm: RegimeMetrics | undefined, minBars: number, minTrades: number): 'missing' | 'below_min_bars' | 'below_min_trades' | null {
+  if (!rm) return 'missing';
+  if (rm.bars < minBars) return 'below_min_bars';
+  if (rm.trades < minTrades) return 'below_min_trades';
+  return null;
+}
+
+/**
+ * A trial's score in every regime of every classifier as the regime analysis ranks it — its
+ * objective, NaN where the filters leave the trial out — so a search told these serves the same
+ * per-regime ranking phase 2 makes (and the budget's patience watches the same bests).
+ */
+export function regimeScores(trial: Pick<TrialPerformance, 'regimes'>, opts: { objective: Objective; min_bars: number; min_trades: number }): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [c, regimes] of Object.entries(trial.regimes)) {
+    const row: Record<string, number> = {};
+    for (const [r, rm] of Object.entries(regimes)) row[r] = exclusion(rm, opts.min_bars, opts.min_trades) ? NaN : opts.objective.score(rm);
+    out[c] = row;
+  }
+  return out;
 }
 
 function nullIfNotFinite(x: number): number | null {
