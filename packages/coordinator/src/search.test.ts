@@ -72,6 +72,18 @@ describe('budgets and random search in phase 1', () => {
     expect(workspaceFacts(join(dir, 'b'))).toEqual(workspaceFacts(join(dir, 'a')));
   });
 
+  it.skipIf(!built)('phase 3 weight searches run under their own budget, recorded per classifier × regime', async () => {
+    const { dir, config } = smallWorkflow({ bars: 700, ensemble: '{ algorithm: genetic, objective: sharpe, max_trials: 12, algorithm_options: { population: 8, generations: 10 } }' });
+    await runWorkflow(config, { outDir: join(dir, 'ws'), workers: 0 });
+    const cp = readJsonFile(workspacePaths(join(dir, 'ws')).checkpoint('ensemble_optimization'), CheckpointSchema);
+    const outcomes = Object.entries(cp.search!);
+    expect(outcomes.length).toBeGreaterThanOrEqual(4);
+    for (const [key, o] of outcomes) {
+      expect(key).toMatch(/^(hmm|pattern_based)\//);
+      expect(o).toMatchObject({ algorithm: 'genetic', trials: 12, stopped_by: 'max_trials', reproducible: true });
+    }
+  });
+
   it.skipIf(!built)('side in parameter_space is searched: --dry-run and the run count the same trials, both sides run', async () => {
     const { dir, config } = smallWorkflow({
       strategies: '    trend: { type: momentum, parameter_space: { lookback: [10, 20, 30], threshold: [0.005, 0.02], side: [long_only, long_short] } }',
