@@ -20,3 +20,7 @@ export * from './temp-files.js';
 export * from './write-faults.js';
 export * from './schemas/live.js';
 export * from './lock.js';
+export * from './permutation.js';
+export * from './unit-cube.js';
+export * from './schemas/pareto.js';
+export * from './stream-search.js';
