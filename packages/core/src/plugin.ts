@@ -68,10 +68,19 @@ export interface SearchSpace {
   simplex?: { min_weight: number };
 }
 
+/** classifier → regime → score, higher is better; NaN where the regime's filters leave the trial out */
+export type RegimeScores = Record<string, Record<string, number>>;
+
 export interface Evaluated {
   candidate: Candidate;
   /** higher is better; NaN for a failed evaluation */
   score: number;
+  /**
+   * Every classifier × regime score of the trial (phase 1: the phase-2 objective with its
+   * min_bars/min_trades filters), for searches that serve each regime (regime-aware TPE). Optional:
+   * a search that does not know it ignores it, a caller that cannot give it leaves it out.
+   */
+  regimes?: RegimeScores;
 }
 
 export interface Search {

@@ -128,6 +128,8 @@ export function parzenEstimator(observations: readonly (readonly number[])[], pa
     logPdf(points) {
       const out = new Float64Array(points.length);
       const comp = new Float64Array(kernelsOf);
+      // per grid dimension, each cell's log masses under every kernel: candidates share cells
+      const cells = params.map(() => new Map<number, Float64Array>());
       points.forEach((x, i) => {
         for (let k = 0; k < kernelsOf; k++) comp[k] = Math.log(mix[k]!);
         params.forEach((p, d) => {
@@ -142,8 +144,14 @@ export function parzenEstimator(observations: readonly (readonly number[])[], pa
             return;
           }
           // the mass of the point's grid cell, clipped to the bounds, over the mass inside them
-          const lo = Math.max(x[d]! - p.step / 2, p.low), hi = Math.min(x[d]! + p.step / 2, p.high);
-          for (let k = 0; k < kernelsOf; k++) comp[k]! += logGaussMass((lo - mus[k]!) / sigmas[k]!, (hi - mus[k]!) / sigmas[k]!) - logAccept[k]!;
+          let mass = cells[d]!.get(x[d]!);
+          if (!mass) {
+            const lo = Math.max(x[d]! - p.step / 2, p.low), hi = Math.min(x[d]! + p.step / 2, p.high);
+            mass = new Float64Array(kernelsOf);
+            for (let k = 0; k < kernelsOf; k++) mass[k] = logGaussMass((lo - mus[k]!) / sigmas[k]!, (hi - mus[k]!) / sigmas[k]!) - logAccept[k]!;
+            cells[d]!.set(x[d]!, mass);
+          }
+          for (let k = 0; k < kernelsOf; k++) comp[k]! += mass[k]!;
         });
         let max = -Infinity;
         for (let k = 0; k < kernelsOf; k++) if (comp[k]! > max) max = comp[k]!;

@@ -45,8 +45,14 @@ function logSum(p: number, q: number): number {
 
 /** log(Φ(b) − Φ(a)) for a ≤ b: the standard normal mass on [a, b]. */
 export function logGaussMass(a: number, b: number): number {
-  if (b <= 0) return logDiff(logNormalCdf(b), logNormalCdf(a));
-  if (a > 0) return logDiff(logNormalCdf(-a), logNormalCdf(-b));
+  if (a > 0) return logGaussMass(-b, -a);
+  if (b <= 0) {
+    // away from underflow the difference itself is exact enough — relative error ≈ ε·Φ(b)/(Φ(b) − Φ(a))
+    // ≈ ε/(|b|·width), and a grid cell is at least σ/(grid points) wide since σ ≤ high − low — and
+    // it saves two logs and an exp
+    if (a > -30) return Math.log(normalCdf(b) - normalCdf(a));
+    return logDiff(logNormalCdf(b), logNormalCdf(a));
+  }
   // straddling 0: the mass is near 1, so take 1 − (left tail + right tail)
   return Math.log1p(-normalCdf(a) - normalCdf(-b));
 }
@@ -59,17 +65,26 @@ export function truncNormLogPdf(x: number, mu: number, sigma: number, low: numbe
 }
 
 /**
- * x with log Φ(x) = y, by bisection on [−100, 100]: log Φ is monotone and cheap, and 100 halvings
- * reach the last bit of a double, in the tails too (where Φ⁻¹ by erfcinv would lose them).
+ * x in [lo, hi] with log Φ(x) = y: Newton's method on log Φ (slope φ/Φ), kept inside a bracket
+ * that bisection shrinks whenever a step would leave it — a few steps to the last bits, in the
+ * tails too (where Φ⁻¹ of Φ itself would have lost them).
  */
-function inverseLogNormalCdf(y: number): number {
-  let lo = -100, hi = 100;
+function inverseLogNormalCdf(y: number, lo: number, hi: number): number {
+  lo = Math.max(lo, -40);
+  hi = Math.min(hi, 40);
+  let x = 0.5 * (lo + hi);
   for (let i = 0; i < 100; i++) {
-    const m = 0.5 * (lo + hi);
-    if (logNormalCdf(m) < y) lo = m;
-    else hi = m;
+    const f = logNormalCdf(x) - y;
+    if (f === 0) return x;
+    if (f < 0) lo = x;
+    else hi = x;
+    const slope = Math.exp(-0.5 * x * x - LOG_SQRT_2PI - logNormalCdf(x));
+    let next = x - f / slope;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - x) <= 1e-14 * Math.max(1, Math.abs(x))) return next;
+    x = next;
   }
-  return 0.5 * (lo + hi);
+  return x;
 }
 
 /**
@@ -80,6 +95,6 @@ export function truncNormQuantile(q: number, a: number, b: number): number {
   if (q <= 0) return a;
   if (q >= 1) return b;
   const mass = logGaussMass(a, b);
-  if (a < 0) return inverseLogNormalCdf(logSum(logNormalCdf(a), Math.log(q) + mass));
-  return -inverseLogNormalCdf(logSum(logNormalCdf(-b), Math.log1p(-q) + mass));
+  if (a < 0) return inverseLogNormalCdf(logSum(logNormalCdf(a), Math.log(q) + mass), a, b);
+  return -inverseLogNormalCdf(logSum(logNormalCdf(-b), Math.log1p(-q) + mass), -b, -a);
 }
