@@ -2,6 +2,7 @@ import { sampleVariance, median } from 'simple-statistics';
 import { regimenError, type OptimalEntry, type RegimeAnalysisReport, type RegimeMetrics, type RegimeOptimalParams, type RegimeReportEntry, type TrialPerformance } from '@regimen/core';
 import { compareRanked, compileObjective, metricValue, OBJECTIVE_METRICS, type Objective } from './objective.js';
 import { deflatedSharpe } from './deflated-sharpe.js';
+import { regimeExclusion } from './regime-scores.js';
 
 export interface RegimeAnalysisOptions {
   classifiers: Array<{ name: string; regimes: string[] }>;
@@ -77,11 +78,10 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
         const ranked: Scored[] = [];
         for (const t of byStrategy.get(s)!) {
           const rm = t.regimes[c.name]?.[r];
-          if (!rm) excluded.missing++;
-          else if (rm.bars < minBars) excluded.below_min_bars++;
-          else if (rm.trades < minTrades) excluded.below_min_trades++;
+          const why = regimeExclusion(rm, { min_bars: minBars, min_trades: minTrades });
+          if (why) excluded[why]++;
           else {
-            const x = { ...rankedOf(objective, t, rm), rm };
+            const x = { ...rankedOf(objective, t, rm!), rm: rm! };
             if (Number.isFinite(x.score)) ranked.push(x);
             else excluded.non_finite++;
           }

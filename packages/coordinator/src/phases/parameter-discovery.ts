@@ -18,7 +18,7 @@ import {
 import { localExecutor, runFullBacktest, type FullOutputs, type TrialJob } from '@regimen/backtester';
 import { readSignalEvents, writeTrialsTable } from '@regimen/data';
 import { strategyDefinition } from '@regimen/kernel';
-import { assertSatisfiable, buildSearchSpace, compileObjective } from '@regimen/optimizer';
+import { assertSatisfiable, buildSearchSpace, compileObjective, regimeScores } from '@regimen/optimizer';
 import { fitClassifiers } from '../classifiers.js';
 import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { makeTrial } from '../trials.js';
@@ -46,6 +46,9 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
   const tracks: RegimeTrack[][] = [];
   for (const f of folds) tracks.push(await fitClassifiers(f));
   const objective = compileObjective(cfg.objective);
+  // what phase 2 will rank by, so a search told every regime's score (regime-aware TPE) chases it
+  const analysis = ctx.config.regime_analysis;
+  const regimeObjective = compileObjective(analysis.objective);
   const plugin = ctx.registry.optimizer(cfg.algorithm);
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
 
@@ -137,7 +140,13 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
         await timedAsync(ctx, 'trials', () => runTrials(ctx, job, outputs, failed, failedIds));
       }
       searches.forEach((search, k) => {
-        if (candidates[k]!.length) search.tell(trials[k]!.map((t, i) => ({ candidate: candidates[k]![i]!, score: scoreOf(perfs[k]!.get(t.trial_id)) })));
+        if (!candidates[k]!.length) return;
+        const regimeNames = tracks[k]!.map((r) => ({ name: r.classifier, regimes: r.names }));
+        search.tell(trials[k]!.map((t, i) => {
+          const p = perfs[k]!.get(t.trial_id);
+          const told = { candidate: candidates[k]![i]!, score: scoreOf(p) };
+          return p ? { ...told, regimes: regimeScores(p.regimes, regimeNames, regimeObjective, analysis) } : told;
+        }));
       });
     }
   }
