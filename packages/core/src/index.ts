@@ -16,3 +16,5 @@ export * from './search-space.js';
 export * from './schemas/walk-forward.js';
 export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
+export * from './permutation.js';
+export * from './unit-cube.js';

@@ -6,8 +6,8 @@ export { estimateTrials, assertSatisfiable } from './grid.js';
 export { iterateGrid, gridSize, gridPoint, isContinuous, dimensionSize, dimensionValue, admitCandidate, candidateKey, simplexWeights, normaliseWeights, WEIGHT_UNITS } from '@regimen/core';
 export { compileObjective, compareRanked, compareIds, metricValue, OBJECTIVE_METRICS, type Objective, type Ranked } from './objective.js';
 export { deflatedSharpe, normalCdf, normalQuantile, type DeflatedSharpe, type DeflatedSharpeInput } from './deflated-sharpe.js';
-export { analyzeRegimes, type RegimeAnalysisOptions } from './regime-analysis.js';
-export { regimeScores, regimeExclusion, type RegimeFilters } from './regime-scores.js';
+export { analyzeRegimes, regimeScores, type RegimeAnalysisOptions } from './regime-analysis.js';
+export { withBudget, searchBudget, parseDuration, isBounded, type SearchBudget, type BudgetedSearch, type BudgetClock, type StopReason } from './budget.js';
 export { parameterSurface } from './parameter-surface.js';
 export { analyzeEnsemble, ensembleScores, type EnsembleAnalysisOptions } from './ensemble-analysis.js';
 // the analysis files' schemas live in core with every file's schema; re-exported as the optimizer's vocabulary

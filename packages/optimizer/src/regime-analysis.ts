@@ -2,7 +2,6 @@ import { sampleVariance, median } from 'simple-statistics';
 import { regimenError, type OptimalEntry, type RegimeAnalysisReport, type RegimeMetrics, type RegimeOptimalParams, type RegimeReportEntry, type TrialPerformance } from '@regimen/core';
 import { compareRanked, compileObjective, metricValue, OBJECTIVE_METRICS, type Objective } from './objective.js';
 import { deflatedSharpe } from './deflated-sharpe.js';
-import { regimeExclusion } from './regime-scores.js';
 
 export interface RegimeAnalysisOptions {
   classifiers: Array<{ name: string; regimes: string[] }>;
@@ -78,10 +77,10 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
         const ranked: Scored[] = [];
         for (const t of byStrategy.get(s)!) {
           const rm = t.regimes[c.name]?.[r];
-          const why = regimeExclusion(rm, { min_bars: minBars, min_trades: minTrades });
+          const why = exclusion(rm, minBars, minTrades);
           if (why) excluded[why]++;
           else {
-            const x = { ...rankedOf(objective, t, rm!), rm: rm! };
+            const x = { ...rankedOf(objective, t, rm), rm };
             if (Number.isFinite(x.score)) ranked.push(x);
             else excluded.non_finite++;
           }
@@ -117,6 +116,29 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
     }
   }
   return { optimal, report };
+}
+
+/** Why a trial is not ranked in a regime (no bars in it, under min_bars, under min_trades), or null when it is. */
+function exclusion(rm: RegimeMetrics | undefined, minBars: number, minTrades: number): 'missing' | 'below_min_bars' | 'below_min_trades' | null {
+  if (!rm) return 'missing';
+  if (rm.bars < minBars) return 'below_min_bars';
+  if (rm.trades < minTrades) return 'below_min_trades';
+  return null;
+}
+
+/**
+ * A trial's score in every regime of every classifier as the regime analysis ranks it — its
+ * objective, NaN where the filters leave the trial out — so a search told these serves the same
+ * per-regime ranking phase 2 makes (and the budget's patience watches the same bests).
+ */
+export function regimeScores(trial: Pick<TrialPerformance, 'regimes'>, opts: { objective: Objective; min_bars: number; min_trades: number }): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [c, regimes] of Object.entries(trial.regimes)) {
+    const row: Record<string, number> = {};
+    for (const [r, rm] of Object.entries(regimes)) row[r] = exclusion(rm, opts.min_bars, opts.min_trades) ? NaN : opts.objective.score(rm);
+    out[c] = row;
+  }
+  return out;
 }
 
 function nullIfNotFinite(x: number): number | null {

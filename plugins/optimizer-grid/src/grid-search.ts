@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { gridSize, isContinuous, iterateGrid, regimenError, type Candidate, type Evaluated, type Rng, type Search, type SearchSpace } from '@regimen/core';
-import { seededPermutation } from './permutation.js';
+import { gridSize, isContinuous, iterateGrid, regimenError, seededPermutation, type Candidate, type Evaluated, type Rng, type Search, type SearchSpace } from '@regimen/core';
 
 export const GridOptionsSchema = z
   .object({
@@ -24,7 +23,7 @@ export interface GridSearch extends Search {
  */
 export function createGridSearch(space: SearchSpace, options: GridOptions, rng: Rng): GridSearch {
   const bad = space.dimensions.find(isContinuous);
-  if (bad) throw regimenError({ code: 'plugin', field: bad.name, message: 'grid search needs step or count on every float range (this one is continuous)' });
+  if (bad) throw regimenError({ code: 'plugin', field: bad.name, message: 'grid search needs step or count on every float range (this one is continuous: use algorithm random or genetic)' });
   const size = gridSize(space);
   const points = iterateGrid(space, options.sample !== undefined ? seededPermutation(size, rng.fork('grid-sample')) : undefined);
   let handedOut = 0;

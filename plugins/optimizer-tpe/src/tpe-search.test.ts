@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateKey, createRng, gridSize, iterateGrid, type Candidate, type Evaluated, type RegimeScores, type SearchSpace } from '@regimen/core';
+import { candidateKey, createRng, gridSize, iterateGrid, type Candidate, type Evaluated, type SearchSpace } from '@regimen/core';
 import tpe from './index.js';
 
 const grid2: SearchSpace = {
@@ -23,6 +23,7 @@ const mixed: SearchSpace = {
 const sq = (x: number) => x * x;
 /** A smooth landscape with its top at fast = 20, slow = 120 (and regime optima elsewhere). */
 const score = (c: Candidate) => -sq(((c.fast as number) - 20) / 20) - sq(((c.slow as number) - 120) / 100);
+type RegimeScores = Record<string, Record<string, number>>;
 const regimes = (c: Candidate): RegimeScores => ({
   hmm: { bull: -sq(((c.fast as number) - 50) / 20) - sq(((c.slow as number) - 280) / 100), bear: score(c) },
   pattern: { up: (c.fast as number) === 4 ? Number.NaN : -sq(((c.fast as number) - 6) / 20) - sq(((c.slow as number) - 30) / 100) },

@@ -141,11 +141,10 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
       }
       searches.forEach((search, k) => {
         if (!candidates[k]!.length) return;
-        const regimeNames = tracks[k]!.map((r) => ({ name: r.classifier, regimes: r.names }));
         search.tell(trials[k]!.map((t, i) => {
           const p = perfs[k]!.get(t.trial_id);
           const told = { candidate: candidates[k]![i]!, score: scoreOf(p) };
-          return p ? { ...told, regimes: regimeScores(p.regimes, regimeNames, regimeObjective, analysis) } : told;
+          return p ? { ...told, regimes: regimeScores(p, { objective: regimeObjective, min_bars: analysis.min_bars, min_trades: analysis.min_trades }) } : told;
         }));
       });
     }

@@ -20,8 +20,10 @@ export const RangeSchema = z
   })
   .strict()
   .refine((r) => r.max >= r.min, { message: 'max must be >= min' })
-  .refine((r) => r.step !== undefined || r.count !== undefined || r.min === r.max, {
-    message: 'a range needs step or count',
+  // without step or count a range is continuous, which must be said (type: float, or log: true)
+  // so that a forgotten step stays an error rather than silently becoming an unsearchable range
+  .refine((r) => r.step !== undefined || r.count !== undefined || r.min === r.max || r.type === 'float' || r.log === true, {
+    message: 'a range needs step or count (or type: float / log: true for a continuous range, which random and genetic search sample)',
   });
 export type RangeSpec = z.infer<typeof RangeSchema>;
 
