@@ -7,6 +7,7 @@ import type { Phase1Result } from './phase1-suite.js';
 import type { ReplayResult } from './replay-suite.js';
 import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
+import { formatRegimeSearch, type RegimeSearchResult } from './regime-search-suite.js';
 import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
 import { formatDistributed, type DistributedResult } from './distributed-suite.js';
 import { formatWalkForwardBench, type WalkForwardBenchResult } from './walk-forward-suite.js';
@@ -15,7 +16,7 @@ import { formatReport, type ReportResult } from './report-suite.js';
 import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -30,7 +31,8 @@ const sci = (x: number) => x.toExponential(3);
 
 export function formatResult(r: BenchResult): string {
   if (r.suite === 'hmm-fit') return formatHmmFit(r);
-  if (r.suite === 'search') return formatSearch(r);
+  if (r.suite === 'genetic') return formatSearch(r);
+  if (r.suite === 'search') return formatRegimeSearch(r);
   if (r.suite === 'workflow') return formatWorkflow(r);
   if (r.suite === 'distributed') return formatDistributed(r);
   if (r.suite === 'walk-forward') return formatWalkForwardBench(r);

@@ -1,0 +1,63 @@
+"""Optuna's TPE driven on a `regimen bench search` lookup: the trials it asks, in order.
+
+Run by the search suite with Debian's python3-optuna (3.1):
+    /usr/bin/python3 tpe-on-lookup.py REQUEST.json > ASKED.json
+REQUEST: {"dims": [...], "points": [[value, ...], ...], "overall": [score or null, ...],
+          "budget": B, "seeds": [s, ...]}
+Each seed is one study with TPESampler(seed=s) at Optuna's defaults, maximising the in-sample
+objective of the whole training window (the lookup's `overall`) — one study for all regimes, as
+`tpe` with regime_aware: false. A point the space's constraints exclude (absent from the lookup) or
+whose score is missing fails (NaN), which Optuna leaves out of its model; a point asked again is
+answered again but counts once. Output: {"<seed>": [lookup index of each new point, in order]}.
+"""
+import json
+import math
+import sys
+
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+
+
+def significant(x):
+    """Round a float like Regimen's grid values (12 significant digits) so keys match."""
+    return x if x == 0 or not math.isfinite(x) else float(f"{x:.12g}")
+
+
+def suggest(trial, d):
+    if d["kind"] == "values":
+        return trial.suggest_categorical(d["name"], d["values"])
+    if d["kind"] == "int":
+        return trial.suggest_int(d["name"], d["min"], d["max"], step=d["step"])
+    return significant(trial.suggest_float(d["name"], d["min"], d["max"], step=d["step"]))
+
+
+def main():
+    req = json.load(open(sys.argv[1]))
+    dims = req["dims"]
+    index = {tuple(p): i for i, p in enumerate(req["points"])}
+    overall = req["overall"]
+    budget = req["budget"]
+    out = {}
+    for seed in req["seeds"]:
+        asked, seen = [], set()
+
+        def objective(trial):
+            key = tuple(suggest(trial, d) for d in dims)
+            i = index.get(key)
+            if i is None:
+                return float("nan")
+            if i not in seen:
+                seen.add(i)
+                asked.append(i)
+            v = overall[i]
+            return float("nan") if v is None else v
+
+        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+        # stop at `budget` distinct points; repeats and excluded points are not trials phase 1 would run
+        study.optimize(objective, n_trials=20 * budget, callbacks=[lambda s, t: s.stop() if len(asked) >= budget else None])
+        out[str(seed)] = asked[:budget]
+    json.dump(out, sys.stdout)
+
+
+main()
