@@ -1,6 +1,7 @@
-import { iterateGrid, isContinuous, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
-import { assertSatisfiable, buildSearchSpace, compileObjective, weightSpace } from '@regimen/optimizer';
+import { createRng, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
+import { compileObjective, weightSpace } from '@regimen/optimizer';
 import { makeTrial } from './trials.js';
+import { phase1Budget, strategySearch } from './search.js';
 
 /**
  * Check everything in a config that can be checked without running anything — plugins and their
@@ -19,18 +20,19 @@ export function preflight(config: ResolvedConfig, registry: PluginRegistry, conf
   parsePluginOptions(registry.optimizer(pe.algorithm), pe.algorithm_options, at('ensemble_optimization', 'algorithm_options'));
   compileObjective(p1.objective, at('parameter_discovery', 'objective'));
   compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective'));
+  // each objective of a Pareto front must score a regime's metrics (an unknown metric cannot)
+  config.regime_analysis.pareto?.objectives.forEach((o, i) => compileObjective(o, at('regime_analysis', `objectives[${i}]`)));
+  phase1Budget(config, configPath);
   for (const m of config.regime_analysis.metrics) compileObjective(m, at('regime_analysis', 'metrics'));
   compileObjective(pe.objective, at('ensemble_optimization', 'objective'));
   weightSpace(config.strategies.map((s) => s.name), { values: pe.weight_space as never, sum_to_one: pe.sum_to_one, min_weight: pe.min_weight, where: at('ensemble_optimization', 'weight_space') });
   for (const s of config.strategies) {
     const where = `workflow.strategies.${s.name}`;
     strategyOf(registry, s.type, `${where}.type`, configPath);
-    const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
-    assertSatisfiable(space, where);
-    if (!space.dimensions.some(isContinuous)) {
-      const first = iterateGrid(space).next();
-      if (!first.done) makeTrial(s, first.value, configPath);
-    }
+    // the search phase 1 will make (budget, algorithm, sampler), and its first parameter set
+    const { search } = strategySearch(config, registry, s, createRng(config.seed), configPath);
+    const first = search.ask(1);
+    if (first.length) makeTrial(s, first[0]!, configPath);
   }
   if (config.strategies.length === 0) throw regimenError({ code: 'config', file: configPath, field: 'workflow.strategies', message: 'no strategies' });
 }

@@ -200,7 +200,7 @@ async function runPhase(
   const stages = ctx.stages;
   folds.forEach((f, i) => {
     const out = outs[i]!;
-    writeCheckpoint(f, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hashes[i]!, outputs: out.outputs.map((p) => relative(f.paths.base, p)), counts: out.counts, seconds, stages });
+    writeCheckpoint(f, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hashes[i]!, outputs: out.outputs.map((p) => relative(f.paths.base, p)), counts: out.counts, seconds, stages, ...(out.search ? { search: out.search } : {}) });
   });
   const counts = outs.length === 1 ? outs[0]!.counts : { folds: outs.length, trials: Math.max(...outs.map((o) => o.counts.trials ?? 0)) };
   emit({ type: 'phase-done', phase, seconds, counts, stages, ...(fold !== undefined ? { fold } : {}) });

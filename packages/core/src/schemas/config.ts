@@ -143,6 +143,12 @@ export const ParameterDiscoveryConfigSchema = z
     batch_size: z.number().int().positive().optional(),
     /** a trial that fails (after one retry): stop the phase, or record it and go on */
     on_error: z.enum(['fail', 'skip']).optional(),
+    /** the budget of each strategy's search (docs/search.md): at most this many trials */
+    max_trials: z.number().optional(),
+    /** stop asking once the search has run this long: seconds, or `90s`, `15m`, `2h` (not reproducible) */
+    timeout: z.union([z.number(), z.string()]).optional(),
+    /** stop once this many trials in a row improved no classifier × regime pair's best */
+    patience: z.number().optional(),
   })
   .strict();
 
@@ -153,6 +159,12 @@ export const RegimeAnalysisConfigSchema = z
     /** ranking metric first, the others reported */
     metrics: z.array(z.string()).min(1).optional(),
     objective: ObjectiveSchema.optional(),
+    /** several objectives (`[sharpe, -max_drawdown]`): the Pareto front per regime, its winner picked by `select` */
+    objectives: z.array(ObjectiveSchema).min(1).optional(),
+    /** how the winner is picked from a Pareto front (docs/search.md) */
+    select: z.enum(['first_objective', 'knee', 'weighted']).optional(),
+    /** select: weighted — one weight per objective */
+    weights: z.array(z.number()).optional(),
     min_bars: z.number().int().min(0).optional(),
     min_trades: z.number().int().min(0).optional(),
     runners_up: z.number().int().min(0).optional(),
