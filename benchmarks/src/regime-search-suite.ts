@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,8 +135,16 @@ function python(): string | undefined {
   return undefined;
 }
 
-/** Optuna's TPESampler on the same lookup, one process for every seed (benchmarks/optuna/tpe-on-lookup.py). */
-function optunaRuns(l: Lookup, seeds: number[], budget: number, py: string): Map<number, number[]> {
+/**
+ * Optuna's TPESampler on the same lookup, one process for every seed (benchmarks/optuna/tpe-on-lookup.py).
+ * Its asks are kept beside the lookup (they depend on nothing else), since Optuna takes minutes.
+ */
+function optunaRuns(l: Lookup, seeds: number[], budget: number, py: string, cache: string): Map<number, number[]> {
+  const kept = join(cache, `optuna-${l.key.slice(0, 12)}-${budget}-${seeds[0]}-${seeds.length}.json`);
+  if (existsSync(kept)) {
+    const out = JSON.parse(readFileSync(kept, 'utf8')) as Record<string, number[]>;
+    return new Map(seeds.map((s) => [s, out[String(s)]!]));
+  }
   const dir = mkdtempSync(join(tmpdir(), 'regimen-optuna-'));
   try {
     const space = buildSearchSpace(l.space.parameter_space, { constraints: l.space.constraints });
@@ -147,6 +155,8 @@ function optunaRuns(l: Lookup, seeds: number[], budget: number, py: string): Map
     const r = spawnSync(py, [script, request], { encoding: 'utf8', maxBuffer: 1 << 28 });
     if (r.status !== 0) throw regimenError({ code: 'internal', file: script, message: `optuna failed: ${r.stderr.trim().split('\n').pop()}` });
     const out = JSON.parse(r.stdout) as Record<string, number[]>;
+    writeFileSync(kept + '.tmp', r.stdout);
+    renameSync(kept + '.tmp', kept);
     return new Map(seeds.map((s) => [s, out[String(s)]!]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -172,7 +182,7 @@ export async function regimeSearchSuite(o: BenchOptions): Promise<RegimeSearchRe
     const methods: Array<[string, (seed: number) => number[]]> = METHODS.map(([name, m]) => [name, (seed) => m(l, seed, budgets.at(-1)!)]);
     if (py) {
       const t = performance.now();
-      const runs = optunaRuns(l, seeds, budgets.at(-1)!, py);
+      const runs = optunaRuns(l, seeds, budgets.at(-1)!, py, cache);
       const ms = (performance.now() - t) / seeds.length;
       methods.push([`optuna ${'3.1'} tpe`, (seed) => runs.get(seed)!]);
       log(`${def.name}: optuna ${seeds.length} seeds in ${(ms * seeds.length / 1000).toFixed(1)} s`);
