@@ -4,11 +4,12 @@ Run by the search suite with Debian's python3-optuna (3.1):
     /usr/bin/python3 tpe-on-lookup.py REQUEST.json > ASKED.json
 REQUEST: {"dims": [...], "points": [[value, ...], ...], "overall": [score or null, ...],
           "budget": B, "seeds": [s, ...]}
-Each seed is one study with TPESampler(seed=s) at Optuna's defaults, maximising the in-sample
-objective of the whole training window (the lookup's `overall`) — one study for all regimes, as
-`tpe` with regime_aware: false. A point the space's constraints exclude (absent from the lookup) or
-whose score is missing fails (NaN), which Optuna leaves out of its model; a point asked again is
-answered again but counts once. Output: {"<seed>": [lookup index of each new point, in order]}.
+Each seed is one study with TPESampler(seed=s) at Optuna's defaults and n_trials = B, maximising
+the in-sample objective of the whole training window (the lookup's `overall`) — one study for all
+regimes, as `tpe` with regime_aware: false. As in any Optuna study, every suggestion is a trial:
+a point the space's constraints exclude (absent from the lookup; -1 in the output) or whose score
+is missing fails (NaN), which Optuna leaves out of its model, and a point suggested again is
+evaluated again. Output: {"<seed>": [lookup index of each trial, in order]}.
 """
 import json
 import math
@@ -40,23 +41,17 @@ def main():
     budget = req["budget"]
     out = {}
     for seed in req["seeds"]:
-        asked, seen = [], set()
+        asked = []
 
         def objective(trial):
-            key = tuple(suggest(trial, d) for d in dims)
-            i = index.get(key)
-            if i is None:
-                return float("nan")
-            if i not in seen:
-                seen.add(i)
-                asked.append(i)
-            v = overall[i]
+            i = index.get(tuple(suggest(trial, d) for d in dims), -1)
+            asked.append(i)
+            v = overall[i] if i >= 0 else None
             return float("nan") if v is None else v
 
         study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
-        # stop at `budget` distinct points; repeats and excluded points are not trials phase 1 would run
-        study.optimize(objective, n_trials=20 * budget, callbacks=[lambda s, t: s.stop() if len(asked) >= budget else None])
-        out[str(seed)] = asked[:budget]
+        study.optimize(objective, n_trials=budget)
+        out[str(seed)] = asked
     json.dump(out, sys.stdout)
 
 

@@ -61,7 +61,10 @@ const quantile = (xs: number[], q: number) => {
 };
 const spread = (xs: number[]): Spread => ({ median: quantile(xs, 0.5), p25: quantile(xs, 0.25), p75: quantile(xs, 0.75), min: Math.min(...xs), max: Math.max(...xs) });
 
-/** A method: the lookup rows it evaluates, in order, distinct, at most `budget`. */
+/**
+ * A method: the lookup rows of its trials in order, at most `budget` (Optuna's may repeat a row
+ * or be −1, a point the constraints exclude: every suggestion is a trial of an Optuna study).
+ */
 type Method = (l: Lookup, seed: number, budget: number) => number[];
 
 function regimesOf(l: Lookup, i: number): Record<string, Record<string, number>> {
@@ -140,7 +143,7 @@ function python(): string | undefined {
  * Its asks are kept beside the lookup (they depend on nothing else), since Optuna takes minutes.
  */
 function optunaRuns(l: Lookup, seeds: number[], budget: number, py: string, cache: string): Map<number, number[]> {
-  const kept = join(cache, `optuna-${l.key.slice(0, 12)}-${budget}-${seeds[0]}-${seeds.length}.json`);
+  const kept = join(cache, `optuna-v2-${l.key.slice(0, 12)}-${budget}-${seeds[0]}-${seeds.length}.json`);
   if (existsSync(kept)) {
     const out = JSON.parse(readFileSync(kept, 'utf8')) as Record<string, number[]>;
     return new Map(seeds.map((s) => [s, out[String(s)]!]));
@@ -196,7 +199,7 @@ export async function regimeSearchSuite(o: BenchOptions): Promise<RegimeSearchRe
         const seq = run(seed);
         times.push(performance.now() - t);
         budgets.forEach((b, j) => {
-          const w = winners(l, seq.slice(0, b));
+          const w = winners(l, seq.slice(0, b).filter((i) => i >= 0));
           hits[j]!.push(w.filter((i, k) => i !== undefined && l.inSample[k]![i]! >= top[k]!).length / l.pairs.length);
           oos[j]!.push(meanOos(l, w));
         });
