@@ -83,6 +83,18 @@ const cases: Case[] = [
   { name: 'bad optimizer option', yaml: BASE({ pe: '{ algorithm: genetic, algorithm_options: { population: 1 } }' }), expect: /population = 1.*genetic/ },
   { name: 'unknown objective metric', yaml: BASE({ pa: '{ metrics: [sharpness] }' }), expect: /sharpness/ },
   { name: 'bad composite objective', yaml: BASE({ pe: '{ objective: "sharpe - 2*" }' }), expect: /objective/ },
+  // ---- search budgets, sampled spaces, several objectives (docs/search.md)
+  { name: 'a budget of 0 trials', yaml: BASE({ p1: '{ parameter_space: { lookback: [10, 20], threshold: [0.01] }, max_trials: 0 }' }), expect: /parameter_discovery\.config\.max_trials = 0: .*at least 1/, nothing: true },
+  { name: 'a patience of 0', yaml: BASE({ p1: '{ parameter_space: { lookback: [10, 20], threshold: [0.01] }, patience: 0 }' }), expect: /patience = 0/, nothing: true },
+  { name: 'a timeout that is not a duration', yaml: BASE({ p1: '{ parameter_space: { lookback: [10, 20], threshold: [0.01] }, timeout: soon }' }), expect: /timeout = "soon": .*duration/, nothing: true },
+  { name: 'a log dimension with a non-positive bound', yaml: BASE({ p1: '{ algorithm: random, max_trials: 5, parameter_space: { lookback: { min: 0, max: 50, log: true }, threshold: [0.01] } }' }), expect: /parameter_space\.lookback = .*min > 0/, nothing: true },
+  { name: 'a continuous range without a budget', yaml: BASE({ p1: '{ algorithm: random, parameter_space: { lookback: [10], threshold: { min: 0, max: 0.05, type: float } } }' }), expect: /endless search: set max_trials or timeout/, nothing: true },
+  { name: 'a continuous range under grid', yaml: BASE({ p1: '{ max_trials: 5, parameter_space: { lookback: [10], threshold: { min: 0, max: 0.05, type: float } } }' }), expect: /threshold.*continuous.*random or genetic/, nothing: true },
+  { name: 'constraints a random sampler cannot meet', yaml: BASE({ strategies: '    s: { type: momentum, constraints: ["threshold > 0.04999999"] }', p1: '{ algorithm: random, algorithm_options: { max_attempts: 200 }, max_trials: 5, parameter_space: { lookback: [10], threshold: { min: 0, max: 0.05, type: float } } }' }), expect: /strategies\.s.*feasible region is too small/, nothing: true },
+  { name: 'side searched and fixed at once', yaml: BASE({ strategies: '    s: { type: momentum, side: long_short, parameter_space: { lookback: [10], threshold: [0.01], side: [long_only, long_short] } }' }), expect: /strategies\.s\.side = "long_short": .*one place/, nothing: true },
+  { name: 'an objective a regime cannot score', yaml: BASE({ pa: '{ objectives: [sharpe, -profit_factor] }' }), expect: /objectives\[1\] = "-profit_factor".*unknown metric "profit_factor"/, nothing: true },
+  { name: 'select without objectives', yaml: BASE({ pa: '{ metrics: [sharpe], select: knee }' }), expect: /select = "knee": .*objectives/, nothing: true },
+  { name: 'weighted select without a weight per objective', yaml: BASE({ pa: '{ objectives: [sharpe, -max_drawdown], select: weighted, weights: [1] }' }), expect: /weights = \[1\]: .*one weight per objective \(2\)/, nothing: true },
   { name: 'infeasible min_weight', yaml: BASE({ pe: '{ weight_constraints: { sum_to_one: true, min_weight: 0.9 } }' }), expect: /min_weight/ },
   { name: 'validation classifier not configured', yaml: BASE({ pv: '{ classifier: pattern }' }), expect: /validation\.config\.classifier.*pattern/ },
   // ---- walk-forward folds: refused before the workspace exists

@@ -92,7 +92,8 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
     const events = out.length ? out.reduce((a, r) => a + (r.signals?.bar.length ?? 0), 0) / out.length : 0;
     const bytesPerTrial = (600 + metricsBytes * (1 + 3 * config.classifiers.length)) * folds.length + 1024 + 20 * events;
     const atMost = b.patience !== undefined || b.timeout_seconds !== undefined;
-    return { name: s.name, type: s.type, algorithm, grid_points: discrete ? gridSize(space) : -1, trials, exact, planned, at_most: atMost, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
+    // a budget below the admissible count fixes the count exactly, however that count was found
+    return { name: s.name, type: s.type, algorithm, grid_points: discrete ? gridSize(space) : -1, trials, exact: exact || (planned !== null && planned < count), planned, at_most: atMost, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
   });
   // an endless (continuous) search under a timeout only: the rounds give every strategy the same
   // number of trials, so each gets about timeout × workers / (the rounds' seconds per trial)

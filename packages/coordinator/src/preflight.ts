@@ -1,4 +1,4 @@
-import { createRng, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
+import { createRng, isRegimenError, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
 import { compileObjective, weightSpace } from '@regimen/optimizer';
 import { makeTrial } from './trials.js';
 import { phase1Budget, strategySearch } from './search.js';
@@ -9,6 +9,16 @@ import { phase1Budget, strategySearch } from './search.js';
  * a workspace is touched: bad input costs nothing and leaves nothing behind.
  */
 export function preflight(config: ResolvedConfig, registry: PluginRegistry, configPath: string): void {
+  try {
+    checkConfig(config, registry, configPath);
+  } catch (e) {
+    // every config error names the workflow file, also those raised where the file is not known
+    if (isRegimenError(e) && e.file === undefined && e.code === 'config') throw regimenError({ code: e.code, file: configPath, field: e.field, value: e.value, message: e.message, cause: e });
+    throw e;
+  }
+}
+
+function checkConfig(config: ResolvedConfig, registry: PluginRegistry, configPath: string): void {
   const at = (phase: string, key: string) => `workflow.phases.${phase}.config.${key}`;
   for (const c of config.classifiers) {
     const plugin = registry.classifier(c.plugin);

@@ -18,3 +18,4 @@ export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
 export * from './permutation.js';
 export * from './unit-cube.js';
+export * from './schemas/pareto.js';

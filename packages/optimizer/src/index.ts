@@ -25,3 +25,4 @@ export { blockStats, blockStatsFromSums, probabilityOfBacktestOverfitting, DEFAU
 export { OverfittingSchema, PboResultSchema, type Overfitting, type PboResult } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';
 export { signTest } from './sign-test.js';
+export { paretoFront, selectFromFront, dominates, type Scored } from './pareto.js';

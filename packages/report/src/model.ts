@@ -183,6 +183,29 @@ export interface SurfaceStrategy {
   views: SurfaceView[];
 }
 
+/** Several objectives: each regime's Pareto front per strategy (analysis/pareto_fronts.json). */
+export interface ParetoSection {
+  kind: 'pareto';
+  objectives: string[];
+  select: string;
+  weights: number[] | null;
+  classifiers: Array<{
+    classifier: string;
+    regimes: Array<{
+      regime: string;
+      strategies: Array<{
+        strategy: string;
+        /** trials ranked in the regime */
+        considered: number;
+        /** the picked member, the regime's winner; null when none was ranked */
+        winner: string | null;
+        /** the front, best first objective first; scores in the order of `objectives` */
+        points: Array<{ trial_id: string; params: Params; scores: number[] }>;
+      }>;
+    }>;
+  }>;
+}
+
 export interface SurfaceSection {
   kind: 'surface';
   objective: string;
@@ -377,7 +400,8 @@ export type Section =
   | TradesSection
   | WalkForwardSection
   | StabilitySection
-  | FoldPboSection;
+  | FoldPboSection
+  | ParetoSection;
 export type SectionKind = Section['kind'];
 
 export interface PageData {

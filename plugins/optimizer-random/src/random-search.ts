@@ -83,7 +83,6 @@ export function createRandomSearch(space: SearchSpace, options: RandomOptions, r
       if (!finite) {
         throw regimenError({
           code: 'config',
-          value: options.max_attempts,
           message: `random search (${options.sampler}): ${options.max_attempts} draws in a row failed the constraints or repeated a trial — the feasible region is too small to sample; loosen the constraints, raise algorithm_options.max_attempts, or give every range a step and use the grid`,
         });
       }

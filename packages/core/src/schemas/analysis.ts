@@ -59,6 +59,8 @@ export const RegimeAnalysisReportSchema = z.object({
   bars_per_year: z.number().nullable(),
   classifiers: z.record(z.string(), z.record(z.string(), z.record(z.string(), RegimeReportEntrySchema))),
   skipped: z.array(z.object({ classifier: z.string(), regime: z.string(), strategy: z.string(), reason: z.string() })),
+  /** several objectives: each winner was picked from its regime's Pareto front by `select` (analysis/pareto_fronts.json) */
+  pareto: z.object({ objectives: z.array(z.string()), select: z.enum(['first_objective', 'knee', 'weighted']), weights: z.array(z.number()).nullable() }).optional(),
 });
 export type RegimeAnalysisReport = z.infer<typeof RegimeAnalysisReportSchema>;
 
