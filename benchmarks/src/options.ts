@@ -30,6 +30,8 @@ export interface BenchOptions {
   folds: number;
   /** report suite: the workspace to report on (default: the seed workflow on the embedded data) */
   workspace?: string;
+  /** search suite: only the spaces whose name contains this */
+  space?: string;
 }
 
 const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6 };
@@ -42,7 +44,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
+/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --space NAME` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -64,6 +66,7 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--redis': o.redis = value(); break;
       case '--folds': o.folds = positiveInt(name, value()); break;
       case '--workspace': o.workspace = value(); break;
+      case '--space': o.space = value(); break;
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--engine': {

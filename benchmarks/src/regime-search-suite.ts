@@ -131,7 +131,9 @@ function meanOos(l: Lookup, w: Array<number | undefined>): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
 }
 
+/** A python3 that imports optuna: $REGIMEN_PYTHON (`none` leaves Optuna out), Debian's, or the PATH's. */
 function python(): string | undefined {
+  if (process.env.REGIMEN_PYTHON === 'none') return undefined;
   for (const p of [process.env.REGIMEN_PYTHON, '/usr/bin/python3', 'python3']) {
     if (p && spawnSync(p, ['-c', 'import optuna'], { stdio: 'ignore' }).status === 0) return p;
   }
@@ -175,7 +177,7 @@ export async function regimeSearchSuite(o: BenchOptions): Promise<RegimeSearchRe
   const log = (m: string) => process.stderr.write(`search: ${m}\n`);
   const spaces: SearchSpaceRow[] = [];
   const rows: SearchMethodRow[] = [];
-  for (const def of SEARCH_SPACES) {
+  for (const def of SEARCH_SPACES.filter((d) => !o.space || d.name.includes(o.space))) {
     const l = await searchLookup(def, o, cache, log);
     const n = l.points.length;
     const budgets = BUDGETS.map((b) => Math.ceil(b * n));
@@ -184,11 +186,9 @@ export async function regimeSearchSuite(o: BenchOptions): Promise<RegimeSearchRe
     spaces.push({ space: def.name, parameters: Object.keys(def.parameter_space).length, grid: n, pairs: l.pairs, budgets, grid_oos: meanOos(l, winners(l, grid)), grid_seconds: l.setup.grid_seconds });
     const methods: Array<[string, (seed: number) => number[]]> = METHODS.map(([name, m]) => [name, (seed) => m(l, seed, budgets.at(-1)!)]);
     if (py) {
-      const t = performance.now();
-      const runs = optunaRuns(l, seeds, budgets.at(-1)!, py, cache);
-      const ms = (performance.now() - t) / seeds.length;
-      methods.push([`optuna ${'3.1'} tpe`, (seed) => runs.get(seed)!]);
-      log(`${def.name}: optuna ${seeds.length} seeds in ${(ms * seeds.length / 1000).toFixed(1)} s`);
+      // last, so a long Optuna run (or its kept asks) comes after this space's own methods
+      let runs: Map<number, number[]> | undefined;
+      methods.push(['optuna 3.1 tpe', (seed) => (runs ??= optunaRuns(l, seeds, budgets.at(-1)!, py, cache)).get(seed)!]);
     }
     for (const [name, run] of methods) {
       const hits = budgets.map(() => [] as number[]);
@@ -229,7 +229,7 @@ export function formatRegimeSearch(r: RegimeSearchResult): string {
   for (const s of r.spaces) {
     lines.push('', `${s.space}: ${s.grid} grid points, ${s.parameters} parameters, ${s.pairs.length} pairs (${s.pairs.join(', ')}); budgets ${s.budgets.join(' / ')} trials; full grid's winners: out-of-sample sharpe ${s.grid_oos.toFixed(3)} (mean over pairs); grid computed in ${s.grid_seconds.toFixed(0)} s`);
     const header = ['method', ...BUDGETS.map((b) => `hit @${pct(b)}`), 'OOS sharpe @5%', 'ms/run'];
-    const body = r.rows.filter((x) => x.space === s.space).map((x) => [x.method, ...x.hits.map((h) => `${pct(h.median)} [${pct(h.p25)}–${pct(h.p75)}]`), `${x.oos[2]!.median.toFixed(3)} [${x.oos[2]!.p25.toFixed(3)}–${x.oos[2]!.p75.toFixed(3)}]`, x.run_ms.toFixed(0)]);
+    const body = r.rows.filter((x) => x.space === s.space).map((x) => [x.method, ...x.hits.map((h) => `${pct(h.median)} [${pct(h.p25)}–${pct(h.p75)}]`), `${x.oos[2]!.median.toFixed(3)} [${x.oos[2]!.p25.toFixed(3)}–${x.oos[2]!.p75.toFixed(3)}]`, x.method.startsWith('optuna') ? '—' : x.run_ms.toFixed(0)]);
     const width = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
     lines.push([header, ...body].map((row) => row.map((v, c) => (c === 0 ? v.padEnd(width[c]!) : v.padStart(width[c]!))).join('  ')).join('\n'));
   }

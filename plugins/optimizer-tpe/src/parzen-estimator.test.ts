@@ -47,7 +47,7 @@ describe('Parzen estimator against Optuna 3.1', () => {
       close(pe.weights, c.weights);
       names.forEach((k, d) => {
         const kd = pe.kernels[d]!;
-        if (Array.isArray(kd)) kd.forEach((row, i) => close(row, c.categorical[k]![i]!));
+        if ('row' in kd) c.categorical[k]!.forEach((want, i) => close(kd.row(i), want));
         else {
           close(kd.mus, c.mus[k]!);
           close(kd.sigmas, c.sigmas[k]!);
@@ -77,7 +77,8 @@ describe('Parzen estimator against Optuna 3.1', () => {
     }
     // the share of draws per category matches the mixture's marginal Σ_k w_k·P_k(c)
     const cat = names.indexOf('c');
-    const rows = pe.kernels[cat] as Float64Array[];
+    const kd = pe.kernels[cat]!;
+    const rows = 'row' in kd ? Array.from(pe.weights, (_, k) => kd.row(k)) : [];
     for (let choice = 0; choice < 3; choice++) {
       const want = rows.reduce((a, row, k) => a + pe.weights[k]! * row[choice]!, 0);
       const got = xs.filter((x) => x[cat] === choice).length / xs.length;

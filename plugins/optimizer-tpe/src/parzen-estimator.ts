@@ -51,11 +51,18 @@ const SIGMA0 = 0.2;
 
 interface NumericKernels { mus: Float64Array; sigmas: Float64Array; logAccept: Float64Array }
 
+/**
+ * Categorical kernels without the (kernels × choices) matrix: kernel k < n puts
+ * (base + 1)/(base·C + 1) on its observed choice and base/(base·C + 1) on every other, with
+ * base = priorWeight/kernels; the prior kernel is uniform. Optuna builds the matrix; this is it, row by row.
+ */
+interface CategoricalKernels { choices: number; observed: Int32Array; base: number; row(k: number): Float64Array }
+
 export interface ParzenEstimator {
   /** mixture weights, the prior's last (they sum to 1) */
   readonly weights: Float64Array;
-  /** per parameter: numeric kernels or, for a categorical one, a (kernels × choices) row-stochastic matrix */
-  readonly kernels: Array<NumericKernels | Float64Array[]>;
+  /** per parameter: numeric kernels, or categorical ones (`row(k)`: kernel k's probabilities of the choices) */
+  readonly kernels: Array<NumericKernels | CategoricalKernels>;
   sample(rng: Rng, size: number): number[][];
   /** log density (numeric grids: log probability of the grid cell) of each point */
   logPdf(points: readonly (readonly number[])[]): Float64Array;
@@ -76,19 +83,18 @@ export function parzenEstimator(observations: readonly (readonly number[])[], pa
   const kernelsOf = n + (prior ? 1 : 0);
   const sigma0 = s.multivariate ? SIGMA0 * Math.max(n, 1) ** (-1 / (params.length + 4)) : 0;
 
-  const kernels = params.map((p, d): NumericKernels | Float64Array[] => {
+  const kernels = params.map((p, d): NumericKernels | CategoricalKernels => {
     if (p.kind === 'categorical') {
-      // each observation's one-hot choice plus priorWeight/kernels spread over every choice
-      const rows: Float64Array[] = [];
       const base = s.priorWeight / kernelsOf;
-      for (let k = 0; k < kernelsOf; k++) {
-        const row = new Float64Array(p.choices).fill(base);
-        if (k < n) row[observations[k]![d]!]! += 1;
-        const sum = row.reduce((a, b) => a + b, 0);
-        for (let c = 0; c < p.choices; c++) row[c]! /= sum;
-        rows.push(row);
-      }
-      return rows;
+      const observed = Int32Array.from({ length: kernelsOf }, (_, k) => (k < n ? observations[k]![d]! : -1));
+      const row = (k: number) => {
+        const r = new Float64Array(p.choices).fill(base);
+        if (observed[k]! >= 0) r[observed[k]!]! += 1;
+        const sum = base * p.choices + (observed[k]! >= 0 ? 1 : 0);
+        for (let c = 0; c < p.choices; c++) r[c]! /= sum;
+        return r;
+      };
+      return { choices: p.choices, observed, base, row };
     }
     const span = p.high - p.low;
     const mus = new Float64Array(kernelsOf);
@@ -112,7 +118,12 @@ export function parzenEstimator(observations: readonly (readonly number[])[], pa
         const k = pick(mix, rng.next());
         out.push(params.map((p, d) => {
           const kd = kernels[d]!;
-          if (p.kind === 'categorical') return pick((kd as Float64Array[])[k]!, rng.next());
+          if (p.kind === 'categorical') {
+            const { observed, base } = kd as CategoricalKernels;
+            // the observed choice with its extra 1/(base·C + 1), else a uniform choice
+            const u = rng.next() * (base * p.choices + (observed[k]! >= 0 ? 1 : 0));
+            return u < base * p.choices ? Math.min(Math.floor(u / base), p.choices - 1) : observed[k]!;
+          }
           const { mus, sigmas } = kd as NumericKernels;
           const mu = mus[k]!, sigma = sigmas[k]!;
           const x = mu + sigma * truncNormQuantile(rng.next(), (p.low - mu) / sigma, (p.high - mu) / sigma);
@@ -130,12 +141,15 @@ export function parzenEstimator(observations: readonly (readonly number[])[], pa
       const comp = new Float64Array(kernelsOf);
       // per grid dimension, each cell's log masses under every kernel: candidates share cells
       const cells = params.map(() => new Map<number, Float64Array>());
+      const logMix = Float64Array.from(mix, Math.log);
       points.forEach((x, i) => {
-        for (let k = 0; k < kernelsOf; k++) comp[k] = Math.log(mix[k]!);
+        comp.set(logMix);
         params.forEach((p, d) => {
           const kd = kernels[d]!;
           if (p.kind === 'categorical') {
-            for (let k = 0; k < kernelsOf; k++) comp[k]! += Math.log((kd as Float64Array[])[k]![x[d]!]!);
+            const { observed, base } = kd as CategoricalKernels;
+            const hit = Math.log((base + 1) / (base * p.choices + 1)), miss = Math.log(base / (base * p.choices + 1));
+            for (let k = 0; k < kernelsOf; k++) comp[k]! += observed[k]! < 0 ? -Math.log(p.choices) : observed[k] === x[d] ? hit : miss;
             return;
           }
           const { mus, sigmas, logAccept } = kd as NumericKernels;

@@ -51,8 +51,10 @@ export function createTpeSearch(space: SearchSpace, o: TpeOptions, rng: Rng): Tp
   let best: Evaluated | undefined;
   const budget = Math.min(o.trials, enc.size);
 
+  const coordinatesAsked = new Set<string>(); // the cheap test first: candidate keys cost a canonical JSON each
   /** A new admissible candidate at these coordinates, or undefined. */
   const admit = (x: readonly number[]): { c: Candidate; key: string } | undefined => {
+    if (coordinatesAsked.has(x.join(','))) return undefined;
     const c = admitCandidate(space, enc.decode(x));
     if (!c) return undefined;
     const key = candidateKey(c);
@@ -111,7 +113,9 @@ export function createTpeSearch(space: SearchSpace, o: TpeOptions, rng: Rng): Tp
     const perDim = params.map((p, d) => {
       const l = parzenEstimator(below.map((x) => [x[d]!]), [p], settings);
       const g = parzenEstimator(above.map((x) => [x[d]!]), [p], settings);
-      const xs = l.sample(rng, o.ei_candidates);
+      // candidates repeat on a grid: each distinct value is scored once
+      const values = [...new Set(l.sample(rng, o.ei_candidates).map((x) => x[0]!))];
+      const xs = values.map((v) => [v]);
       const ll = l.logPdf(xs), lg = g.logPdf(xs);
       const byValue = new Map<number, number>();
       xs.forEach((x, i) => byValue.set(x[0]!, ll[i]! - lg[i]!));
@@ -161,6 +165,7 @@ export function createTpeSearch(space: SearchSpace, o: TpeOptions, rng: Rng): Tp
         }
         pointOf.set(next.key, next.x);
         pending.set(next.key, next.x);
+        coordinatesAsked.add(next.x.join(','));
         asked++;
         out.push(next.c);
       }
