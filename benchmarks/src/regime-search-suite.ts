@@ -184,8 +184,9 @@ export async function regimeSearchSuite(o: BenchOptions): Promise<RegimeSearchRe
     const top = thresholds(l);
     const grid = Array.from({ length: n }, (_, i) => i);
     spaces.push({ space: def.name, parameters: Object.keys(def.parameter_space).length, grid: n, pairs: l.pairs, budgets, grid_oos: meanOos(l, winners(l, grid)), grid_seconds: l.setup.grid_seconds });
-    const methods: Array<[string, (seed: number) => number[]]> = METHODS.map(([name, m]) => [name, (seed) => m(l, seed, budgets.at(-1)!)]);
-    if (py) {
+    const picked = (name: string) => !o.methods || o.methods.includes(name);
+    const methods: Array<[string, (seed: number) => number[]]> = METHODS.filter(([name]) => picked(name)).map(([name, m]) => [name, (seed) => m(l, seed, budgets.at(-1)!)]);
+    if (py && picked('optuna 3.1 tpe')) {
       // last, so a long Optuna run (or its kept asks) comes after this space's own methods
       let runs: Map<number, number[]> | undefined;
       methods.push(['optuna 3.1 tpe', (seed) => (runs ??= optunaRuns(l, seeds, budgets.at(-1)!, py, cache)).get(seed)!]);
@@ -208,7 +209,8 @@ export async function regimeSearchSuite(o: BenchOptions): Promise<RegimeSearchRe
       log(`${def.name}: ${name} done`);
     }
   }
-  const targets = spaces.map((s) => {
+  // with --methods a run may hold part of the rows: targets only where the rows they need are there
+  const targets = spaces.filter((s) => ['uniform random', 'tpe regime-aware'].every((m) => rows.some((r) => r.space === s.space && r.method === m))).map((s) => {
     const mine = rows.filter((r) => r.space === s.space);
     const best = mine.reduce((a, b) => (b.hits[2]!.median > a.hits[2]!.median ? b : a));
     const aware = mine.find((r) => r.method === 'tpe regime-aware')!.hits[2]!.median;
