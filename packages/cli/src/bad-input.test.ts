@@ -85,6 +85,7 @@ const cases: Case[] = [
   { name: 'bad composite objective', yaml: BASE({ pe: '{ objective: "sharpe - 2*" }' }), expect: /objective/ },
   // ---- search budgets, sampled spaces, several objectives (docs/search.md)
   { name: 'a budget of 0 trials', yaml: BASE({ p1: '{ parameter_space: { lookback: [10, 20], threshold: [0.01] }, max_trials: 0 }' }), expect: /parameter_discovery\.config\.max_trials = 0: .*at least 1/, nothing: true },
+  { name: 'a phase-3 budget of 0 trials', yaml: BASE({ pe: '{ algorithm: genetic, max_trials: 0 }' }), expect: /ensemble_optimization\.config\.max_trials = 0: .*at least 1/, nothing: true },
   { name: 'a patience of 0', yaml: BASE({ p1: '{ parameter_space: { lookback: [10, 20], threshold: [0.01] }, patience: 0 }' }), expect: /patience = 0/, nothing: true },
   { name: 'a timeout that is not a duration', yaml: BASE({ p1: '{ parameter_space: { lookback: [10, 20], threshold: [0.01] }, timeout: soon }' }), expect: /timeout = "soon": .*duration/, nothing: true },
   { name: 'a log dimension with a non-positive bound', yaml: BASE({ p1: '{ algorithm: random, max_trials: 5, parameter_space: { lookback: { min: 0, max: 50, log: true }, threshold: [0.01] } }' }), expect: /parameter_space\.lookback = .*min > 0/, nothing: true },

@@ -162,9 +162,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       objective: p1.objective ?? DEFAULTS.phase1.objective,
       batch_size: p1.batch_size ?? DEFAULTS.phase1.batch_size,
       on_error: p1.on_error ?? DEFAULTS.phase1.on_error,
-      ...(p1.max_trials !== undefined || p1.timeout !== undefined || p1.patience !== undefined
-        ? { budget: { ...(p1.max_trials !== undefined ? { max_trials: p1.max_trials } : {}), ...(p1.timeout !== undefined ? { timeout: p1.timeout } : {}), ...(p1.patience !== undefined ? { patience: p1.patience } : {}) } }
-        : {}),
+      ...budgetOf(p1),
     },
     regime_analysis: {
       metrics: analysisMetrics,
@@ -183,6 +181,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       sum_to_one: pe.weight_constraints?.sum_to_one ?? DEFAULTS.ensemble.sum_to_one,
       min_weight: pe.weight_constraints?.min_weight ?? DEFAULTS.ensemble.min_weight,
       min_bars: pe.min_bars ?? DEFAULTS.ensemble.min_bars,
+      ...budgetOf(pe),
     },
     validation: {
       data_split: pv.data_split ?? DEFAULTS.validation.data_split,
@@ -200,6 +199,12 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
         : null,
     },
   };
+}
+
+/** A search budget's keys as given, only when one is set (so configs without one keep their hash). */
+function budgetOf(p: { max_trials?: number; timeout?: number | string; patience?: number }): { budget?: { max_trials?: number; timeout?: number | string; patience?: number } } {
+  const budget = Object.fromEntries((['max_trials', 'timeout', 'patience'] as const).filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+  return Object.keys(budget).length ? { budget } : {};
 }
 
 /**

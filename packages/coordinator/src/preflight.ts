@@ -1,7 +1,7 @@
 import { createRng, isRegimenError, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
 import { compileObjective, weightSpace } from '@regimen/optimizer';
 import { makeTrial } from './trials.js';
-import { phase1Budget, strategySearch } from './search.js';
+import { phaseBudget, strategySearch } from './search.js';
 
 /**
  * Check everything in a config that can be checked without running anything — plugins and their
@@ -32,7 +32,8 @@ function checkConfig(config: ResolvedConfig, registry: PluginRegistry, configPat
   compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective'));
   // each objective of a Pareto front must score a regime's metrics (an unknown metric cannot)
   config.regime_analysis.pareto?.objectives.forEach((o, i) => compileObjective(o, at('regime_analysis', `objectives[${i}]`)));
-  phase1Budget(config, configPath);
+  phaseBudget(config, 'parameter_discovery', configPath);
+  phaseBudget(config, 'ensemble_optimization', configPath);
   for (const m of config.regime_analysis.metrics) compileObjective(m, at('regime_analysis', 'metrics'));
   compileObjective(pe.objective, at('ensemble_optimization', 'objective'));
   weightSpace(config.strategies.map((s) => s.name), { values: pe.weight_space as never, sum_to_one: pe.sum_to_one, min_weight: pe.min_weight, where: at('ensemble_optimization', 'weight_space') });

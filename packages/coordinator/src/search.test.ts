@@ -52,6 +52,38 @@ describe('budgets and random search in phase 1', () => {
     }
   });
 
+  it.skipIf(!built)('a patience stop resumes to the same workspace after an interruption past it, with another worker count', async () => {
+    const { dir, config } = smallWorkflow({
+      bars: 700,
+      strategies: '    trend: { type: momentum, parameter_space: { lookback: { min: 5, max: 200, log: true }, threshold: { min: 0, max: 0.05, type: float } } }',
+      phases: phases('{ algorithm: random, max_trials: 400, patience: 25, batch_size: 40 }'),
+    });
+    await runWorkflow(config, { outDir: join(dir, 'a'), workers: 0 });
+    const kept = readJsonFile(workspacePaths(join(dir, 'a')).trials, TrialsFileSchema).trials.length;
+    // stop the two-worker run after more trials were written than the search keeps
+    const stop = new AbortController();
+    const interrupted = runWorkflow(config, {
+      outDir: join(dir, 'b'), workers: 2, signal: stop.signal,
+      onEvent: (e) => e.type === 'progress' && e.done >= kept + 20 && stop.abort(),
+    });
+    await expect(interrupted).rejects.toThrow(/interrupted/);
+    expect(readdirSync(workspacePaths(join(dir, 'b')).performance).filter((f) => f.startsWith('trial_')).length).toBeGreaterThan(kept);
+    await runWorkflow(config, { outDir: join(dir, 'b'), workers: 0, resume: true });
+    expect(workspaceFacts(join(dir, 'b'))).toEqual(workspaceFacts(join(dir, 'a')));
+  });
+
+  it.skipIf(!built)('phase 3 weight searches run under their own budget, recorded per classifier × regime', async () => {
+    const { dir, config } = smallWorkflow({ bars: 700, ensemble: '{ algorithm: genetic, objective: sharpe, max_trials: 12, algorithm_options: { population: 8, generations: 10 } }' });
+    await runWorkflow(config, { outDir: join(dir, 'ws'), workers: 0 });
+    const cp = readJsonFile(workspacePaths(join(dir, 'ws')).checkpoint('ensemble_optimization'), CheckpointSchema);
+    const outcomes = Object.entries(cp.search!);
+    expect(outcomes.length).toBeGreaterThanOrEqual(4);
+    for (const [key, o] of outcomes) {
+      expect(key).toMatch(/^(hmm|pattern_based)\//);
+      expect(o).toMatchObject({ algorithm: 'genetic', trials: 12, stopped_by: 'max_trials', reproducible: true });
+    }
+  });
+
   it.skipIf(!built)('side in parameter_space is searched: --dry-run and the run count the same trials, both sides run', async () => {
     const { dir, config } = smallWorkflow({
       strategies: '    trend: { type: momentum, parameter_space: { lookback: [10, 20, 30], threshold: [0.005, 0.02], side: [long_only, long_short] } }',

@@ -4,10 +4,10 @@ import { assertSatisfiable, buildSearchSpace, isBounded, searchBudget, withBudge
 type StrategyConfig = ResolvedConfig['strategies'][number];
 const P1 = 'workflow.phases.parameter_discovery.config';
 
-/** The phase-1 budget from the config (validated: one line naming the key). */
-export function phase1Budget(config: ResolvedConfig, file?: string): SearchBudget {
+/** A phase's search budget from the config (validated: one line naming the key). */
+export function phaseBudget(config: ResolvedConfig, phase: 'parameter_discovery' | 'ensemble_optimization', file?: string): SearchBudget {
   try {
-    return searchBudget(config.parameter_discovery.budget ?? {}, P1);
+    return searchBudget(config[phase].budget ?? {}, `workflow.phases.${phase}.config`);
   } catch (e) {
     throw isRegimenError(e) ? regimenError({ code: e.code, file, field: e.field, value: e.value, message: e.message }) : e;
   }
@@ -36,7 +36,7 @@ export function strategySearch(config: ResolvedConfig, registry: PluginRegistry,
     if (!isRegimenError(e)) throw e;
     throw regimenError({ code: e.code === 'plugin' ? 'config' : e.code, file: e.file ?? file, field: e.field?.startsWith('workflow.') ? e.field : `${where}${e.field ? `.parameter_space.${e.field}` : ''}`, value: e.value, message: e.message, cause: e });
   };
-  const budget = phase1Budget(config, file);
+  const budget = phaseBudget(config, 'parameter_discovery', file);
   const p1 = config.parameter_discovery;
   const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
   assertSatisfiable(space, where);

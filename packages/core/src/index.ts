@@ -19,3 +19,4 @@ export * from './schemas/universe.js';
 export * from './permutation.js';
 export * from './unit-cube.js';
 export * from './schemas/pareto.js';
+export * from './stream-search.js';

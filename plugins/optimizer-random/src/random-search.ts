@@ -7,21 +7,18 @@ import {
   regimenError,
   sampledDimensions,
   seededPermutation,
+  streamSearch,
   unitPoint,
   type Candidate,
-  type Evaluated,
   type Rng,
-  type Search,
   type SearchSpace,
+  type StreamSearch,
 } from '@regimen/core';
 import { haltonSequence } from './halton.js';
 import type { RandomOptions } from './options.js';
 import { sobolSequence, type PointSequence } from './sobol.js';
 
-export interface RandomSearch extends Search {
-  /** results told so far, and the best of them */
-  readonly told: number;
-  readonly best: Evaluated | undefined;
+export interface RandomSearch extends StreamSearch {
   /** true once the sampler had to enumerate the rest of a finite space (it was nearly exhausted) */
   readonly enumerating: boolean;
 }
@@ -64,7 +61,6 @@ export function createRandomSearch(space: SearchSpace, options: RandomOptions, r
   const seen = new Set<string>();
   let rest: Iterator<Candidate> | undefined;
   let exhausted = false;
-  let pending: Candidate | undefined;
 
   const fresh = (c: Candidate | null): c is Candidate => {
     if (!c) return false;
@@ -92,40 +88,7 @@ export function createRandomSearch(space: SearchSpace, options: RandomOptions, r
     exhausted = true;
     return undefined;
   };
-  const peek = () => (pending ??= draw());
-
-  let told = 0;
-  let best: Evaluated | undefined;
-  return {
-    ask(n) {
-      const out: Candidate[] = [];
-      while (out.length < n) {
-        const c = peek();
-        if (c === undefined) break;
-        out.push(c);
-        pending = undefined;
-      }
-      return out;
-    },
-    tell(results) {
-      for (const r of results) {
-        told++;
-        if (!Number.isNaN(r.score) && (best === undefined || r.score > best.score)) best = r;
-      }
-    },
-    get done() {
-      return peek() === undefined;
-    },
-    // a finite space ends once every admissible point was asked; a continuous one needs a budget
-    estimate: () => (finite ? size : undefined),
-    get told() {
-      return told;
-    },
-    get best() {
-      return best;
-    },
-    get enumerating() {
-      return rest !== undefined;
-    },
-  };
+  // a finite space ends once every admissible point was asked; a continuous one needs a budget
+  const search = streamSearch(draw, () => (finite ? size : undefined));
+  return Object.defineProperty(search, 'enumerating', { get: () => rest !== undefined, enumerable: true }) as RandomSearch;
 }

@@ -186,6 +186,10 @@ export const EnsembleConfigSchema = z
       .strict()
       .optional(),
     min_bars: z.number().int().min(0).optional(),
+    /** the budget of each classifier × regime weight search (docs/search.md), as in parameter_discovery */
+    max_trials: z.number().optional(),
+    timeout: z.union([z.number(), z.string()]).optional(),
+    patience: z.number().optional(),
   })
   .strict();
 

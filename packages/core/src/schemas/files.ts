@@ -91,6 +91,8 @@ export const ResolvedConfigSchema = z.object({
     sum_to_one: z.boolean(),
     min_weight: z.number(),
     min_bars: z.number().int(),
+    /** only when the config sets a budget */
+    budget: z.object({ max_trials: z.number().optional(), timeout: z.union([z.number(), z.string()]).optional(), patience: z.number().optional() }).optional(),
   }),
   validation: z.object({
     data_split: SplitNameSchema,
@@ -202,7 +204,7 @@ export type FailedTrials = z.infer<typeof FailedTrialsSchema>;
 /** How one strategy's phase-1 search ended, and under which algorithm and budget. */
 export const SearchOutcomeSchema = z.object({
   algorithm: z.string(),
-  /** trials the search kept (those in metadata/trials.json for this strategy) */
+  /** trials the search kept (phase 1: those in metadata/trials.json for the strategy; phase 3: weight sets told, the warm start not counted) */
   trials: z.number().int(),
   stopped_by: z.enum(['exhausted', 'max_trials', 'patience', 'timeout']),
   /** false when a timeout ended it: another machine (or load) would have run a different number of trials */
@@ -221,7 +223,10 @@ export const CheckpointSchema = z.object({
   seconds: z.number(),
   /** seconds per stage of the phase (wall time; `*_cpu` stages sum the workers' time) */
   stages: z.record(z.string(), z.number()).optional(),
-  /** phase 1: how each strategy's search ended (a timeout is not reproducible, so it is recorded) */
+  /**
+   * how each search ended (a timeout is not reproducible, so it is recorded): phase 1 per strategy,
+   * phase 3 per `<classifier>/<regime>` when it has a budget
+   */
   search: z.record(z.string(), SearchOutcomeSchema).optional(),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
