@@ -6,7 +6,8 @@ import type { ParzenParam } from './parzen-estimator.js';
  * an int or stepped range, and a range by count (log-spaced or not), is a grid whose points are
  * numbered 0..n−1 on a line with step 1 — every Parzen rule is affine-invariant, so this is
  * Optuna's stepped int/float exactly, and a log-spaced count grid is a stepped grid in log space;
- * a continuous float is a number (its log when `log`). A dimension of one value is not modelled.
+ * a continuous float is a number (its log when `log`), and so is a log-uniform int range (Optuna's
+ * log int: log(min − ½)..log(max + ½), rounded). A dimension of one value is not modelled.
  */
 export interface Coordinate {
   dimension: Dimension;
@@ -48,6 +49,21 @@ function continuousCoordinate(d: Dimension & { kind: 'float' }): Coordinate {
   };
 }
 
+/**
+ * An int range drawn log-uniformly (`{min, max, log: true}`): as Optuna's log IntDistribution, a
+ * number in log space between log(min − ½) and log(max + ½), rounded back to the nearest integer.
+ */
+function logIntCoordinate(d: Dimension & { kind: 'int' }): Coordinate {
+  const low = Math.log(d.min - 0.5), high = Math.log(d.max + 0.5);
+  return {
+    dimension: d,
+    param: { kind: 'numeric', low, high, step: null },
+    encode: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= d.min && v <= d.max ? Math.log(v) : undefined),
+    decode: (x) => Math.min(Math.max(Math.round(Math.exp(x)), d.min), d.max),
+    random: (rng) => low + rng.next() * (high - low),
+  };
+}
+
 export function encodeSpace(dimensions: readonly Dimension[]): Encoding {
   const coordinates: Coordinate[] = [];
   const fixed: Candidate = {};
@@ -56,6 +72,7 @@ export function encodeSpace(dimensions: readonly Dimension[]): Encoding {
     const n = dimensionSize(d);
     size *= n;
     if (n === 1) fixed[d.name] = dimensionValue(d, 0);
+    else if (d.kind === 'int' && d.log && d.step === 1 && d.min >= 1) coordinates.push(logIntCoordinate(d));
     else coordinates.push(isContinuous(d) ? continuousCoordinate(d as Dimension & { kind: 'float' }) : gridCoordinate(d));
   }
   return {

@@ -76,6 +76,14 @@ describe('tpe optimizer: the conformance checks of an optimizer plugin', () => {
     }
   });
 
+  it('a log-uniform int range is searched in log space (Optuna\'s log int): its start-up draws favour small values', () => {
+    const logInt: SearchSpace = { dimensions: [{ name: 'lookback', kind: 'int', min: 2, max: 1000, step: 1, log: true }], constraints: [] };
+    const asked = run(logInt, { trials: 60, startup_trials: 60 }, 3, 16, (c) => ({ candidate: c, score: 0 }));
+    expect(asked.every((c) => Number.isInteger(c.lookback) && (c.lookback as number) >= 2 && (c.lookback as number) <= 1000)).toBe(true);
+    // log-uniform: about half the draws under √(2·1000) ≈ 45; a linear draw would put ~4 % there
+    expect(asked.filter((c) => (c.lookback as number) < 45).length).toBeGreaterThan(15);
+  });
+
   it('failed tells (NaN) are left out of the model, never asked again, and the search goes on', () => {
     const failing = (c: Candidate): Evaluated => ({ candidate: c, score: (c.fast as number) % 4 === 0 ? Number.NaN : score(c) });
     const asked = run(grid2, { trials: 120 }, 4, 5, failing);
