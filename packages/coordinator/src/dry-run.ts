@@ -95,13 +95,7 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
     // a budget below the admissible count fixes the count exactly, however that count was found
     return { name: s.name, type: s.type, algorithm, grid_points: discrete ? gridSize(space) : -1, trials, exact: exact || (planned !== null && planned < count), planned, at_most: atMost, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
   });
-  // an endless (continuous) search under a timeout only: the rounds give every strategy the same
-  // number of trials, so each gets about timeout × workers / (the rounds' seconds per trial)
-  if (budget.timeout_seconds !== undefined && rows.some((r) => !Number.isFinite(r.trials))) {
-    const perRound = rows.reduce((a, r) => a + r.seconds_per_trial, 0);
-    const each = perRound > 0 ? Math.max(1, Math.round((budget.timeout_seconds * workers) / perRound)) : 0;
-    for (const r of rows) if (!Number.isFinite(r.trials)) (r.trials = each), (r.exact = false);
-  }
+  if (budget.timeout_seconds !== undefined) fitTimeout(rows, budget.timeout_seconds * workers);
   const trials = rows.reduce((a, r) => a + r.trials, 0);
   // a timeout bounds the searches' wall time (they run side by side), whatever the count says
   const seconds = Math.min(rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers, budget.timeout_seconds ?? Number.POSITIVE_INFINITY);
@@ -111,4 +105,33 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
     workspace: prepared.paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, series, strategies: rows, budget, notes,
     trials, total_trials: trials * copies, seconds: seconds * copies, bytes: bytes * copies,
   };
+}
+
+/**
+ * Trials per strategy that fit in `seconds` of worker time. Phase 1 asks the strategies in rounds of
+ * the same size, so they advance together until one runs out: water-filling — every strategy still
+ * running gets the same count (the level), raised until the time is spent, a strategy leaving once
+ * the level reaches its own count. Counts so cut are estimates (≈); a continuous space's count is
+ * infinite until the timeout cuts it.
+ */
+export function fitTimeout(rows: Array<{ trials: number; exact: boolean; seconds_per_trial: number }>, seconds: number): void {
+  const total = rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0);
+  if (total <= seconds) return;
+  let left = seconds;
+  let level = 0;
+  const active = [...rows].sort((a, b) => a.trials - b.trials);
+  while (active.length) {
+    const rate = active.reduce((a, r) => a + r.seconds_per_trial, 0);
+    if (rate === 0) break;
+    const next = active[0]!;
+    const need = (next.trials - level) * rate;
+    if (rate > 0 && need > left) {
+      level += left / rate;
+      break;
+    }
+    left -= need;
+    level = next.trials;
+    active.shift();
+  }
+  for (const r of active) (r.trials = Math.max(1, Math.round(level))), (r.exact = false);
 }

@@ -63,8 +63,14 @@ describe('search budgets', () => {
     expect(s.kept).toBe(5);
   });
 
-  it('timeout stops asking once the clock passes it, and says so', () => {
+  it('timeout stops asking once the clock passes it, and says so — but never before the first round', () => {
     let t = 0;
+    const late = withBudget(counter(), { timeout_seconds: 2 }, { now: () => t });
+    t = 5000;
+    expect(late.done).toBe(false);
+    expect(late.ask(3)).toHaveLength(3);
+    expect(late.done).toBe(true);
+    t = 0;
     const s = withBudget(counter(), { timeout_seconds: 2 }, { now: () => t });
     expect(s.ask(5)).toHaveLength(5);
     t = 1999;

@@ -91,7 +91,9 @@ export function withBudget(search: Search, budget: SearchBudget, clock: BudgetCl
   let told = 0;
   let kept: number | undefined;
   let since = 0;
-  const overTime = () => budget.timeout_seconds !== undefined && clock.now() - started >= budget.timeout_seconds * 1000;
+  // a search always gets its first round: searches run side by side in rounds, and one that found
+  // the clock spent by the others' first rounds would otherwise end with no trial at all
+  const overTime = () => budget.timeout_seconds !== undefined && asked > 0 && clock.now() - started >= budget.timeout_seconds * 1000;
   const check = (): StopReason | null => {
     if (stoppedBy) return stoppedBy;
     if (budget.max_trials !== undefined && asked >= budget.max_trials) stoppedBy = 'max_trials';

@@ -167,8 +167,11 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
   }
 
   return folds.map((f, k) => {
-    // trials.json lists what has results, in the order asked (independent of worker timing)
-    const done = asked[k]!.filter((t) => !failedIds.has(t.trial_id));
+    // trials.json lists what has results, strategy by strategy (config order), each in the order its
+    // search asked them: rounds interleave strategies in chunks that grow with the worker count, so
+    // the order asked across strategies is not the same for any worker count, each search's is
+    const rank = new Map(ctx.config.strategies.map((s, i) => [s.name, i]));
+    const done = asked[k]!.filter((t) => !failedIds.has(t.trial_id)).sort((a, b) => rank.get(a.strategy)! - rank.get(b.strategy)!);
     if (asked[k]!.length === 0) throw regimenError({ code: 'config', file: ctx.configPath, field: 'workflow.strategies', message: 'the parameter spaces produced no trials (check constraints)' });
     if (done.length === 0) throw regimenError({ code: 'internal', file: f.paths.performance, message: `every trial failed; first: ${failed[0]?.error}` });
     const ordered = done.map((t) => perfs[k]!.get(t.trial_id)!);
