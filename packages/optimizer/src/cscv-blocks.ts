@@ -1,0 +1,157 @@
+/**
+ * Per-block summaries of one candidate's return series for CSCV (overfitting.ts): enough to give
+ * every DESIGN §5 metric of any concatenation of blocks in time order — the paper's in-sample
+ * and out-of-sample sets — without holding the returns. Each block of `size` returns keeps
+ *   mean, m2 = Σ(r − mean)²        (two passes; the mean by a Neumaier-compensated sum)
+ *   lo, hi                         (min and max return: lo = hi ⇔ the block has no variance)
+ *   down = Σ min(r, 0)²,  growth = Π (1 + r),  trades, exposed (counts)
+ * and its record-high staircase for the drawdown: with e_i the equity relative to the block's
+ * start (e_0 = 1) and M_i = max(e_0..e_i), peak[j] is the j-th distinct record of M (peak[0] = 1),
+ * low[j] the lowest e while peak[j] was the record, troughMin[j] = min(low[0..j]) and
+ * ddAfter[j] = max over j' ≥ j of 1 − low[j']/peak[j']. Entering the block at equity E with a
+ * running peak H = h·E (h ≥ 1), the drawdown inside it is
+ *   max(1 − troughMin[J−1]/h, ddAfter[J])   with J the first record above h,
+ * because the records up to h are dominated by H, the later ones are their own peaks. A random
+ * walk has O(√size) records, so a block costs O(√size) memory and a set of blocks O(S log size).
+ */
+export interface CandidateBlocks {
+  blocks: number;
+  /** returns per block: the first (length mod blocks) returns are dropped so blocks are equal */
+  size: number;
+  mean: Float64Array;
+  m2: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  down: Float64Array;
+  growth: Float64Array;
+  trades: Float64Array;
+  exposed: Float64Array;
+  /** staircase of block b: indexes stairs[b] … stairs[b + 1] − 1 of peak, troughMin, ddAfter */
+  stairs: Int32Array;
+  peak: Float64Array;
+  troughMin: Float64Array;
+  ddAfter: Float64Array;
+}
+
+export interface CandidateSeries {
+  /** the candidate's returns over the bars ranked, in time order */
+  returns: ArrayLike<number>;
+  /** 1 where the position changed at that bar (a trade), per return; none given: no trades */
+  traded?: ArrayLike<number>;
+  /** 1 where the position earning that return was not flat; none given: every bar exposed */
+  exposed?: ArrayLike<number>;
+}
+
+/** Summaries of `series` cut into `blocks` equal blocks, the first (length mod blocks) returns dropped. */
+export function candidateBlocks(series: CandidateSeries, blocks: number): CandidateBlocks {
+  const { returns, traded, exposed } = series;
+  const size = Math.floor(returns.length / blocks);
+  const skip = returns.length - size * blocks;
+  const out = {
+    blocks, size,
+    mean: new Float64Array(blocks), m2: new Float64Array(blocks), lo: new Float64Array(blocks), hi: new Float64Array(blocks),
+    down: new Float64Array(blocks), growth: new Float64Array(blocks), trades: new Float64Array(blocks), exposed: new Float64Array(blocks),
+    stairs: new Int32Array(blocks + 1),
+  };
+  const peak: number[] = [];
+  const low: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const from = skip + b * size;
+    // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
+    let sum = 0, comp = 0, down = 0, lo = Infinity, hi = -Infinity, tr = 0, ex = 0;
+    for (let i = from; i < from + size; i++) {
+      const r = returns[i]!;
+      const t = sum + r;
+      comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
+      sum = t;
+      if (r < 0) down += r * r;
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+      if (traded?.[i]) tr++;
+      if (!exposed || exposed[i]) ex++;
+    }
+    const mean = size > 0 ? (sum + comp) / size : 0;
+    let m2 = 0;
+    if (lo !== hi) for (let i = from; i < from + size; i++) m2 += (returns[i]! - mean) ** 2;
+    out.mean[b] = mean;
+    out.m2[b] = m2;
+    out.lo[b] = lo;
+    out.hi[b] = hi;
+    out.down[b] = down;
+    out.trades[b] = tr;
+    out.exposed[b] = ex;
+    // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
+    out.stairs[b] = peak.length;
+    let e = 1;
+    peak.push(1);
+    low.push(1);
+    for (let i = from; i < from + size; i++) {
+      e *= 1 + returns[i]!;
+      const j = peak.length - 1;
+      if (e > peak[j]!) (peak.push(e), low.push(e));
+      else if (e < low[j]!) low[j] = e;
+    }
+    out.growth[b] = e;
+  }
+  out.stairs[blocks] = peak.length;
+  const troughMin = new Float64Array(peak.length);
+  const ddAfter = new Float64Array(peak.length);
+  for (let b = 0; b < blocks; b++) {
+    const a = out.stairs[b]!, z = out.stairs[b + 1]!;
+    for (let j = a; j < z; j++) troughMin[j] = j === a ? low[j]! : Math.min(troughMin[j - 1]!, low[j]!);
+    for (let j = z - 1; j >= a; j--) ddAfter[j] = Math.max(j === z - 1 ? 0 : ddAfter[j + 1]!, 1 - low[j]! / peak[j]!);
+  }
+  return { ...out, peak: Float64Array.from(peak), troughMin, ddAfter };
+}
+
+/**
+ * The running statistics of a concatenation of blocks, one slot per candidate: what a depth-first
+ * walk over the training sets extends block by block (overfitting.ts).
+ */
+export interface RunningStats {
+  n: number;
+  mean: number;
+  m2: number;
+  lo: number;
+  hi: number;
+  down: number;
+  trades: number;
+  exposed: number;
+  equity: number;
+  peak: number;
+  maxDrawdown: number;
+}
+
+export const EMPTY_STATS: RunningStats = { n: 0, mean: 0, m2: 0, lo: Infinity, hi: -Infinity, down: 0, trades: 0, exposed: 0, equity: 1, peak: 1, maxDrawdown: 0 };
+
+/**
+ * `s` followed by block b of `c`, into `out`. Means and m2 merge by Chan, Golub and LeVeque's
+ * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above.
+ */
+export function extendStats(s: RunningStats, c: CandidateBlocks, b: number, out: RunningStats): void {
+  const nb = c.size;
+  const n = s.n + nb;
+  const delta = c.mean[b]! - s.mean;
+  out.mean = s.n === 0 ? c.mean[b]! : s.mean + (delta * nb) / n;
+  out.m2 = s.n === 0 ? c.m2[b]! : s.m2 + c.m2[b]! + (delta * delta * s.n * nb) / n;
+  out.n = n;
+  out.lo = Math.min(s.lo, c.lo[b]!);
+  out.hi = Math.max(s.hi, c.hi[b]!);
+  out.down = s.down + c.down[b]!;
+  out.trades = s.trades + c.trades[b]!;
+  out.exposed = s.exposed + c.exposed[b]!;
+  const a = c.stairs[b]!, z = c.stairs[b + 1]!;
+  const h = s.peak / s.equity;
+  // J: the first record above h (peak[a] = 1 ≤ h, so J > a)
+  let lo = a + 1, hi = z;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (c.peak[mid]! > h) hi = mid;
+    else lo = mid + 1;
+  }
+  let dd = 1 - c.troughMin[lo - 1]! / h;
+  if (lo < z && c.ddAfter[lo]! > dd) dd = c.ddAfter[lo]!;
+  out.maxDrawdown = Math.max(s.maxDrawdown, dd);
+  out.peak = Math.max(s.peak, s.equity * c.peak[z - 1]!);
+  out.equity = s.equity * c.growth[b]!;
+}
