@@ -1,8 +1,7 @@
 import { readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
-import { readModel, readTrainTrack } from '../classifiers.js';
-import { overfittingReport } from '../overfitting.js';
-import { timed, type PhaseOutput, type RunContext } from '../context.js';
+import { readModel } from '../classifiers.js';
+import type { PhaseOutput, RunContext } from '../context.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
 export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
@@ -25,9 +24,7 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
   writeJsonAtomic(ctx.paths.regimeOptimalParams, optimal);
   writeJsonAtomic(reportPath, report);
   writeJsonAtomic(surfacePath, parameterSurface(perfs));
-  const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
-  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, optimal, tracks)));
-  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ctx.paths.overfitting], counts: { trials: perfs.length, classifiers: classifiers.length } };
+  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath], counts: { trials: perfs.length, classifiers: classifiers.length } };
 }
 
 export function regimeAnalysisInputs(ctx: RunContext): string[] {
