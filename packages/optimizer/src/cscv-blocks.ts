@@ -104,44 +104,82 @@ export function candidateBlocks(series: CandidateSeries, blocks: number): Candid
   return { ...out, peak: Float64Array.from(peak), troughMin, ddAfter };
 }
 
+/** Fields of a slot of running statistics (a set's summary so far), interleaved so a slot is two cache lines. */
+export const F = { mean: 0, m2: 1, lo: 2, hi: 3, down: 4, trades: 5, exposed: 6, equity: 7, peak: 8, maxDrawdown: 9 } as const;
+export const STRIDE = 10;
+
 /**
- * The running statistics of a concatenation of blocks, one slot per candidate: what a depth-first
- * walk over the training sets extends block by block (overfitting.ts).
+ * The running statistics of concatenations of blocks: slot i at i·STRIDE of one Float64Array, so
+ * the depth-first walk over the training sets (overfitting.ts), which runs over the candidates in
+ * order, streams through memory. `n` is the same for every slot of a depth (blocks are equal),
+ * so it is kept by the caller.
  */
-export interface RunningStats {
-  n: number;
-  mean: number;
-  m2: number;
-  lo: number;
-  hi: number;
-  down: number;
-  trades: number;
-  exposed: number;
-  equity: number;
-  peak: number;
-  maxDrawdown: number;
+export function runningStats(slots: number): Float64Array {
+  const s = new Float64Array(slots * STRIDE);
+  for (let i = 0; i < slots; i++) {
+    const o = i * STRIDE;
+    s[o + F.lo] = Infinity;
+    s[o + F.hi] = -Infinity;
+    s[o + F.equity] = 1;
+    s[o + F.peak] = 1;
+  }
+  return s;
 }
 
-export const EMPTY_STATS: RunningStats = { n: 0, mean: 0, m2: 0, lo: Infinity, hi: -Infinity, down: 0, trades: 0, exposed: 0, equity: 1, peak: 1, maxDrawdown: 0 };
+/** Block fields of every candidate, block-major: (b·N + n)·BLOCK_STRIDE, so a block's candidates are contiguous. */
+const B = { mean: 0, m2: 1, lo: 2, hi: 3, down: 4, trades: 5, exposed: 6, growth: 7 } as const;
+export const BLOCK_STRIDE = 8;
+
+export function packBlocks(candidates: readonly CandidateBlocks[]): Float64Array {
+  const N = candidates.length;
+  const S = candidates[0]?.blocks ?? 0;
+  const out = new Float64Array(S * N * BLOCK_STRIDE);
+  candidates.forEach((c, n) => {
+    for (let b = 0; b < S; b++) {
+      const o = (b * N + n) * BLOCK_STRIDE;
+      out[o + B.mean] = c.mean[b]!;
+      out[o + B.m2] = c.m2[b]!;
+      out[o + B.lo] = c.lo[b]!;
+      out[o + B.hi] = c.hi[b]!;
+      out[o + B.down] = c.down[b]!;
+      out[o + B.trades] = c.trades[b]!;
+      out[o + B.exposed] = c.exposed[b]!;
+      out[o + B.growth] = c.growth[b]!;
+    }
+  });
+  return out;
+}
 
 /**
- * `s` followed by block b of `c`, into `out`. Means and m2 merge by Chan, Golub and LeVeque's
- * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above.
+ * Slot `to` = slot `from` (holding n returns) followed by block b of candidate c (its packed
+ * fields at `at` of `packed`, `size` returns). Means and m2 merge by Chan, Golub and LeVeque's
+ * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above, skipped
+ * when the caller needs none.
  */
-export function extendStats(s: RunningStats, c: CandidateBlocks, b: number, out: RunningStats): void {
-  const nb = c.size;
-  const n = s.n + nb;
-  const delta = c.mean[b]! - s.mean;
-  out.mean = s.n === 0 ? c.mean[b]! : s.mean + (delta * nb) / n;
-  out.m2 = s.n === 0 ? c.m2[b]! : s.m2 + c.m2[b]! + (delta * delta * s.n * nb) / n;
-  out.n = n;
-  out.lo = Math.min(s.lo, c.lo[b]!);
-  out.hi = Math.max(s.hi, c.hi[b]!);
-  out.down = s.down + c.down[b]!;
-  out.trades = s.trades + c.trades[b]!;
-  out.exposed = s.exposed + c.exposed[b]!;
+export function extendStats(s: Float64Array, from: number, n: number, packed: Float64Array, at: number, size: number, c: CandidateBlocks, b: number, to: number, drawdown: boolean): void {
+  const f = from * STRIDE, t = to * STRIDE;
+  const total = n + size;
+  const mb = packed[at + B.mean]!;
+  if (n === 0) {
+    s[t + F.mean] = mb;
+    s[t + F.m2] = packed[at + B.m2]!;
+  } else {
+    const mean = s[f + F.mean]!;
+    const delta = mb - mean;
+    s[t + F.mean] = mean + (delta * size) / total;
+    s[t + F.m2] = s[f + F.m2]! + packed[at + B.m2]! + (delta * delta * n * size) / total;
+  }
+  s[t + F.lo] = Math.min(s[f + F.lo]!, packed[at + B.lo]!);
+  s[t + F.hi] = Math.max(s[f + F.hi]!, packed[at + B.hi]!);
+  s[t + F.down] = s[f + F.down]! + packed[at + B.down]!;
+  s[t + F.trades] = s[f + F.trades]! + packed[at + B.trades]!;
+  s[t + F.exposed] = s[f + F.exposed]! + packed[at + B.exposed]!;
+  const equity = s[f + F.equity]!;
+  s[t + F.equity] = equity * packed[at + B.growth]!;
+  if (!drawdown) return;
   const a = c.stairs[b]!, z = c.stairs[b + 1]!;
-  const h = s.peak / s.equity;
+  const peak = s[f + F.peak]!;
+  const h = peak / equity;
   // J: the first record above h (peak[a] = 1 ≤ h, so J > a)
   let lo = a + 1, hi = z;
   while (lo < hi) {
@@ -151,7 +189,6 @@ export function extendStats(s: RunningStats, c: CandidateBlocks, b: number, out:
   }
   let dd = 1 - c.troughMin[lo - 1]! / h;
   if (lo < z && c.ddAfter[lo]! > dd) dd = c.ddAfter[lo]!;
-  out.maxDrawdown = Math.max(s.maxDrawdown, dd);
-  out.peak = Math.max(s.peak, s.equity * c.peak[z - 1]!);
-  out.equity = s.equity * c.growth[b]!;
+  s[t + F.maxDrawdown] = Math.max(s[f + F.maxDrawdown]!, dd);
+  s[t + F.peak] = Math.max(peak, equity * c.peak[z - 1]!);
 }

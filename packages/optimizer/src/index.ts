@@ -20,8 +20,8 @@ export {
   type ParameterSurface,
   type EnsembleReport,
 } from '@regimen/core';
-export { probabilityOfBacktestOverfitting, metricsOf, halfThreshold, DEFAULT_PBO_BLOCKS, MAX_PBO_BLOCKS, type PboOptions } from './overfitting.js';
-export { candidateBlocks, extendStats, EMPTY_STATS, type CandidateBlocks, type CandidateSeries, type RunningStats } from './cscv-blocks.js';
+export { probabilityOfBacktestOverfitting, SetMetrics, halfThreshold, DEFAULT_PBO_BLOCKS, MAX_PBO_BLOCKS, type PboOptions } from './overfitting.js';
+export { candidateBlocks, type CandidateBlocks, type CandidateSeries } from './cscv-blocks.js';
 export { OverfittingSchema, PboResultSchema, PboEntrySchema, OVERFITTING_VERSION, type Overfitting, type PboResult, type PboEntry } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';
 export { signTest } from './sign-test.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { combinations, mean, sampleStandardDeviation } from 'simple-statistics';
 import { createRng } from '@regimen/core';
-import { candidateBlocks, EMPTY_STATS, extendStats, type CandidateSeries, type RunningStats } from './cscv-blocks.js';
-import { metricsOf, probabilityOfBacktestOverfitting } from './overfitting.js';
+import { candidateBlocks, extendStats, packBlocks, runningStats, type CandidateBlocks, type CandidateSeries } from './cscv-blocks.js';
+import { probabilityOfBacktestOverfitting, SetMetrics } from './overfitting.js';
 import { compileObjective } from './objective.js';
 
 const sharpe = compileObjective('sharpe');
@@ -12,6 +12,18 @@ const drawdown = compileObjective('minimize_regime_drawdown');
 const block = (m: number, size = 4, spread = 0.01) => Array.from({ length: size }, (_, i) => m + (i % 2 ? spread : -spread));
 const noise = (n: number, rng: ReturnType<typeof createRng>, drift = 0) => Float64Array.from({ length: n }, () => drift + 0.01 * rng.normal());
 const blocksOf = (xs: ArrayLike<number>[], S: number) => xs.map((returns) => candidateBlocks({ returns }, S));
+
+/** the metrics of blocks `set` of `c` concatenated in time order, from the running statistics */
+function setMetrics(c: CandidateBlocks, set: number[], bpy: number) {
+  const s = runningStats(set.length + 1);
+  const packed = packBlocks([c]);
+  set.forEach((b, d) => extendStats(s, d, d * c.size, packed, b * 8, c.size, c, b, d + 1, true));
+  const m = new SetMetrics(s, bpy);
+  m.slot = set.length;
+  m.n = set.length * c.size;
+  const { sharpe, sortino, max_drawdown, total_return, cagr, volatility, trades, exposure, bars } = m;
+  return { sharpe, sortino, max_drawdown, total_return, cagr, volatility, trades, exposure, bars };
+}
 
 /** DESIGN §5 metrics of plain returns, bar by bar (the kernel's metricsOfReturns, written again) */
 function plainMetrics(r: number[], bpy = 1) {
@@ -57,15 +69,9 @@ describe('block summaries', () => {
     const c = candidateBlocks({ returns }, S);
     const skip = 3;
     for (const set of [[0, 1, 2, 3], [1, 3, 5, 7], [0, 2, 6, 7], [4, 5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7]]) {
-      let s: RunningStats = { ...EMPTY_STATS };
-      for (const b of set) {
-        const next = { ...EMPTY_STATS };
-        extendStats(s, c, b, next);
-        s = next;
-      }
       const r = set.flatMap((b) => Array.from(returns.subarray(skip + b * 37, skip + (b + 1) * 37)));
       const want = plainMetrics(r, 252);
-      const got = metricsOf(s, 252);
+      const got = setMetrics(c, set, 252);
       expect(got.bars).toBe(r.length);
       expect(got.sharpe).toBeCloseTo(want.sharpe, 12);
       expect(got.max_drawdown).toBeCloseTo(want.max_drawdown, 14);
@@ -77,12 +83,9 @@ describe('block summaries', () => {
   it('give a set without variance a Sharpe of exactly 0, and count trades and exposure per bar', () => {
     const series: CandidateSeries = { returns: [0.001, 0.001, 0.001, 0.001, 0.002, 0, 0.001, -0.001], traded: [1, 0, 0, 0, 0, 1, 1, 0], exposed: [1, 1, 1, 1, 1, 0, 1, 1] };
     const c = candidateBlocks(series, 2);
-    const s = { ...EMPTY_STATS };
-    extendStats(EMPTY_STATS, c, 0, s);
     // 0.001 four times: the mean may round, the variance is exactly none
-    expect(metricsOf(s, 252)).toMatchObject({ sharpe: 0, volatility: 0, trades: 1, exposure: 1, bars: 4 });
-    extendStats(EMPTY_STATS, c, 1, s);
-    expect(metricsOf(s, 1)).toMatchObject({ trades: 2, exposure: 0.75 });
+    expect(setMetrics(c, [0], 252)).toMatchObject({ sharpe: 0, volatility: 0, trades: 1, exposure: 1, bars: 4 });
+    expect(setMetrics(c, [1], 1)).toMatchObject({ trades: 2, exposure: 0.75 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { linearRegression, quantileSorted } from 'simple-statistics';
 import type { PboResult, RegimeMetrics } from '@regimen/core';
-import { EMPTY_STATS, extendStats, type CandidateBlocks, type RunningStats } from './cscv-blocks.js';
+import { BLOCK_STRIDE, extendStats, F, packBlocks, runningStats, STRIDE, type CandidateBlocks } from './cscv-blocks.js';
 import type { Objective } from './objective.js';
 
 /**
@@ -80,29 +80,33 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
   const total = new Float64Array(C * N);
   const indexOf = new Int32Array(1 << S).fill(-1);
   const maskOf = new Int32Array(C);
-  const stack: RunningStats[][] = Array.from({ length: k + 1 }, () => Array.from({ length: N }, () => ({ ...EMPTY_STATS })));
-  const m = {} as RegimeMetrics;
+  // slot d·N + n: candidate n's statistics over the first d training blocks of the set being built
+  const stats = runningStats((k + 1) * N);
+  const packed = packBlocks(candidates);
+  const drawdown = objective.uses === undefined || objective.uses.some((m) => m === 'max_drawdown' || m === 'calmar');
+  const m = new SetMetrics(stats, bpy);
   let c = 0;
   const leaf = (mask: number) => {
     indexOf[mask] = c;
     maskOf[c] = mask;
-    const row = stack[k]!;
+    m.n = k * size;
     for (let n = 0; n < N; n++) {
-      metricsOf(row[n]!, bpy, m);
+      m.slot = k * N + n;
       const s = objective.score(m);
       const at = c * N + n;
       score[at] = Number.isFinite(s) ? s : -Infinity;
       if (tie) tie[at] = finiteOr(objective.tiebreak!(m), -Infinity);
-      ok[at] = Number.isFinite(s) && m.bars >= minBars && m.trades >= minTrades ? 1 : 0;
-      total[at] = m.total_return;
+      ok[at] = Number.isFinite(s) && m.n >= minBars && stats[m.slot * STRIDE + F.trades]! >= minTrades ? 1 : 0;
+      total[at] = stats[m.slot * STRIDE + F.equity]! - 1;
     }
     c++;
   };
   const walk = (depth: number, from: number, mask: number): void => {
     if (depth === k) return leaf(mask);
-    const prev = stack[depth]!, next = stack[depth + 1]!;
+    const prev = depth * N, next = prev + N, n0 = depth * size;
     for (let b = from; b <= S - k + depth; b++) {
-      for (let n = 0; n < N; n++) extendStats(prev[n]!, candidates[n]!, b, next[n]!);
+      const row = b * N * BLOCK_STRIDE;
+      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, size, candidates[n]!, b, next + n, drawdown);
       walk(depth + 1, b + 1, mask | (1 << b));
     }
   };
@@ -181,23 +185,50 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
 const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
 
 /**
- * DESIGN §5 metrics of a set from its running statistics, as metricsOfReturns (kernel) gives them
- * for the same returns; sd is exactly 0 when every return of the set is equal (lo = hi).
+ * DESIGN §5 metrics of one slot of running statistics, as metricsOfReturns (kernel) gives them for
+ * the same returns, each computed when the objective reads it (an objective reads one or two of
+ * them, millions of times); sd is exactly 0 when every return of the set is equal (lo = hi).
  */
-export function metricsOf(s: RunningStats, barsPerYear: number, out = {} as RegimeMetrics): RegimeMetrics {
-  const annual = Math.sqrt(barsPerYear);
-  const sd = s.n >= 2 && s.lo !== s.hi ? Math.sqrt(s.m2 / (s.n - 1)) : 0;
-  const down = s.n > 0 ? Math.sqrt(s.down / s.n) : 0;
-  out.sharpe = sd > 0 ? (s.mean / sd) * annual : 0;
-  out.sortino = down > 0 ? (s.mean / down) * annual : 0;
-  out.max_drawdown = s.maxDrawdown;
-  out.total_return = s.equity - 1;
-  out.cagr = s.n === 0 ? 0 : s.equity <= 0 ? -1 : Math.pow(s.equity, barsPerYear / s.n) - 1;
-  out.volatility = sd * annual;
-  out.trades = s.trades;
-  out.exposure = s.n > 0 ? s.exposed / s.n : 0;
-  out.bars = s.n;
-  return out;
+export class SetMetrics implements RegimeMetrics {
+  slot = 0;
+  n = 0;
+  constructor(private readonly s: Float64Array, private readonly barsPerYear: number) {}
+  private at(field: number): number {
+    return this.s[this.slot * STRIDE + field]!;
+  }
+  private get sd(): number {
+    return this.n >= 2 && this.at(F.lo) !== this.at(F.hi) ? Math.sqrt(this.at(F.m2) / (this.n - 1)) : 0;
+  }
+  get sharpe(): number {
+    const sd = this.sd;
+    return sd > 0 ? (this.at(F.mean) / sd) * Math.sqrt(this.barsPerYear) : 0;
+  }
+  get sortino(): number {
+    const down = this.n > 0 ? Math.sqrt(this.at(F.down) / this.n) : 0;
+    return down > 0 ? (this.at(F.mean) / down) * Math.sqrt(this.barsPerYear) : 0;
+  }
+  get max_drawdown(): number {
+    return this.at(F.maxDrawdown);
+  }
+  get total_return(): number {
+    return this.at(F.equity) - 1;
+  }
+  get cagr(): number {
+    const e = this.at(F.equity);
+    return this.n === 0 ? 0 : e <= 0 ? -1 : Math.pow(e, this.barsPerYear / this.n) - 1;
+  }
+  get volatility(): number {
+    return this.sd * Math.sqrt(this.barsPerYear);
+  }
+  get trades(): number {
+    return this.at(F.trades);
+  }
+  get exposure(): number {
+    return this.n > 0 ? this.at(F.exposed) / this.n : 0;
+  }
+  get bars(): number {
+    return this.n;
+  }
 }
 
 /** Points of the degradation scatter kept in the file, at most (the paper's figure is this cloud). */
