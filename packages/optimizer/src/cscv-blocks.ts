@@ -130,33 +130,55 @@ export function runningStats(slots: number): Float64Array {
 const B = { mean: 0, m2: 1, lo: 2, hi: 3, down: 4, trades: 5, exposed: 6, growth: 7 } as const;
 export const BLOCK_STRIDE = 8;
 
-export function packBlocks(candidates: readonly CandidateBlocks[]): Float64Array {
+export interface PackedBlocks {
+  /** (b·N + n)·BLOCK_STRIDE: the block fields */
+  fields: Float64Array;
+  /** staircases block-major too: entry j at 3j = peak, troughMin, ddAfter; block b of candidate n spans stairs[b·N + n] … stairs[b·N + n + 1] − 1 */
+  stairs: Int32Array;
+  steps: Float64Array;
+}
+
+export function packBlocks(candidates: readonly CandidateBlocks[]): PackedBlocks {
   const N = candidates.length;
   const S = candidates[0]?.blocks ?? 0;
-  const out = new Float64Array(S * N * BLOCK_STRIDE);
-  candidates.forEach((c, n) => {
-    for (let b = 0; b < S; b++) {
+  const fields = new Float64Array(S * N * BLOCK_STRIDE);
+  const stairs = new Int32Array(S * N + 1);
+  let steps = 0;
+  for (const c of candidates) steps += c.peak.length;
+  const step = new Float64Array(3 * steps);
+  let j = 0;
+  for (let b = 0; b < S; b++) {
+    for (let n = 0; n < N; n++) {
+      const c = candidates[n]!;
       const o = (b * N + n) * BLOCK_STRIDE;
-      out[o + B.mean] = c.mean[b]!;
-      out[o + B.m2] = c.m2[b]!;
-      out[o + B.lo] = c.lo[b]!;
-      out[o + B.hi] = c.hi[b]!;
-      out[o + B.down] = c.down[b]!;
-      out[o + B.trades] = c.trades[b]!;
-      out[o + B.exposed] = c.exposed[b]!;
-      out[o + B.growth] = c.growth[b]!;
+      fields[o + B.mean] = c.mean[b]!;
+      fields[o + B.m2] = c.m2[b]!;
+      fields[o + B.lo] = c.lo[b]!;
+      fields[o + B.hi] = c.hi[b]!;
+      fields[o + B.down] = c.down[b]!;
+      fields[o + B.trades] = c.trades[b]!;
+      fields[o + B.exposed] = c.exposed[b]!;
+      fields[o + B.growth] = c.growth[b]!;
+      stairs[b * N + n] = j;
+      for (let i = c.stairs[b]!; i < c.stairs[b + 1]!; i++, j++) {
+        step[3 * j] = c.peak[i]!;
+        step[3 * j + 1] = c.troughMin[i]!;
+        step[3 * j + 2] = c.ddAfter[i]!;
+      }
     }
-  });
-  return out;
+  }
+  stairs[S * N] = j;
+  return { fields, stairs, steps: step };
 }
 
 /**
- * Slot `to` = slot `from` (holding n returns) followed by block b of candidate c (its packed
- * fields at `at` of `packed`, `size` returns). Means and m2 merge by Chan, Golub and LeVeque's
+ * Slot `to` = slot `from` (holding n returns) followed by the block of `size` returns whose packed
+ * fields are at `at` (= (b·N + n)·BLOCK_STRIDE) and staircase is number `k` (= b·N + n). Means and m2 merge by Chan, Golub and LeVeque's
  * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above, skipped
  * when the caller needs none.
  */
-export function extendStats(s: Float64Array, from: number, n: number, packed: Float64Array, at: number, size: number, c: CandidateBlocks, b: number, to: number, drawdown: boolean): void {
+export function extendStats(s: Float64Array, from: number, n: number, p: PackedBlocks, at: number, k: number, size: number, to: number, drawdown: boolean): void {
+  const packed = p.fields;
   const f = from * STRIDE, t = to * STRIDE;
   const total = n + size;
   const mb = packed[at + B.mean]!;
@@ -177,18 +199,19 @@ export function extendStats(s: Float64Array, from: number, n: number, packed: Fl
   const equity = s[f + F.equity]!;
   s[t + F.equity] = equity * packed[at + B.growth]!;
   if (!drawdown) return;
-  const a = c.stairs[b]!, z = c.stairs[b + 1]!;
+  const a = p.stairs[k]!, z = p.stairs[k + 1]!;
+  const step = p.steps;
   const peak = s[f + F.peak]!;
   const h = peak / equity;
   // J: the first record above h (peak[a] = 1 ≤ h, so J > a)
   let lo = a + 1, hi = z;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (c.peak[mid]! > h) hi = mid;
+    if (step[3 * mid]! > h) hi = mid;
     else lo = mid + 1;
   }
-  let dd = 1 - c.troughMin[lo - 1]! / h;
-  if (lo < z && c.ddAfter[lo]! > dd) dd = c.ddAfter[lo]!;
+  let dd = 1 - step[3 * (lo - 1) + 1]! / h;
+  if (lo < z && step[3 * lo + 2]! > dd) dd = step[3 * lo + 2]!;
   s[t + F.maxDrawdown] = Math.max(s[f + F.maxDrawdown]!, dd);
-  s[t + F.peak] = Math.max(peak, equity * c.peak[z - 1]!);
+  s[t + F.peak] = Math.max(peak, equity * step[3 * (z - 1)]!);
 }

@@ -17,7 +17,7 @@ const blocksOf = (xs: ArrayLike<number>[], S: number) => xs.map((returns) => can
 function setMetrics(c: CandidateBlocks, set: number[], bpy: number) {
   const s = runningStats(set.length + 1);
   const packed = packBlocks([c]);
-  set.forEach((b, d) => extendStats(s, d, d * c.size, packed, b * 8, c.size, c, b, d + 1, true));
+  set.forEach((b, d) => extendStats(s, d, d * c.size, packed, b * 8, b, c.size, d + 1, true));
   const m = new SetMetrics(s, bpy);
   m.slot = set.length;
   m.n = set.length * c.size;

@@ -106,7 +106,7 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
     const prev = depth * N, next = prev + N, n0 = depth * size;
     for (let b = from; b <= S - k + depth; b++) {
       const row = b * N * BLOCK_STRIDE;
-      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, size, candidates[n]!, b, next + n, drawdown);
+      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, b * N + n, size, next + n, drawdown);
       walk(depth + 1, b + 1, mask | (1 << b));
     }
   };
