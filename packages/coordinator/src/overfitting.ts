@@ -1,6 +1,7 @@
 import {
   NO_REGIME,
   OVERFITTING_VERSION,
+  regimenError,
   type EnsembleReport,
   type Overfitting,
   type PboEntry,
@@ -18,6 +19,20 @@ import type { RunContext } from './context.js';
 
 /** Fewest returns a block may hold: below it a block's Sharpe or drawdown says next to nothing. */
 export const MIN_BARS_PER_BLOCK = 4;
+
+/**
+ * Refuse, before anything is written, a pbo_blocks whose blocks would hold fewer than
+ * MIN_BARS_PER_BLOCK returns of a training window (of any fold of a walk-forward).
+ */
+export function checkPboBlocks(S: number, folds: ReadonlyArray<{ index: number; train: { start: number; end: number } }>, configPath: string): void {
+  for (const f of folds) {
+    const returns = f.train.end - f.train.start - 1;
+    if (Math.floor(returns / S) < MIN_BARS_PER_BLOCK) {
+      const where = folds.length > 1 ? `fold ${f.index}'s training window` : 'the training window';
+      throw regimenError({ code: 'config', file: configPath, field: 'workflow.phases.regime_analysis.config.pbo_blocks', value: S, message: `${where} has ${returns} returns: ${S} blocks need at least ${MIN_BARS_PER_BLOCK * S} (${MIN_BARS_PER_BLOCK} per block); use fewer blocks` });
+    }
+  }
+}
 
 /** The weight sets one classifier's phase-3 search scored, with what it takes to replay them. */
 export interface ScoredWeightSets {
