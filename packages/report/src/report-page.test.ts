@@ -209,7 +209,7 @@ describe('the report in headless Chromium', () => {
     const report = readJsonFile(ws.regimeReport, RegimeAnalysisReportSchema);
     const dsr = Object.values(report.classifiers).flatMap((rs) => Object.values(rs).flatMap((bs) => (bs.trend?.deflated_sharpe ? [bs.trend.deflated_sharpe.dsr] : []))).sort((a, b) => a - b);
     const median = dsr.length % 2 ? dsr[dsr.length >> 1]! : (dsr[dsr.length / 2 - 1]! + dsr[dsr.length / 2]!) / 2;
-    expect(await page.$eval('[data-table="overfitting"] tr[data-subject="strategy/trend"] td:nth-child(12)', (td) => td.getAttribute('data-value'))).toBe(String(median));
+    expect(await page.$eval('[data-table="overfitting"] tr[data-subject="strategy/trend"] td:nth-child(11)', (td) => td.getAttribute('data-value'))).toBe(String(median));
   });
 
   it('counts each regime\'s bars and transitions as the label files have them', async () => {
