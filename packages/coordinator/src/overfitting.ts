@@ -167,7 +167,7 @@ function regimeIndexes(track: RegimeTrack, window: { start: number; end: number 
 }
 
 /** A candidate's returns, trades and exposure over the window, summarised overall and per regime of every track. */
-function summarise(ctx: RunContext, positions: Float64Array, window: { start: number; end: number }, returns: Float64Array, groups: Int32Array[][], S: number) {
+function summarise(ctx: RunContext, positions: Float64Array, window: { start: number; end: number }, returns: Float64Array, groups: Int32Array[][], S: number, overall = true) {
   windowReturns(ctx.bars.close, positions, window, ctx.config.costs, returns);
   const n = returns.length;
   const traded = new Uint8Array(n);
@@ -178,7 +178,7 @@ function summarise(ctx: RunContext, positions: Float64Array, window: { start: nu
     exposed[j] = positions[t - 1] !== 0 ? 1 : 0;
   }
   return {
-    overall: candidateBlocks({ returns, traded, exposed }, S),
+    overall: overall ? candidateBlocks({ returns, traded, exposed }, S) : null,
     regimes: groups.map((track) => track.map((idx) => (Math.floor(idx.length / S) < MIN_BARS_PER_BLOCK ? null : candidateBlocks(gather(idx, returns, traded, exposed), S)))),
   };
 }
@@ -197,6 +197,7 @@ function replayedBlocks(ctx: RunContext, e: ScoredWeightSets, sets: ScoredWeight
   const strategies = e.batch.legs.map((l) => l.strategy);
   return sets.map((s) => {
     replayPositions(prepared, weightVectors(e.regime, strategies, s.weights), positions);
-    return summarise(ctx, positions, window, returns, [groups], S).regimes[0]!;
+    // weight sets have no overall line: their regimes only
+    return summarise(ctx, positions, window, returns, [groups], S, false).regimes[0]!;
   });
 }
