@@ -17,3 +17,5 @@ export * from './search-space.js';
 export * from './schemas/walk-forward.js';
 export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
+export * from './temp-files.js';
+export * from './write-faults.js';
