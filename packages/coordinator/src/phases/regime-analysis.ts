@@ -1,7 +1,8 @@
 import { readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
-import { readModel } from '../classifiers.js';
-import type { PhaseOutput, RunContext } from '../context.js';
+import { readModel, readTrainTrack } from '../classifiers.js';
+import { timed, type PhaseOutput, type RunContext } from '../context.js';
+import { overfittingReport } from '../overfitting.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
 export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
@@ -24,7 +25,13 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
   writeJsonAtomic(ctx.paths.regimeOptimalParams, optimal);
   writeJsonAtomic(reportPath, report);
   writeJsonAtomic(surfacePath, parameterSurface(perfs));
-  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath], counts: { trials: perfs.length, classifiers: classifiers.length } };
+  // without a phase 3 the PBO of these winners is written here (phase 3 writes it with its weights' otherwise)
+  const alone = !ctx.config.phases.includes('ensemble_optimization');
+  if (alone) {
+    const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
+    writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, report, tracks, [])));
+  }
+  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ...(alone ? [ctx.paths.overfitting] : [])], counts: { trials: perfs.length, classifiers: classifiers.length } };
 }
 
 export function regimeAnalysisInputs(ctx: RunContext): string[] {
