@@ -96,6 +96,13 @@ const cases: Case[] = [
   { name: 'an objective a regime cannot score', yaml: BASE({ pa: '{ objectives: [sharpe, -profit_factor] }' }), expect: /objectives\[1\] = "-profit_factor".*unknown metric "profit_factor"/, nothing: true },
   { name: 'select without objectives', yaml: BASE({ pa: '{ metrics: [sharpe], select: knee }' }), expect: /select = "knee": .*objectives/, nothing: true },
   { name: 'weighted select without a weight per objective', yaml: BASE({ pa: '{ objectives: [sharpe, -max_drawdown], select: weighted, weights: [1] }' }), expect: /weights = \[1\]: .*one weight per objective \(2\)/, nothing: true },
+  // ---- the PBO's options: refused before the workspace exists
+  { name: 'odd pbo_blocks', yaml: BASE({ pa: '{ metrics: [sharpe], pbo_blocks: 7 }' }), expect: /case\d+\.yaml: workflow\.phases\[1\]\.config\.pbo_blocks = 7: an even number of blocks$/, nothing: true },
+  { name: 'pbo_blocks above 20', yaml: BASE({ pa: '{ metrics: [sharpe], pbo_blocks: 22 }' }), expect: /pbo_blocks = 22.*at most 20 blocks/, nothing: true },
+  { name: 'pbo_blocks too many for the training window', yaml: BASE({ pa: '{ metrics: [sharpe], pbo_blocks: 20 }', split: '{ train_fraction: 0.2 }' }), expect: /pbo_blocks = 20: the training window has 79 returns: 20 blocks need at least 80/, nothing: true },
+  { name: 'pbo_blocks too many for a fold', yaml: BASE({ pa: '{ metrics: [sharpe], pbo_blocks: 20 }', pv: '{ method: walk_forward, folds: 4, in_sample: 60, out_of_sample: 60 }' }), expect: /pbo_blocks = 20: fold 0's training window has 59 returns/, nothing: true },
+  { name: 'objective the PBO cannot rank', yaml: BASE({ pa: '{ metrics: [sharpe], objective: bars }' }), expect: /regime_analysis\.config\.objective = "bars".*scores every trial and weight set of a regime the same/, nothing: true },
+  { name: 'ensemble objective the PBO cannot rank', yaml: BASE({ pe: '{ algorithm: grid, objective: "2 * bars" }' }), expect: /ensemble_optimization\.config\.objective = "2 \* bars".*no PBO to measure/, nothing: true },
   { name: 'infeasible min_weight', yaml: BASE({ pe: '{ weight_constraints: { sum_to_one: true, min_weight: 0.9 } }' }), expect: /min_weight/ },
   { name: 'validation classifier not configured', yaml: BASE({ pv: '{ classifier: pattern }' }), expect: /validation\.config\.classifier.*pattern/ },
   // ---- walk-forward folds: refused before the workspace exists

@@ -1,5 +1,5 @@
 import { createRng, isRegimenError, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
-import { compileObjective, weightSpace } from '@regimen/optimizer';
+import { compileObjective, weightSpace, type Objective } from '@regimen/optimizer';
 import { makeTrial } from './trials.js';
 import { phaseBudget, strategySearch } from './search.js';
 
@@ -29,13 +29,13 @@ function checkConfig(config: ResolvedConfig, registry: PluginRegistry, configPat
   const pe = config.ensemble_optimization;
   parsePluginOptions(registry.optimizer(pe.algorithm), pe.algorithm_options, at('ensemble_optimization', 'algorithm_options'));
   compileObjective(p1.objective, at('parameter_discovery', 'objective'));
-  compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective'));
+  rankable(compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective')), at('regime_analysis', 'objective'), configPath);
   // each objective of a Pareto front must score a regime's metrics (an unknown metric cannot)
   config.regime_analysis.pareto?.objectives.forEach((o, i) => compileObjective(o, at('regime_analysis', `objectives[${i}]`)));
   phaseBudget(config, 'parameter_discovery', configPath);
   phaseBudget(config, 'ensemble_optimization', configPath);
   for (const m of config.regime_analysis.metrics) compileObjective(m, at('regime_analysis', 'metrics'));
-  compileObjective(pe.objective, at('ensemble_optimization', 'objective'));
+  rankable(compileObjective(pe.objective, at('ensemble_optimization', 'objective')), at('ensemble_optimization', 'objective'), configPath);
   weightSpace(config.strategies.map((s) => s.name), { values: pe.weight_space as never, sum_to_one: pe.sum_to_one, min_weight: pe.min_weight, where: at('ensemble_optimization', 'weight_space') });
   for (const s of config.strategies) {
     const where = `workflow.strategies.${s.name}`;
@@ -46,6 +46,16 @@ function checkConfig(config: ResolvedConfig, registry: PluginRegistry, configPat
     if (first.length) makeTrial(s, first[0]!, configPath);
   }
   if (config.strategies.length === 0) throw regimenError({ code: 'config', file: configPath, field: 'workflow.strategies', message: 'no strategies' });
+}
+
+/**
+ * An objective of the bars alone gives every candidate of a regime the same score (they share its
+ * bars): the run would pick by id and its PBO would measure nothing — refused.
+ */
+function rankable(objective: Objective, field: string, configPath: string): void {
+  if (objective.uses && objective.uses.every((m) => m === 'bars')) {
+    throw regimenError({ code: 'config', file: configPath, field, value: objective.name, message: 'an objective of the bars alone scores every trial and weight set of a regime the same (they share its bars): nothing to select and no PBO to measure; name a metric of returns' });
+  }
 }
 
 /** The registered strategy (built-in or plugin) a strategy's type names, or one line saying which exist. */

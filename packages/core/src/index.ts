@@ -12,6 +12,7 @@ export * from './schemas/metrics.js';
 export * from './schemas/config.js';
 export * from './schemas/files.js';
 export * from './schemas/analysis.js';
+export * from './schemas/overfitting.js';
 export * from './search-space.js';
 export * from './schemas/walk-forward.js';
 export * from './sliding-extreme.js';

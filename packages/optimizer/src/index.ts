@@ -21,8 +21,9 @@ export {
   type ParameterSurface,
   type EnsembleReport,
 } from '@regimen/core';
-export { blockStats, blockStatsFromSums, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions } from './overfitting.js';
-export { OverfittingSchema, PboResultSchema, type Overfitting, type PboResult } from '@regimen/core';
+export { probabilityOfBacktestOverfitting, SetMetrics, halfThreshold, DEFAULT_PBO_BLOCKS, MAX_PBO_BLOCKS, type PboOptions } from './overfitting.js';
+export { candidateBlocks, type CandidateBlocks, type CandidateSeries } from './cscv-blocks.js';
+export { OverfittingSchema, PboResultSchema, PboEntrySchema, OVERFITTING_VERSION, type Overfitting, type PboResult, type PboEntry } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';
 export { signTest } from './sign-test.js';
 export { paretoFront, selectFromFront, dominates, type Scored } from './pareto.js';

@@ -5,6 +5,7 @@ import {
   iterateGrid,
   parsePluginOptions,
   readJsonFile,
+  RegimeAnalysisReportSchema,
   RegimeOptimalParamsSchema,
   regimenError,
   sha256,
@@ -14,6 +15,8 @@ import {
   type EnsembleWeights,
   type SearchOutcome,
   type SignalEvents,
+  TrialPerformanceSchema,
+  TrialsFileSchema,
 } from '@regimen/core';
 import { buildLegs, replayBatch } from '@regimen/backtester';
 import { readSignalEvents } from '@regimen/data';
@@ -22,6 +25,7 @@ import { phaseBudget } from '../search.js';
 import { join } from 'node:path';
 import { readTrainTrack } from '../classifiers.js';
 import { checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
+import { overfittingReport, type ScoredWeightSets } from '../overfitting.js';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 /**
@@ -50,6 +54,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   }
   const weights: EnsembleWeights = {};
   const reports: Record<string, unknown> = {};
+  const scored: ScoredWeightSets[] = [];
   const outputs: string[] = [];
   let evaluated = 0;
   // each winner's signal file is read once, however many classifiers pick it
@@ -117,11 +122,18 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies, evaluationOrder: [...trials.keys()] });
     weights[c] = analysis.weights;
     reports[c] = analysis.report;
+    const { weightSets: _none, ...batch } = replayBatch(input, legs, []);
+    scored.push({ regime, batch, sets: sorted.map((t) => ({ id: t.ensemble_trial_id, weights: t.weights })), report: analysis.report });
   }
+  // the PBO of both selections (phase 2's winners, these weights) needs the weight sets scored here
+  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
+  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const regimeReport = readJsonFile(ctx.paths.regimeReport, RegimeAnalysisReportSchema);
+  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, regimeReport, tracks, scored)));
   const reportPath = join(ctx.paths.analysis, 'ensemble_report.json');
   writeJsonAtomic(reportPath, reports);
   writeJsonAtomic(ctx.paths.ensembleWeights, weights);
-  return { outputs: [ctx.paths.ensembleWeights, reportPath, ...outputs], counts: { weight_sets: evaluated, classifiers: tracks.length }, ...(Object.keys(budget).length ? { search: outcomes } : {}) };
+  return { outputs: [ctx.paths.ensembleWeights, reportPath, ctx.paths.overfitting, ...outputs], counts: { weight_sets: evaluated, classifiers: tracks.length }, ...(Object.keys(budget).length ? { search: outcomes } : {}) };
 }
 
 const WARM_START_MAX = 10_000;
@@ -143,5 +155,6 @@ function ensembleId(classifier: string, weights: Candidate): string {
 }
 
 export function ensembleInputs(ctx: RunContext): string[] {
-  return [ctx.paths.regimeOptimalParams, ...ctx.config.classifiers.map((c) => ctx.paths.regimeLabels(c.name, 'train'))];
+  // the regime report: phase 2's objective and filters, which the PBO of its winners ranks by
+  return [ctx.paths.regimeOptimalParams, ctx.paths.regimeReport, ctx.paths.trials, ...ctx.config.classifiers.map((c) => ctx.paths.regimeLabels(c.name, 'train'))];
 }

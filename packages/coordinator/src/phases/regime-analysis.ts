@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { PARETO_FRONTS_FILE, readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
 import { readModel, readTrainTrack } from '../classifiers.js';
-import { overfittingReport } from '../overfitting.js';
 import { timed, type PhaseOutput, type RunContext } from '../context.js';
+import { overfittingReport } from '../overfitting.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
 export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
@@ -32,9 +32,13 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
   const frontsPath = join(ctx.paths.analysis, PARETO_FRONTS_FILE);
   if (fronts) writeJsonAtomic(frontsPath, fronts);
   else rmSync(frontsPath, { force: true });
-  const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
-  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, optimal, tracks)));
-  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ctx.paths.overfitting, ...(fronts ? [frontsPath] : [])], counts: { trials: perfs.length, classifiers: classifiers.length } };
+  // without a phase 3 the PBO of these winners is written here (phase 3 writes it with its weights' otherwise)
+  const alone = !ctx.config.phases.includes('ensemble_optimization');
+  if (alone) {
+    const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
+    writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, report, tracks, [])));
+  }
+  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ...(alone ? [ctx.paths.overfitting] : []), ...(fronts ? [frontsPath] : [])], counts: { trials: perfs.length, classifiers: classifiers.length } };
 }
 
 export function regimeAnalysisInputs(ctx: RunContext): string[] {

@@ -174,7 +174,7 @@ export const RegimeAnalysisConfigSchema = z
     min_trades: z.number().int().min(0).optional(),
     runners_up: z.number().int().min(0).optional(),
     /** S of the PBO's combinatorially symmetric cross-validation (even; default 16) */
-    pbo_blocks: z.number().int().min(2).refine((s) => s % 2 === 0, 'an even number of blocks').optional(),
+    pbo_blocks: z.number().int().min(2).max(20, 'at most 20 blocks (C(20, 10) = 184,756 splits)').refine((s) => s % 2 === 0, 'an even number of blocks').optional(),
   })
   .strict();
 
