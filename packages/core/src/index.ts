@@ -17,3 +17,4 @@ export * from './schemas/walk-forward.js';
 export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
 export * from './schemas/live.js';
+export * from './schemas/paper.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { regimenError, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
+import { regimenError, type BarColumns, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
 import { advance } from './advance.js';
 import { appendJournal } from './journal.js';
 import { openLive, universeSeries, type LiveRun } from './open.js';
@@ -11,6 +11,8 @@ export interface SignalOptions {
   asOf?: string;
   /** an opened run (tests, replay), else the workspace is opened */
   run?: LiveRun;
+  /** `--webhook`: journal the new decisions as pending delivery to this URL (delivery.ts sends them) */
+  webhook?: string;
 }
 
 export interface SignalResult {
@@ -19,6 +21,8 @@ export interface SignalResult {
   /** decisions appended to the journal by this call */
   appended: Decision[];
   stateDir: string;
+  /** the data file's bars (paper books from them) */
+  bars: BarColumns;
 }
 
 /**
@@ -31,10 +35,11 @@ export async function signal(workspace: string, dataFile: string, opts: SignalOp
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
   const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf });
   const now = new Date().toISOString();
-  const lines: JournalLine[] = r.decisions.map((decision) => ({ type: 'decision', decision, recorded_at: now }));
+  const delivery = opts.webhook ? { delivery: { status: 'pending' as const, attempts: 0, url: opts.webhook } } : {};
+  const lines: JournalLine[] = r.decisions.map((decision) => ({ type: 'decision', decision, ...delivery, recorded_at: now }));
   appendJournal(stateDir, lines);
   if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, r.state);
-  return { decision: r.latest, appended: r.decisions, stateDir };
+  return { decision: r.latest, appended: r.decisions, stateDir, bars: r.bars };
 }
 
 export interface UniverseSignalResult {
