@@ -1,0 +1,26 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A real small workspace for paper tests: the coordinator's small workflow run on the first
+ * `history` rows of its data, and data files that extend that history with the next rows
+ * (`later(k)`: the history plus k new bars), as a data vendor's daily file would.
+ */
+export async function paperWorkspace(opts: { history?: number; total?: number } = {}): Promise<{ dir: string; ws: string; later(k: number): string }> {
+  const { runWorkflow, smallWorkflow } = await import('@regimen/coordinator');
+  const history = opts.history ?? 1100;
+  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200 });
+  const [header, ...rows] = readFileSync(data, 'utf8').trim().split('\n');
+  writeFileSync(data, [header, ...rows.slice(0, history)].join('\n') + '\n');
+  const ws = join(dir, 'ws');
+  await runWorkflow(config, { outDir: ws, workers: 0 });
+  return {
+    dir,
+    ws,
+    later(k: number) {
+      const file = join(dir, `prices-plus-${k}.csv`);
+      writeFileSync(file, [header, ...rows.slice(0, history + k)].join('\n') + '\n');
+      return file;
+    },
+  };
+}
