@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MetricsSchema } from './metrics.js';
-import { LiveIdentitySchema } from './live.js';
+import { DecisionSchema, LiveIdentitySchema } from './live.js';
 
 /**
  * `regimen paper` (issue 19): live/paper.jsonl, the paper ledger, append-only like the decisions
@@ -87,3 +87,23 @@ export const PaperStatusSchema = z.object({
   }),
 });
 export type PaperStatus = z.infer<typeof PaperStatusSchema>;
+
+/** What `regimen paper --json` prints: the newest decision, what this call booked, the ledger's state, the webhook's outcome. */
+export const PaperCallSchema = z.object({
+  kind: z.literal('regimen.paper'),
+  decision: DecisionSchema,
+  booked: z.array(PaperFillLineSchema),
+  open: z.object({ bar: z.number().int(), time: z.string() }),
+  last: z.object({ bar: z.number().int(), time: z.string(), close: z.number(), position: z.number(), equity: z.number() }),
+  ledger: z.string(),
+  /** null without --webhook */
+  delivery: z
+    .object({
+      url: z.string(),
+      delivered: z.array(z.object({ bar: z.number().int(), time: z.string(), attempts: z.number().int() })),
+      failed: z.object({ bar: z.number().int(), time: z.string(), attempts: z.number().int(), error: z.string() }).nullable(),
+      pending: z.number().int().min(0),
+    })
+    .nullable(),
+});
+export type PaperCall = z.infer<typeof PaperCallSchema>;

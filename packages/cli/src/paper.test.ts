@@ -1,0 +1,90 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PaperCallSchema, PaperStatusSchema } from '@regimen/core';
+import { cli } from '../test/harness.js';
+
+// the live package's fixture and receiver, through its test helpers (a real small workspace, a loopback HTTP server)
+type Fixture = { dir: string; ws: string; later(k: number): string };
+
+describe('regimen paper and regimen paper status', () => {
+  let fx: Fixture;
+  let closeRx: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
+    fx = await paperWorkspace();
+  }, 120_000);
+  afterEach(async () => {
+    await closeRx?.();
+    closeRx = undefined;
+  });
+
+  it('books, prints the ledger, and status says it equals the validation engine (exit 0)', async () => {
+    const state = join(fx.dir, 'cli-a');
+    const r = await cli('paper', fx.ws, '--data', fx.later(6), '--state', state, '--json');
+    expect(r.code, r.err).toBe(0);
+    const call = PaperCallSchema.parse(JSON.parse(r.out));
+    expect(call.booked.map((f) => f.bar)).toEqual([1100, 1101, 1102, 1103, 1104, 1105]);
+    expect(call.delivery).toBeNull();
+    const text = await cli('paper', fx.ws, '--data', fx.later(6), '--state', state);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/^nothing new to book/);
+
+    const s = await cli('paper', 'status', fx.ws, '--state', state);
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toMatch(/paper\s+\d\.\d{6}/);
+    expect(s.out).toMatch(/buy and hold\s+\d\.\d{6}/);
+    expect(s.out).toContain('identical to the validation engine on the same 7 bars, to the last digit');
+    const j = PaperStatusSchema.parse(JSON.parse((await cli('paper', 'status', fx.ws, '--state', state, '--json')).out));
+    expect(j.agreement.identical).toBe(true);
+  }, 120_000);
+
+  it('status exits 1 naming the first bar where the ledger and the engine differ', async () => {
+    const state = join(fx.dir, 'cli-b');
+    expect((await cli('paper', fx.ws, '--data', fx.later(4), '--state', state)).code).toBe(0);
+    const file = join(state, 'paper.jsonl');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/("bar":1102,[^\n]*"position":)([-0-9.e]+)/, (_, a, p) => `${a}${Number(p) + 0.5}`));
+    const s = await cli('paper', 'status', fx.ws, '--state', state);
+    expect(s.code).toBe(1);
+    expect(s.out).toContain('DIFFERS from the validation engine at bar 1102');
+    expect(s.err.trim().split('\n')).toHaveLength(1);
+    expect(s.err).toMatch(/paper\.jsonl: bar 1102 \([^)]+\) position = .*differs from the validation engine/);
+  }, 120_000);
+
+  it('bad input: one line, exit 2, nothing appended', async () => {
+    const state = join(fx.dir, 'cli-c');
+    for (const url of ['ftp://127.0.0.1/hook', 'not a url']) {
+      const r = await cli('paper', fx.ws, '--data', fx.later(3), '--state', state, '--webhook', url);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(`--webhook = ${JSON.stringify(url)}`);
+    }
+    const noData = await cli('paper', fx.ws, '--state', state);
+    expect(noData.code).toBe(2);
+    expect(noData.err).toMatch(/--data/);
+    const noLedger = await cli('paper', 'status', fx.ws, '--state', state);
+    expect(noLedger.code).toBe(2);
+    expect(noLedger.err).toMatch(/paper\.jsonl: no paper ledger yet/);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(state)).toBe(false);
+  }, 120_000);
+
+  it('--webhook: exit 75 while the receiver fails (decisions journaled and booked), 0 once it has them all', async () => {
+    const { testReceiver } = await import('../../live/src/test-receiver.js');
+    const state = join(fx.dir, 'cli-d');
+    let rx = await testReceiver([500]);
+    closeRx = rx.close;
+    const down = await cli('paper', fx.ws, '--data', fx.later(2), '--state', state, '--webhook', rx.url);
+    expect(down.code).toBe(75);
+    expect(down.out).toMatch(/booked 2 new bars/);
+    expect(down.err.trim().split('\n')).toHaveLength(1);
+    expect(down.err).toMatch(/decisions\.jsonl: --webhook = .*bar 1100 .*not acknowledged after 4 attempts: HTTP 500 Internal Server Error; 2 decisions pending/);
+    await rx.close();
+    rx = await testReceiver([200]);
+    closeRx = rx.close;
+    const up = await cli('paper', fx.ws, '--data', fx.later(3), '--state', state, '--webhook', rx.url, '--json');
+    expect(up.code, up.err).toBe(0);
+    expect(PaperCallSchema.parse(JSON.parse(up.out)).delivery).toMatchObject({ failed: null, pending: 0 });
+    expect(rx.received.map((x) => JSON.parse(x.body).bar)).toEqual([1100, 1101, 1102]);
+  }, 120_000);
+});
