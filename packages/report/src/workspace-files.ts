@@ -41,6 +41,8 @@ import {
   type WorkspacePaths,
 } from '@regimen/core';
 import { readRegimeLabels, readValidationEquity, type RegimeLabelsFile, type ValidationEquityFile } from '@regimen/data';
+import { defaultPaperLedger } from '@regimen/core';
+import { readPaperLedger, type PaperLedgerFile } from './paper-ledger.js';
 
 /** Bars [start, end) of the whole series. */
 export interface BarWindow {
@@ -77,6 +79,8 @@ export interface WorkspaceFiles {
   labels: Record<string, Partial<Record<'train' | 'test', RegimeLabelsFile>>>;
   /** the top of a walk-forward: its plan, results and every fold's own files */
   walkForward?: WalkForwardFiles;
+  /** live/paper.jsonl of `regimen paper`, when the workspace has been paper-traded */
+  paper?: PaperLedgerFile;
 }
 
 export interface WalkForwardFiles {
@@ -168,6 +172,7 @@ function readPhaseFiles(paths: WorkspacePaths, manifest: Manifest, config: Resol
     trades: optional(paths.validationTrades, (p) => readJsonFile(p, ValidationTradesSchema)),
     equity: optional(paths.validationEquity, readValidationEquity),
     labels,
+    paper: readPaperLedger(defaultPaperLedger(paths.base)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { MetricsSchema } from './metrics.js';
 import { DecisionSchema, LiveIdentitySchema } from './live.js';
@@ -8,6 +9,9 @@ import { DecisionSchema, LiveIdentitySchema } from './live.js';
  * (the run's last bar), holding the position the validation engine held there, with equity 1;
  * every later decision is filled at its bar's close with the run's fee and slippage (DESIGN §5).
  */
+
+/** Where `regimen paper` keeps its ledger when no --state is given, and where `regimen report` looks for it. */
+export const defaultPaperLedger = (workspace: string): string => join(workspace, 'live', 'paper.jsonl');
 
 /** The first line: which run, its costs, and the opening mark. */
 export const PaperOpenLineSchema = z.object({

@@ -1,0 +1,89 @@
+import { NO_REGIME } from '@regimen/core';
+import type { PaperSection } from '../model.js';
+import { drawdownOf, minMaxColumns } from '../reduce.js';
+import { labelsOver, type WorkspaceFiles } from '../workspace-files.js';
+import { MAX_TABLE_ROWS } from './trades.js';
+import { CHART_COLUMNS, regimeBands, validationStart } from './validation.js';
+
+/**
+ * The paper segment after the validation split. The ledger opens at the validation's last bar with
+ * equity 1, so the paper curve is the ledger's equity times the validation's last adaptive equity:
+ * one curve across both spans. Buy-and-hold continues the same way, compounding the booked closes
+ * with the expression of the PnL loop (a position of 1, never changed, so no cost).
+ */
+export function paperSection(ws: WorkspaceFiles, columns = CHART_COLUMNS): PaperSection | null {
+  const p = ws.paper;
+  const v = ws.validation;
+  const e = ws.equity;
+  if (!p || !v || !e || !e.equity.adaptive || !e.equity.buy_and_hold) return null;
+  const start = validationStart(ws, v);
+  // the ledger continues this validation only if it opens at its last bar
+  if (p.open.bar !== start + e.time.length - 1) return null;
+  const n = e.time.length;
+  const m = p.fills.length;
+  const time = new Float64Array(n + m);
+  time.set(e.time);
+  p.fills.forEach((f, i) => (time[n + i] = Date.parse(f.time)));
+  const adaptive = new Float64Array(n + m);
+  adaptive.set(e.equity.adaptive);
+  const hold = new Float64Array(n + m);
+  hold.set(e.equity.buy_and_hold);
+  const a0 = adaptive[n - 1]!;
+  let prevClose = p.open.close;
+  let holdPaper = 1;
+  const holdPaperAt = new Float64Array(m);
+  p.fills.forEach((f, i) => {
+    adaptive[n + i] = a0 * f.equity;
+    holdPaper = holdPaper * (1 + (1 * (f.close / prevClose - 1) - 0));
+    holdPaperAt[i] = holdPaper;
+    hold[n + i] = hold[n - 1]! * holdPaper;
+    prevClose = f.close;
+  });
+
+  const names = ws.classifiers.find((c) => c.name === v.classifier)?.regimes ?? [];
+  const l = labelsOver(ws, v.classifier, start, n);
+  let bands: PaperSection['bands'] = null;
+  if (l) {
+    const labels = new Uint8Array(n + m);
+    labels.set(l.labels);
+    p.fills.forEach((f, i) => {
+      const k = f.regime === null ? -1 : l.names.indexOf(f.regime);
+      labels[n + i] = k < 0 ? NO_REGIME : k;
+    });
+    bands = regimeBands(v.classifier, l.names, labels, time, columns);
+  }
+
+  const paperEquity = Float64Array.from(p.fills, (f) => f.equity);
+  const maxDd = (eq: Float64Array) => drawdownOf(eq).reduce((a, b) => Math.max(a, b), 0);
+  const shown = p.fills.slice(-MAX_TABLE_ROWS);
+  const regimes = names.length ? [...names] : [];
+  const regimeIndex = (r: string | null) => (r === null ? -1 : regimes.indexOf(r) >= 0 ? regimes.indexOf(r) : regimes.push(r) - 1);
+  return {
+    kind: 'paper',
+    classifier: v.classifier,
+    open: p.open.time,
+    last: p.fills.at(-1)?.time ?? p.open.time,
+    bars: m,
+    split: time[n - 1]!,
+    labels: ['adaptive → paper', 'buy and hold'],
+    equity: minMaxColumns(time, [adaptive, hold], columns),
+    drawdown: minMaxColumns(time, [drawdownOf(adaptive), drawdownOf(hold)], columns),
+    bands,
+    summary: [
+      { key: 'paper', label: 'paper', total_return: (paperEquity.at(-1) ?? 1) - 1, max_drawdown: maxDd(paperEquity), trades: p.fills.filter((f) => f.trade !== 0).length, exposure: m ? p.fills.filter((f) => f.previous_position !== 0).length / m : 0 },
+      { key: 'buy_and_hold', label: 'buy and hold', total_return: holdPaper - 1, max_drawdown: maxDd(holdPaperAt), trades: 0, exposure: m ? 1 : 0 },
+    ],
+    fills: {
+      time: shown.map((f) => f.time).join('\n'),
+      close: shown.map((f) => f.close),
+      regime: shown.map((f) => regimeIndex(f.regime)),
+      position: shown.map((f) => f.position),
+      trade: shown.map((f) => f.trade),
+      cost: shown.map((f) => f.cost),
+      return: shown.map((f) => f.return),
+      equity: shown.map((f) => f.equity),
+    },
+    regimes,
+    total_fills: m,
+  };
+}
