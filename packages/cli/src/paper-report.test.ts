@@ -63,7 +63,7 @@ describe('the report of a workspace with a paper ledger', () => {
     });
     expect(chart.labels).toEqual(['adaptive → paper', 'buy and hold']);
     expect(chart.last[0]).toBe(Date.parse(fills.at(-1)!.time) / 1000);
-    const box = await page.$eval('[data-chart="paper-equity"]', (e) => ({ bands: Number((e as HTMLElement).dataset.bands), split: (e as HTMLElement).dataset.split }));
+    const box = await page.$eval('[data-chart="paper-equity"]', (e) => ({ bands: Number(e.getAttribute('data-bands')), split: e.getAttribute('data-split') }));
     expect(box.bands).toBeGreaterThan(0);
     expect(box.split).toBe('1');
     expect(await page.$$eval('[data-table="paper-summary"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-run')))).toEqual(['paper', 'buy_and_hold']);
