@@ -10,6 +10,7 @@ import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerSignal } from './commands/signal.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerPluginNew(program);
   registerWorker(program);
+  registerSignal(program);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

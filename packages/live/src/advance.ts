@@ -19,6 +19,8 @@ export interface AdvanceOptions {
    * the run's fingerprint once), nothing is journaled, and the decision starts at this bar.
    */
   replayFrom?: number;
+  /** called with each new decision as soon as it is made (signal journals it there, so a killed call keeps what it decided) */
+  onDecision?: (d: Decision) => void;
 }
 
 export interface AdvanceResult {
@@ -95,7 +97,11 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   const from = lastDecided + 1;
   if (opts.replayFrom === undefined) checkNoGap(run, b, from, end, dataFile);
   const decisions: Decision[] = [];
-  for (let t = from; t < end; t++) decisions.push(decide(run, b, t));
+  for (let t = from; t < end; t++) {
+    const d = decide(run, b, t);
+    decisions.push(d);
+    opts.onDecision?.(d);
+  }
 
   const journaledAt = (t: number) => (decided.length && t >= decided[0]!.bar ? decided[t - decided[0]!.bar] : undefined);
   const latest = decisions[decisions.length - 1] ?? journaledAt(end - 1) ?? decide(run, b, end - 1);

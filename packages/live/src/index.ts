@@ -13,6 +13,8 @@ export {
   // Refuses an incomplete or failed workspace (checkpoints/) with one line.
   openLive,
   type LiveRun,
+  // The series of a universe workspace (null for any other), each with its folder.
+  universeSeries,
 } from './open.js';
 export {
   // Reads a data file with the run's own reading options (metadata/config.resolved.json).

@@ -33,11 +33,11 @@ export interface SignalResult {
 export async function signal(workspace: string, dataFile: string, opts: SignalOptions = {}): Promise<SignalResult> {
   const run = opts.run ?? (await openLive(workspace));
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
-  const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf });
-  const now = new Date().toISOString();
+  // each decision is durable in the journal before the next is made: a call killed halfway keeps
+  // its first decisions, and the next call (the journal being the record) goes on from there
   const delivery = opts.webhook ? { delivery: { status: 'pending' as const, attempts: 0, url: opts.webhook } } : {};
-  const lines: JournalLine[] = r.decisions.map((decision) => ({ type: 'decision', decision, ...delivery, recorded_at: now }));
-  appendJournal(stateDir, lines);
+  const journal = (decision: Decision) => appendJournal(stateDir, [{ type: 'decision', decision, ...delivery, recorded_at: new Date().toISOString() } satisfies JournalLine]);
+  const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf, onDecision: journal });
   if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, r.state);
   return { decision: r.latest, appended: r.decisions, stateDir, bars: r.bars };
 }

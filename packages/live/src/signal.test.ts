@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JournalLineSchema, type Decision } from '@regimen/core';
+import { adaptivePositions } from '@regimen/backtester';
+import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
+import { loadLiveBars } from './bars.js';
+import { journalPath } from './journal.js';
+import { openLive } from './open.js';
+import { signal } from './signal.js';
+import { statePath } from './state.js';
+import { extendDaily } from './test-data.js';
+
+let dir: string;
+let ws: string;
+let plus5: string;
+let plus10: string;
+let plus40: string;
+
+const decisionsOf = (stateDir: string): Decision[] =>
+  readFileSync(journalPath(stateDir), 'utf8').split('\n').filter(Boolean).map((l) => JournalLineSchema.parse(JSON.parse(l))).flatMap((l) => (l.type === 'decision' ? [l.decision] : []));
+const fresh = () => mkdtempSync(join(dir, 'state-'));
+
+beforeAll(async () => {
+  const w = smallWorkflow({ bars: 800 });
+  dir = w.dir;
+  ws = join(dir, 'ws');
+  await runWorkflow(w.config, { outDir: ws, workers: 0 });
+  plus5 = extendDaily(w.data, join(dir, 'plus5.csv'), 5);
+  plus10 = extendDaily(w.data, join(dir, 'plus10.csv'), 10);
+  plus40 = extendDaily(w.data, join(dir, 'plus40.csv'), 40);
+});
+
+describe('regimen signal: journal and state', () => {
+  it('journals one line per new bar; a repeated call appends nothing and answers the same; new bars continue the validation run exactly', async () => {
+    const s = fresh();
+    const a = await signal(ws, plus5, { stateDir: s });
+    expect(a.appended.map((d) => d.bar)).toEqual([800, 801, 802, 803, 804]);
+    expect(a.decision.bar).toBe(804);
+    const again = await signal(ws, plus5, { stateDir: s });
+    expect(again.appended).toEqual([]);
+    expect(again.decision).toEqual(a.decision);
+    expect(readFileSync(journalPath(s), 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
+    const b = await signal(ws, plus10, { stateDir: s });
+    expect(b.appended.map((d) => d.bar)).toEqual([805, 806, 807, 808, 809]);
+    const journal = decisionsOf(s);
+    expect(journal.map((d) => d.bar)).toEqual(Array.from({ length: 10 }, (_, i) => 800 + i));
+    for (let i = 1; i < journal.length; i++) expect(journal[i]!.previous_position).toBe(journal[i - 1]!.target_position);
+
+    // the validation run continued over the extended file in one pass (the adaptive engine on all
+    // 810 bars, labels of the whole series) gives the same targets at the new bars
+    const run = await openLive(ws);
+    const bars = await loadLiveBars(run, plus10);
+    const tracks = run.classifiers.map((c) => ({ classifier: c.name, names: c.regimes, labels: c.plugin.label(bars, c.model, c.options) }));
+    const { positions } = adaptivePositions({ bars, window: { start: run.testStart, end: 810 }, regime: tracks.find((t) => t.classifier === run.driving)!, breakdown: tracks, strategies: run.strategies, winners: run.winners, weights: run.weights, costs: run.costs, barsPerYear: run.barsPerYear }, run.engine);
+    expect(journal.map((d) => d.target_position)).toEqual(Array.from(positions.subarray(800, 810)));
+  });
+
+  it('--as-of decides up to that bar only; an earlier --as-of shows a decision and writes nothing', async () => {
+    const s = fresh();
+    const bars = await loadLiveBars(await openLive(ws), plus10);
+    const at = new Date(bars.time[802]!).toISOString().slice(0, 10);
+    const r = await signal(ws, plus10, { stateDir: s, asOf: at });
+    expect(r.decision.bar).toBe(802);
+    expect(decisionsOf(s).map((d) => d.bar)).toEqual([800, 801, 802]);
+    await signal(ws, plus10, { stateDir: s });
+    const before = readFileSync(journalPath(s));
+    const early = await signal(ws, plus10, { stateDir: s, asOf: new Date(bars.time[790]!).toISOString().slice(0, 10) });
+    expect(early.decision.bar).toBe(790);
+    expect(early.decision.in_history).toBe(true);
+    expect(readFileSync(journalPath(s))).toEqual(before);
+  });
+
+  it('a torn final line (killed mid-write) is cut and its bar decided again; a journal ahead of its state goes on from the journal — never a duplicate', async () => {
+    const s = fresh();
+    await signal(ws, plus5, { stateDir: s });
+    const full = readFileSync(journalPath(s), 'utf8').split('\n').filter(Boolean);
+    // half of a line for bar 805, as a write cut by SIGKILL would leave it
+    appendFileSync(journalPath(s), full[4]!.replace('"bar":804', '"bar":805').slice(0, 300));
+    const r = await signal(ws, plus10, { stateDir: s });
+    expect(r.appended.map((d) => d.bar)).toEqual([805, 806, 807, 808, 809]);
+    expect(decisionsOf(s).map((d) => d.bar)).toEqual(Array.from({ length: 10 }, (_, i) => 800 + i));
+    // killed after the journal, before the state: an older state.json
+    const t = fresh();
+    await signal(ws, plus5, { stateDir: t });
+    const old = readFileSync(statePath(t));
+    await signal(ws, plus10, { stateDir: t });
+    writeFileSync(statePath(t), old);
+    const again = await signal(ws, plus10, { stateDir: t });
+    expect(again.appended).toEqual([]);
+    expect(decisionsOf(t).map((d) => d.bar)).toEqual(Array.from({ length: 10 }, (_, i) => 800 + i));
+  });
+
+  // the real command, SIGKILLed at random moments: needs the build `npm ci` makes
+  const bin = fileURLToPath(new URL('../../cli/bin/regimen.js', import.meta.url));
+  const built = existsSync(fileURLToPath(new URL('../../cli/dist/index.js', import.meta.url))) && existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+  it.skipIf(!built && process.env.CI !== 'true')('SIGKILL of `regimen signal` at random moments: the next call completes the journal, one whole line per bar', async () => {
+    const s = fresh();
+    const reference = fresh();
+    await signal(ws, plus40, { stateDir: reference });
+    const want = decisionsOf(reference).map((d) => [d.bar, d.target_position]);
+    let seed = 12345;
+    const kills: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      seed = (seed * 48271) % 2147483647;
+      const delay = 400 + (seed % 2500);
+      const outcome = await new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'signal', ws, '--data', plus40, '--state', s], { stdio: 'ignore' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        child.on('exit', (code, sig) => {
+          clearTimeout(timer);
+          resolve(sig ?? String(code));
+        });
+      });
+      if (outcome === 'SIGKILL') kills.push(delay);
+      // whatever the moment, the journal holds whole lines for consecutive bars from 800 (a torn tail is repaired on the next open)
+      if (existsSync(journalPath(s))) {
+        const text = readFileSync(journalPath(s), 'utf8');
+        const whole = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l).decision.bar as number);
+        expect(whole).toEqual(whole.map((_, i) => 800 + i));
+      }
+    }
+    expect(kills.length).toBeGreaterThan(0);
+    const done = await signal(ws, plus40, { stateDir: s });
+    expect(done.decision.bar).toBe(839);
+    expect(decisionsOf(s).map((d) => [d.bar, d.target_position])).toEqual(want);
+  }, 120_000);
+});
