@@ -45,6 +45,8 @@ export async function signal(workspace: string, dataFile: string, opts: SignalOp
 export interface UniverseSignalResult {
   decision: UniverseDecision;
   appended: number;
+  /** each series' state and journal folder, in the run's order (where --webhook delivers from) */
+  stateDirs: string[];
 }
 
 /**
@@ -53,7 +55,7 @@ export interface UniverseSignalResult {
  * <stateDir>/<name>/; the portfolio is the equal-weight one of universe_results (each series
  * 1/N of the capital), so its target weight per series is target_position / N.
  */
-export async function signalUniverse(workspace: string, dataFiles: string | Record<string, string>, opts: { stateDir?: string; asOf?: string; only?: string[] } = {}): Promise<UniverseSignalResult> {
+export async function signalUniverse(workspace: string, dataFiles: string | Record<string, string>, opts: { stateDir?: string; asOf?: string; only?: string[]; webhook?: string } = {}): Promise<UniverseSignalResult> {
   const u = universeSeries(workspace);
   if (!u) throw regimenError({ code: 'usage', field: 'workspace', value: workspace, message: 'is not a universe workspace' });
   const names = u.series.map((s) => s.name);
@@ -63,11 +65,13 @@ export async function signalUniverse(workspace: string, dataFiles: string | Reco
   const base = resolve(opts.stateDir ?? defaultStateDir(resolve(workspace)));
   const series: Decision[] = [];
   let appended = 0;
+  const stateDirs: string[] = [];
   for (const s of u.series) {
     if (opts.only && !opts.only.includes(s.name)) continue;
     const file = typeof dataFiles === 'string' ? dataFiles : dataFiles[s.name];
     if (!file) throw regimenError({ code: 'usage', field: '--data', value: s.name, message: 'no data file given for this series (give --data <series>=<file> for each)' });
-    const r = await signal(s.dir, file, { stateDir: `${base}/${s.name}`, asOf: opts.asOf });
+    const r = await signal(s.dir, file, { stateDir: `${base}/${s.name}`, asOf: opts.asOf, webhook: opts.webhook });
+    stateDirs.push(r.stateDir);
     series.push(r.decision);
     appended += r.appended.length;
   }
@@ -84,5 +88,6 @@ export async function signalUniverse(workspace: string, dataFiles: string | Reco
       identity: { workflow_id: u.manifest.workflow_id, config_hash: u.manifest.config_hash, data_fingerprint: u.manifest.data_fingerprint.sha256, history_bars: u.manifest.data_fingerprint.bars, regimen_version: u.manifest.regimen_version },
     },
     appended,
+    stateDirs,
   };
 }

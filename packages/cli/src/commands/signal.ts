@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { regimenError, type Decision, type UniverseDecision } from '@regimen/core';
-import { openLive, replay, signal, signalUniverse, universeSeries, type ReplayReport } from '@regimen/live';
+import { deliverPending, openLive, replay, signal, signalUniverse, universeSeries, type DeliveryReport, type ReplayReport } from '@regimen/live';
+import { checkedWebhook, deliveryText, failIfUndelivered, webhookOption } from './webhook.js';
 
 interface SignalFlags {
   data?: string[];
@@ -9,12 +10,13 @@ interface SignalFlags {
   state?: string;
   replay?: boolean;
   series?: string[];
+  webhook?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerSignal(program: Command): void {
-  program
+  const cmd = program
     .command('signal')
     .description('the decision for the newest bar of a finished workspace (regime, parameters, weights, target position), made by the validation\'s own engine; journaled in <workspace>/live/. Places no orders.')
     .argument('<workspace>', 'a finished workspace (a walk-forward decides with its latest fold; a universe per series)')
@@ -23,8 +25,9 @@ export function registerSignal(program: Command): void {
     .option('--as-of <time>', 'decide at the last bar at or before this time instead of the file\'s last bar')
     .option('--state <dir>', 'state and journal folder (default <workspace>/live)')
     .option('--replay', 'step through the validation split bar by bar through the live entry point and compare every decision with the run\'s; exit 1 at the first difference')
-    .option('--series <name>', 'a universe: only this series (repeatable)', collect)
-    .action(async (workspace: string, o: SignalFlags) => {
+    .option('--series <name>', 'a universe: only this series (repeatable)', collect);
+  webhookOption(cmd).action(async (workspace: string, o: SignalFlags) => {
+      const url = checkedWebhook(o.webhook);
       const universe = universeSeries(workspace);
       if (o.replay) {
         const dirs = universe ? seriesDirs(universe, o.series) : [workspace];
@@ -45,15 +48,29 @@ export function registerSignal(program: Command): void {
           if (i <= 0) throw regimenError({ code: 'usage', field: '--data', value: d, message: 'a universe of files wants <series>=<file> for each series' });
           return [d.slice(0, i), d.slice(i + 1)];
         }));
-        const r = await signalUniverse(workspace, files, { stateDir: o.state, asOf: o.asOf, only: o.series });
+        const r = await signalUniverse(workspace, files, { stateDir: o.state, asOf: o.asOf, only: o.series, webhook: url });
         console.log(o.json ? JSON.stringify(r.decision) : formatUniverse(r.decision, r.appended));
+        if (url) await deliverEach(r.stateDirs, url, o.json);
         return;
       }
       if (o.data.length > 1) throw regimenError({ code: 'usage', field: '--data', value: o.data, message: 'one data file for a workspace of one series' });
       const run = await openLive(workspace);
-      const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run });
+      const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run, webhook: url });
       console.log(o.json ? JSON.stringify(r.decision) : formatDecision(r.decision, `${r.appended.length} new bar${r.appended.length === 1 ? '' : 's'} journaled in ${r.stateDir}/decisions.jsonl`));
+      if (url) await deliverEach([r.stateDir], url, o.json);
     });
+}
+
+/** --webhook: send what each journal has pending; exit 75 (after the output) if any was not acknowledged. */
+async function deliverEach(stateDirs: string[], url: string, json: boolean | undefined): Promise<void> {
+  const failed: Array<[DeliveryReport, string]> = [];
+  for (const dir of stateDirs) {
+    const d = await deliverPending(dir, url);
+    // --json keeps stdout one object: the delivery goes to stderr only when it failed
+    if (!json) console.log(deliveryText(d));
+    if (d.failed) failed.push([d, dir]);
+  }
+  if (failed[0]) failIfUndelivered(...failed[0]);
 }
 
 function seriesDirs(u: NonNullable<ReturnType<typeof universeSeries>>, only: string[] | undefined): string[] {
