@@ -1,11 +1,22 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PaperCallSchema, PaperStatusSchema } from '@regimen/core';
 import { cli } from '../test/harness.js';
 
 // the live package's fixture and receiver, through its test helpers (a real small workspace, a loopback HTTP server)
 type Fixture = { dir: string; ws: string; later(k: number): string };
+
+// the real command, SIGKILLed at random moments: needs the build `npm ci` makes
+const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url))) && existsSync(fileURLToPath(new URL('../../live/dist/paper.js', import.meta.url)));
+const fills = (file: string) => {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  // whole lines only: a torn tail is what the next call repairs
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l.includes('"type":"fill"')).map((l) => l.replace(/"recorded_at":"[^"]+"/, ''));
+};
 
 describe('regimen paper and regimen paper status', () => {
   let fx: Fixture;
@@ -87,4 +98,34 @@ describe('regimen paper and regimen paper status', () => {
     expect(PaperCallSchema.parse(JSON.parse(up.out)).delivery).toMatchObject({ failed: null, pending: 0 });
     expect(rx.received.map((x) => JSON.parse(x.body).bar)).toEqual([1100, 1101, 1102]);
   }, 120_000);
+
+  it.skipIf(!built && process.env.CI !== 'true')('SIGKILL of `regimen paper` at random moments: the next call completes journal and ledger, every bar booked once', async () => {
+    const data = fx.later(40);
+    const reference = join(fx.dir, 'cli-kill-ref');
+    expect((await cli('paper', fx.ws, '--data', data, '--state', reference)).code).toBe(0);
+    const state = join(fx.dir, 'cli-kill');
+    let seed = 4242;
+    const kills: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      seed = (seed * 48271) % 2147483647;
+      const delay = 500 + (seed % 3000);
+      const outcome = await new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'paper', fx.ws, '--data', data, '--state', state], { stdio: 'ignore' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        child.on('exit', (code, sig) => {
+          clearTimeout(timer);
+          resolve(sig ?? String(code));
+        });
+      });
+      if (outcome === 'SIGKILL') kills.push(delay);
+      // whatever the moment: whole fill lines for consecutive bars from 1100
+      const bars = fills(join(state, 'paper.jsonl')).map((l) => JSON.parse(l).bar as number);
+      expect(bars).toEqual(bars.map((_, i) => 1100 + i));
+    }
+    expect(kills.length).toBeGreaterThan(0);
+    const done = await cli('paper', fx.ws, '--data', data, '--state', state);
+    expect(done.code, done.err).toBe(0);
+    expect(fills(join(state, 'paper.jsonl'))).toEqual(fills(join(reference, 'paper.jsonl')));
+    expect((await cli('paper', 'status', fx.ws, '--state', state)).code).toBe(0);
+  }, 180_000);
 });
