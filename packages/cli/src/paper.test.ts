@@ -2,12 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PaperCallSchema, PaperStatusSchema } from '@regimen/core';
 import { cli } from '../test/harness.js';
-
-// the live package's fixture and receiver, through its test helpers (a real small workspace, a loopback HTTP server)
-type Fixture = { dir: string; ws: string; later(k: number): string };
+import { useLiveFixture, type LiveFixture } from '../test/live-fixture.js';
 
 // the real command, SIGKILLed at random moments: needs the build `npm ci` makes
 const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
@@ -19,16 +17,9 @@ const fills = (file: string) => {
 };
 
 describe('regimen paper and regimen paper status', () => {
-  let fx: Fixture;
-  let closeRx: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
-    fx = await paperWorkspace();
-  }, 120_000);
-  afterEach(async () => {
-    await closeRx?.();
-    closeRx = undefined;
-  });
+  const live = useLiveFixture();
+  let fx: LiveFixture;
+  beforeAll(() => void (fx = live.fx()));
 
   it('books, prints the ledger, and status says it equals the validation engine (exit 0)', async () => {
     const state = join(fx.dir, 'cli-a');
@@ -81,18 +72,15 @@ describe('regimen paper and regimen paper status', () => {
   }, 120_000);
 
   it('--webhook: exit 75 while the receiver fails (decisions journaled and booked), 0 once it has them all', async () => {
-    const { testReceiver } = await import('../../live/src/test-receiver.js');
     const state = join(fx.dir, 'cli-d');
-    let rx = await testReceiver([500]);
-    closeRx = rx.close;
+    let rx = await live.receiver([500]);
     const down = await cli('paper', fx.ws, '--data', fx.later(2), '--state', state, '--webhook', rx.url);
     expect(down.code).toBe(75);
     expect(down.out).toMatch(/booked 2 new bars/);
     expect(down.err.trim().split('\n')).toHaveLength(1);
     expect(down.err).toMatch(/decisions\.jsonl: --webhook = .*bar 1100 .*not acknowledged after 4 attempts: HTTP 500 Internal Server Error; 2 decisions pending/);
     await rx.close();
-    rx = await testReceiver([200]);
-    closeRx = rx.close;
+    rx = await live.receiver([200]);
     const up = await cli('paper', fx.ws, '--data', fx.later(3), '--state', state, '--webhook', rx.url, '--json');
     expect(up.code, up.err).toBe(0);
     expect(PaperCallSchema.parse(JSON.parse(up.out)).delivery).toMatchObject({ failed: null, pending: 0 });

@@ -1,22 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DecisionSchema } from '@regimen/core';
 import { cli } from '../test/harness.js';
-
-type Fixture = { dir: string; ws: string; later(k: number): string };
+import { useLiveFixture, type LiveFixture } from '../test/live-fixture.js';
 
 describe('regimen signal --webhook', () => {
-  let fx: Fixture;
-  let closeRx: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
-    fx = await paperWorkspace();
-  }, 120_000);
-  afterEach(async () => {
-    await closeRx?.();
-    closeRx = undefined;
-  });
+  const live = useLiveFixture();
+  let fx: LiveFixture;
+  beforeAll(() => void (fx = live.fx()));
 
   it('refuses a URL that is not http(s) before anything is journaled (exit 2, one line)', async () => {
     const state = join(fx.dir, 'sw-bad');
@@ -28,10 +20,8 @@ describe('regimen signal --webhook', () => {
   });
 
   it('exit 75 while undelivered (the decision printed and journaled), then 0 with each decision POSTed once', async () => {
-    const { testReceiver } = await import('../../live/src/test-receiver.js');
     const state = join(fx.dir, 'sw');
-    let rx = await testReceiver([503]);
-    closeRx = rx.close;
+    let rx = await live.receiver([503]);
     const down = await cli('signal', fx.ws, '--data', fx.later(1), '--state', state, '--webhook', rx.url, '--json');
     expect(down.code).toBe(75);
     // stdout is still the one decision object; the failure is one line on stderr
@@ -40,8 +30,7 @@ describe('regimen signal --webhook', () => {
     expect(down.err).toMatch(/^error: .*decisions\.jsonl: --webhook = ".*": bar 1100 .* not acknowledged after 4 attempts: HTTP 503 Service Unavailable; 1 decision pending/);
     await rx.close();
 
-    rx = await testReceiver([200]);
-    closeRx = rx.close;
+    rx = await live.receiver([200]);
     const up = await cli('signal', fx.ws, '--data', fx.later(2), '--state', state, '--webhook', rx.url);
     expect(up.code, up.err).toBe(0);
     expect(up.out).toContain(`webhook: 2 decisions delivered to ${rx.url}`);
