@@ -14,6 +14,7 @@ import { universeSuite } from './universe-suite.js';
 import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
+import { signalSuite } from './signal-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -30,6 +31,7 @@ export type { UniverseBenchResult } from './universe-suite.js';
 export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
+export type { SignalBenchResult } from './signal-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -46,6 +48,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   report: reportSuite,
   data: dataSuite,
   'strategy-plugin': strategyPluginSuite,
+  signal: signalSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

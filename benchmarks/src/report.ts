@@ -14,8 +14,9 @@ import { formatUniverseBench, type UniverseBenchResult } from './universe-suite.
 import { formatReport, type ReportResult } from './report-suite.js';
 import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
+import { formatSignal, type SignalBenchResult } from './signal-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -38,6 +39,7 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'report') return formatReport(r);
   if (r.suite === 'data') return formatData(r);
   if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);
+  if (r.suite === 'signal') return formatSignal(r);
   if (r.suite === 'phase1') {
     return [
       `phase1: ${r.bars} bars × ${r.trials} trials (momentum, mean_reversion; 2 classifiers), engine ${r.engine}, ${r.workers} workers, prices: ${r.prices}`,

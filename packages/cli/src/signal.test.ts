@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,24 +37,13 @@ beforeAll(async () => {
   ws = join(dir, 'ws');
   await runWorkflow(w.config, { outDir: ws, workers: 0 });
   const [head, ...rows] = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
-  writeFileSync(join(dir, 'dow.csv'), [head, ...rows.slice(-400)].join('\n') + '\n');
-  writeFileSync(join(dir, 'u.yaml'), `workflow:
-  seed: 5
-  data: { path: dow.csv, columns: { alcoa: AA, coke: KO } }
-  strategies: { s1: { type: momentum } }
-  classifiers: { pattern_based: {} }
-  phases:
-    - name: parameter_discovery
-      config: { parameter_space: { lookback: [10, 20], threshold: [0.01] } }
-    - name: regime_analysis
-      config: { metrics: [sharpe], min_bars: 10 }
-    - name: ensemble_optimization
-      config: { algorithm: grid }
-    - name: validation
-      config: { data_split: test }
-`);
+  const u = smallWorkflow({
+    files: { 'dow.csv': [head, ...rows.slice(-400)].join('\n') + '\n' },
+    data: '{ path: dow.csv, columns: { alcoa: AA, coke: KO }, split: { train_fraction: 0.7 } }',
+  });
+  copyFileSync(join(u.dir, 'dow.csv'), join(dir, 'dow.csv'));
   uni = join(dir, 'uni');
-  await runWorkflow(join(dir, 'u.yaml'), { outDir: uni, workers: 0 });
+  await runWorkflow(u.config, { outDir: uni, workers: 0 });
 });
 
 describe('regimen signal', () => {

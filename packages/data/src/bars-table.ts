@@ -27,8 +27,12 @@ export function timestampData(time: Float64Array): Data<TimestampMillisecond> {
  */
 export function barsToTable(bars: BarColumns, metadata?: Map<string, string>): Table {
   const cols: Array<[string, Data]> = [['time', timestampData(bars.time)]];
-  cols.push(['open', makeVector(bars.open).data[0]!], ['high', makeVector(bars.high).data[0]!], ['low', makeVector(bars.low).data[0]!], ['close', makeVector(bars.close).data[0]!]);
-  if (bars.volume) cols.push(['volume', makeVector(bars.volume).data[0]!]);
+  // apache-arrow's IPC writer keeps one body for columns that share an array while its header
+  // declares each (an unreadable file): a close-only series' open/high/low/close is one array
+  const seen = new Set<Float64Array>();
+  const own = (a: Float64Array) => (seen.has(a) ? a.slice() : (seen.add(a), a));
+  cols.push(['open', makeVector(own(bars.open)).data[0]!], ['high', makeVector(own(bars.high)).data[0]!], ['low', makeVector(own(bars.low)).data[0]!], ['close', makeVector(own(bars.close)).data[0]!]);
+  if (bars.volume) cols.push(['volume', makeVector(own(bars.volume)).data[0]!]);
   return tableOf(cols, metadata);
 }
 

@@ -19,6 +19,8 @@ export interface AdvanceOptions {
    * the run's fingerprint once), nothing is journaled, and the decision starts at this bar.
    */
   replayFrom?: number;
+  /** false: decisions without the classifiers' probabilities (replay: they decide nothing) */
+  probabilities?: boolean;
   /** called with each new decision as soon as it is made (signal journals it there, so a killed call keeps what it decided) */
   onDecision?: (d: Decision) => void;
 }
@@ -34,6 +36,8 @@ export interface AdvanceResult {
   journaled: number;
   /** bars of the data file */
   bars: BarColumns;
+  /** seconds spent reading the file, checking its history (run and journal), deciding */
+  seconds: { load: number; check: number; decide: number };
 }
 
 const sameRun = (a: LiveIdentity, b: LiveIdentity) =>
@@ -75,7 +79,9 @@ export function journaledDecisions(run: LiveRun, stateDir: string): Decision[] {
  * 0..t only. Nothing is written: the caller journals `decisions` and then writes `state`.
  */
 export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptions): Promise<AdvanceResult> {
+  const t0 = performance.now();
   const b = opts.bars ?? (await loadLiveBars(run, dataFile));
+  const t1 = performance.now();
   const n = b.close.length;
   const state = readLiveState(opts.stateDir);
   if (state && !sameRun(state.identity, run.identity)) {
@@ -93,12 +99,13 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
     if (i < run.testStart) throw regimenError({ code: 'usage', field: '--as-of', value: opts.asOf, message: `is before the validation split's first bar (${isoTime(b.time[run.testStart]!)}): there is no decision then` });
     end = i + 1;
   }
+  const t2 = performance.now();
   const lastDecided = decided.length ? decided[decided.length - 1]!.bar : (opts.replayFrom ?? run.historyBars) - 1;
   const from = lastDecided + 1;
   if (opts.replayFrom === undefined) checkNoGap(run, b, from, end, dataFile);
   const decisions: Decision[] = [];
   for (let t = from; t < end; t++) {
-    const d = decide(run, b, t);
+    const d = decide(run, b, t, { probabilities: opts.probabilities });
     decisions.push(d);
     opts.onDecision?.(d);
   }
@@ -117,5 +124,6 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
     journal_decisions: decided.length + decisions.length,
     updated_at: new Date().toISOString(),
   };
-  return { decisions, latest, state: next, journaled: decided.length, bars: b };
+  const seconds = { load: (t1 - t0) / 1000, check: (t2 - t1) / 1000, decide: (performance.now() - t2) / 1000 };
+  return { decisions, latest, state: next, journaled: decided.length, bars: b, seconds };
 }

@@ -24,8 +24,10 @@ function callHook<T>(plugin: string, hook: string, fn: () => T): T {
  * weights, costs and bars per year, the window from the test split's first bar) on the bars cut
  * at t, and reads the adaptive engine's position at t. Causality of labels and strategies is what
  * makes this equal to validation's decision at t; `replay` proves it on every validation bar.
+ * `probabilities: false` leaves the classifiers' probabilities out (they never move a position;
+ * replay, which compares positions, skips their cost).
  */
-export function decide(run: LiveRun, bars: BarColumns, t: number): Decision {
+export function decide(run: LiveRun, bars: BarColumns, t: number, opts: { probabilities?: boolean } = {}): Decision {
   if (t < run.testStart || t >= bars.close.length) {
     throw regimenError({ code: 'usage', field: 'bar', value: t, message: `decisions start at the validation split's first bar ${run.testStart} and end at the data's last bar ${bars.close.length - 1}` });
   }
@@ -39,7 +41,7 @@ export function decide(run: LiveRun, bars: BarColumns, t: number): Decision {
     const label = labels[t]!;
     const regime = label === NO_REGIME ? null : c.regimes[label] ?? null;
     let probabilities: Record<string, number> | undefined;
-    if (c.plugin.probabilities) {
+    if (c.plugin.probabilities && opts.probabilities !== false) {
       const rows = callHook(c.plugin.name, 'probabilities', () => c.plugin.probabilities!(cut, c.model, c.options));
       const row = rows[t];
       if (row) probabilities = Object.fromEntries(c.regimes.map((name, k) => [name, row[k]!]));

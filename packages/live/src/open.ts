@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   CheckpointSchema,
@@ -158,10 +158,4 @@ export function universeSeries(workspace: string): { manifest: Manifest; config:
   const { manifest, config, paths } = readWorkspaceConfig(resolve(workspace));
   if (!manifest.universe) return null;
   return { manifest, config, series: manifest.universe.series.map((s) => ({ name: s.name, column: s.column, dir: join(paths.base, s.workspace) })) };
-}
-
-/** Folders under a workspace that look like series (for naming what a universe has). */
-export function seriesNames(workspace: string): string[] {
-  const d = join(workspace, 'series');
-  return existsSync(d) ? readdirSync(d) : [];
 }

@@ -59,7 +59,7 @@ export async function replay(workspace: string, opts: { run?: LiveRun; onProgres
   let count = 0;
   try {
     for (let t = first; t < end && !mismatch; t++) {
-      const r = await advance(run, dataFile, { stateDir: empty, bars: sliceBars(all, t + 1), replayFrom: t });
+      const r = await advance(run, dataFile, { stateDir: empty, bars: sliceBars(all, t + 1), replayFrom: t, probabilities: false });
       const d = r.decisions[0]!;
       replayed[t] = d.target_position;
       mismatch = compare(d, t === first ? 0 : replayed[t - 1]!, validation[t]!, tradeAt.get(t));

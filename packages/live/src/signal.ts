@@ -21,6 +21,8 @@ export interface SignalResult {
   /** decisions appended to the journal by this call */
   appended: Decision[];
   stateDir: string;
+  /** where the time went: opening the workspace, reading the file, checking history, deciding, writing the state */
+  seconds: { open: number; load: number; check: number; decide: number; state: number };
   /** the data file's bars (paper books from them) */
   bars: BarColumns;
 }
@@ -31,15 +33,18 @@ export interface SignalResult {
  * shows a decision (recomputed from bars 0..t) and writes nothing.
  */
 export async function signal(workspace: string, dataFile: string, opts: SignalOptions = {}): Promise<SignalResult> {
+  const t0 = performance.now();
   const run = opts.run ?? (await openLive(workspace));
+  const open = (performance.now() - t0) / 1000;
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
   // each decision is durable in the journal before the next is made: a call killed halfway keeps
   // its first decisions, and the next call (the journal being the record) goes on from there
   const delivery = opts.webhook ? { delivery: { status: 'pending' as const, attempts: 0, url: opts.webhook } } : {};
   const journal = (decision: Decision) => appendJournal(stateDir, [{ type: 'decision', decision, ...delivery, recorded_at: new Date().toISOString() } satisfies JournalLine]);
   const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf, onDecision: journal });
+  const t1 = performance.now();
   if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, r.state);
-  return { decision: r.latest, appended: r.decisions, stateDir, bars: r.bars };
+  return { decision: r.latest, appended: r.decisions, stateDir, seconds: { open, ...r.seconds, state: (performance.now() - t1) / 1000 }, bars: r.bars };
 }
 
 export interface UniverseSignalResult {
