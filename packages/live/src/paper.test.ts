@@ -120,4 +120,27 @@ describe('regimen paper on a real small workspace', () => {
     expect(readFileSync(journalPath(dir), 'utf8')).toBe(journal);
     expect(readFileSync(paperPath(dir), 'utf8')).toBe(text);
   }, 120_000);
+
+  it('a walk-forward paper-trades with its latest fold, and status agrees with the engine', async () => {
+    const wf = await paperWorkspace({
+      phases: `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
+    - name: regime_analysis
+      config: { min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { method: walk_forward, folds: 2, in_sample: 600, gap: 2 }`,
+    });
+    const wfRun = await openLive(wf.ws);
+    expect(wfRun.identity.fold?.index).toBe(1);
+    const dir = join(wf.dir, 'wf-state');
+    const r = await paper(wf.ws, wf.later(15), { stateDir: dir, run: wfRun });
+    expect(r.open.bar).toBe(1099);
+    expect(r.booked).toHaveLength(15);
+    const s = await paperStatus(wf.ws, { stateDir: dir, run: wfRun });
+    expect(s.agreement).toEqual({ identical: true, bars: 16, first_difference: null });
+    expect(s.identity.fold).toEqual({ index: 1, of: 2 });
+  }, 180_000);
 });

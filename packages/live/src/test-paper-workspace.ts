@@ -6,10 +6,10 @@ import { join } from 'node:path';
  * `history` rows of its data, and data files that extend that history with the next rows
  * (`later(k)`: the history plus k new bars), as a data vendor's daily file would.
  */
-export async function paperWorkspace(opts: { history?: number; total?: number } = {}): Promise<{ dir: string; ws: string; later(k: number): string }> {
+export async function paperWorkspace(opts: { history?: number; total?: number; phases?: string } = {}): Promise<{ dir: string; ws: string; later(k: number): string }> {
   const { runWorkflow, smallWorkflow } = await import('@regimen/coordinator');
   const history = opts.history ?? 1100;
-  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200 });
+  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200, phases: opts.phases });
   const [header, ...rows] = readFileSync(data, 'utf8').trim().split('\n');
   writeFileSync(data, [header, ...rows.slice(0, history)].join('\n') + '\n');
   const ws = join(dir, 'ws');
