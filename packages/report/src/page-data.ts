@@ -62,7 +62,7 @@ export function buildPageData(ws: WorkspaceFiles, links: PageLinks = existingLin
     headerSection(ws, links),
     warnings.length ? { kind: 'warnings', warnings } : null,
     ...(ws.walkForward
-      ? [walkForwardSection(ws, links), stabilitySection(ws), foldPboSection(ws, links)]
+      ? [walkForwardSection(ws, links), paperSection(ws), stabilitySection(ws), foldPboSection(ws, links)]
       : [validationSection(ws), paperSection(ws), winnersSection(ws), overfittingSection(ws), surfaceSection(ws), ensembleSection(ws), regimesSection(stats), tradesSection(ws)]),
   ];
   const title = `Regimen report — ${ws.manifest.workflow_id}${ws.fold ? ` · fold ${ws.fold.index} (of 0–${ws.fold.of - 1})` : ws.walkForward ? ' · walk-forward' : ''}`;
