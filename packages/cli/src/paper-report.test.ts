@@ -73,17 +73,7 @@ describe('the report of a workspace with a paper ledger', () => {
 
   it('a walk-forward\'s page continues the stitched out-of-sample curves with the ledger, with the latest fold\'s regimes', async () => {
     const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
-    const wf = await paperWorkspace({
-      phases: `    - name: parameter_discovery
-      config:
-        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
-    - name: regime_analysis
-      config: { min_bars: 10 }
-    - name: ensemble_optimization
-      config: { algorithm: grid, objective: sharpe }
-    - name: validation
-      config: { method: walk_forward, folds: 2, in_sample: 600, gap: 2 }`,
-    });
+    const wf = await paperWorkspace({ walkForward: true });
     expect((await cli('paper', wf.ws, '--data', wf.later(12))).code).toBe(0);
     const files = readWorkspaceFiles(wf.ws);
     const s = buildPageData(files).sections.find((x): x is PaperSection => x.kind === 'paper')!;

@@ -122,17 +122,7 @@ describe('regimen paper on a real small workspace', () => {
   }, 120_000);
 
   it('a walk-forward paper-trades with its latest fold, and status agrees with the engine', async () => {
-    const wf = await paperWorkspace({
-      phases: `    - name: parameter_discovery
-      config:
-        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
-    - name: regime_analysis
-      config: { min_bars: 10 }
-    - name: ensemble_optimization
-      config: { algorithm: grid, objective: sharpe }
-    - name: validation
-      config: { method: walk_forward, folds: 2, in_sample: 600, gap: 2 }`,
-    });
+    const wf = await paperWorkspace({ walkForward: true });
     const wfRun = await openLive(wf.ws);
     expect(wfRun.identity.fold?.index).toBe(1);
     const dir = join(wf.dir, 'wf-state');

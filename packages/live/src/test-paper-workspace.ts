@@ -1,15 +1,27 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Two rolling folds: the latest one ends with the history, so it is the fold that decides. */
+const WALK_FORWARD_PHASES = `    - name: parameter_discovery
+      config:
+        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
+    - name: regime_analysis
+      config: { min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { method: walk_forward, folds: 2, in_sample: 600, gap: 2 }`;
+
 /**
  * A real small workspace for paper tests: the coordinator's small workflow run on the first
  * `history` rows of its data, and data files that extend that history with the next rows
- * (`later(k)`: the history plus k new bars), as a data vendor's daily file would.
+ * (`later(k)`: the history plus k new bars), as a data vendor's daily file would; `walkForward`: the
+ * same workflow validated walk-forward.
  */
-export async function paperWorkspace(opts: { history?: number; total?: number; phases?: string } = {}): Promise<{ dir: string; ws: string; later(k: number): string }> {
+export async function paperWorkspace(opts: { history?: number; total?: number; walkForward?: boolean } = {}): Promise<{ dir: string; ws: string; later(k: number): string }> {
   const { runWorkflow, smallWorkflow } = await import('@regimen/coordinator');
   const history = opts.history ?? 1100;
-  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200, phases: opts.phases });
+  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200, phases: opts.walkForward ? WALK_FORWARD_PHASES : undefined });
   const [header, ...rows] = readFileSync(data, 'utf8').trim().split('\n');
   writeFileSync(data, [header, ...rows.slice(0, history)].join('\n') + '\n');
   const ws = join(dir, 'ws');
