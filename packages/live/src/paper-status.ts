@@ -6,7 +6,7 @@ import { evaluatePositions, metricsOfReturns, windowReturns } from '@regimen/ker
 import { loadLiveBars } from './bars.js';
 import { checkRunHistory } from './history.js';
 import { openLive, type LiveRun } from './open.js';
-import { lastMark, paperPath, readLedger } from './paper.js';
+import { lastMark, paperPath, readLedger, refuseUniverse } from './paper.js';
 import { defaultStateDir } from './state.js';
 
 /**
@@ -41,6 +41,7 @@ export function enginePositions(run: LiveRun, bars: BarColumns): Float64Array {
  * (=== on the doubles, so "the same to the last digit"); `agreement` names the first bar that is not.
  */
 export async function paperStatus(workspace: string, opts: { stateDir?: string; data?: string; run?: LiveRun } = {}): Promise<PaperStatus> {
+  refuseUniverse(workspace);
   const run = opts.run ?? (await openLive(workspace));
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
   const ledger = readLedger(stateDir, run.identity);

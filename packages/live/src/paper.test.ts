@@ -7,7 +7,7 @@ import { openLive, type LiveRun } from './open.js';
 import { paper, paperPath, readLedger } from './paper.js';
 import { paperStatus } from './paper-status.js';
 import { signal } from './signal.js';
-import { paperWorkspace } from './test-paper-workspace.js';
+import { paperUniverse, paperWorkspace } from './test-paper-workspace.js';
 
 const withoutClock = (text: string) => text.replace(/"recorded_at":"[^"]+"/g, '').replace(/"at":"[^"]+"/g, '');
 
@@ -132,5 +132,19 @@ describe('regimen paper on a real small workspace', () => {
     const s = await paperStatus(wf.ws, { stateDir: dir, run: wfRun });
     expect(s.agreement).toEqual({ identical: true, bars: 16, first_difference: null });
     expect(s.identity.fold).toEqual({ index: 1, of: 2 });
+  }, 180_000);
+
+  it('a universe is paper-traded series by series; its top folder is refused in one line', async () => {
+    const u = await paperUniverse();
+    const e = await paper(u.ws, u.later(5), { stateDir: join(u.dir, 'u-top') }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'usage', field: 'workspace', value: u.ws });
+    expect((e as Error).message).toMatch(/is a universe: paper-trade each series from its own folder, e\.g\. regimen paper .*series\/alcoa --data FILE \(series: alcoa, coke\)/);
+    expect(existsSync(join(u.dir, 'u-top'))).toBe(false);
+    const alcoa = join(u.ws, 'series', 'alcoa');
+    const r = await paper(alcoa, u.later(5), { stateDir: join(u.dir, 'u-alcoa') });
+    expect(r.booked.map((f) => f.bar)).toEqual([400, 401, 402, 403, 404]);
+    const s = await paperStatus(alcoa, { stateDir: join(u.dir, 'u-alcoa') });
+    expect(s.identity.series).toBe('alcoa');
+    expect(s.agreement.identical).toBe(true);
   }, 180_000);
 });

@@ -3,7 +3,7 @@ import { PaperLineSchema, regimenError, type Decision, type LiveIdentity, type P
 import { isoTime } from '@regimen/data';
 import { journaledDecisions } from './advance.js';
 import { appendJsonLines, readJsonLines } from './jsonl.js';
-import { openLive, type LiveRun } from './open.js';
+import { openLive, universeSeries, type LiveRun } from './open.js';
 import { bookBar, type PaperMark } from './paper-book.js';
 import { signal } from './signal.js';
 import { defaultStateDir } from './state.js';
@@ -117,6 +117,7 @@ export interface PaperResult {
  * next call books; a repeated call with the same file journals and books nothing.
  */
 export async function paper(workspace: string, dataFile: string, opts: PaperOptions = {}): Promise<PaperResult> {
+  refuseUniverse(workspace);
   const run = opts.run ?? (await openLive(workspace));
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
   // a ledger of another run is refused before the step appends anything to the journal
@@ -135,4 +136,16 @@ export async function paper(workspace: string, dataFile: string, opts: PaperOpti
   appendJsonLines(paperPath(stateDir), PaperLineSchema, lines);
   const last = fills.length ? fills[fills.length - 1]! : ledger.fills.at(-1) ?? opened;
   return { decision: s.decision, booked: fills, open: opened, last: { bar: last.bar, time: last.time, close: last.close, position: last.position, equity: last.equity }, ledgerFile: paperPath(stateDir), stateDir };
+}
+
+/** A universe's paper ledgers are its series': each series folder is a workspace of its own. */
+export function refuseUniverse(workspace: string): void {
+  const u = universeSeries(workspace);
+  if (!u) return;
+  throw regimenError({
+    code: 'usage',
+    field: 'workspace',
+    value: workspace,
+    message: `is a universe: paper-trade each series from its own folder, e.g. regimen paper ${u.series[0]?.dir ?? join(workspace, 'series', '<name>')} --data FILE (series: ${u.series.map((x) => x.name).join(', ')})`,
+  });
 }

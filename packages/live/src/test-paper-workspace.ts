@@ -36,3 +36,28 @@ export async function paperWorkspace(opts: { history?: number; total?: number; w
     },
   };
 }
+
+/**
+ * A universe of two columns of the Dow Jones file (alcoa, coke) run on its first `history` rows, and
+ * the file extended by k rows (`later(k)`).
+ */
+export async function paperUniverse(history = 400): Promise<{ dir: string; ws: string; later(k: number): string }> {
+  const { runWorkflow, smallWorkflow } = await import('@regimen/coordinator');
+  const { embeddedDataPath } = await import('@regimen/data');
+  const [header, ...rows] = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
+  const { dir, config } = smallWorkflow({
+    files: { 'dow.csv': [header, ...rows.slice(0, history)].join('\n') + '\n' },
+    data: '{ path: dow.csv, columns: { alcoa: AA, coke: KO }, split: { train_fraction: 0.7 } }',
+  });
+  const ws = join(dir, 'uni');
+  await runWorkflow(config, { outDir: ws, workers: 0 });
+  return {
+    dir,
+    ws,
+    later(k: number) {
+      const file = join(dir, `dow-plus-${k}.csv`);
+      writeFileSync(file, [header, ...rows.slice(0, history + k)].join('\n') + '\n');
+      return file;
+    },
+  };
+}
