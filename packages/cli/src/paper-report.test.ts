@@ -5,6 +5,7 @@ import { PaperLineSchema, workspacePaths, type PaperFillLine, type PaperOpenLine
 import { readValidationEquity } from '@regimen/data';
 import { buildPageData, launchChromium, openReport, readWorkspaceFiles, type OpenedReport, type PaperSection } from '@regimen/report';
 import type { Browser } from 'playwright-core';
+import { paperWorkspace } from '@regimen/live';
 import { cli } from '../test/harness.js';
 
 /** `regimen report` of a paper-traded workspace: the paper segment after the validation split, in headless Chromium. */
@@ -15,7 +16,6 @@ describe('the report of a workspace with a paper ledger', () => {
   let browser: Browser | undefined;
   let opened: OpenedReport;
   beforeAll(async () => {
-    const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
     const fx = await paperWorkspace();
     ws = fx.ws;
     for (const k of [5, 40]) expect((await cli('paper', ws, '--data', fx.later(k))).code).toBe(0);
@@ -72,7 +72,6 @@ describe('the report of a workspace with a paper ledger', () => {
   });
 
   it('a walk-forward\'s page continues the stitched out-of-sample curves with the ledger, with the latest fold\'s regimes', async () => {
-    const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
     const wf = await paperWorkspace({ walkForward: true });
     expect((await cli('paper', wf.ws, '--data', wf.later(12))).code).toBe(0);
     const files = readWorkspaceFiles(wf.ws);

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll } from 'vitest';
+import { paperWorkspace, testReceiver, type Behaviour, type TestReceiver } from '@regimen/live';
 
 export interface LiveFixture {
   dir: string;
@@ -6,22 +7,14 @@ export interface LiveFixture {
   later(k: number): string;
 }
 
-type Behaviour = number | 'hang' | 'drop' | 'redirect';
-interface Receiver {
-  url: string;
-  received: Array<{ body: string; headers: Record<string, string | string[] | undefined> }>;
-  close(): Promise<void>;
-}
-
 /**
  * For CLI tests of `regimen signal`/`regimen paper`: the live package's small real workspace (made
  * once per file) and loopback webhook receivers, each closed after its test.
  */
-export function useLiveFixture(): { fx: () => LiveFixture; receiver: (b: Behaviour[]) => Promise<Receiver> } {
+export function useLiveFixture(): { fx: () => LiveFixture; receiver: (b: Behaviour[]) => Promise<TestReceiver> } {
   let fx: LiveFixture | undefined;
-  const open: Receiver[] = [];
+  const open: TestReceiver[] = [];
   beforeAll(async () => {
-    const { paperWorkspace } = await import('../../live/src/test-paper-workspace.js');
     fx = await paperWorkspace();
   }, 120_000);
   afterEach(async () => {
@@ -30,7 +23,6 @@ export function useLiveFixture(): { fx: () => LiveFixture; receiver: (b: Behavio
   return {
     fx: () => fx!,
     receiver: async (b) => {
-      const { testReceiver } = await import('../../live/src/test-receiver.js');
       const r = await testReceiver(b);
       open.push(r);
       return r;

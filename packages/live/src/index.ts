@@ -89,3 +89,6 @@ export {
   paperStatus,
   enginePositions,
 } from './paper-status.js';
+// for tests of the commands built on this package (as the coordinator exports smallWorkflow)
+export { paperWorkspace, paperUniverse } from './test-paper-workspace.js';
+export { testReceiver, deadUrl, type TestReceiver, type Behaviour } from './test-receiver.js';

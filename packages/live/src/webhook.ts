@@ -21,7 +21,7 @@ export interface WebhookPolicy {
   timeoutMs: number;
 }
 
-/** 4 attempts, waits 0.5 s, 1 s, 2 s, 5 s each: a dead receiver costs a call at most 23.5 s, well inside a one-minute schedule slot's. */
+/** 4 attempts of at most 5 s each, 0.5 s, 1 s and 2 s apart: a dead receiver costs a call at most 23.5 s, inside a one-minute schedule slot. */
 export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { retries: 3, minDelayMs: 500, factor: 2, maxDelayMs: 8000, timeoutMs: 5000 };
 
 export interface PostOutcome {
