@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PaperCallSchema, regimenError, type PaperCall, type PaperStatus } from '@regimen/core';
-import { deliverPending, openLive, paper, paperStatus } from '@regimen/live';
+import { deliverPending, paper, paperStatus } from '@regimen/live';
 import { METRIC_HEADER, metricCells, table } from '../format.js';
 import { checkedWebhook, deliveryText, failIfUndelivered, webhookOption } from './webhook.js';
 
@@ -22,8 +22,7 @@ export function registerPaper(program: Command): void {
   webhookOption(cmd).action(async (workspace: string, o: PaperFlags) => {
     const url = checkedWebhook(o.webhook);
     if (!o.data) throw regimenError({ code: 'usage', field: '--data', message: 'give the data file: the run\'s series extended with newer bars' });
-    const run = await openLive(workspace);
-    const r = await paper(workspace, o.data, { stateDir: o.state, webhook: url, run });
+    const r = await paper(workspace, o.data, { stateDir: o.state, webhook: url });
     const delivery = url ? await deliverPending(r.stateDir, url) : null;
     const call: PaperCall = {
       kind: 'regimen.paper',
