@@ -108,6 +108,16 @@ const cases: Case[] = [
     expect: /decisions\.jsonl: decision of bar 600: identity\.config_hash = "0[0-9a-f]+": is from another run/,
   },
   {
+    name: 'a state of another run',
+    state: async () => {
+      const s = await withJournal(() => extend('o2.csv', 2))();
+      writeFileSync(join(s, 'state.json'), readFileSync(join(s, 'state.json'), 'utf8').replace('"workflow_id": "small"', '"workflow_id": "other"'));
+      return s;
+    },
+    args: () => ['signal', ws, '--data', extend('o3.csv', 3)],
+    expect: /state\.json: identity\.workflow_id = "other": is the state of another run/,
+  },
+  {
     name: 'an incomplete workspace',
     args: () => {
       const copy = join(dir, 'incomplete');

@@ -48,6 +48,11 @@ export interface ClassifierPlugin<O = any, M = any, F extends M | Promise<M> = M
   label(data: BarColumns, model: M, options: O): Uint8Array;
   /** Optional per-bar state probabilities (rows of regimes().length), causal like label. */
   probabilities?(data: BarColumns, model: M, options: O): Float64Array[];
+  /**
+   * Optional: the probabilities of the data's last bar only — exactly `probabilities(data)[n−1]`,
+   * without a row per bar (what `regimen signal` shows for the bar it decides).
+   */
+  lastProbabilities?(data: BarColumns, model: M, options: O): Float64Array;
   /** Optional fit diagnostics (log-likelihood, AIC, BIC...). */
   summary?(model: M, options: O): Record<string, unknown>;
 }

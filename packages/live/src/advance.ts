@@ -55,9 +55,9 @@ function lastIndexAtOrBefore(time: Float64Array, ms: number): number {
 }
 
 /** The journal's decisions, checked to be this run's and one per bar in order. */
-export function journaledDecisions(run: LiveRun, stateDir: string): Decision[] {
+export function journaledDecisions(run: LiveRun, stateDir: string, from = 0): Decision[] {
   const file = journalPath(stateDir);
-  const lines: JournalLine[] = readJournal(stateDir);
+  const lines: JournalLine[] = readJournal(stateDir, from);
   const out: Decision[] = [];
   for (const l of lines) {
     if (l.type !== 'decision') continue;
@@ -74,6 +74,24 @@ export function journaledDecisions(run: LiveRun, stateDir: string): Decision[] {
 }
 
 /**
+ * The journal from the state's last decision on, when the state can vouch for everything before
+ * it (the file's bars 0..last hash to the state's history): a call then reads a few lines, not a
+ * journal that grows by a line a bar. Null sends the caller to the whole journal, which names what
+ * differs.
+ */
+function journalTail(run: LiveRun, stateDir: string, state: LiveState, bars: BarColumns): Decision[] | null {
+  if (state.journal_offset === undefined || bars.close.length < state.history.bars) return null;
+  if (historyHash(bars, state.history.bars) !== state.history.sha256) return null;
+  let tail: Decision[];
+  try {
+    tail = journaledDecisions(run, stateDir, state.journal_offset);
+  } catch {
+    return null; // the offset is not a line start any more (an edited journal): read it whole
+  }
+  return tail[0]?.bar === state.last.bar && tail[0].time === state.last.time ? tail : null;
+}
+
+/**
  * Process the bars of a data file that no call has decided yet: check the file's history (the
  * run's bars, then every journaled bar, unchanged), then one `decide` per new bar, each from bars
  * 0..t only. Nothing is written: the caller journals `decisions` and then writes `state`.
@@ -87,7 +105,10 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   if (state && !sameRun(state.identity, run.identity)) {
     throw regimenError({ code: 'workspace', file: statePath(opts.stateDir), field: 'identity.workflow_id', value: state.identity.workflow_id, message: `is the state of another run than ${run.root}: give this run its own --state folder` });
   }
-  const decided = journaledDecisions(run, opts.stateDir);
+  const tail = state ? journalTail(run, opts.stateDir, state, b) : null;
+  // decisions before `decided[0]` (in the journal, not read: the state's hash vouches for their bars)
+  const before = tail ? state!.journal_decisions - 1 : 0;
+  const decided = tail ?? journaledDecisions(run, opts.stateDir);
   if (opts.replayFrom === undefined) await checkRunHistory(run, b, dataFile);
   checkDecidedBars(decided, b, dataFile, journalPath(opts.stateDir));
 
@@ -121,7 +142,7 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
     last: { bar: lastBar, time: isoTime(b.time[lastBar]!), target_position: lastDecision ? lastDecision.target_position : latest.target_position },
     history: { sha256: historyHash(b, lastBar + 1), bars: lastBar + 1, first: isoTime(b.time[0]!), last: isoTime(b.time[lastBar]!) },
     classifiers: Object.fromEntries(Object.entries((lastDecision ?? latest).classifiers).map(([name, r]) => [name, { regime: r.regime, ...(r.probabilities ? { filter: r.probabilities } : {}) }])),
-    journal_decisions: decided.length + decisions.length,
+    journal_decisions: before + decided.length + decisions.length,
     updated_at: new Date().toISOString(),
   };
   const seconds = { load: (t1 - t0) / 1000, check: (t2 - t1) / 1000, decide: (performance.now() - t2) / 1000 };

@@ -41,9 +41,11 @@ export function decide(run: LiveRun, bars: BarColumns, t: number, opts: { probab
     const label = labels[t]!;
     const regime = label === NO_REGIME ? null : c.regimes[label] ?? null;
     let probabilities: Record<string, number> | undefined;
-    if (c.plugin.probabilities && opts.probabilities !== false) {
-      const rows = callHook(c.plugin.name, 'probabilities', () => c.plugin.probabilities!(cut, c.model, c.options));
-      const row = rows[t];
+    if ((c.plugin.lastProbabilities || c.plugin.probabilities) && opts.probabilities !== false) {
+      // the last row alone when the plugin can give it (a row per bar of a long history costs more than the decision)
+      const row = c.plugin.lastProbabilities
+        ? callHook(c.plugin.name, 'lastProbabilities', () => c.plugin.lastProbabilities!(cut, c.model, c.options))
+        : callHook(c.plugin.name, 'probabilities', () => c.plugin.probabilities!(cut, c.model, c.options))[t];
       if (row) probabilities = Object.fromEntries(c.regimes.map((name, k) => [name, row[k]!]));
     }
     classifiers[c.name] = probabilities ? { regime, probabilities } : { regime };

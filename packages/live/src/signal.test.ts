@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,19 @@ describe('regimen signal: journal and state', () => {
     const again = await signal(ws, plus10, { stateDir: t });
     expect(again.appended).toEqual([]);
     expect(decisionsOf(t).map((d) => d.bar)).toEqual(Array.from({ length: 10 }, (_, i) => 800 + i));
+  });
+
+  it('reads the journal from the state\'s last decision on, not whole; without a usable state it reads it whole', async () => {
+    const s = fresh();
+    await signal(ws, plus5, { stateDir: s });
+    const text = readFileSync(journalPath(s), 'utf8');
+    // the first line made unreadable: a call that read the whole journal would fail on it
+    writeFileSync(journalPath(s), 'x'.repeat(text.indexOf('\n')) + text.slice(text.indexOf('\n')));
+    const r = await signal(ws, plus10, { stateDir: s });
+    expect(r.appended.map((d) => d.bar)).toEqual([805, 806, 807, 808, 809]);
+    expect(JSON.parse(readFileSync(statePath(s), 'utf8')).journal_decisions).toBe(10);
+    rmSync(statePath(s));
+    await expect(signal(ws, plus10, { stateDir: s })).rejects.toMatchObject({ field: 'line 1', message: expect.stringMatching(/^not valid JSON/) });
   });
 
   // the real command, SIGKILLed at random moments: needs the build `npm ci` makes

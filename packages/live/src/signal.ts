@@ -40,10 +40,13 @@ export async function signal(workspace: string, dataFile: string, opts: SignalOp
   // each decision is durable in the journal before the next is made: a call killed halfway keeps
   // its first decisions, and the next call (the journal being the record) goes on from there
   const delivery = opts.webhook ? { delivery: { status: 'pending' as const, attempts: 0, url: opts.webhook } } : {};
-  const journal = (decision: Decision) => appendJournal(stateDir, [{ type: 'decision', decision, ...delivery, recorded_at: new Date().toISOString() } satisfies JournalLine]);
+  let offset: number | undefined;
+  const journal = (decision: Decision) => {
+    offset = appendJournal(stateDir, [{ type: 'decision', decision, ...delivery, recorded_at: new Date().toISOString() } satisfies JournalLine]);
+  };
   const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf, onDecision: journal });
   const t1 = performance.now();
-  if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, r.state);
+  if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, offset === undefined ? r.state : { ...r.state, journal_offset: offset });
   return { decision: r.latest, appended: r.decisions, stateDir, seconds: { open, ...r.seconds, state: (performance.now() - t1) / 1000 }, bars: r.bars };
 }
 

@@ -27,6 +27,15 @@ describe('hmm plugin', () => {
     expect(() => parsePluginOptions(plugin, { initial: 'uniform' })).toThrow();
   });
 
+  it('lastProbabilities is the last row of probabilities, bit for bit, also in the warm-up', async () => {
+    const o = opts({ states: 2, features: ['log_return', { name: 'rolling_vol', window: 15 }], restarts: 2 });
+    const model = await plugin.fit(sliceBars(nyse, 1000), o, { seed: 1 });
+    for (const end of [5, 16, 700, nyse.close.length]) {
+      const cut = sliceBars(nyse, end);
+      expect(Array.from(plugin.lastProbabilities!(cut, model, o))).toEqual(Array.from(plugin.probabilities!(cut, model, o)[end - 1]!));
+    }
+  });
+
   it('labels bar 0 and the rolling-volatility warm-up NO_REGIME, nothing after', async () => {
     const o = opts({ states: 2, features: ['log_return', { name: 'rolling_vol', window: 15 }], restarts: 2 });
     const model = await plugin.fit(sliceBars(nyse, 1000), o, { seed: 1 });

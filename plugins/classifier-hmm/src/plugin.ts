@@ -29,6 +29,12 @@ export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<
         t < f.start ? new Float64Array(k) : f.alpha.slice((t - f.start) * k, (t - f.start + 1) * k),
       );
     },
+    lastProbabilities(data, model) {
+      const m = parseModel(model);
+      const f = filtered(data, m);
+      const t = data.close.length - 1;
+      return t < f.start ? new Float64Array(m.states) : f.alpha.slice((t - f.start) * m.states, (t - f.start + 1) * m.states);
+    },
     summary: (model) => hmmSummary(parseModel(model)),
   };
 }

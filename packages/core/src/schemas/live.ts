@@ -128,6 +128,8 @@ export const LiveStateSchema = z.object({
   classifiers: z.record(z.string(), z.object({ regime: z.string().nullable(), filter: z.unknown().optional() })),
   /** decision lines in the journal when the state was written */
   journal_decisions: z.number().int().min(0),
+  /** byte offset in decisions.jsonl of the line of `last`'s decision: the next call reads the journal from there, not whole */
+  journal_offset: z.number().int().min(0).optional(),
   updated_at: z.string(),
 });
 export type LiveState = z.infer<typeof LiveStateSchema>;
