@@ -73,8 +73,16 @@ describe('the report of a workspace with a paper ledger', () => {
 
   it('a walk-forward\'s page continues the stitched out-of-sample curves with the ledger, with the latest fold\'s regimes', async () => {
     const wf = await paperWorkspace({ walkForward: true });
-    expect((await cli('paper', wf.ws, '--data', wf.later(12))).code).toBe(0);
+    // decided by `regimen signal` only: the section says how to book the decisions
+    expect((await cli('signal', wf.ws, '--data', wf.later(12))).code).toBe(0);
+    const pending = buildPageData(readWorkspaceFiles(wf.ws)).sections.find((x) => x.kind === 'paper_pending');
+    expect(pending).toMatchObject({ kind: 'paper_pending', decisions: 12 });
+    // `regimen paper` books them all (nothing new to decide): the paper segment is drawn
+    const booked = await cli('paper', wf.ws, '--data', wf.later(12), '--json');
+    expect(booked.code, booked.err).toBe(0);
+    expect(JSON.parse(booked.out).booked).toHaveLength(12);
     const files = readWorkspaceFiles(wf.ws);
+    expect(buildPageData(files).sections.some((x) => x.kind === 'paper_pending')).toBe(false);
     const s = buildPageData(files).sections.find((x): x is PaperSection => x.kind === 'paper')!;
     expect(s).toBeDefined();
     const stitched = files.walkForward!.equity!;

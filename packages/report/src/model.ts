@@ -392,11 +392,20 @@ export interface PaperSection {
   total_fills: number;
 }
 
+/** Decisions journaled by `regimen signal` but no paper ledger yet: what to run to see the paper segment. */
+export interface PaperPendingSection {
+  kind: 'paper_pending';
+  decisions: number;
+  first: string;
+  last: string;
+}
+
 export type Section =
   | HeaderSection
   | WarningsSection
   | ValidationSection
   | PaperSection
+  | PaperPendingSection
   | WinnersSection
   | OverfittingSection
   | SurfaceSection

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseWith, PaperLineSchema, regimenError, type PaperFillLine, type PaperOpenLine } from '@regimen/core';
+import { JournalLineSchema, parseWith, PaperLineSchema, regimenError, type PaperFillLine, type PaperOpenLine } from '@regimen/core';
 
 export interface PaperLedgerFile {
   file: string;
@@ -13,11 +13,27 @@ export interface PaperLedgerFile {
  * it out rather than touch the file. Undefined when there is no ledger or it has no bar yet.
  */
 export function readPaperLedger(file: string): PaperLedgerFile | undefined {
-  if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, 'utf8');
-  const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
   let open: PaperOpenLine | undefined;
   const fills: PaperFillLine[] = [];
+  for (const l of wholeLines(file, (v, where) => parseWith(PaperLineSchema, v, { file: where, code: 'workspace' }))) {
+    if (l.type === 'open') open = l;
+    else if (l.type === 'fill') fills.push(l);
+  }
+  return open ? { file, open, fills } : undefined;
+}
+
+/** The decisions in `regimen signal`'s journal: count, first and last bar time (a workspace decided on but not paper-traded). */
+export function readJournalDecisions(file: string): { count: number; first: string; last: string } | undefined {
+  const times = wholeLines(file, (v, where) => parseWith(JournalLineSchema, v, { file: where, code: 'workspace' })).flatMap((l) => (l.type === 'decision' ? [l.decision.time] : []));
+  return times.length ? { count: times.length, first: times[0]!, last: times[times.length - 1]! } : undefined;
+}
+
+/** Every complete line of a JSON-lines file, validated; [] for a missing file. */
+function wholeLines<T>(file: string, parse: (value: unknown, where: string) => T): T[] {
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  const out: T[] = [];
   whole.split('\n').forEach((line, i) => {
     if (line === '') return;
     let value: unknown;
@@ -26,10 +42,7 @@ export function readPaperLedger(file: string): PaperLedgerFile | undefined {
     } catch (e) {
       throw regimenError({ code: 'workspace', file, field: `line ${i + 1}`, message: 'not valid JSON: ' + (e as Error).message });
     }
-    const l = parseWith(PaperLineSchema, value, { file: `${file}:${i + 1}`, code: 'workspace' });
-    if (l.type === 'open') open = l;
-    else if (l.type === 'fill') fills.push(l);
+    out.push(parse(value, `${file}:${i + 1}`));
   });
-  if (!open) return undefined;
-  return { file, open, fills };
+  return out;
 }

@@ -41,8 +41,8 @@ import {
   type WorkspacePaths,
 } from '@regimen/core';
 import { readRegimeLabels, readValidationEquity, type RegimeLabelsFile, type ValidationEquityFile } from '@regimen/data';
-import { defaultPaperLedger } from '@regimen/core';
-import { readPaperLedger, type PaperLedgerFile } from './paper-ledger.js';
+import { defaultJournal, defaultPaperLedger } from '@regimen/core';
+import { readJournalDecisions, readPaperLedger, type PaperLedgerFile } from './paper-ledger.js';
 
 /** Bars [start, end) of the whole series. */
 export interface BarWindow {
@@ -81,6 +81,8 @@ export interface WorkspaceFiles {
   walkForward?: WalkForwardFiles;
   /** live/paper.jsonl of `regimen paper`, when the workspace has been paper-traded */
   paper?: PaperLedgerFile;
+  /** without a ledger: the decisions `regimen signal` journaled in live/decisions.jsonl */
+  journaled?: { count: number; first: string; last: string };
 }
 
 export interface WalkForwardFiles {
@@ -172,7 +174,7 @@ function readPhaseFiles(paths: WorkspacePaths, manifest: Manifest, config: Resol
     trades: optional(paths.validationTrades, (p) => readJsonFile(p, ValidationTradesSchema)),
     equity: optional(paths.validationEquity, readValidationEquity),
     labels,
-    paper: readPaperLedger(defaultPaperLedger(paths.base)),
+    ...paperFiles(paths.base),
   };
 }
 
@@ -213,3 +215,9 @@ export function labelsOver(ws: WorkspaceFiles, classifier: string, start: number
 }
 
 export type { SplitName };
+
+/** The paper ledger, or without one the journal's decisions (read only then: a ledger books them all). */
+function paperFiles(base: string): Pick<WorkspaceFiles, 'paper' | 'journaled'> {
+  const paper = readPaperLedger(defaultPaperLedger(base));
+  return paper ? { paper } : { journaled: readJournalDecisions(defaultJournal(base)) };
+}

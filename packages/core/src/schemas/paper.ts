@@ -12,6 +12,8 @@ import { DecisionSchema, LiveIdentitySchema } from './live.js';
 
 /** Where `regimen paper` keeps its ledger when no --state is given, and where `regimen report` looks for it. */
 export const defaultPaperLedger = (workspace: string): string => join(workspace, 'live', 'paper.jsonl');
+/** The decisions journal of `regimen signal` at its default place (the report counts what is not yet booked). */
+export const defaultJournal = (workspace: string): string => join(workspace, 'live', 'decisions.jsonl');
 
 /** The first line: which run, its costs, and the opening mark. */
 export const PaperOpenLineSchema = z.object({

@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import type { PaperSection } from '../../src/model.js';
+import type { PaperPendingSection, PaperSection } from '../../src/model.js';
 import { formatInteger, formatMetric, formatNumber } from '../../src/format.js';
 import { behindPlot, equityAndDrawdown } from '../curves.js';
 import { figure, h, numberCell, table } from '../dom.js';
@@ -69,4 +69,14 @@ function paintSplit(u: uPlot, time: number): number {
     ctx.fillText('paper', x + 4, top + 12 * devicePixelRatio);
     return 1;
   });
+}
+
+export function renderPaperPending(el: HTMLElement, s: PaperPendingSection): void {
+  el.append(
+    h(
+      'p',
+      { class: 'note', 'data-decisions': String(s.decisions) },
+      `regimen signal has journaled ${formatInteger(s.decisions)} decision${s.decisions === 1 ? '' : 's'} since the run (${s.first} → ${s.last}, live/decisions.jsonl), not yet booked: run \`regimen paper <workspace> --data <file>\` to book every one of them at its close with the run's costs, and this section draws the paper run after the validation split.`,
+    ),
+  );
 }

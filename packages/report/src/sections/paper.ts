@@ -1,5 +1,5 @@
 import { NO_REGIME } from '@regimen/core';
-import type { PaperSection } from '../model.js';
+import type { PaperPendingSection, PaperSection } from '../model.js';
 import { drawdownOf, minMaxColumns } from '../reduce.js';
 import { labelsOver, type WorkspaceFiles } from '../workspace-files.js';
 import { MAX_TABLE_ROWS } from './trades.js';
@@ -125,4 +125,10 @@ export function paperSection(ws: WorkspaceFiles, columns = CHART_COLUMNS): Paper
     regimes,
     total_fills: m,
   };
+}
+
+/** A workspace decided on by `regimen signal` but not paper-traded: the section says how to book it. */
+export function paperPendingSection(ws: WorkspaceFiles): PaperPendingSection | null {
+  const j = ws.journaled;
+  return !ws.paper && j ? { kind: 'paper_pending', decisions: j.count, first: j.first, last: j.last } : null;
 }
