@@ -47,9 +47,11 @@ describe('benchmarks', () => {
   });
 
   it('replay scores weight sets and checks them against the reference and a full re-backtest', async () => {
-    const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20'])) as ReplayResult[];
+    const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20', '--sample-seconds', '0'])) as ReplayResult[];
     expect(r).toMatchObject({ suite: 'replay', bars: 3000, weight_sets: 20, strategies: 2, regimes: 3, checked_sets: 6 }); // one set at each lane position of the kernel's four-set passes, and more
-    expect(r.speedup).toBeCloseTo(r.full.per_set_seconds / r.replay.per_set_seconds, 9);
+    // like for like: one thread each, and the pool each
+    expect(r.speedup_thread).toBeCloseTo(r.full.per_set_seconds / r.replay_thread.per_set_seconds, 9);
+    expect(r.speedup).toBeCloseTo(r.full_pool.per_set_seconds / r.replay.per_set_seconds, 9);
   });
 
   it.skipIf(!built)('workflow runs the seed workflow end to end on generated minute bars, per phase and stage', async () => {

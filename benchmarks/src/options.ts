@@ -30,9 +30,11 @@ export interface BenchOptions {
   folds: number;
   /** report suite: the workspace to report on (default: the seed workflow on the embedded data) */
   workspace?: string;
+  /** replay suite: each timed sample repeats its work for at least this many seconds (0: once) */
+  sampleSeconds: number;
 }
 
-const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6 };
+const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6, sampleSeconds: 2 };
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -42,7 +44,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR` */
+/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -64,6 +66,12 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--redis': o.redis = value(); break;
       case '--folds': o.folds = positiveInt(name, value()); break;
       case '--workspace': o.workspace = value(); break;
+      case '--sample-seconds': {
+        const v = value();
+        o.sampleSeconds = Number(v);
+        if (v === undefined || v.trim() === '' || !(o.sampleSeconds >= 0)) throw regimenError({ code: 'usage', field: name, value: v, message: `${name} needs a number of seconds (0 or more)` });
+        break;
+      }
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--engine': {

@@ -16,16 +16,45 @@ export interface ReplayResult {
   weight_sets: number;
   workers: number;
   /** every weight set in one batch through the executor, as phase 3 scores them: spread over the workers */
-  replay: { seconds: number; runs: number[]; per_set_seconds: number };
+  replay: Timing;
   /** the same batch by engine.replay on this thread */
-  replay_thread: { seconds: number; runs: number[]; per_set_seconds: number };
+  replay_thread: Timing;
   /** per weight set: the adaptive backtest from market data (legs recomputed, then combined), on this thread */
-  full: { sets: number; seconds: number; per_set_seconds: number };
-  /** full per set / replay per set (through the executor) */
+  full: Timing;
+  /** the same full re-backtests, the sets' legs run through the executor side by side */
+  full_pool: Timing;
+  /** full per set / replay per set, both through the executor (equal resources: the pool) */
   speedup: number;
-  /** full per set / replay per set on this thread: the like-for-like ratio of one core */
+  /** full per set / replay per set, both on this thread (equal resources: one core) */
   speedup_thread: number;
   checked_sets: number;
+}
+
+/**
+ * Seconds per set: the median over `repeat` samples, each repeating `work` (which scores `sets`
+ * sets) until it has lasted `sampleSeconds` (default 2), so a sample of a 0.2 s part is not one
+ * noisy reading; a sample is the mean per call.
+ */
+export interface Timing {
+  per_set_seconds: number;
+  /** each sample's seconds per set */
+  samples: number[];
+  /** calls of `work` in each sample */
+  calls: number[];
+}
+
+async function timing(o: Pick<BenchOptions, 'repeat' | 'sampleSeconds'>, sets: number, work: (call: number) => unknown): Promise<Timing> {
+  const samples: number[] = [];
+  const calls: number[] = [];
+  for (let r = 0; r < o.repeat; r++) {
+    const t = now();
+    let n = 0;
+    do await work(n++);
+    while (now() - t < o.sampleSeconds);
+    samples.push((now() - t) / n / sets);
+    calls.push(n);
+  }
+  return { per_set_seconds: median(samples), samples, calls };
 }
 
 /**
@@ -89,36 +118,33 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
     assertSameRow(`replay set ${i} vs full backtest`, got[j]!, { metrics: full.metrics, regimes: full.regimes });
   });
 
-  const threadRuns: number[] = [];
-  for (let r = 0; r < o.repeat; r++) {
-    const t = now();
-    const out = engine.replay(batch);
-    threadRuns.push(now() - t);
-    if (out.length !== o.weightSets) throw new Error('replay: wrong number of rows');
-  }
+  const replayThread = await timing(o, o.weightSets, () => {
+    if (engine.replay(batch).length !== o.weightSets) throw new Error('replay: wrong number of rows');
+  });
+  // the full re-backtest of a set, cycling through the sets: on this thread, and with its legs
+  // through the executor, as many sets side by side as there are workers
+  const fullThread = await timing(o, 1, (call) => runAdaptive({ ...input, weights: weightSets[call % o.weightSets]! }, engine));
   const executor = localExecutor({ workers: o.workers, engine: o.engine });
-  const runs: number[] = [];
+  const fullOnPool = async (weights: RegimeWeights) => {
+    const legRows = await executor.run({ bars, window, trials: legTrials, regimes: [], costs, barsPerYear: 252, captureSignals: true });
+    const own = new Map(legTrials.map((t, i) => [t.trial_id, legRows[i]!.signals!]));
+    return engine.replay(replayBatch(replayInput, buildLegs(regime, strategies.map((s) => s.name), winners, (id) => own.get(id)!), [weights]))[0]!;
+  };
+  let replayPool: Timing;
+  let fullPool: Timing;
   try {
-    // the first call starts the workers and shares the legs, once per phase-3 classifier
+    // the first calls start the workers and share the legs, once per phase-3 classifier
     const pooled = await executor.replay(batch);
     if (!isDeepStrictEqual(pooled, all)) throw new Error('replay: the executor\'s rows differ from the engine\'s');
-    for (let r = 0; r < o.repeat; r++) {
-      const t = now();
-      const out = await executor.replay(batch);
-      runs.push(now() - t);
-      if (out.length !== o.weightSets) throw new Error('replay: wrong number of rows');
-    }
+    assertSameRow('replay set 0 vs full backtest through the executor', all[0]!, await fullOnPool(weightSets[0]!));
+    replayPool = await timing(o, o.weightSets, async () => {
+      if ((await executor.replay(batch)).length !== o.weightSets) throw new Error('replay: wrong number of rows');
+    });
+    const side = Math.max(1, o.workers);
+    fullPool = await timing(o, side, (call) => Promise.all(Array.from({ length: side }, (_, k) => fullOnPool(weightSets[(call * side + k) % o.weightSets]!))));
   } finally {
     await executor.close();
   }
-  const fullSets = Math.min(o.weightSets, 10);
-  const t = now();
-  for (let i = 0; i < fullSets; i++) runAdaptive({ ...input, weights: weightSets[i]! }, engine);
-  const fullSeconds = now() - t;
-  const seconds = median(runs);
-  const perSet = seconds / o.weightSets;
-  const threadSeconds = median(threadRuns);
-  const fullPerSet = fullSeconds / fullSets;
   return {
     suite: 'replay',
     bars: prices.length,
@@ -128,11 +154,12 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
     regimes: regime.names.length,
     weight_sets: o.weightSets,
     workers: o.workers,
-    replay: { seconds, runs, per_set_seconds: perSet },
-    replay_thread: { seconds: threadSeconds, runs: threadRuns, per_set_seconds: threadSeconds / o.weightSets },
-    full: { sets: fullSets, seconds: fullSeconds, per_set_seconds: fullPerSet },
-    speedup: fullPerSet / perSet,
-    speedup_thread: (fullPerSet * o.weightSets) / threadSeconds,
+    replay: replayPool,
+    replay_thread: replayThread,
+    full: fullThread,
+    full_pool: fullPool,
+    speedup: fullPool.per_set_seconds / replayPool.per_set_seconds,
+    speedup_thread: fullThread.per_set_seconds / replayThread.per_set_seconds,
     checked_sets: checkIdx.length,
   };
 }

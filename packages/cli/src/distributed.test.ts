@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspacePaths } from '@regimen/core';
+import { embeddedDataPath } from '@regimen/data';
 import { runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
 import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
 
@@ -32,6 +33,8 @@ function resultFiles(ws: string, out = new Map<string, Buffer>(), prefix = ''): 
   for (const [dir, rel] of [[p.analysis, 'analysis/'], [p.performance, 'performance/'], [p.signals, 'signals/'], [p.classifiers, 'metadata/classifiers/']] as const) walk(dir, rel);
   if (existsSync(p.trials)) out.set(`${prefix}metadata/trials.json`, readFileSync(p.trials));
   for (let k = 0; existsSync(p.fold(k)); k++) resultFiles(p.fold(k), out, `${prefix}folds/fold_${k}/`);
+  const series = join(ws, 'series');
+  if (existsSync(series)) for (const name of readdirSync(series)) resultFiles(join(series, name), out, `${prefix}series/${name}/`);
   return out;
 }
 
@@ -123,6 +126,15 @@ const WALK_FORWARD = `    - name: parameter_discovery
     - name: validation
       config: { data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3 }`;
 
+/** a universe of Dow series (the first `rows` days of the embedded file) as a small workflow */
+function dowUniverse(series: string[], rows: number, phases: string): { dir: string; config: string } {
+  const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
+  const cols = lines[0]!.split(',');
+  const pick = [0, ...series.map((c) => cols.indexOf(c))];
+  const csv = lines.slice(0, rows + 1).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
+  return smallWorkflow({ data: `{ path: dow.csv, columns: [${series.join(', ')}] }`, files: { 'dow.csv': csv }, phases });
+}
+
 // each test runs a workflow twice (locally for reference, then distributed): minutes on a loaded machine
 const SLOW = 300_000;
 
@@ -177,6 +189,26 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
     }
   }, SLOW);
 
+  it('runs a universe (its series several at a time, sharing the workers) into the same bytes', async () => {
+    const { dir, config } = dowUniverse(['AA', 'KO', 'MSFT'], 699, WALK_FORWARD.replace('in_sample: 600', 'in_sample: 300'));
+    const local = join(dir, 'local');
+    await runWorkflow(config, { outDir: local, workers: 2 });
+    const workers = await startWorkers(redis.url, 2);
+    try {
+      const info: string[] = [];
+      const ws = join(dir, 'distributed');
+      await runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote, onEvent: (e) => e.type === 'info' && info.push(e.message) });
+      const files = [...resultFiles(ws).keys()];
+      expect(files).toContain('performance/universe_results.json');
+      expect(files.filter((f) => /^series\/MSFT\/folds\/fold_2\/performance\/trial_/.test(f)).length).toBeGreaterThan(0);
+      expectSameFiles(ws, local);
+      const tally = info.find((m) => m.startsWith('batches run by worker:'))!;
+      expect(tally.match(/\d+ trial and \d+ replay/g)).toHaveLength(2);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
   it('loses a worker to SIGKILL in the middle of phase 1 and still writes identical files', async () => {
     const { dir, config, local } = long;
     const workers = await startWorkers(redis.url, 2);
@@ -224,4 +256,57 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       await own.stop();
     }
   }, SLOW);
+
+  describe('faults in the middle of a universe', () => {
+    /** two series of 600 trials each in batches of 4, and their local run for reference */
+    let u: { dir: string; config: string; local: string };
+    const trialsOf = (ws: string, series: string) => count(workspacePaths(join(ws, 'series', series)).performance, /^trial_.*\.json$/);
+    beforeAll(async () => {
+      const { dir, config } = dowUniverse(['AA', 'KO'], 1500, PHASE1_600_TRIALS);
+      u = { dir, config, local: join(dir, 'local') };
+      await runWorkflow(config, { outDir: u.local, workers: 2 });
+    }, SLOW);
+
+    it('a worker SIGKILLed, then the coordinator SIGKILLed and resumed with the same workers: identical files', async () => {
+      const workers = await startWorkers(redis.url, 2);
+      try {
+        const ws = join(u.dir, 'killed');
+        const first = spawnRegimen(['run', u.config, '--out', ws, '--executor', redis.url, '--quiet']);
+        await until('phase 1 of the first series to be under way', () => trialsOf(ws, 'AA') >= 40);
+        workers[0]!.child.kill('SIGKILL');
+        await until('more trials after the worker died', () => trialsOf(ws, 'AA') + trialsOf(ws, 'KO') >= 200, 120_000);
+        first.child.kill('SIGKILL');
+        expect((await exitOf('the killed coordinator', first)).signal).toBe('SIGKILL');
+        expect(existsSync(workspacePaths(ws).universeResults)).toBe(false);
+        // the same worker that is left serves the resumed run (a killed pid's lock is taken over)
+        const resumed = spawnRegimen(['run', ws, '--resume', '--executor', redis.url, '--quiet']);
+        const end = await exitOf('the resumed coordinator', resumed, SLOW);
+        expect(end.code, resumed.output()).toBe(0);
+        expectSameFiles(ws, u.local);
+      } finally {
+        await stopWorkers(workers);
+      }
+    }, SLOW * 2);
+
+    it('Redis restarted empty: one line, exit 75, and the universe resumes to the same files', async () => {
+      const own = await startLocalRedis();
+      const workers = await startWorkers(own.url, 2);
+      try {
+        const ws = join(u.dir, 'restarted');
+        const cmd = spawnRegimen(['run', u.config, '--out', ws, '--executor', `${own.url}?wait=5`, '--quiet']);
+        await until('phase 1 to be under way', () => trialsOf(ws, 'AA') + trialsOf(ws, 'KO') >= 60);
+        await own.kill();
+        await own.start();
+        const end = await exitOf('the coordinator after Redis restarted', cmd);
+        expect(end.code).toBe(75);
+        expect(cmd.output().trim().split('\n')).toHaveLength(1);
+        expect(cmd.output()).toMatch(/Redis lost this run's queue .*continue with: regimen run \S+ --resume/);
+        await runWorkflow(ws, { resume: true, workers: 2 });
+        expectSameFiles(ws, u.local);
+      } finally {
+        await stopWorkers(workers);
+        await own.stop();
+      }
+    }, SLOW);
+  });
 });

@@ -7,7 +7,7 @@ import { embeddedDataPath } from '@regimen/data';
 import { cli } from '../test/harness.js';
 
 describe('regimen run / status of a universe', () => {
-  it('prints each series against every baseline, the sign tests and the portfolios; status has a row per series; report is per series', async () => {
+  it('prints each series against every baseline, the sign tests and the portfolios; status has a row per series; report compares the series and links each', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'regimen-universe-cli-'));
     const [head, ...rows] = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
     writeFileSync(join(dir, 'dow.csv'), [head, ...rows.slice(-600)].join('\n') + '\n');
@@ -41,10 +41,15 @@ describe('regimen run / status of a universe', () => {
     expect(s.out).toMatch(/^alcoa\s+AA\s+600\s+done\s+done\s+done\s+done\s+2\/2$/m);
     expect(s.out).toContain('2 of 2 series complete');
     expect((await cli('inspect', join(ws, 'performance', 'universe_results.json'))).err).toContain('universe_results.json: valid');
-    // a series is a workspace of its own; the top has no report of its own
-    const top = await cli('report', ws);
-    expect(top.code).toBe(2);
-    expect(top.err.trim()).toMatch(/^error: .*ws: a universe of 2 series: report a series .*series\/alcoa/);
+    // the top page compares the series and links each series' own page, written beside its files
+    const top = await cli('report', ws, '--json');
+    expect(top.code, top.err).toBe(0);
+    const written = JSON.parse(top.out) as { path: string; series: Array<{ path: string }>; warnings: Array<{ subject: string; series?: string[] }> };
+    expect(written.path).toBe(join(ws, 'report.html'));
+    expect(written.series.map((p) => p.path)).toEqual(['alcoa', 'coke'].map((n) => join(ws, 'series', n, 'report.html')));
+    // warnings come one per kind, naming the series that have it
+    for (const w of written.warnings) expect(w.subject).toMatch(/^[12] of 2 series$/);
+    expect(new Set(written.warnings.map((w) => JSON.stringify(w))).size).toBe(written.warnings.length);
     expect((await cli('report', join(ws, 'series', 'coke'))).code).toBe(0);
   });
 });

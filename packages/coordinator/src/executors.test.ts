@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { regimenError, workspacePaths, type WorkflowConfig } from '@regimen/core';
@@ -69,16 +69,24 @@ describe('a run on a distributed executor', () => {
     expect(again.ran).toEqual([]);
   });
 
-  it('refuses a universe on a distributed executor with one line, before touching the workspace', async () => {
+  it('runs a universe\'s series on it, into the same files as the local pool', async () => {
     const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
     const cols = lines[0]!.split(',');
     const pick = [0, cols.indexOf('AA'), cols.indexOf('KO')];
     const csv = lines.slice(0, 400).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
     const { dir, config } = smallWorkflow({ data: '{ path: dow.csv, columns: [AA, KO], split: { train_fraction: 0.7 } }', files: { 'dow.csv': csv } });
+    const local = join(dir, 'local');
+    await runWorkflow(config, { outDir: local, workers: 0 });
     const { executors, requests } = recording();
     const ws = join(dir, 'ws');
-    await expect(runWorkflow(config, { outDir: ws, workers: 0, executor: 'redis://h:1', executors })).rejects.toMatchObject({ code: 'usage', field: '--executor', message: expect.stringMatching(/universe runs on the local pool only/) });
-    expect(requests).toHaveLength(0);
-    expect(existsSync(ws)).toBe(false);
+    await runWorkflow(config, { outDir: ws, workers: 0, executor: 'redis://h:1', executors });
+    // one executor for the whole universe, its series' batches sharing its workers
+    expect(requests).toHaveLength(1);
+    for (const series of ['AA', 'KO']) {
+      for (const f of ['regime_optimal_params.json', 'ensemble_weights.json', 'validation_trades.json']) {
+        expect(readFileSync(join(workspacePaths(join(ws, 'series', series)).analysis, f), 'utf8')).toBe(readFileSync(join(workspacePaths(join(local, 'series', series)).analysis, f), 'utf8'));
+      }
+    }
+    expect(readFileSync(workspacePaths(ws).universeResults, 'utf8')).toBe(readFileSync(workspacePaths(local).universeResults, 'utf8'));
   });
 });

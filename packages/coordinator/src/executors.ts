@@ -49,11 +49,11 @@ export function chooseExecutor(flag: string | undefined, raw: WorkflowConfig, co
 export async function openExecutor(
   choice: ExecutorChoice,
   executors: DistributedExecutors | undefined,
-  request: Omit<ExecutorRequest, 'url' | 'field' | 'local'> & { workers: number },
+  request: Omit<ExecutorRequest, 'url' | 'field' | 'local'> & { workers: number; /** data sets the local pool keeps (a universe's series in flight + 1) */ dataSets?: number },
 ): Promise<Executor> {
-  const { workers, ...rest } = request;
+  const { workers, dataSets, ...rest } = request;
   // classifiers and optimizers run on the coordinator; strategy plugins run wherever trials do
-  const local = localExecutor({ workers, engine: request.engine, strategyPlugins: request.workerPlugins });
+  const local = localExecutor({ workers, engine: request.engine, strategyPlugins: request.workerPlugins, ...(dataSets ? { dataSets } : {}) });
   if (choice.url === 'local') return local;
   try {
     return await executors!.create({ ...rest, url: choice.url, field: choice.field, local });

@@ -76,17 +76,22 @@ function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
 export async function runWorkflow(target: string, opts: RunOptions = {}): Promise<RunResult> {
   const prepared = await prepareRun(target, opts);
   opts = prepared.opts;
-  if (prepared.universe) {
-    if (prepared.executor.url !== 'local') {
-      const where = prepared.executor.field === '--executor' ? {} : { file: prepared.configPath };
-      throw regimenError({ code: 'usage', ...where, field: prepared.executor.field, value: prepared.executor.url, message: 'a universe runs on the local pool only: drop the distributed executor for it' });
-    }
-    return runUniverse(prepared, opts);
-  }
+  const workers = workerCount(opts);
+  // a universe runs several series at a time on one executor (local pool or remote workers):
+  // the local pool keeps the data of every series in flight, plus one
+  const inFlight = prepared.universe ? Math.min(prepared.universe.series.length, Math.max(1, opts.seriesInFlight ?? workers)) : 1;
   const executor = await openExecutor(prepared.executor, opts.executors, {
-    workers: workerCount(opts), engine: opts.engine ?? 'wasm', workflowId: prepared.config.workflow_id, workerPlugins: prepared.strategySources,
+    workers, engine: opts.engine ?? 'wasm', workflowId: prepared.config.workflow_id, workerPlugins: prepared.strategySources,
     resumeHint: `regimen run ${prepared.paths.base} --resume`, emit: (message) => opts.onEvent?.({ type: 'info', message }),
+    ...(prepared.universe ? { dataSets: inFlight + 1 } : {}),
   });
+  if (prepared.universe) {
+    try {
+      return await runUniverse(prepared, opts, executor, inFlight);
+    } finally {
+      await executor.close();
+    }
+  }
   try {
     return { ...(await runSeries(prepared, executor, opts)), loadSeconds: prepared.loadSeconds };
   } finally {

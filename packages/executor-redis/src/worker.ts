@@ -74,7 +74,8 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     let l = locals.get(key);
     if (!l) {
       const strategyPlugins = plugins.map((p) => ({ spec: p.name, from: pluginsFrom }));
-      locals.set(key, (l = localExecutor({ workers: concurrency, engine, ...(strategyPlugins.length ? { strategyPlugins } : {}) })));
+      // batches in hand may be of as many markets (the series of a universe, several runs): keep each
+      locals.set(key, (l = localExecutor({ workers: concurrency, engine, dataSets: concurrency + 1, ...(strategyPlugins.length ? { strategyPlugins } : {}) })));
     }
     return l;
   };

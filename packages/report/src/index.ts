@@ -1,13 +1,17 @@
-import { writeFileAtomic, workspacePaths } from '@regimen/core';
+import { ManifestSchema, readJsonFile, writeFileAtomic, workspacePaths } from '@regimen/core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PageData, Warning } from './model.js';
 import { pageLinks } from './links.js';
-import { buildPageData } from './page-data.js';
+import { buildPageData, buildUniversePageData } from './page-data.js';
+import { universeFiles, type UniverseFiles } from './sections/universe.js';
+import { universeWarnings } from './warnings.js';
 import { reportHtml } from './page.js';
 import { readWorkspaceFiles } from './workspace-files.js';
 
-export { buildPageData, existingLinks, warningsOf, workspaceWarnings } from './page-data.js';
+export { buildPageData, buildUniversePageData, existingLinks, universeWarningsOf, warningsOf, workspaceWarnings } from './page-data.js';
+export { universeFiles, universeSection, type UniverseFiles } from './sections/universe.js';
+export { universeWarnings } from './warnings.js';
 export { reportHtml } from './page.js';
 export { readWorkspaceFiles, type WorkspaceFiles } from './workspace-files.js';
 export { browserAssets, writeBrowserBundle } from './bundle.js';
@@ -28,6 +32,8 @@ export interface WrittenReport extends WrittenPage {
   warnings: Warning[];
   /** a walk-forward's: every fold's own page, folds/fold_<k>/report.html, which the top page links to */
   folds: WrittenPage[];
+  /** a universe's: every started series' own page, series/<name>/report.html, which the top page links to */
+  series: WrittenPage[];
 }
 
 async function writePage(path: string, data: PageData): Promise<WrittenPage> {
@@ -42,6 +48,9 @@ async function writePage(path: string, data: PageData): Promise<WrittenPage> {
  * points at a file that exists; the folds' pages link back to it.
  */
 export async function writeReport(workspace: string, opts: { out?: string } = {}): Promise<WrittenReport> {
+  const manifest = workspacePaths(workspace).manifest;
+  const universe = existsSync(manifest) ? universeFiles(workspace, readJsonFile(manifest, ManifestSchema)) : null;
+  if (universe) return writeUniverseReport(universe, opts);
   const ws = readWorkspaceFiles(workspace);
   const path = opts.out ? resolve(opts.out) : ws.paths.report;
   const folds: WrittenPage[] = [];
@@ -57,6 +66,27 @@ export async function writeReport(workspace: string, opts: { out?: string } = {}
   const data = buildPageData(ws, links);
   const page = await writePage(path, data);
   const warnings = data.sections.flatMap((s) => (s.kind === 'warnings' ? s.warnings : []));
-  return { ...page, warnings, folds };
+  return { ...page, warnings, folds, series: [] };
+}
+
+/**
+ * A universe: each started series' report in its folder first (so every link of the top page
+ * points at a file that exists), then the top page comparing them.
+ */
+async function writeUniverseReport(u: UniverseFiles, opts: { out?: string }): Promise<WrittenReport> {
+  const path = opts.out ? resolve(opts.out) : workspacePaths(u.base).report;
+  const series: WrittenPage[] = [];
+  const pages = new Map<string, string>();
+  const perSeries: Array<{ name: string; warnings: Warning[] }> = [];
+  for (const s of u.series) {
+    if (!existsSync(workspacePaths(s.workspace).manifest)) continue; // not started yet
+    const own = await writeReport(s.workspace);
+    series.push({ path: own.path, bytes: own.bytes });
+    pages.set(s.name, own.path);
+    perSeries.push({ name: s.name, warnings: own.warnings });
+  }
+  const warnings = universeWarnings(perSeries);
+  const page = await writePage(path, buildUniversePageData(u, path, pages, warnings));
+  return { ...page, warnings, folds: [], series };
 }
 export { launchChromium, openReport, CHROMIUM_PATH, type OpenedReport } from './chromium.js';

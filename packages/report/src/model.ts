@@ -31,6 +31,8 @@ export interface Warning {
   message: string;
   /** at the top of a walk-forward: the folds where it was found */
   folds?: number[];
+  /** at the top of a universe: the series where it was found */
+  series?: string[];
 }
 
 /** Bars [start, end) of the whole series, with the dates of the first and last. */
@@ -400,6 +402,46 @@ export interface PaperPendingSection {
   last: string;
 }
 
+/** a portfolio has returns but no positions of its own: no trades or exposure */
+export type PortfolioMetricsView = Omit<MetricsView, 'trades' | 'exposure' | 'bars'>;
+
+/**
+ * The top of a universe: every series out of sample (the adaptive strategy and each baseline), how
+ * often the adaptive strategy beats each baseline (sign tests), and the equal-weight portfolios.
+ */
+export interface UniverseSection {
+  kind: 'universe';
+  workflow_id: string;
+  created_at: string;
+  /** single (the test split) or walk_forward (each series' folds stitched) */
+  method: 'single' | 'walk_forward';
+  classifier: string;
+  objective: string;
+  runs: Array<{ key: WalkForwardRun; label: string }>;
+  series: Array<{
+    name: string;
+    column: string;
+    first: string;
+    last: string;
+    bars: number;
+    metrics: Record<WalkForwardRun, MetricsView>;
+    /** the objective's score of each run, what the sign tests count */
+    scores: Record<WalkForwardRun, number>;
+    /** the series' own page, relative to this one; null when it is not written */
+    report: string | null;
+  }>;
+  comparisons: Array<{ baseline: WalkForwardRun; label: string; wins: number; losses: number; ties: number; p_value: number | null }>;
+  /** null when the series share fewer than two out-of-sample bars */
+  portfolio: {
+    first: string;
+    last: string;
+    bars: number;
+    metrics: Record<WalkForwardRun, PortfolioMetricsView>;
+    equity: ReducedSeries | null;
+    drawdown: ReducedSeries | null;
+  } | null;
+}
+
 export type Section =
   | HeaderSection
   | WarningsSection
@@ -414,7 +456,8 @@ export type Section =
   | TradesSection
   | WalkForwardSection
   | StabilitySection
-  | FoldPboSection;
+  | FoldPboSection
+  | UniverseSection;
 export type SectionKind = Section['kind'];
 
 export interface PageData {

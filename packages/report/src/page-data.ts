@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { workspacePaths } from '@regimen/core';
+import { ManifestSchema, readJsonFile, workspacePaths } from '@regimen/core';
 import type { PageData, Section, Warning } from './model.js';
 import { pageLinks, type PageLinks } from './links.js';
 import { headerSection } from './sections/header.js';
@@ -14,7 +14,8 @@ import { tradesSection } from './sections/trades.js';
 import { validationSection } from './sections/validation.js';
 import { walkForwardSection } from './sections/walk-forward.js';
 import { winnersSection } from './sections/winners.js';
-import { adaptiveTrailsWarnings, flickerWarnings, foldOverfitWarnings, foldWarnings, noTradeWarnings, overfitWarnings } from './warnings.js';
+import { universeFiles, universeSection, type UniverseFiles } from './sections/universe.js';
+import { adaptiveTrailsWarnings, flickerWarnings, foldOverfitWarnings, foldWarnings, noTradeWarnings, overfitWarnings, universeWarnings } from './warnings.js';
 import { readWorkspaceFiles, type WorkspaceFiles } from './workspace-files.js';
 
 /**
@@ -35,9 +36,11 @@ export function warningsOf(ws: WorkspaceFiles, stats = regimeStatistics(ws)): Wa
   ];
 }
 
-/** `workspaceWarnings(dir)`: warningsOf a workspace folder. */
+/** `workspaceWarnings(dir)`: warningsOf a workspace folder; a universe's are its series', grouped by kind. */
 export function workspaceWarnings(dir: string): Warning[] {
-  return warningsOf(readWorkspaceFiles(dir));
+  const manifest = workspacePaths(dir).manifest;
+  const universe = existsSync(manifest) ? universeFiles(dir, readJsonFile(manifest, ManifestSchema)) : null;
+  return universe ? universeWarningsOf(universe) : warningsOf(readWorkspaceFiles(dir));
 }
 
 /** Links of a page written at its usual place to the pages of the same walk-forward that exist. */
@@ -67,4 +70,25 @@ export function buildPageData(ws: WorkspaceFiles, links: PageLinks = existingLin
   ];
   const title = `Regimen report — ${ws.manifest.workflow_id}${ws.fold ? ` · fold ${ws.fold.index} (of 0–${ws.fold.of - 1})` : ws.walkForward ? ' · walk-forward' : ''}`;
   return { title, generated_by: `regimen ${ws.manifest.regimen_version}`, sections: sections.filter((s): s is Section => s !== null) };
+}
+
+/** A universe's warnings: its series', one line per kind naming the series (series not started have none). */
+export function universeWarningsOf(u: UniverseFiles): Warning[] {
+  const started = u.series.filter((s) => existsSync(workspacePaths(s.workspace).manifest));
+  return universeWarnings(started.map((s) => ({ name: s.name, warnings: workspaceWarnings(s.workspace) })));
+}
+
+/**
+ * The top page of a universe: the series compared and the portfolios, with the series' warnings
+ * grouped by kind; each series' own page (a workspace's page like any other) is linked from its row.
+ */
+export function buildUniversePageData(u: UniverseFiles, page: string, seriesPages: Map<string, string>, warnings: Warning[]): PageData {
+  const universe = universeSection(u, page, seriesPages);
+  const done = universe ? '' : ` (not complete: ${u.manifest.universe.series.length} series, results are written when every one has validated)`;
+  const sections: Array<Section | null> = [warnings.length ? { kind: 'warnings', warnings } : null, universe];
+  return {
+    title: `Regimen report — ${u.manifest.workflow_id} · universe of ${u.manifest.universe.series.length} series${done}`,
+    generated_by: `regimen ${u.manifest.regimen_version}`,
+    sections: sections.filter((s): s is Section => s !== null),
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metrics, Overfitting, ParameterSurface, PboResult, WalkForwardResults } from '@regimen/core';
-import { adaptiveTrailsWarnings, flickerWarnings, foldOverfitWarnings, foldWarnings, noTradeWarnings, overfitWarnings } from './warnings.js';
+import { adaptiveTrailsWarnings, flickerWarnings, foldOverfitWarnings, foldWarnings, noTradeWarnings, overfitWarnings, universeWarnings } from './warnings.js';
+import type { Warning } from './model.js';
 import { regimeStats } from './regime-stats.js';
 
 const m = (trades: number): Metrics => ({ sharpe: 0, sortino: 0, max_drawdown: 0, total_return: 0, cagr: 0, volatility: 0, trades, exposure: 0 });
@@ -107,5 +108,22 @@ describe('foldWarnings', () => {
     const grouped = foldWarnings([[w('no_trades', 'a', 'first')], [w('no_trades', 'a', 'second'), w('flicker', 'hmm (train)')], [w('no_trades', 'a')]]);
     expect(grouped.map((x) => [x.code, x.subject, x.folds])).toEqual([['no_trades', 'a, every fold', [0, 1, 2]], ['flicker', 'hmm (train), fold 1', [1]]]);
     expect(grouped[0]!.message).toBe('first (the numbers of fold 0)');
+  });
+});
+
+describe('universeWarnings', () => {
+  const w = (code: Warning['code'], subject: string): Warning => ({ code, subject, message: `${subject} message` });
+  it('gives each kind one line naming every series that has it and what it is about there', () => {
+    const grouped = universeWarnings([
+      { name: 'AA', warnings: [w('no_trades', 'idle'), w('overfit', 'PBO of s1'), w('overfit', 'PBO of all trials')] },
+      { name: 'KO', warnings: [] },
+      { name: 'GE', warnings: [w('no_trades', 'idle')] },
+    ]);
+    expect(grouped.map((g) => [g.code, g.subject, g.series])).toEqual([
+      ['no_trades', '2 of 3 series', ['AA', 'GE']],
+      ['overfit', '1 of 3 series', ['AA']],
+    ]);
+    expect(grouped[1]!.message).toContain('AA (PBO of s1; PBO of all trials)');
+    expect(universeWarnings([{ name: 'KO', warnings: [] }])).toEqual([]);
   });
 });

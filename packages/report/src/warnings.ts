@@ -136,3 +136,33 @@ export function foldWarnings(perFold: Warning[][]): Warning[] {
     return { code: first.code, subject: `${first.subject}, ${where}`, message: `${first.message}${numbers}`, folds };
   });
 }
+
+/** What each kind of warning says, for the one line a universe gives it. */
+const KIND_OF_WARNING: Record<Warning['code'], string> = {
+  no_trades: 'a strategy none of whose trials traded',
+  flicker: 'regimes that flicker',
+  overfit: 'a Probability of Backtest Overfitting above one half',
+  adaptive_trails: 'folds where the adaptive strategy trails a baseline out of sample',
+};
+
+/**
+ * A universe's warnings: one line per kind, naming every series that has it and what it is about
+ * there (twelve series with the same idle strategy are one fact, not twelve lines). Each series'
+ * own page has the numbers.
+ */
+export function universeWarnings(perSeries: Array<{ name: string; warnings: Warning[] }>): Warning[] {
+  const byCode = new Map<Warning['code'], Map<string, string[]>>();
+  for (const { name, warnings } of perSeries) {
+    for (const w of warnings) {
+      const series = byCode.get(w.code) ?? new Map<string, string[]>();
+      series.set(name, [...(series.get(name) ?? []), w.subject]);
+      byCode.set(w.code, series);
+    }
+  }
+  return [...byCode].map(([code, series]) => ({
+    code,
+    subject: `${series.size} of ${perSeries.length} series`,
+    message: `${KIND_OF_WARNING[code] ?? code} — ${[...series].map(([name, subjects]) => `${name} (${subjects.join('; ')})`).join(', ')}; each series' report has the numbers`,
+    series: [...series.keys()],
+  }));
+}

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { ManifestSchema, readJsonFile, regimenError, workspacePaths } from '@regimen/core';
+import { regimenError } from '@regimen/core';
 import { writeReport, type Warning, type WrittenReport } from '@regimen/report';
 
 export function registerReport(program: Command): void {
@@ -12,7 +11,6 @@ export function registerReport(program: Command): void {
     .option('--open', 'open it in the default browser')
     .option('--json', 'print the path, size and warnings as JSON')
     .action(async (dir: string, o: { out?: string; open?: boolean; json?: boolean }) => {
-      refuseUniverse(dir);
       const r = await writeReport(dir, { out: o.out });
       if (o.json) console.log(JSON.stringify(r, null, 2));
       else console.log(formatReportLine(r));
@@ -20,18 +18,10 @@ export function registerReport(program: Command): void {
     });
 }
 
-/** The report is of one series' workspace; a universe's top has none of its files (its series each have). */
-function refuseUniverse(dir: string): void {
-  const manifest = workspacePaths(dir).manifest;
-  const universe = existsSync(manifest) ? readJsonFile(manifest, ManifestSchema).universe : undefined;
-  if (universe) {
-    throw regimenError({ code: 'usage', file: dir, message: `a universe of ${universe.series.length} series: report a series (${dir}/series/<name>, e.g. ${universe.series[0]!.workspace}); its comparison is in performance/universe_results.json` });
-  }
-}
-
 export function formatReportLine(r: WrittenReport): string {
   const folds = r.folds.length ? `, and each of the ${r.folds.length} folds' own page (folds/fold_<k>/report.html, linked from it)` : '';
-  return `Report: ${r.path} (${(r.bytes / 1e6).toFixed(2)} MB)${folds} — open it in a browser, it works offline`;
+  const series = r.series.length ? `, and each of the ${r.series.length} series' own page (series/<name>/report.html, linked from it)` : '';
+  return `Report: ${r.path} (${(r.bytes / 1e6).toFixed(2)} MB)${folds}${series} — open it in a browser, it works offline`;
 }
 
 /** The warnings a user needs, one per line (also drawn at the top of the report). */

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dryRun, runWorkflow, type DryRunReport, type RunSummary } from '@regimen/coordinator';
 import { formatError, type PhaseName, type WalkForwardResults } from '@regimen/core';
@@ -59,15 +58,12 @@ export function registerRun(program: Command): void {
           executors: distributedExecutors,
         });
         progress.stop();
-        if (r.manifest.universe) {
-          const { reports, warnings } = await universeReports(r.summary.workspace, r.manifest.universe.series, o.report);
-          if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, reports }, null, 2));
-          else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (reports.length ? `\nReports: ${reports.length} written, one per series (series/<name>/report.html)` : ''));
-          return;
-        }
         const { report, warnings } = await reportOf(r.summary.workspace, o.report);
-        if (o.json) console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, report: report ? report.path : null }, null, 2));
-        else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (report ? `\n${formatReportLine(report)}` : ''));
+        if (o.json) {
+          // a universe's top page compares the series; `reports` lists each series' own page
+          const reports = r.manifest.universe ? { reports: report ? report.series.map((p) => p.path) : [] } : {};
+          console.log(JSON.stringify({ ...r.summary, ran: r.ran, skipped: r.skipped, warnings, report: report ? report.path : null, ...reports }, null, 2));
+        } else console.log(formatSummary(r.summary, r.config.validation.classifier, warnings) + (report ? `\n${formatReportLine(report)}` : ''));
       } finally {
         process.off('SIGINT', onSigint);
         progress.stop();
@@ -89,18 +85,6 @@ async function reportOf(workspace: string, write: boolean): Promise<{ report: Wr
     process.stderr.write(`report.html not written: ${formatError(e)}\n`);
     return { report: null, warnings: workspaceWarnings(workspace) };
   }
-}
-
-/** A universe's reports: each series' own (it is a workspace of today's layout); warnings name the series. */
-async function universeReports(workspace: string, series: Array<{ name: string; workspace: string }>, write: boolean): Promise<{ reports: string[]; warnings: Warning[] }> {
-  const reports: string[] = [];
-  const warnings: Warning[] = [];
-  for (const s of series) {
-    const { report, warnings: own } = await reportOf(join(workspace, s.workspace), write);
-    if (report) reports.push(report.path);
-    warnings.push(...own.map((w) => ({ ...w, subject: `${s.name}: ${w.subject}` })));
-  }
-  return { reports, warnings };
 }
 
 export function formatSummary(s: RunSummary, classifier: string, warnings: Warning[] = []): string {

@@ -1,23 +1,24 @@
 import { relative } from 'node:path';
 import { rmSync } from 'node:fs';
 import { isRegimenError, regimenError, type PhaseName } from '@regimen/core';
-import { localExecutor } from '@regimen/backtester';
+import type { Executor } from '@regimen/backtester';
 import { claimWorkspace } from '../lock.js';
 import type { PreparedRun, PreparedSeries } from '../prepare.js';
-import { runSeries, workerCount, workspaceMode, type RunOptions, type RunResult } from '../run.js';
+import { runSeries, workspaceMode, type RunOptions, type RunResult } from '../run.js';
 import { summarize } from '../summary.js';
 import { openWorkspace } from '../workspace.js';
 import { seriesComplete, writeUniverseResults } from './results.js';
 
 /**
  * A universe: every series run as the workflow of one series (runSeries) in series/<name>/, with
- * today's layout, several at a time — by default one per worker — on one executor, so the
+ * today's layout, several at a time — by default one per worker — on one executor (the local
+ * pool or a distributed one: the series' batches share its workers), so the
  * classifier fits, trials and files of some series fill the workers while others run their
  * analysis on this thread. Each series resumes on its own (a series not started yet starts).
  * The universe's results are written when every series has validated.
  */
-export async function runUniverse(prepared: Extract<PreparedRun, { universe: object }>, opts: RunOptions): Promise<RunResult> {
-  const { config, paths, text, originalConfig, universe, strategySources } = prepared;
+export async function runUniverse(prepared: Extract<PreparedRun, { universe: object }>, opts: RunOptions, executor: Executor, inFlight: number): Promise<RunResult> {
+  const { config, paths, text, originalConfig, universe } = prepared;
   const emit = opts.onEvent ?? (() => {});
   const lock = claimWorkspace(paths.base, (message) => emit({ type: 'info', message }));
   try {
@@ -28,9 +29,6 @@ export async function runUniverse(prepared: Extract<PreparedRun, { universe: obj
     });
     // the results stand for every series' latest files: gone until every series has validated again
     for (const f of [paths.universeResults, paths.universeEquity]) rmSync(f, { force: true });
-    const workers = workerCount(opts);
-    const inFlight = Math.min(universe.series.length, Math.max(1, opts.seriesInFlight ?? workers));
-    const executor = localExecutor({ workers, engine: opts.engine ?? 'wasm', strategyPlugins: strategySources, dataSets: inFlight + 1 });
     // a failed series stops the others between trials (their finished work kept), as Ctrl-C does
     const stop = new AbortController();
     const onAbort = () => stop.abort();
@@ -47,7 +45,6 @@ export async function runUniverse(prepared: Extract<PreparedRun, { universe: obj
       return { manifest, config, ran: config.phases.filter((p) => ran.has(p)), skipped: config.phases.filter((p) => skipped.includes(p)), summary: summarize(paths, config), loadSeconds: prepared.loadSeconds };
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
-      await executor.close();
     }
   } finally {
     lock.release();

@@ -130,7 +130,7 @@ describe('a universe resumes series by series', () => {
 });
 
 describe('a universe of walk-forwards (series × folds)', () => {
-  it('runs every fold of every series and compares their stitched out-of-sample results', async () => {
+  it('runs every fold of every series and compares their stitched out-of-sample results; stopped between folds, resumes to the same files', async () => {
     const w = universe(`{ path: dow.csv, columns: [AA, KO] }`);
     // the fixture's phases, validated by two rolling folds
     writeFileSync(w.config, text(w.config).replace('config: { data_split: test, verify_transitions: true }', 'config: { data_split: test, method: walk_forward, folds: 2, scheme: rolling, in_sample: 300 }'));
@@ -146,5 +146,24 @@ describe('a universe of walk-forwards (series × folds)', () => {
       expect(u.series[i]!.metrics).toEqual(wf.stitched.metrics);
     }
     expect(u.portfolio!.bars).toBe(u.series[0]!.bars);
+
+    // stopped between two folds of a series, resumed: the same files as the run straight through
+    const stop = new AbortController();
+    const interrupted = runWorkflow(w.config, {
+      outDir: join(w.dir, 'stopped'), workers: 0, seriesInFlight: 1, signal: stop.signal,
+      onEvent: (e) => e.type === 'phase-done' && e.series === 'KO' && e.phase === 'validation' && e.fold === 0 && stop.abort(),
+    });
+    await expect(interrupted).rejects.toSatisfy((e) => isRegimenError(e) && e.code === 'interrupted');
+    const stopped = workspacePaths(join(w.dir, 'stopped'));
+    const ko = workspacePaths(stopped.seriesDir('KO'));
+    expect([existsSync(workspacePaths(ko.fold(0)).validationResults), existsSync(workspacePaths(ko.fold(1)).validationResults)]).toEqual([true, false]);
+    expect(existsSync(stopped.universeResults)).toBe(false);
+    await runWorkflow(w.config, { outDir: stopped.base, workers: 0, resume: true });
+    expect(text(stopped.universeResults)).toBe(text(ws.universeResults));
+    for (const t of ['AA', 'KO']) {
+      const [a, b] = [workspacePaths(stopped.seriesDir(t)), workspacePaths(ws.seriesDir(t))];
+      expect(text(a.walkForwardResults)).toBe(text(b.walkForwardResults));
+      for (const k of [0, 1]) expect(text(workspacePaths(a.fold(k)).validationTrades)).toBe(text(workspacePaths(b.fold(k)).validationTrades));
+    }
   });
 });
