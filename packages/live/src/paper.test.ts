@@ -119,6 +119,16 @@ describe('regimen paper on a real small workspace', () => {
     expect(e).toMatchObject({ file: paperPath(dir), field: 'identity.workflow_id', value: 'other' });
     expect(readFileSync(journalPath(dir), 'utf8')).toBe(journal);
     expect(readFileSync(paperPath(dir), 'utf8')).toBe(text);
+
+    // a ledger edited apart from the journal (a booked position changed): refused the same way
+    const apart = state();
+    await paper(fx.ws, fx.later(3), { stateDir: apart, run });
+    const edited = readFileSync(paperPath(apart), 'utf8').replace(/("bar":1101,[^\n]*"position":)([-0-9.e]+)/, (_, a: string, p: string) => `${a}${Number(p) === 1 ? 0.5 : 1}`);
+    writeFileSync(paperPath(apart), edited);
+    const apartJournal = readFileSync(journalPath(apart), 'utf8');
+    const f = await paper(fx.ws, fx.later(6), { stateDir: apart, run }).catch((x: unknown) => x);
+    expect(f).toMatchObject({ code: 'workspace', file: paperPath(apart), field: expect.stringMatching(/^bar 1101 \(.*\) position$/) });
+    expect(readFileSync(journalPath(apart), 'utf8')).toBe(apartJournal);
   }, 120_000);
 
   it('a walk-forward paper-trades with its latest fold, and status agrees with the engine', async () => {

@@ -120,8 +120,10 @@ export async function paper(workspace: string, dataFile: string, opts: PaperOpti
   refuseUniverse(workspace);
   const run = opts.run ?? (await openLive(workspace));
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
-  // a ledger of another run is refused before the step appends anything to the journal
-  readLedger(stateDir, run.identity);
+  // a ledger of another run, or one that disagrees with the journal, is refused before the step
+  // appends anything to the journal
+  const before = readLedger(stateDir, run.identity);
+  if (before.open) ledgerLines(run, before, journaledDecisions(run, stateDir), () => NaN, () => '', '');
   const s = await signal(workspace, dataFile, { stateDir, run, webhook: opts.webhook });
   const ledger = readLedger(stateDir, run.identity);
   const decisions = journaledDecisions(run, stateDir);
