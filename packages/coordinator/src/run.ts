@@ -5,7 +5,7 @@ import { canonicalJson, createRng, regimenError, sha256, type Manifest, type Pha
 import { loadEngine, type EngineName, type Executor } from '@regimen/backtester';
 import { inputsHash, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import type { PhaseOutput, RunContext, RunEvent } from './context.js';
-import { claimWorkspace } from './lock.js';
+import { claimWorkspace } from '@regimen/core';
 import { openWorkspace, type WorkspaceMode } from './workspace.js';
 import { parameterDiscovery } from './phases/parameter-discovery.js';
 import { regimeAnalysis, regimeAnalysisInputs } from './phases/regime-analysis.js';

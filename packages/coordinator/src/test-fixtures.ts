@@ -7,9 +7,9 @@ import { embeddedDataPath } from '@regimen/data';
  * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
  * strategies on a 2×2 grid (or `strategies`, YAML lines under `strategies:`), both classifiers,
  * a grid ensemble. Seconds, not minutes. `data` replaces the data mapping, `files` are written
- * beside the workflow (a universe's files).
+ * beside the workflow (a universe's files), `validation` the validation phase's config.
  */
-export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; phases?: string; strategies?: string; data?: string; files?: Record<string, string> } = {}): { dir: string; config: string; data: string } {
+export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; validation?: string; phases?: string; strategies?: string; data?: string; files?: Record<string, string> } = {}): { dir: string; config: string; data: string } {
   const dir = mkdtempSync(join(tmpdir(), 'regimen-test-'));
   const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
   const data = join(dir, 'prices.csv');
@@ -40,7 +40,7 @@ ${
     - name: ensemble_optimization
       config: ${opts.ensemble ?? '{ algorithm: grid, objective: sharpe }'}
     - name: validation
-      config: { data_split: test, verify_transitions: true }`
+      config: ${opts.validation ?? '{ data_split: test, verify_transitions: true }'}`
 }
 `,
   );

@@ -18,3 +18,4 @@ export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
 export * from './schemas/live.js';
 export * from './schemas/paper.js';
+export * from './lock.js';

@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path';
-import { PaperLineSchema, regimenError, type Decision, type LiveIdentity, type PaperFillLine, type PaperLine, type PaperOpenLine, type PaperSourceLine } from '@regimen/core';
+import { PaperLineSchema, regimenError, type BarColumns, type Decision, type LiveIdentity, type PaperFillLine, type PaperLine, type PaperOpenLine, type PaperSourceLine } from '@regimen/core';
 import { isoTime } from '@regimen/data';
 import { journaledDecisions } from './advance.js';
+import { deliverPending, type DeliveryReport } from './delivery.js';
 import { appendJsonLines, readJsonLines } from './jsonl.js';
 import { openLive, universeSeries, type LiveRun } from './open.js';
 import { bookBar, type PaperMark } from './paper-book.js';
 import { signal } from './signal.js';
+import type { WebhookPolicy } from './webhook.js';
 import { defaultStateDir } from './state.js';
 
 export const paperPath = (stateDir: string): string => join(stateDir, 'paper.jsonl');
@@ -94,8 +96,9 @@ export function ledgerLines(run: LiveRun, ledger: Ledger, decisions: Decision[],
 
 export interface PaperOptions {
   stateDir?: string;
-  /** journal the new decisions as pending for this webhook (the caller delivers them) */
+  /** journal the new decisions as pending for this webhook and send what is pending */
   webhook?: string;
+  webhookPolicy?: Partial<WebhookPolicy>;
   run?: LiveRun;
 }
 
@@ -108,6 +111,8 @@ export interface PaperResult {
   last: PaperMark & { time: string };
   ledgerFile: string;
   stateDir: string;
+  /** with a webhook: what was sent, what failed, what is still pending */
+  delivery: DeliveryReport | null;
 }
 
 /**
@@ -124,10 +129,25 @@ export async function paper(workspace: string, dataFile: string, opts: PaperOpti
   // appends anything to the journal
   const before = readLedger(stateDir, run.identity);
   if (before.open) ledgerLines(run, before, journaledDecisions(run, stateDir), () => NaN, () => '', '');
-  const s = await signal(workspace, dataFile, { stateDir, run, webhook: opts.webhook });
+  let booked: Omit<PaperResult, 'decision' | 'stateDir' | 'delivery'> | undefined;
+  let delivery: DeliveryReport | null = null;
+  // booking and delivery happen while the step still holds the state folder's lock
+  const s = await signal(workspace, dataFile, {
+    stateDir,
+    run,
+    webhook: opts.webhook,
+    after: async (r) => {
+      booked = book(run, stateDir, dataFile, r.bars);
+      if (opts.webhook) delivery = await deliverPending(stateDir, opts.webhook, { policy: opts.webhookPolicy });
+    },
+  });
+  return { decision: s.decision, stateDir, ...booked!, delivery };
+}
+
+/** Books every journaled decision the ledger does not have yet (appended in one write). */
+function book(run: LiveRun, stateDir: string, dataFile: string, bars: BarColumns): Omit<PaperResult, 'decision' | 'stateDir' | 'delivery'> {
   const ledger = readLedger(stateDir, run.identity);
   const decisions = journaledDecisions(run, stateDir);
-  const bars = s.bars;
   const now = new Date().toISOString();
   const { open, fills } = ledgerLines(run, ledger, decisions, (t) => bars.close[t]!, (t) => isoTime(bars.time[t]!), now);
   const lines: PaperLine[] = [];
@@ -137,7 +157,7 @@ export async function paper(workspace: string, dataFile: string, opts: PaperOpti
   if (!opened) throw regimenError({ code: 'usage', field: '--data', value: dataFile, message: 'has no bar after the run\'s history yet: there is nothing to paper-trade' });
   appendJsonLines(paperPath(stateDir), PaperLineSchema, lines);
   const last = fills.length ? fills[fills.length - 1]! : ledger.fills.at(-1) ?? opened;
-  return { decision: s.decision, booked: fills, open: opened, last: { bar: last.bar, time: last.time, close: last.close, position: last.position, equity: last.equity }, ledgerFile: paperPath(stateDir), stateDir };
+  return { booked: fills, open: opened, last: { bar: last.bar, time: last.time, close: last.close, position: last.position, equity: last.equity }, ledgerFile: paperPath(stateDir) };
 }
 
 /** A universe's paper ledgers are its series': each series folder is a workspace of its own. */

@@ -45,15 +45,8 @@ describe('regimen signal --replay: live decisions equal validation\'s, bit for b
   });
 
   it('the last fold of a walk-forward', async () => {
-    const phases = `    - name: parameter_discovery
-      config: { parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] } }
-    - name: regime_analysis
-      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
-    - name: ensemble_optimization
-      config: { algorithm: grid, objective: sharpe }
-    - name: validation
-      config: { data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 500, gap: 3 }`;
-    const ws = await workspace(smallWorkflow({ bars: 1100, phases }));
+    const validation = '{ data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 500, gap: 3 }';
+    const ws = await workspace(smallWorkflow({ bars: 1100, validation }));
     const m = readJsonFile(workspacePaths(ws).manifest, ManifestSchema);
     const r = await replay(ws);
     expect(r.mismatch).toBeNull();
@@ -77,14 +70,6 @@ describe('regimen signal --replay: live decisions equal validation\'s, bit for b
       bars: 900,
       strategies: `    mine: { plugin: "@regimen/strategy-sma-cross", side: long_short, parameter_space: { fast: [5, 10], slow: [20, 40] } }
     strategy_2: { type: mean_reversion }`,
-      phases: `    - name: parameter_discovery
-      config: { parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] } }
-    - name: regime_analysis
-      config: { metrics: [sharpe], min_bars: 10 }
-    - name: ensemble_optimization
-      config: { algorithm: grid, objective: sharpe }
-    - name: validation
-      config: { data_split: test }`,
     }));
     await expectParity(ws);
   });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,17 @@ describe('regimen signal: journal and state', () => {
     expect(JSON.parse(readFileSync(statePath(s), 'utf8')).journal_decisions).toBe(10);
     rmSync(statePath(s));
     await expect(signal(ws, plus10, { stateDir: s })).rejects.toMatchObject({ field: 'line 1', message: expect.stringMatching(/^not valid JSON/) });
+  });
+
+  it('one call at a time per state folder: a second is refused as temporary (exit 75), a dead call\'s lock is taken over', async () => {
+    const s = fresh();
+    const lock = join(s, '.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: hostname(), started_at: 'now' }) + '\n');
+    await expect(signal(ws, plus5, { stateDir: s })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/^another regimen signal \(pid \d+, started now\) is using this state folder/) });
+    expect(existsSync(journalPath(s))).toBe(false);
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), started_at: 'then' }) + '\n');
+    expect((await signal(ws, plus5, { stateDir: s })).appended).toHaveLength(5);
+    expect(existsSync(lock)).toBe(false);
   });
 
   // the real command, SIGKILLed at random moments: needs the build `npm ci` makes

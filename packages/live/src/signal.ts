@@ -1,5 +1,6 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { regimenError, type BarColumns, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
+import { isRegimenError, lockWorkspace, regimenError, type BarColumns, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
 import { advance } from './advance.js';
 import { appendJournal } from './journal.js';
 import { openLive, universeSeries, type LiveRun } from './open.js';
@@ -13,6 +14,8 @@ export interface SignalOptions {
   run?: LiveRun;
   /** `--webhook`: journal the new decisions as pending delivery to this URL (delivery.ts sends them) */
   webhook?: string;
+  /** work done while the state folder is still locked: paper's booking, the webhook's delivery */
+  after?: (r: SignalResult) => Promise<void> | void;
 }
 
 export interface SignalResult {
@@ -37,6 +40,42 @@ export async function signal(workspace: string, dataFile: string, opts: SignalOp
   const run = opts.run ?? (await openLive(workspace));
   const open = (performance.now() - t0) / 1000;
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
+  const lock = lockStateDir(stateDir);
+  try {
+    const r = await signalLocked(run, dataFile, stateDir, open, opts);
+    await opts.after?.(r);
+    return r;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * One call at a time per state folder (cron may start the next before the last has finished): a
+ * second is refused as temporary (exit 75, try again), a lock left by a killed call is taken over.
+ * A folder this call created is removed again if the call fails before writing anything in it.
+ */
+function lockStateDir(stateDir: string): { release(): void } {
+  const created = !existsSync(stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  let lock;
+  try {
+    lock = lockWorkspace(stateDir);
+  } catch (e) {
+    if (isRegimenError(e) && /^another run/.test(e.message)) {
+      throw regimenError({ code: 'unavailable', file: e.file, message: e.message.replace('another run', 'another regimen signal').replace('this workspace', 'this state folder') + '; try again when it has finished' });
+    }
+    throw e;
+  }
+  return {
+    release() {
+      lock.release();
+      if (created && readdirSync(stateDir).length === 0) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function signalLocked(run: LiveRun, dataFile: string, stateDir: string, open: number, opts: SignalOptions): Promise<SignalResult> {
   // each decision is durable in the journal before the next is made: a call killed halfway keeps
   // its first decisions, and the next call (the journal being the record) goes on from there
   const delivery = opts.webhook ? { delivery: { status: 'pending' as const, attempts: 0, url: opts.webhook } } : {};
@@ -63,7 +102,7 @@ export interface UniverseSignalResult {
  * <stateDir>/<name>/; the portfolio is the equal-weight one of universe_results (each series
  * 1/N of the capital), so its target weight per series is target_position / N.
  */
-export async function signalUniverse(workspace: string, dataFiles: string | Record<string, string>, opts: { stateDir?: string; asOf?: string; only?: string[]; webhook?: string } = {}): Promise<UniverseSignalResult> {
+export async function signalUniverse(workspace: string, dataFiles: string | Record<string, string>, opts: { stateDir?: string; asOf?: string; only?: string[]; webhook?: string; after?: SignalOptions['after'] } = {}): Promise<UniverseSignalResult> {
   const u = universeSeries(workspace);
   if (!u) throw regimenError({ code: 'usage', field: 'workspace', value: workspace, message: 'is not a universe workspace' });
   const names = u.series.map((s) => s.name);
@@ -78,7 +117,7 @@ export async function signalUniverse(workspace: string, dataFiles: string | Reco
     if (opts.only && !opts.only.includes(s.name)) continue;
     const file = typeof dataFiles === 'string' ? dataFiles : dataFiles[s.name];
     if (!file) throw regimenError({ code: 'usage', field: '--data', value: s.name, message: 'no data file given for this series (give --data <series>=<file> for each)' });
-    const r = await signal(s.dir, file, { stateDir: `${base}/${s.name}`, asOf: opts.asOf, webhook: opts.webhook });
+    const r = await signal(s.dir, file, { stateDir: `${base}/${s.name}`, asOf: opts.asOf, webhook: opts.webhook, after: opts.after });
     stateDirs.push(r.stateDir);
     series.push(r.decision);
     appended += r.appended.length;

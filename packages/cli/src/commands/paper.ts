@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PaperCallSchema, regimenError, type PaperCall, type PaperStatus } from '@regimen/core';
-import { deliverPending, paper, paperStatus } from '@regimen/live';
+import { paper, paperStatus } from '@regimen/live';
 import { METRIC_HEADER, metricCells, table } from '../format.js';
 import { checkedWebhook, deliveryText, failIfUndelivered, webhookOption } from './webhook.js';
 
@@ -23,7 +23,7 @@ export function registerPaper(program: Command): void {
     const url = checkedWebhook(o.webhook);
     if (!o.data) throw regimenError({ code: 'usage', field: '--data', message: 'give the data file: the run\'s series extended with newer bars' });
     const r = await paper(workspace, o.data, { stateDir: o.state, webhook: url });
-    const delivery = url ? await deliverPending(r.stateDir, url) : null;
+    const delivery = r.delivery;
     const call: PaperCall = {
       kind: 'regimen.paper',
       decision: r.decision,

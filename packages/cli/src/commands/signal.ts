@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { regimenError, type Decision, type UniverseDecision } from '@regimen/core';
-import { deliverPending, openLive, replay, signal, signalUniverse, universeSeries, type DeliveryReport, type ReplayReport } from '@regimen/live';
+import { deliverPending, openLive, replay, signal, signalUniverse, universeSeries, type DeliveryReport, type ReplayReport, type SignalOptions } from '@regimen/live';
 import { checkedWebhook, deliveryText, failIfUndelivered, webhookOption } from './webhook.js';
 
 interface SignalFlags {
@@ -48,29 +48,31 @@ export function registerSignal(program: Command): void {
           if (i <= 0) throw regimenError({ code: 'usage', field: '--data', value: d, message: 'a universe of files wants <series>=<file> for each series' });
           return [d.slice(0, i), d.slice(i + 1)];
         }));
-        const r = await signalUniverse(workspace, files, { stateDir: o.state, asOf: o.asOf, only: o.series, webhook: url });
+        const deliveries: Array<[DeliveryReport, string]> = [];
+        const r = await signalUniverse(workspace, files, { stateDir: o.state, asOf: o.asOf, only: o.series, webhook: url, after: deliverer(url, deliveries) });
         console.log(o.json ? JSON.stringify(r.decision) : formatUniverse(r.decision, r.appended));
-        if (url) await deliverEach(r.stateDirs, url, o.json);
+        reportDeliveries(deliveries, o.json);
         return;
       }
       if (o.data.length > 1) throw regimenError({ code: 'usage', field: '--data', value: o.data, message: 'one data file for a workspace of one series' });
       const run = await openLive(workspace);
-      const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run, webhook: url });
+      const deliveries: Array<[DeliveryReport, string]> = [];
+      const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run, webhook: url, after: deliverer(url, deliveries) });
       console.log(o.json ? JSON.stringify(r.decision) : formatDecision(r.decision, `${r.appended.length} new bar${r.appended.length === 1 ? '' : 's'} journaled in ${r.stateDir}/decisions.jsonl`));
-      if (url) await deliverEach([r.stateDir], url, o.json);
+      reportDeliveries(deliveries, o.json);
     });
 }
 
-/** --webhook: send what each journal has pending; exit 75 (after the output) if any was not acknowledged. */
-async function deliverEach(stateDirs: string[], url: string, json: boolean | undefined): Promise<void> {
-  const failed: Array<[DeliveryReport, string]> = [];
-  for (const dir of stateDirs) {
-    const d = await deliverPending(dir, url);
-    // --json keeps stdout one object: the delivery goes to stderr only when it failed
-    if (!json) console.log(deliveryText(d));
-    if (d.failed) failed.push([d, dir]);
-  }
-  if (failed[0]) failIfUndelivered(...failed[0]);
+/** --webhook: send what a journal has pending while its state folder is still locked (never twice at once). */
+const deliverer = (url: string | undefined, out: Array<[DeliveryReport, string]>): SignalOptions['after'] =>
+  url ? async (r) => void out.push([await deliverPending(r.stateDir, url), r.stateDir]) : undefined;
+
+/** After the output: each journal's outcome (text mode), then exit 75 if one was not acknowledged. */
+function reportDeliveries(deliveries: Array<[DeliveryReport, string]>, json: boolean | undefined): void {
+  // --json keeps stdout one object: a failed delivery goes to stderr as the error line
+  if (!json) for (const [d] of deliveries) console.log(deliveryText(d));
+  const failed = deliveries.find(([d]) => d.failed);
+  if (failed) failIfUndelivered(...failed);
 }
 
 function seriesDirs(u: NonNullable<ReturnType<typeof universeSeries>>, only: string[] | undefined): string[] {

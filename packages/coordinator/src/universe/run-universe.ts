@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { rmSync } from 'node:fs';
 import { isRegimenError, regimenError, type PhaseName } from '@regimen/core';
 import type { Executor } from '@regimen/backtester';
-import { claimWorkspace } from '../lock.js';
+import { claimWorkspace } from '@regimen/core';
 import type { PreparedRun, PreparedSeries } from '../prepare.js';
 import { runSeries, workspaceMode, type RunOptions, type RunResult } from '../run.js';
 import { summarize } from '../summary.js';

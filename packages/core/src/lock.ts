@@ -1,7 +1,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ensureDir, regimenError } from '@regimen/core';
+import { regimenError } from './errors.js';
+import { ensureDir } from './io.js';
 
 /**
  * One run per workspace: `<workspace>/.lock` is created exclusively (O_EXCL) and holds the pid.
