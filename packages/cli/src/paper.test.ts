@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostname } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PaperCallSchema, PaperStatusSchema } from '@regimen/core';
 import { cli } from '../test/harness.js';
@@ -116,4 +117,21 @@ describe('regimen paper and regimen paper status', () => {
     expect(fills(join(state, 'paper.jsonl'))).toEqual(fills(join(reference, 'paper.jsonl')));
     expect((await cli('paper', 'status', fx.ws, '--state', state)).code).toBe(0);
   }, 180_000);
+
+  it('a call while another holds the state folder exits 75 and appends nothing', async () => {
+    const state = join(fx.dir, 'cli-busy');
+    expect((await cli('paper', fx.ws, '--data', fx.later(2), '--state', state)).code).toBe(0);
+    const before = readFileSync(join(state, 'paper.jsonl'), 'utf8');
+    // another process (alive, same host) holds the lock
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(state, '.lock'), JSON.stringify({ pid: other.pid, host: hostname(), started_at: new Date().toISOString() }) + '\n');
+      const r = await cli('paper', fx.ws, '--data', fx.later(4), '--state', state);
+      expect(r.code).toBe(75);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(readFileSync(join(state, 'paper.jsonl'), 'utf8')).toBe(before);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  }, 120_000);
 });
