@@ -2,15 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Two rolling folds: the latest one ends with the history, so it is the fold that decides. */
-const WALK_FORWARD_PHASES = `    - name: parameter_discovery
-      config:
-        parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
-    - name: regime_analysis
-      config: { min_bars: 10 }
-    - name: ensemble_optimization
-      config: { algorithm: grid, objective: sharpe }
-    - name: validation
-      config: { method: walk_forward, folds: 2, in_sample: 600, gap: 2 }`;
+const WALK_FORWARD = '{ method: walk_forward, folds: 2, in_sample: 600, gap: 2 }';
 
 /**
  * A real small workspace for paper tests: the coordinator's small workflow run on the first
@@ -21,7 +13,7 @@ const WALK_FORWARD_PHASES = `    - name: parameter_discovery
 export async function paperWorkspace(opts: { history?: number; total?: number; walkForward?: boolean } = {}): Promise<{ dir: string; ws: string; later(k: number): string }> {
   const { runWorkflow, smallWorkflow } = await import('@regimen/coordinator');
   const history = opts.history ?? 1100;
-  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200, phases: opts.walkForward ? WALK_FORWARD_PHASES : undefined });
+  const { dir, config, data } = smallWorkflow({ bars: opts.total ?? 1200, validation: opts.walkForward ? WALK_FORWARD : undefined });
   const [header, ...rows] = readFileSync(data, 'utf8').trim().split('\n');
   writeFileSync(data, [header, ...rows.slice(0, history)].join('\n') + '\n');
   const ws = join(dir, 'ws');
