@@ -1,15 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
 import { redisServerMissing } from '@regimen/executor-redis';
 import { checksums, parseBenchArgs, runBench, writeResult, type DistributedResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type StrategyPluginResult, type WorkflowResult } from './index.js';
 
 // the workflow suite runs the built code in a child process, as a user's `regimen run` does
-const built = existsSync(new URL('../dist/workflow-child.js', import.meta.url));
+const built = !requireOrSkip('the built benchmarks', builtMissing(new URL('../dist/workflow-child.js', import.meta.url)));
 // the distributed suite starts `regimen worker` processes (the built cli) on a redis-server of its own
-const workersBuilt = existsSync(new URL('../../packages/cli/dist/index.js', import.meta.url)) && redisServerMissing() === null;
+const workersBuilt = !requireOrSkip('the built cli and redis-server', builtMissing(new URL('../../packages/cli/dist/index.js', import.meta.url)) ?? redisServerMissing());
 
 describe('benchmarks', () => {
   it('parses suite options and rejects bad ones with one line', () => {

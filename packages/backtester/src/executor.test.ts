@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { Piscina } from 'piscina';
 import { NO_REGIME, isRegimenError, workspacePaths, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
@@ -13,8 +14,8 @@ import { runFullBacktest } from './full.js';
 import { buildLegs, replayBatch } from './replay.js';
 import type { TaskProbe, TrialTask, TrialTaskResult } from './worker.js';
 
-// the pool loads the built worker (dist/), which `npm ci` makes; reported as skipped if never built
-const built = existsSync(new URL('../dist/worker.js', import.meta.url));
+// the pool loads the built worker (dist/), which `npm ci` makes; skipped if never built, a failure under CI=true
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../dist/worker.js', import.meta.url)));
 
 const nyse = loadMarketData(fileURLToPath(new URL('../../data/embedded/nyse_composite_daily_close.csv', import.meta.url)));
 const len = nyse.bars.close.length;

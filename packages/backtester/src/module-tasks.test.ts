@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { localExecutor } from './executor.js';
 
 // pool threads start with the built trial worker (dist/), which `npm ci` makes
-const built = existsSync(new URL('../dist/worker.js', import.meta.url));
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../dist/worker.js', import.meta.url)));
 
 /** A plugin's own worker module: plain JavaScript with a default export. */
 function taskModule(): string {

@@ -3,12 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
 import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
 
 // The real command, killed with SIGKILL mid-phase: needs the build that `npm ci` makes.
 const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+const built = !requireOrSkip('the built cli', builtMissing(new URL('../dist/index.js', import.meta.url)));
 
 /** Start a run and SIGKILL it as soon as `ready(workspace)` holds; resolves when it is dead. */
 function killWhen(config: string, ws: string, ready: () => boolean): Promise<void> {

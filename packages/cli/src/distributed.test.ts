@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
 import { embeddedDataPath } from '@regimen/data';
 import { runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
@@ -11,8 +12,8 @@ import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type Loc
 
 // `regimen worker` processes and `regimen run` are the real commands: they need the build `npm ci` makes
 const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
-const missing = redisServerMissing();
+const built = !requireOrSkip('the built cli', builtMissing(new URL('../dist/index.js', import.meta.url)));
+const missing = requireOrSkip('redis-server', redisServerMissing()) ? redisServerMissing() : null;
 if (missing) console.warn(`skipping distributed tests: ${missing}`);
 const seed = fileURLToPath(new URL('../../../examples/seed-workflow.yaml', import.meta.url));
 

@@ -18,7 +18,7 @@ export { formatSummary } from './commands/run.js';
 
 export function buildProgram(): Command {
   const program = new Command('regimen')
-    .description('Regimen: per-regime strategy parameters and ensemble weights, proven out of sample')
+    .description('Regimen: per-regime strategy parameters and ensemble weights, tested out of sample')
     .version('0.1.0')
     .option('--debug', 'show stack traces on errors')
     .showSuggestionAfterError(true)

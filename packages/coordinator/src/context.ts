@@ -22,6 +22,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** seconds per stage of the running phase (fit, label, trials, replay, proofs…), for its checkpoint */
   stages: Record<string, number>;
+  /** --exhaustive: validation checks look-ahead and switching at every bar, not at sampled cuts */
+  exhaustive?: boolean;
 }
 
 /** Adds seconds to a stage of the running phase. */

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
 import { runWorkflow } from './run.js';
 import { smallWorkflow } from './test-fixtures.js';
@@ -14,8 +15,8 @@ function results(dir: string): Map<string, string> {
   return out;
 }
 
-// the pool loads the built worker (dist/), which `npm ci` makes; reported as skipped if never built
-const built = existsSync(new URL('../../backtester/dist/worker.js', import.meta.url));
+// the pool loads the built worker (dist/), which `npm ci` makes; skipped if never built, a failure under CI=true
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../backtester/dist/worker.js', import.meta.url)));
 
 describe('determinism', () => {
   it.skipIf(!built)('gives byte-identical analysis and validation files with 0 and 2 workers', async () => {

@@ -76,6 +76,22 @@ describe('proofs of no look-ahead', () => {
     expect(verifyTransitions(input, positions, out, trades).ok).toBe(false);
   });
 
+  it('check every bar when exhaustive: a cut after each bar of the window, every transition and trade', () => {
+    const small = { ...input, window: { start: 1000, end: 1120 } };
+    const honest = runAdaptive(small, referenceEngine).positions;
+    const la = lookAheadCheck(ctxWith(referenceEngine), small, honest, relabel, 'all');
+    expect(la).toEqual({ ok: true, cuts: Array.from({ length: 119 }, (_, i) => 1000 + i) });
+    const peeking = runAdaptive(small, peekingEngine).positions;
+    const caught = lookAheadCheck(ctxWith(peekingEngine), small, peeking, relabel, 'all');
+    expect(caught.ok).toBe(false);
+    // the first cut after which a decision changes: the bar before the first position change it peeked at
+    expect(caught.cuts.indexOf(caught.firstFailure!)).toBeGreaterThanOrEqual(0);
+    const { out, trades } = transitions(runAdaptive(input, referenceEngine).positions);
+    const all = verifyTransitions(input, runAdaptive(input, referenceEngine).positions, out, trades, referenceEngine, true);
+    expect(all.ok).toBe(true);
+    expect(all.checked).toBe(new Set([...out, ...trades]).size);
+  });
+
   it('pass on the wasm engine, which answers the cut points in one pass, for several strategies', async () => {
     const wasm = await loadWasmEngine();
     const several: AdaptiveInput = {

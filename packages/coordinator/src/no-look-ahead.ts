@@ -4,7 +4,10 @@ import { referenceEngine } from '@regimen/kernel';
 import { sliceBars, type RunContext } from './context.js';
 
 /**
- * Proofs that the adaptive strategy used no future data, recorded in validation_results.json.
+ * Checks that the adaptive strategy used no future data, recorded in validation_results.json.
+ * Both sample: they are checks at N cuts, not proofs over every bar, unless run exhaustively
+ * (`regimen run --exhaustive`), which checks every bar of the window at a cost of one adaptive
+ * backtest per bar (benchmarks/RESULTS.md).
  *
  * verifyTransitions: at every regime change (and every trade), recompute each strategy's position
  * from scratch on the data cut at that bar, with the parameters and weights of the bar's regime,
@@ -17,7 +20,7 @@ import { sliceBars, type RunContext } from './context.js';
  * relabelled from the saved model on the cut data (nothing is refitted) — on the data cut at
  * seeded points; every decision up to a cut must be identical. Half the cuts are random; the
  * others fall on the bar just before a position change, where a strategy that peeks at the next
- * bar would decide differently once that bar is gone.
+ * bar would decide differently once that bar is gone. Exhaustive: a cut after every bar but the last.
  */
 const MAX_POINTS = 200;
 
@@ -51,8 +54,9 @@ export function verifyTransitions(
   transitionBars: number[],
   tradeBars: number[],
   engine: Engine = referenceEngine,
+  exhaustive = false,
 ): { ok: boolean; checked: number; firstFailure?: number } {
-  const points = spread(transitionBars, tradeBars, MAX_POINTS);
+  const points = spread(transitionBars, tradeBars, exhaustive ? Infinity : MAX_POINTS);
   // what moves the position at bar t: each strategy's winner in t's regime, with its weight there.
   // A weight of 0 adds ±0 whatever the position (positions are finite), so such a strategy cannot
   // change the position and is not recomputed.
@@ -92,15 +96,22 @@ export function lookAheadCheck(
   input: AdaptiveInput,
   positions: Float64Array,
   relabel: (bars: number) => RegimeTrack[],
-  cutsWanted = 5,
+  cutsWanted: number | 'all' = 5,
 ): { ok: boolean; cuts: number[]; firstFailure?: number } {
   const { start, end } = input.window;
+  if (cutsWanted === 'all') return checkCuts(ctx, input, positions, relabel, Array.from({ length: end - 1 - start }, (_, i) => start + i));
   const rng = ctx.rng.fork('look-ahead');
   const random = Array.from({ length: cutsWanted }, () => rng.int(start + 1, end - 2));
   const beforeChange: number[] = [];
   for (let t = start + 2; t < end - 1; t++) if (positions[t] !== positions[t - 1]) beforeChange.push(t - 1);
   const picked = Array.from({ length: Math.min(cutsWanted, beforeChange.length) }, () => beforeChange[rng.int(0, beforeChange.length - 1)]!);
   const cuts = [...new Set([...random, ...picked])].sort((a, b) => a - b);
+  return checkCuts(ctx, input, positions, relabel, cuts);
+}
+
+/** The adaptive backtest rerun on the data cut after each of `cuts`: every decision up to the cut must be the same. */
+function checkCuts(ctx: RunContext, input: AdaptiveInput, positions: Float64Array, relabel: (bars: number) => RegimeTrack[], cuts: number[]): { ok: boolean; cuts: number[]; firstFailure?: number } {
+  const { start } = input.window;
   for (const cut of cuts) {
     const tracks = relabel(cut + 1);
     const regime = tracks.find((t) => t.classifier === input.regime.classifier)!;

@@ -244,4 +244,22 @@ describe('validation on either engine', () => {
     expect(v.checks.transitions_verified).toBe(true);
     expect(v.checks.transitions_checked).toBeGreaterThan(10);
   });
+
+  it('checks look-ahead after every bar and switching at every transition and trade with exhaustive (--exhaustive), rerunning a finished validation', async () => {
+    const { dir, config } = smallWorkflow({ bars: 700 });
+    const out = join(dir, 'ws');
+    await runWorkflow(config, { outDir: out, workers: 0 });
+    const paths = workspacePaths(out);
+    const sampled = readJsonFile(paths.validationResults, ValidationResultsSchema);
+    expect(sampled.checks.look_ahead!.cuts.length).toBeLessThanOrEqual(10);
+    const again = await runWorkflow(config, { outDir: out, workers: 0, resume: true, exhaustive: true });
+    expect(again.ran).toEqual(['validation']);
+    const v = readJsonFile(paths.validationResults, ValidationResultsSchema);
+    const start = readJsonFile(paths.manifest, ManifestSchema).split.train_bars;
+    expect(v.checks.look_ahead).toEqual({ passed: true, cuts: Array.from({ length: v.bars - 1 }, (_, i) => start + i) });
+    const trades = readJsonFile(paths.validationTrades, ValidationTradesSchema).trades;
+    expect(v.checks.transitions_checked).toBe(new Set([...v.transitions.map((t) => t.bar), ...trades.map((t) => t.bar)]).size);
+    // everything but the checks is the same
+    expect({ ...v, checks: null }).toEqual({ ...sampled, checks: null });
+  });
 });

@@ -37,6 +37,8 @@ export interface RunOptions {
   executor?: string;
   /** distributed executors the caller can make (the cli hands in Redis's) */
   executors?: DistributedExecutors;
+  /** --exhaustive: validation's look-ahead and switching checks at every bar instead of sampled cuts */
+  exhaustive?: boolean;
 }
 
 export interface RunResult {
@@ -131,7 +133,7 @@ export async function runSeries(prepared: PreparedSeries, executor: Executor, op
       config, configPath: resolve(configPath), paths, registry, bars: market.bars,
       split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
       barsPerYear, fingerprint, executor, engine: await loadEngine(executor.engine), rng: createRng(config.seed), emit,
-      resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {},
+      resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {}, exhaustive: opts.exhaustive ?? false,
     };
     const order = config.phases;
     const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;
@@ -189,7 +191,9 @@ async function runPhase(
       if (!existsSync(file)) throw regimenError({ code: 'workspace', file, message: `phase ${phase} needs this file from an earlier phase; run the earlier phases first` });
     }
     // a fold's windows are part of what its phases were computed from
-    return inputsHash(f, phaseConfigHash(config, phase) + JSON.stringify([f.split.trainStart, f.split.trainEnd, f.split.testStart, f.bars.close.length]), phase, inputs);
+    // (and validation's on whether its checks were exhaustive: --exhaustive on a finished run reruns it)
+    const own = phase === 'validation' && f.exhaustive ? ['exhaustive'] : [];
+    return inputsHash(f, phaseConfigHash(config, phase) + JSON.stringify([f.split.trainStart, f.split.trainEnd, f.split.testStart, f.bars.close.length, ...own]), phase, inputs);
   });
   if (ctx.resume && folds.every((f, i) => readCheckpoint(f, phase)?.inputs_hash === hashes[i])) {
     emit({ type: 'phase-skip', phase, reason: 'checkpoint is up to date', ...(fold !== undefined ? { fold } : {}) });

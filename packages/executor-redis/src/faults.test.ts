@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import type { TrialSpec } from '@regimen/core';
 import { randomWalk } from '@regimen/kernel';
 import { localExecutor, type Executor, type TrialJob } from '@regimen/backtester';
@@ -8,8 +7,8 @@ import { redisExecutor, type RedisExecutorOptions } from './redis-executor.js';
 import { freePort, redisServerMissing, startLocalRedis, type LocalRedis } from './redis-server.js';
 import { startWorker } from './worker.js';
 
-const built = existsSync(fileURLToPath(new URL('../../backtester/dist/worker.js', import.meta.url)));
-const missing = redisServerMissing();
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../backtester/dist/worker.js', import.meta.url)));
+const missing = requireOrSkip('redis-server', redisServerMissing()) ? 'redis-server' : null;
 
 const close = randomWalk(200_000, 3);
 const bars = { time: Float64Array.from(close, (_, i) => i * 86_400_000), open: close, high: close, low: close, close };

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { NO_REGIME, type RegimeTrack, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
 import { buildLegs, localExecutor, replayBatch, type BatchDone, type TrialJob } from '@regimen/backtester';
@@ -13,8 +13,8 @@ import { redisServerMissing, startLocalRedis, type LocalRedis } from './redis-se
 import { startWorker, type RegimenWorker } from './worker.js';
 
 // workers run the backtester's built pool (dist/), which `npm ci` makes
-const built = existsSync(fileURLToPath(new URL('../../backtester/dist/worker.js', import.meta.url)));
-const missing = redisServerMissing();
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../backtester/dist/worker.js', import.meta.url)));
+const missing = requireOrSkip('redis-server', redisServerMissing()) ? redisServerMissing() : null;
 const skip = missing !== null || !built;
 if (missing) console.warn(`skipping Redis executor tests: ${missing}`);
 

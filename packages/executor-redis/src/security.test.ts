@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import type { TrialSpec } from '@regimen/core';
 import { randomWalk } from '@regimen/kernel';
 import { localExecutor, type TrialJob } from '@regimen/backtester';
@@ -11,9 +11,10 @@ import { redisExecutor } from './redis-executor.js';
 import { freePort, redisServerMissing, startLocalRedis, type LocalRedis } from './redis-server.js';
 import { startWorker, type RegimenWorker } from './worker.js';
 
-const built = existsSync(fileURLToPath(new URL('../../backtester/dist/worker.js', import.meta.url)));
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../backtester/dist/worker.js', import.meta.url)));
 const noOpenssl = spawnSync('openssl', ['version']).status !== 0;
-const missing = redisServerMissing() ?? (noOpenssl ? 'openssl is not installed (it makes the test certificate)' : null);
+const why = redisServerMissing() ?? (noOpenssl ? 'openssl is not installed (it makes the test certificate)' : null);
+const missing = requireOrSkip('redis-server and openssl', why) ? why : null;
 if (missing) console.warn(`skipping Redis TLS/ACL tests: ${missing}`);
 
 const close = randomWalk(5000, 9);

@@ -22,3 +22,4 @@ export {
 } from './strategy-checks.js';
 export { strategyConformance, type StrategyConformanceOptions } from './strategy-conformance.js';
 export type { LookAhead } from '@regimen/kernel';
+export { builtMissing, PYTHON, pythonMissing, requireOrSkip } from './require-tool.js';

@@ -51,7 +51,7 @@ export function strategyConformance(plugin: StrategyPlugin, opts: StrategyConfor
         expect(checkStrategyPositions(plugin, params(), data).message).toBeUndefined();
       });
 
-      it('is causal: on data cut at random points and at its position changes, positions up to the cut are unchanged', () => {
+      it('causality checked at sampled cuts (random points and its position changes): positions up to each cut are unchanged', () => {
         const p = params();
         const cuts = strategyCuts(strategyPositions(plugin, data, p), { random: opts.randomCuts, changes: opts.changeCuts, seed: opts.seed });
         expect(checkStrategyCausality(plugin, p, data, cuts).message).toBeUndefined();

@@ -61,7 +61,7 @@ export interface HeaderSection {
   classifiers: Array<{ name: string; plugin: string; regimes: string[]; summary: Record<string, Scalar> }>;
   phases: Array<{ phase: string; configured: boolean; complete: boolean; seconds: number | null; completed_at: string | null; counts: Record<string, number>; /** a walk-forward's: how many folds completed the phase */ folds?: { done: number; of: number } }>;
   /** null until validation ran */
-  proofs: { transitions_verified: boolean | null; transitions_checked: number; look_ahead: { passed: boolean; cuts: number } | null; transitions: number } | null;
+  proofs: { transitions_verified: boolean | null; transitions_checked: number; look_ahead: { passed: boolean; cuts: number; /** a cut after every bar (--exhaustive), not a sample */ every_bar: boolean } | null; transitions: number } | null;
   /** a fold of a walk-forward: which, its windows, and the walk-forward's page (a relative link; null when it is not written) */
   fold?: { index: number; of: number; in_sample: WindowView; out_of_sample: WindowView; gap: number; top_report: string | null };
   /**
@@ -339,7 +339,7 @@ export interface WalkForwardSection {
   gap: number;
   runs: Array<{ key: WalkForwardRun; label: string }>;
   folds: WalkForwardFoldView[];
-  stitched: { first: string; last: string; bars: number; metrics: Record<WalkForwardRun, MetricsView>; efficiency: number | null };
+  stitched: { first: string; last: string; bars: number; metrics: Record<WalkForwardRun, MetricsView>; efficiency: number | null; in_sample_cagr: number };
   /** the mean PBO over the folds (analysis/overfitting.json's mean_pbo), as the folds' pbo */
   mean_pbo: { trials: number | null; weights: number | null };
   /** ys in the order of runs; null when the workspace has no stitched equity file */

@@ -83,7 +83,8 @@ const results = (folds: Array<ReturnType<typeof runs>>, stitched: ReturnType<typ
     walk_forward_efficiency: null,
     proofs: { look_ahead: true, transitions_verified: true },
   })),
-  stitched: { first: '2000-01-01', last: '2000-03-01', bars: 30, metrics: stitched, equity_file: 'performance/walk_forward_equity.arrow' },
+  stitched: { first: '2000-01-01', last: '2000-03-01', bars: 30, returns: 29, metrics: stitched, equity_file: 'performance/walk_forward_equity.arrow' },
+  in_sample_cagr: 0,
   walk_forward_efficiency: null,
   parameter_stability: {},
 });

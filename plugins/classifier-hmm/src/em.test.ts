@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCsvBars, realDataPath, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
 import type { EmEngine } from './em-engine.js';
-import { runEm, type EmRunSettings } from './em.js';
+import { aitkenSmall, runEm, type EmRunSettings } from './em.js';
 import { computeFeatures } from './features.js';
 import { mStep } from './m-step.js';
 import type { HmmParams } from './params.js';
@@ -85,5 +85,21 @@ describe('EM with SQUAREM and exact zeros', () => {
     const free = runEm(engine, p0, settings({ tol: 1e-10, maxIter: 2000 }));
     expect(reopened.params.transition[2]).toBeGreaterThan(0);
     expect(reopened.logLikelihood).toBeCloseTo(free.logLikelihood, 4);
+  });
+});
+
+describe('the stopping rule', () => {
+  // tolerance 1e-8 at a log-likelihood of 5000: 5e-5
+  it('stops on a small step only when the steps still to come (Aitken: g1·ρ/(1 − ρ)) are small too', () => {
+    // steps of 4e-5 shrinking to 2e-5 (ρ = 0.5): 2e-5 still to come — converged
+    expect(aitkenSmall(4e-5, 2e-5, 5000, 1e-8)).toBe(true);
+    // steps of 4e-5 shrinking by 1 % a step (a flat ridge, a creep to a zero): ~4e-3 to come — not converged
+    expect(aitkenSmall(4e-5, 3.96e-5, 5000, 1e-8)).toBe(false);
+    // steps that do not shrink are not convergence
+    expect(aitkenSmall(4e-5, 5e-5, 5000, 1e-8)).toBe(false);
+    // a second step that gains nothing, or a first at round-off level, is the optimum
+    expect(aitkenSmall(4e-5, 0, 5000, 1e-8)).toBe(true);
+    expect(aitkenSmall(4e-5, -1e-12, 5000, 1e-8)).toBe(true);
+    expect(aitkenSmall(1e-10, 2e-10, 5000, 1e-8)).toBe(true);
   });
 });

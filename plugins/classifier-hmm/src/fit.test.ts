@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type TaskPool } from '@regimen/core';
-import { readCsvBars, realDataPath } from '@regimen/plugin-testkit';
+import { readCsvBars, realDataPath, sliceBars } from '@regimen/plugin-testkit';
 import { POOL_MIN_WORK, fitHmm } from './fit.js';
 import { HmmOptionsSchema, type HmmOptionsInput } from './options.js';
 import restartWorker from './restart-worker.js';
@@ -63,4 +63,19 @@ describe('HMM fit schedule', () => {
     expect(JSON.stringify(await fitHmm(nyse, o, 11, shuffledPool(2, 1, modules)))).toBe(JSON.stringify(await fitHmm(nyse, o, 11)));
     expect(modules).toEqual([]);
   });
+});
+
+describe('HMM stopping rule on slow fits', () => {
+  // SII (SWX daily), training 70 %: fits whose EM crawls after its steps are already small. The
+  // default tolerance must land where EM run out with tol 1e-12 lands (not an independent optimum:
+  // the statsmodels one, for K=3, is in reference.test.ts; this checks that the fit does not stop early)
+  const sii = readCsvBars(realDataPath('swx_daily_close.csv'), { column: 'SII' });
+  const train = sliceBars(sii, Math.floor(0.7 * sii.close.length));
+  for (const [states, seed] of [[3, 0], [4, 42]] as const) {
+    it(`K=${states}, seed ${seed}: the default settings reach the fully converged log-likelihood to 1e-5`, async () => {
+      const fit = await fitHmm(train, opts({ states }), seed);
+      const full = await fitHmm(train, opts({ states, tol: 1e-12, max_iter: 5000 }), seed);
+      expect(full.log_likelihood - fit.log_likelihood).toBeLessThanOrEqual(1e-5);
+    });
+  }
 });

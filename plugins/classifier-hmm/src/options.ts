@@ -33,7 +33,9 @@ function normalizeFeature(f: z.infer<typeof FeatureInput>): FeatureSpec {
  *   (statsmodels' MarkovRegression default): the stationary distribution of the transition matrix, no
  *   free parameters. 'fitted' estimates it by EM (K−1 free parameters, usually degenerate on one state).
  * - `restarts` (8): seeded Baum–Welch starts; the best log-likelihood wins.
- * - `max_iter` (300) and `tol` (1e-8): EM stops when the log-likelihood gains less than tol·max(1, |LL|).
+ * - `max_iter` (300) and `tol` (1e-8): EM stops when, in two cycles in a row, a plain step gains less
+ *   than tol·max(1, |LL|) and so do, by Aitken's estimate from the next step's gain, all the steps still
+ *   to come (em.ts), so a fit crawling along a flat ridge or toward a zero transition is not stopped short.
  * - `seed`: overrides the workflow seed (ClassifierContext.seed) for the restarts.
  * - `min_dwell` (1): a switch to a new state is taken only after it has been the filtered argmax for
  *   min_dwell consecutive bars (1 = plain argmax, no hysteresis).

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DryRunReport } from '@regimen/coordinator';
-import { formatDryRun } from './run.js';
+import type { WalkForwardResults } from '@regimen/core';
+import { cutsText, formatDryRun, formatWalkForward } from './run.js';
 
 const strategy = (name: string, exact: boolean) => ({ name, type: 'momentum', grid_points: 25, trials: 25, exact, planned: null, seconds_per_trial: 0.002, bytes_per_trial: 18_000 });
 const report = (exact: boolean[]): DryRunReport => ({
@@ -15,5 +16,37 @@ describe('regimen run --dry-run output', () => {
     const sampled = formatDryRun(report([true, false]));
     expect(sampled).toMatch(/≈25/);
     expect(sampled).toMatch(/^≈: counted on a seeded sample/m);
+  });
+});
+
+describe('regimen run: the validation checks say whether they sampled', () => {
+  it('names a sampled check as such and points at --exhaustive; an exhaustive one as every bar', () => {
+    expect(cutsText(10, 2794)).toBe('10 sampled cuts (--exhaustive: every bar)');
+    expect(cutsText(2793, 2794)).toBe('every bar (2793 cuts)');
+  });
+});
+
+describe('regimen run: a walk-forward\'s summary', () => {
+  const m = (cagr: number) => ({ sharpe: 0.5, sortino: 0.7, max_drawdown: 0.1, total_return: 0.2, cagr, volatility: 0.1, trades: 3, exposure: 0.5 });
+  const runs = { adaptive: m(0.02), best_static: m(0.01), equal_weights: m(0.01), buy_and_hold: m(0.05) };
+  const w = { start: 0, end: 10, first: '2000-01-03', last: '2000-01-14' };
+  const results = (inSample: number[], pooled: number, overall: number | null): WalkForwardResults => ({
+    classifier: 'hmm', scheme: 'rolling', gap: 0,
+    folds: inSample.map((c, index) => ({
+      index, in_sample: { ...w, adaptive: m(c) }, out_of_sample: { ...w, ...runs }, best_params: {}, weights: {},
+      walk_forward_efficiency: c > 0 ? 0.02 / c : null, proofs: { look_ahead: true, transitions_verified: true },
+    })),
+    stitched: { first: '2000-01-03', last: '2000-02-25', bars: 40, returns: 39, metrics: runs, equity_file: 'performance/walk_forward_equity.arrow' },
+    in_sample_cagr: pooled, walk_forward_efficiency: overall, parameter_stability: {},
+  });
+
+  it('says how the efficiency is defined, with the pooled in-sample cagr, and when it is undefined', () => {
+    const defined = formatWalkForward(results([0.04, -0.01], 0.015, 0.02 / 0.015));
+    expect(defined).toMatch(/40 bars, 39 returns/);
+    expect(defined).toMatch(/walk-forward efficiency: 1\.333 \(stitched out-of-sample cagr 2\.0% \/ the folds' pooled in-sample cagr 1\.5%/);
+    // the losing fold's own efficiency is undefined: a dash, explained under the table
+    expect(defined).toMatch(/– where the in-sample cagr is ≤ 0, undefined/);
+    const undefinedOverall = formatWalkForward(results([-0.02, -0.01], -0.015, null));
+    expect(undefinedOverall).toMatch(/walk-forward efficiency: undefined \(the pooled in-sample cagr is ≤ 0\)/);
   });
 });

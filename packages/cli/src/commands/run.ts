@@ -22,11 +22,12 @@ export function registerRun(program: Command): void {
     .option('--force', 'start over in a workspace that already holds a run')
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
+    .option('--exhaustive', 'check look-ahead and switching at every bar of validation (default: at sampled cuts; costs one backtest per bar)')
     .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')
     .option('--no-report', 'do not write report.html at the workspace root when the run completes')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary as JSON')
-    .action(async (file: string, o: { out?: string; workers?: number; executor?: string; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; report: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { out?: string; workers?: number; executor?: string; engine: string; resume?: boolean; force?: boolean; fromPhase?: string; onlyPhase?: string; dryRun?: boolean; report: boolean; quiet?: boolean; json?: boolean; exhaustive?: boolean }) => {
       if (o.dryRun) {
         // the executor is checked (a bad URL is still bad input) but not used: calibration runs here
         const r = await dryRun(file, { outDir: o.out, workers: o.workers, engine: o.engine as 'js' | 'wasm', executor: o.executor, executors: distributedExecutors });
@@ -56,6 +57,7 @@ export function registerRun(program: Command): void {
           signal: stop.signal,
           executor: o.executor,
           executors: distributedExecutors,
+          exhaustive: o.exhaustive,
         });
         progress.stop();
         const { report, warnings } = await reportOf(r.summary.workspace, o.report);
@@ -124,13 +126,18 @@ export function formatSummary(s: RunSummary, classifier: string, warnings: Warni
     );
     const la = v.checks.look_ahead;
     out.push(
-      `checks: ${v.transitions.length} regime transitions; switching verified: ${v.checks.transitions_verified === null ? 'not requested' : v.checks.transitions_verified ? `yes (${v.checks.transitions_checked} bars)` : 'NO'}; ` +
-        `look-ahead: ${la ? (la.passed ? `none (${la.cuts.length} cuts)` : 'DETECTED') : 'not run'}`,
+      `checks: ${v.transitions.length} regime transitions; switching verified: ${v.checks.transitions_verified === null ? 'not requested' : v.checks.transitions_verified ? `yes, checked at ${v.checks.transitions_checked} bars` : 'NO'}; ` +
+        `look-ahead: ${la ? (la.passed ? `none found, checked at ${cutsText(la.cuts.length, v.bars)}` : 'DETECTED') : 'not run'}`,
     );
   }
   const w = formatWarnings(warnings);
   if (w) out.push(w);
   return out.join('\n');
+}
+
+/** How many cuts a sampled check looked at; "every bar" when it looked at all (--exhaustive). */
+export function cutsText(cuts: number, bars: number): string {
+  return cuts >= bars - 1 ? `every bar (${cuts} cuts)` : `${cuts} sampled cuts (--exhaustive: every bar)`;
 }
 
 /** A walk-forward's summary: each fold out of sample, then the folds stitched together. */
@@ -153,14 +160,15 @@ export function formatWalkForward(wf: WalkForwardResults): string {
   return [
     `\nWalk-forward (${wf.scheme}, ${wf.folds.length} folds, gap ${wf.gap}), regimes from ${wf.classifier}; sharpe out of sample per fold:`,
     table(['fold', 'in sample', 'out of sample', 'adaptive', 'return', 'static', 'equal', 'hold', 'WFE', 'proofs'], rows),
-    `\nStitched out of sample (${wf.stitched.first} → ${wf.stitched.last}, ${wf.stitched.bars} bars):`,
+    `(WFE per fold: out-of-sample cagr / in-sample cagr of the adaptive strategy; – where the in-sample cagr is ≤ 0, undefined)`,
+    `\nStitched out of sample (${wf.stitched.first} → ${wf.stitched.last}, ${wf.stitched.bars} bars, ${wf.stitched.returns} returns — every fold's, and one at each hand-over):`,
     table(['', ...METRIC_HEADER], [
       ['adaptive', ...metricCells(m.adaptive)],
       ['best static', ...metricCells(m.best_static)],
       ['equal weights', ...metricCells(m.equal_weights)],
       ['buy and hold', ...metricCells(m.buy_and_hold)],
     ]),
-    `walk-forward efficiency: ${wf.walk_forward_efficiency === null ? 'undefined (in-sample cagr not positive)' : num(wf.walk_forward_efficiency)} (out-of-sample cagr / in-sample cagr of the adaptive strategy)`,
+    `walk-forward efficiency: ${wf.walk_forward_efficiency === null ? 'undefined (the pooled in-sample cagr is ≤ 0)' : num(wf.walk_forward_efficiency)} (stitched out-of-sample cagr ${pct(m.adaptive.cagr)} / the folds' pooled in-sample cagr ${pct(wf.in_sample_cagr)} of the adaptive strategy; docs/walk-forward.md)`,
   ].join('\n');
 }
 

@@ -57,18 +57,7 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
 
   // ---- baselines on the same window
   const t0 = performance.now();
-  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
-  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
-  const objective = compileObjective(ctx.config.parameter_discovery.objective);
-  const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
-  const best = rank[0]!;
-  const bestPerStrategy = Object.fromEntries(strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
-  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: tracks, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: true });
-  const single: RegimeTrack = { classifier: c, names: ['all'], labels: new Uint8Array(n) };
-  const equal = Object.fromEntries(strategies.map((s) => [s.name, 1 / strategies.length]));
-  const equalRun = runAdaptive({ ...base, regime: single, winners: { all: Object.fromEntries(strategies.map((s) => [s.name, { params: bestPerStrategy[s.name]!.params, trial_id: bestPerStrategy[s.name]!.trial_id, metric: 'static', score: 0 }])) }, weights: { all: equal } }, ctx.engine);
-  const hold = new Float64Array(n).fill(1);
-  const bh = evaluatePositions(ctx.bars.close, hold, window, ctx.config.costs, ctx.barsPerYear, tracks);
+  const { best, bestRow, equal, equalRun, bh, positions } = baselineRuns(ctx, base, c);
   addStage(ctx, 'baselines', (performance.now() - t0) / 1000);
 
   // ---- transitions and trades
@@ -92,10 +81,10 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
 
   // ---- proofs: switching at the right bar, and no look-ahead
   const verified = cfg.verify_transitions
-    ? timed(ctx, 'proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine))
+    ? timed(ctx, 'proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine, ctx.exhaustive))
     : null;
   // only the driving classifier's labels decide positions; the others would only break down metrics
-  const lookAhead = timed(ctx, 'proof_look_ahead', () => lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))]));
+  const lookAhead = timed(ctx, 'proof_look_ahead', () => lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))], ctx.exhaustive ? 'all' : undefined));
 
   const otherPositions: Array<[string, Float64Array]> = [];
   const others = Object.fromEntries(
@@ -114,7 +103,7 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     last: isoTime(ctx.bars.time[window.end - 1]!),
     adaptive: { metrics: adaptive.metrics, regimes: adaptive.regimes[c] ?? {} },
     baselines: {
-      best_static: { trial_id: best.trial_id, strategy: best.strategy, params: best.params, metrics: bestRow!.metrics, regimes: bestRow!.regimes[c] ?? {} },
+      best_static: { trial_id: best.trial_id, strategy: best.strategy, params: best.params, metrics: bestRow.metrics, regimes: bestRow.regimes[c] ?? {} },
       equal_weights: { weights: equal, metrics: equalRun.metrics, regimes: equalRun.regimes[c] ?? {} },
       buy_and_hold: { metrics: bh.metrics, regimes: bh.regimes[c] ?? {} },
     },
@@ -129,9 +118,9 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   const t2 = performance.now();
   const equityPath = writeValidationEquityFile(ctx, window, c, cfg.data_split, [
     ['adaptive', adaptive.positions],
-    ['best_static', positionsFromEvents(bestRow!.signals!, n, window)],
-    ['equal_weights', equalRun.positions],
-    ['buy_and_hold', hold],
+    ['best_static', positions.best_static],
+    ['equal_weights', positions.equal_weights],
+    ['buy_and_hold', positions.buy_and_hold],
     ...otherPositions,
   ]);
   writeJsonAtomic(ctx.paths.validationResults, results);
@@ -140,6 +129,29 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
   if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
   return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
+}
+
+/**
+ * The baselines of the adaptive strategy on `base.window`: the best static trial by the phase-1
+ * objective, the best trial of each strategy with equal weights, and buy-and-hold — with each
+ * one's positions (0 outside the window). The walk-forward's stitching recomputes them per fold.
+ */
+export function baselineRuns(ctx: RunContext, base: Omit<AdaptiveInput, 'regime' | 'winners' | 'weights'>, c: string) {
+  const n = ctx.bars.close.length;
+  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
+  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const objective = compileObjective(ctx.config.parameter_discovery.objective);
+  const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
+  const best = rank[0]!;
+  const bestPerStrategy = Object.fromEntries(base.strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
+  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: base.breakdown, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: true });
+  const single: RegimeTrack = { classifier: c, names: ['all'], labels: new Uint8Array(n) };
+  const equal = Object.fromEntries(base.strategies.map((s) => [s.name, 1 / base.strategies.length]));
+  const equalRun = runAdaptive({ ...base, regime: single, winners: { all: Object.fromEntries(base.strategies.map((s) => [s.name, { params: bestPerStrategy[s.name]!.params, trial_id: bestPerStrategy[s.name]!.trial_id, metric: 'static', score: 0 }])) }, weights: { all: equal } }, ctx.engine);
+  const hold = new Float64Array(n).fill(1);
+  const bh = evaluatePositions(ctx.bars.close, hold, base.window, ctx.config.costs, ctx.barsPerYear, base.breakdown);
+  const positions = { best_static: positionsFromEvents(bestRow!.signals!, n, base.window), equal_weights: equalRun.positions, buy_and_hold: hold };
+  return { best, bestRow: bestRow!, equal, equalRun, bh, positions };
 }
 
 /** The live labels of validation must be the labels phase 1 saved for the test split. */

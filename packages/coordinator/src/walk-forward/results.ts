@@ -12,75 +12,56 @@ import {
   type WalkForwardResults,
 } from '@regimen/core';
 import { runAdaptive } from '@regimen/backtester';
-import { readValidationEquity, writeValidationEquity } from '@regimen/data';
-import { metricsOfReturns } from '@regimen/kernel';
+import { writeValidationEquity } from '@regimen/data';
 import { buildSearchSpace, OverfittingSchema, parameterStability, type Overfitting } from '@regimen/optimizer';
 import { liveTrack, readModel } from '../classifiers.js';
 import type { RunContext } from '../context.js';
+import { baselineRuns } from '../phases/validation.js';
 import { describeFolds, type Fold } from './fold-plan.js';
+import { pooledCagr, stitchFolds, walkForwardEfficiency, type StitchFold } from './stitch.js';
 
 const RUNS = ['adaptive', 'best_static', 'equal_weights', 'buy_and_hold'] as const;
 
 /**
  * The evidence of a walk-forward, written once every fold has been validated:
  * performance/walk_forward_results.json (each fold's windows, winners, weights and out-of-sample
- * metrics; the folds stitched into one out-of-sample equity, in performance/walk_forward_equity.arrow,
- * with its metrics; walk-forward efficiency; parameter stability) and analysis/overfitting.json
- * (each fold's PBO and their means). Everything is read from the folds' files, except the
- * adaptive strategy's in-sample metrics, which take one adaptive backtest per fold on its window.
+ * metrics; the folds stitched into one out-of-sample series (stitch.ts), its equity in
+ * performance/walk_forward_equity.arrow, with its metrics; walk-forward efficiency; parameter
+ * stability) and analysis/overfitting.json (each fold's PBO and their means). The folds' metrics
+ * are read from their files; the stitching needs each fold's positions, which a workspace does
+ * not keep, so each fold's runs are recomputed (one adaptive backtest per fold on its training
+ * window for its in-sample metrics, and the validation runs on its out-of-sample window).
  */
 export async function writeWalkForwardResults(ctx: RunContext, folds: RunContext[], plan: Fold[]): Promise<void> {
   const c = ctx.config.validation.classifier;
   const spans = describeFolds(plan, ctx.bars.time);
   const entries: WalkForwardFold[] = [];
-  const returns: Record<string, number[]> = Object.fromEntries(RUNS.map((r) => [r, []]));
-  const time: number[] = [];
-  const counts = Object.fromEntries(RUNS.map((r) => [r, { trades: 0, exposed: 0 }]));
-  const curves = folds.map((f) => readValidationEquity(f.paths.validationEquity));
+  const toStitch: StitchFold[] = [];
+  const inSampleRuns: Array<{ returns: number; total_return: number }> = [];
   for (const [k, f] of folds.entries()) {
     const v = readJsonFile(f.paths.validationResults, ValidationResultsSchema);
     const optimal = readJsonFile(f.paths.regimeOptimalParams, RegimeOptimalParamsSchema)[c] ?? {};
     const weights = readJsonFile(f.paths.ensembleWeights, EnsembleWeightsSchema)[c] ?? {};
     const metrics = { adaptive: v.adaptive.metrics, best_static: v.baselines.best_static.metrics, equal_weights: v.baselines.equal_weights.metrics, buy_and_hold: v.baselines.buy_and_hold.metrics };
-    const inSample = inSampleAdaptive(f, optimal, weights);
+    const runs = foldRuns(f, c, optimal, weights);
     entries.push({
       ...spans[k]!,
       best_params: Object.fromEntries(Object.entries(optimal).map(([regime, byS]) => [regime, Object.fromEntries(Object.entries(byS).map(([s, e]) => [s, e.params]))])),
       weights,
-      in_sample: { ...spans[k]!.in_sample, adaptive: inSample },
+      in_sample: { ...spans[k]!.in_sample, adaptive: runs.inSample },
       out_of_sample: { ...spans[k]!.out_of_sample, ...metrics },
-      walk_forward_efficiency: efficiency(v.adaptive.metrics.cagr, inSample.cagr),
+      walk_forward_efficiency: walkForwardEfficiency(v.adaptive.metrics.cagr, runs.inSample.cagr),
       proofs: { look_ahead: v.checks.look_ahead?.passed ?? null, transitions_verified: v.checks.transitions_verified },
     });
-    // the fold's returns, from its equity: bar t earns E_t / E_(t−1) − 1
-    const eq = curves[k]!;
-    for (const r of RUNS) {
-      const e = eq.equity[r]!;
-      for (let t = 1; t < e.length; t++) returns[r]!.push(e[t]! / e[t - 1]! - 1);
-      const n = e.length - 1;
-      counts[r]!.trades += metrics[r].trades;
-      counts[r]!.exposed += Math.round(metrics[r].exposure * n);
-    }
-    time.push(...eq.time);
+    toStitch.push({ test: plan[k]!.test, positions: runs.outOfSample });
+    inSampleRuns.push({ returns: plan[k]!.train.end - plan[k]!.train.start - 1, total_return: runs.inSample.total_return });
   }
 
-  // the stitched equity: each fold's curve continues from where the previous one ended
-  const equity: Record<string, Float64Array> = {};
-  for (const r of RUNS) {
-    const e = new Float64Array(time.length);
-    let level = 1;
-    let i = 0;
-    for (const curve of curves) {
-      const own = curve.equity[r]!;
-      for (let t = 0; t < own.length; t++) e[i++] = level * own[t]!;
-      level = e[i - 1]!;
-    }
-    equity[r] = e;
-  }
+  const stitched = stitchFolds(ctx.bars.close, toStitch, RUNS, ctx.config.costs, ctx.barsPerYear);
+  const { start, end } = stitched.window;
   const equityFile = join(ctx.paths.performance, 'walk_forward_equity.arrow');
-  writeValidationEquity(equityFile, { meta: { kind: 'regimen.validation_equity', classifier: c, split: 'test', start: plan[0]!.test.start, runs: [...RUNS] }, time: Float64Array.from(time), equity });
-  const stitched = Object.fromEntries(RUNS.map((r) => [r, metricsOfReturns(Float64Array.from(returns[r]!), ctx.barsPerYear, counts[r]!.trades, counts[r]!.exposed)])) as Record<(typeof RUNS)[number], Metrics>;
-  const meanInSample = entries.reduce((s, e) => s + e.in_sample.adaptive.cagr, 0) / entries.length;
+  writeValidationEquity(equityFile, { meta: { kind: 'regimen.validation_equity', classifier: c, split: 'test', start, runs: [...RUNS] }, time: ctx.bars.time.slice(start, end), equity: stitched.equity });
+  const inSampleCagr = pooledCagr(inSampleRuns, ctx.barsPerYear);
 
   const results: WalkForwardResults = {
     classifier: c,
@@ -90,28 +71,34 @@ export async function writeWalkForwardResults(ctx: RunContext, folds: RunContext
     stitched: {
       first: entries[0]!.out_of_sample.first,
       last: entries[entries.length - 1]!.out_of_sample.last,
-      bars: time.length,
-      metrics: stitched,
+      bars: end - start,
+      returns: end - start - 1,
+      metrics: stitched.metrics as Record<(typeof RUNS)[number], Metrics>,
       equity_file: 'performance/walk_forward_equity.arrow',
     },
-    walk_forward_efficiency: efficiency(stitched.adaptive.cagr, meanInSample),
+    in_sample_cagr: inSampleCagr,
+    walk_forward_efficiency: walkForwardEfficiency(stitched.metrics.adaptive!.cagr, inSampleCagr),
     parameter_stability: stability(ctx, folds),
   };
   writeJsonAtomic(ctx.paths.walkForwardResults, results);
   writeJsonAtomic(ctx.paths.overfitting, overfittingOverFolds(folds));
 }
 
-/** Pardo's walk-forward efficiency: annualised out-of-sample return over annualised in-sample return. */
-function efficiency(outOfSample: number, inSample: number): number | null {
-  return inSample > 0 ? outOfSample / inSample : null;
-}
+type Winners = Record<string, Record<string, { params: Params; trial_id: string; metric: string; score: number }>>;
 
-/** The adaptive strategy of a fold on its own training window, regimes labelled live by its model. */
-function inSampleAdaptive(f: RunContext, winners: Record<string, Record<string, { params: Params; trial_id: string; metric: string; score: number }>>, weights: Record<string, Record<string, number>>): Metrics {
-  const regime = liveTrack(f, f.config.validation.classifier);
+/**
+ * A fold's adaptive strategy on its own training window (its in-sample metrics), and the
+ * positions of every run on its out-of-sample window — the same runs as its validation, recomputed
+ * because a workspace keeps equity, not positions. Regimes are labelled live by the fold's model.
+ */
+function foldRuns(f: RunContext, c: string, winners: Winners, weights: Record<string, Record<string, number>>): { inSample: Metrics; outOfSample: Record<string, Float64Array> } {
+  const regime = liveTrack(f, c);
   const strategies = f.config.strategies.map((s) => ({ name: s.name, type: s.type }));
-  const window = { start: f.split.trainStart, end: f.split.trainEnd };
-  return runAdaptive({ bars: f.bars, window, regime, breakdown: [], strategies, winners, weights, costs: f.config.costs, barsPerYear: f.barsPerYear }, f.engine).metrics;
+  const base = { bars: f.bars, breakdown: [], strategies, costs: f.config.costs, barsPerYear: f.barsPerYear };
+  const inSample = runAdaptive({ ...base, window: { start: f.split.trainStart, end: f.split.trainEnd }, regime, winners, weights }, f.engine).metrics;
+  const test = { ...base, window: { start: f.split.testStart, end: f.bars.close.length } };
+  const adaptive = runAdaptive({ ...test, regime, winners, weights }, f.engine);
+  return { inSample, outOfSample: { adaptive: adaptive.positions, ...baselineRuns(f, test, c).positions } };
 }
 
 /** Per classifier, regime and strategy: how the winning parameters moved across the folds. */

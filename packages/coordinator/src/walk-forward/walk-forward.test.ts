@@ -81,10 +81,13 @@ describe('a walk-forward of three rolling folds', () => {
     expect(readSignalEvents(ws.trialSignals(trials[0]!.trial_id)).window).toEqual({ start: 0, end: 1198 });
   });
 
-  it('stitches the folds out of sample, with walk-forward efficiency and parameter stability', () => {
+  it('stitches the folds out of sample, counting every return once, with walk-forward efficiency and parameter stability', () => {
     const wf = readJsonFile(ws.walkForwardResults, WalkForwardResultsSchema);
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    const close = loadMarketData(resolve(dir, 'prices.csv')).bars.close;
     expect(wf.folds).toHaveLength(3);
     expect(wf.stitched.bars).toBe(3 * 299);
+    expect(wf.stitched.returns).toBe(3 * 299 - 1);
     for (const [k, f] of wf.folds.entries()) {
       const v = readJsonFile(workspacePaths(ws.fold(k)).validationResults, ValidationResultsSchema);
       expect(f.out_of_sample.adaptive).toEqual(v.adaptive.metrics);
@@ -92,17 +95,34 @@ describe('a walk-forward of three rolling folds', () => {
       expect(f.proofs).toEqual({ look_ahead: true, transitions_verified: true });
       const optimal = readJsonFile(workspacePaths(ws.fold(k)).regimeOptimalParams, RegimeOptimalParamsSchema).hmm!;
       expect(Object.keys(f.best_params).sort()).toEqual(Object.keys(optimal).sort());
-      if (f.in_sample.adaptive.cagr > 0) expect(f.walk_forward_efficiency).toBeCloseTo(f.out_of_sample.adaptive.cagr / f.in_sample.adaptive.cagr, 12);
+      expect(f.walk_forward_efficiency).toBe(f.in_sample.adaptive.cagr > 0 ? f.out_of_sample.adaptive.cagr / f.in_sample.adaptive.cagr : null);
     }
-    // buy and hold stitched: the product of the folds' growth
-    const growth = wf.folds.reduce((g, f) => g * (1 + f.out_of_sample.buy_and_hold.total_return), 1);
-    expect(wf.stitched.metrics.buy_and_hold.total_return).toBeCloseTo(growth - 1, 12);
-    expect(wf.stitched.metrics.adaptive.trades).toBe(wf.folds.reduce((s, f) => s + f.out_of_sample.adaptive.trades, 0));
+    // buy and hold stitched is the price ratio over the span, the hand-over bars included
+    const [s, e] = [m.folds![0]!.out_of_sample.start, m.folds![2]!.out_of_sample.end];
+    expect(wf.stitched.metrics.buy_and_hold.total_return).toBeCloseTo(close[e - 1]! / close[s]! - 1, 12);
     const eq = readValidationEquity(join(ws.performance, 'walk_forward_equity.arrow'));
     expect(eq.time.length).toBe(3 * 299);
-    expect(eq.equity.buy_and_hold![eq.time.length - 1]).toBeCloseTo(growth, 12);
-    const s = wf.parameter_stability.hmm!;
-    for (const regime of Object.keys(s)) for (const st of ['strategy_1', 'strategy_2']) expect(s[regime]![st]!.winners).toHaveLength(3);
+    expect(eq.equity.buy_and_hold![eq.time.length - 1]).toBeCloseTo(close[e - 1]! / close[s]!, 12);
+    // no flat step where a fold hands over: the hand-over bar earns the price move like any other
+    for (const f of m.folds!.slice(1)) {
+      const i = f.out_of_sample.start - s;
+      expect(eq.equity.buy_and_hold![i]! / eq.equity.buy_and_hold![i - 1]!).toBeCloseTo(close[f.out_of_sample.start]! / close[f.out_of_sample.start - 1]!, 12);
+    }
+    // inside each fold the stitched curve moves exactly as the fold's own validation equity
+    for (const [k, f] of m.folds!.entries()) {
+      const own = readValidationEquity(workspacePaths(ws.fold(k)).validationEquity);
+      const off = f.out_of_sample.start - s;
+      for (const run of ['adaptive', 'best_static', 'equal_weights', 'buy_and_hold']) {
+        for (let t = 1; t < own.time.length; t++) expect(eq.equity[run]![off + t]! / eq.equity[run]![off + t - 1]!).toBeCloseTo(own.equity[run]![t]! / own.equity[run]![t - 1]!, 12);
+      }
+    }
+    // the overall efficiency over the pooled in-sample cagr, recomputed by hand
+    const logs = wf.folds.reduce((a, f) => a + Math.log(1 + f.in_sample.adaptive.total_return), 0);
+    const n = wf.folds.reduce((a, f) => a + f.in_sample.end - f.in_sample.start - 1, 0);
+    expect(wf.in_sample_cagr).toBeCloseTo(Math.exp((m.bars_per_year * logs) / n) - 1, 12);
+    expect(wf.walk_forward_efficiency).toBe(wf.in_sample_cagr > 0 ? wf.stitched.metrics.adaptive.cagr / wf.in_sample_cagr : null);
+    const st = wf.parameter_stability.hmm!;
+    for (const regime of Object.keys(st)) for (const x of ['strategy_1', 'strategy_2']) expect(st[regime]![x]!.winners).toHaveLength(3);
   });
 
   it('writes the PBO of every fold and their mean at the top', () => {

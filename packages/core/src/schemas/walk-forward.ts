@@ -20,7 +20,7 @@ export const WalkForwardFoldSchema = FoldPlanEntrySchema.extend({
   /** the adaptive strategy on its own training window (the same parameters and weights) */
   in_sample: FoldPlanEntrySchema.shape.in_sample.extend({ adaptive: MetricsSchema }),
   out_of_sample: FoldPlanEntrySchema.shape.out_of_sample.extend(RunMetricsSchema.shape),
-  /** out-of-sample cagr / in-sample cagr of the adaptive strategy; null when the in-sample cagr is not positive */
+  /** out-of-sample cagr / in-sample cagr of the adaptive strategy; null (undefined) when the in-sample cagr is ≤ 0 */
   walk_forward_efficiency: z.number().nullable(),
   proofs: z.object({ look_ahead: z.boolean().nullable(), transitions_verified: z.boolean().nullable() }),
 });
@@ -41,19 +41,28 @@ export const WalkForwardResultsSchema = z.object({
   gap: z.number().int(),
   folds: z.array(WalkForwardFoldSchema),
   /**
-   * Every fold's out-of-sample returns in time order: the equity of the whole out-of-sample
-   * stretch and its metrics. Each fold starts flat, as its own validation does, so the bar where
-   * one fold hands over to the next earns nothing.
+   * The consecutive out-of-sample windows as one series (docs/walk-forward.md): at each bar the
+   * position of the fold whose window holds it, scored by DESIGN §5 over the whole span, so every
+   * out-of-sample return is counted once — the first return of a fold is earned by the previous
+   * fold's last position, and the switch to the new fold's first position pays its cost there.
    */
   stitched: z.object({
     first: z.string(),
     last: z.string(),
+    /** bars in the span first..last (the sum of the folds' out-of-sample bars) */
     bars: z.number().int(),
+    /** returns the metrics are over: bars − 1 (each fold's window has its bars − 1, plus one per hand-over) */
+    returns: z.number().int(),
     metrics: RunMetricsSchema,
     /** bars of the equity series below, per run (run → equity at each out-of-sample bar) */
     equity_file: z.string(),
   }),
-  /** stitched out-of-sample cagr / mean in-sample cagr; null when the latter is not positive */
+  /**
+   * The folds' in-sample adaptive returns pooled: (Π_k (1 + total_return_k))^(bars_per_year / Σ_k n_k) − 1,
+   * n_k the returns of fold k's in-sample window (the bar-weighted geometric mean of their cagrs)
+   */
+  in_sample_cagr: z.number(),
+  /** stitched out-of-sample cagr of the adaptive strategy / in_sample_cagr; null (undefined) when in_sample_cagr ≤ 0 */
   walk_forward_efficiency: z.number().nullable(),
   /** classifier → regime → strategy → how the winner moved across folds */
   parameter_stability: z.record(z.string(), z.record(z.string(), z.record(z.string(), ParameterStabilitySchema))),

@@ -43,9 +43,9 @@ export function renderHeader(el: HTMLElement, s: HeaderSection): void {
         'ul',
         { class: 'proofs', 'data-proofs': '' },
         h('li', { class: p.transitions_verified === false ? 'bad' : 'ok', 'data-proof': 'transitions' },
-          `switching at regime changes: ${yesNo(p.transitions_verified, `verified at ${formatInteger(p.transitions_checked)} bars`, 'FAILED', 'not requested')} (${formatInteger(p.transitions)} transitions)`),
+          `switching at regime changes: ${yesNo(p.transitions_verified, `checked at ${formatInteger(p.transitions_checked)} bars`, 'FAILED', 'not requested')} (${formatInteger(p.transitions)} transitions)`),
         h('li', { class: p.look_ahead && !p.look_ahead.passed ? 'bad' : 'ok', 'data-proof': 'look_ahead' },
-          `no look-ahead: ${p.look_ahead ? (p.look_ahead.passed ? `proven at ${p.look_ahead.cuts} cuts` : 'LOOK-AHEAD DETECTED') : 'not run'}`),
+          `no look-ahead: ${p.look_ahead ? (p.look_ahead.passed ? `none found, checked at ${p.look_ahead.cuts} cuts${p.look_ahead.every_bar ? ' (every bar)' : ' (sampled; regimen run --exhaustive checks every bar)'}` : 'LOOK-AHEAD DETECTED') : 'not run'}`),
       )
     : h('p', { class: 'note' }, 'Validation has not run yet: no proofs.');
   const phases = table(

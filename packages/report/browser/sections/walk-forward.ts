@@ -13,7 +13,7 @@ export function renderWalkForward(el: HTMLElement, s: WalkForwardSection): void 
   draw();
   el.append(
     figure(
-      `Every fold out of sample: the metric chosen above for the adaptive strategy (regimes from ${s.classifier}) and each baseline on the fold's out-of-sample window; the adaptive strategy's cagr on its own in-sample window; the walk-forward efficiency (out-of-sample cagr / in-sample cagr; undefined when the latter is not positive); the Probability of Backtest Overfitting of picking the fold's best trial and best weights in sample (red above 0.5: worse than chance); the fold's proofs and its own page. The last row is the folds stitched together, with the mean PBO.`,
+      `Every fold out of sample: the metric chosen above for the adaptive strategy (regimes from ${s.classifier}) and each baseline on the fold's out-of-sample window; the adaptive strategy's cagr on its own in-sample window; the walk-forward efficiency (out-of-sample cagr / in-sample cagr; undefined, —, when the in-sample cagr is ≤ 0); the Probability of Backtest Overfitting of picking the fold's best trial and best weights in sample (red above 0.5: worse than chance); the fold's proofs and its own page. The last row is the folds stitched together, with the mean PBO.`,
       h('div', { class: 'controls' }, select('wf-metric', 'metric', VALIDATION_METRICS.map((m): [string, string] => [m, METRIC_HEADS[m] ?? m]), metric, (v) => ((metric = v), draw()))),
       folds,
     ),
@@ -33,7 +33,7 @@ export function renderWalkForward(el: HTMLElement, s: WalkForwardSection): void 
         behind: (u, box) => {
           box.dataset.boundaries = String(paintBoundaries(u, s.boundaries));
         },
-        equityCaption: `The folds' out-of-sample windows stitched together (${span}): the equity of the adaptive strategy and every baseline, each fold continuing from where the previous one ended (every fold starts flat, so the bar that hands over earns nothing)${eq.reduced ? `; ${formatInteger(eq.bars)} bars drawn as ${formatInteger(eq.x.length)} points, each column keeping its first, lowest, highest and last value` : ''}. Dashed lines mark where each fold begins. Drag to zoom, double-click to reset.`,
+        equityCaption: `The folds' out-of-sample windows stitched together (${span}): the equity of the adaptive strategy and every baseline, scored as one series: at each bar the position of the fold whose window holds it, so the first bar of a fold earns the return of the previous fold's last position and pays for the switch — every out-of-sample return is counted once${eq.reduced ? `; ${formatInteger(eq.bars)} bars drawn as ${formatInteger(eq.x.length)} points, each column keeping its first, lowest, highest and last value` : ''}. Dashed lines mark where each fold begins. Drag to zoom, double-click to reset.`,
         drawdownCaption: 'Drawdown of the stitched curves: the fall from the running peak (the lowest point of each line is its max drawdown over all folds).',
       }),
     );
@@ -52,8 +52,8 @@ export function renderWalkForward(el: HTMLElement, s: WalkForwardSection): void 
         'p',
         { 'data-efficiency': s.stitched.efficiency === null ? '' : String(s.stitched.efficiency) },
         'Walk-forward efficiency: ',
-        h('strong', {}, s.stitched.efficiency === null ? 'undefined (the mean in-sample cagr is not positive)' : formatMetric('efficiency', s.stitched.efficiency)),
-        ' — the stitched out-of-sample cagr of the adaptive strategy over its mean in-sample cagr (Pardo: near 1, the in-sample edge carried over; near 0 or below, it did not).',
+        h('strong', {}, s.stitched.efficiency === null ? 'undefined (the pooled in-sample cagr is ≤ 0)' : formatMetric('efficiency', s.stitched.efficiency)),
+        ` — the stitched out-of-sample cagr of the adaptive strategy over the folds' in-sample cagrs pooled (${formatMetric('cagr', s.stitched.in_sample_cagr)}: the bar-weighted geometric mean, (Π (1 + total return))^(bars per year / Σ returns) − 1). Pardo: near 1, the in-sample edge carried over; near 0 or below, it did not.`,
       ),
     ),
   );

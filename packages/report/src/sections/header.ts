@@ -43,7 +43,7 @@ export function headerSection(ws: WorkspaceFiles, links: PageLinks): HeaderSecti
       ? {
           transitions_verified: v.checks.transitions_verified,
           transitions_checked: v.checks.transitions_checked,
-          look_ahead: v.checks.look_ahead ? { passed: v.checks.look_ahead.passed, cuts: v.checks.look_ahead.cuts.length } : null,
+          look_ahead: v.checks.look_ahead ? { passed: v.checks.look_ahead.passed, cuts: v.checks.look_ahead.cuts.length, every_bar: v.checks.look_ahead.cuts.length >= v.bars - 1 } : null,
           transitions: v.transitions.length,
         }
       : null,

@@ -59,7 +59,7 @@ export function walkForwardSection(ws: WorkspaceFiles, links: PageLinks, columns
       proofs: f.proofs,
       report: links.foldPage(f.index),
     })),
-    stitched: { first: r.stitched.first, last: r.stitched.last, bars: r.stitched.bars, metrics: metricsOf(r.stitched.metrics), efficiency: r.walk_forward_efficiency },
+    stitched: { first: r.stitched.first, last: r.stitched.last, bars: r.stitched.bars, metrics: metricsOf(r.stitched.metrics), efficiency: r.walk_forward_efficiency, in_sample_cagr: r.in_sample_cagr },
     mean_pbo: { trials: wf.overfitting?.mean_pbo.all_trials ?? null, weights: wf.overfitting?.mean_pbo.ensemble_grid[r.classifier] ?? null },
     equity,
     drawdown,
