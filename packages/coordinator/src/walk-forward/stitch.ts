@@ -1,6 +1,5 @@
 import { regimenError, type Costs, type Metrics, type ScoreWindow } from '@regimen/core';
-import { evaluatePositions } from '@regimen/kernel';
-import { windowEquity } from '../phases/validation-equity.js';
+import { evaluatePositions, windowEquity } from '@regimen/kernel';
 
 /**
  * The folds of a walk-forward stitched into one out-of-sample series (docs/walk-forward.md).
