@@ -1,4 +1,4 @@
-import { canonicalJson, isRegimenError, regimenError, type ErrorCode, type TrialSpec } from '@regimen/core';
+import { canonicalJson, isRegimenError, regimenError, stopsRun, type ErrorCode, type TrialSpec } from '@regimen/core';
 
 /**
  * Split trials into batches for workers. Trials are ordered by strategy type and then by their
@@ -30,12 +30,13 @@ export function formBatches(trials: TrialSpec[], batchSize: number, workers: num
 export interface FailureData {
   code: ErrorCode;
   message: string;
+  file?: string;
   field?: string;
   value?: unknown;
 }
 
 export function failureData(e: unknown): FailureData {
-  if (isRegimenError(e)) return { code: e.code, message: e.message, field: e.field, value: e.value };
+  if (isRegimenError(e)) return { code: e.code, message: e.message, file: e.file, field: e.field, value: e.value };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -45,7 +46,8 @@ export const batchName = (trials: TrialSpec[]) => `batch of trials ${trials.map(
 /**
  * Runs one batch, and once more if it fails (a worker that died, a transient fault). If the
  * second attempt fails too, the error names the batch (`what`) and the cause, keeping the
- * cause's code and field (a bad parameter stays a `config` error).
+ * cause's code and field (a bad parameter stays a `config` error). An error that stops the run
+ * (a full disk: see core's writeFailure) is the run's, not the batch's: it is thrown as it came.
  */
 export async function runWithRetry<T>(what: string, attempt: () => Promise<T>, field = 'trials'): Promise<T> {
   try {
@@ -55,8 +57,10 @@ export async function runWithRetry<T>(what: string, attempt: () => Promise<T>, f
       return await attempt();
     } catch (e) {
       const cause = failureData(e);
+      if (stopsRun(cause)) throw isRegimenError(e) ? e : regimenError(cause);
       throw regimenError({
         code: cause.code,
+        file: cause.file,
         field: cause.field ?? field,
         value: cause.value,
         message: `${what} failed twice: ${cause.message}`,

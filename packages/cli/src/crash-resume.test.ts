@@ -1,35 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
 import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
-
-// The real command, killed with SIGKILL mid-phase: needs the build that `npm ci` makes.
-const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
-const built = !requireOrSkip('the built cli', builtMissing(new URL('../dist/index.js', import.meta.url)));
-
-/** Start a run and SIGKILL it as soon as `ready(workspace)` holds; resolves when it is dead. */
-function killWhen(config: string, ws: string, ready: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', config, '--out', ws, '--workers', '0', '--quiet'], { stdio: 'ignore' });
-    const poll = setInterval(() => {
-      if (ready()) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    child.on('exit', (code, signal) => {
-      clearInterval(poll);
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`the run ended by itself (code ${code}) before it could be killed`));
-    });
-  });
-}
-
-const count = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).length : 0);
+import { bin, built, count, killWhen } from '../test/kill.js';
 
 function analysisFiles(dir: string): Map<string, string> {
   const p = workspacePaths(dir);

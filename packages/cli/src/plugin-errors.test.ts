@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smallWorkflow } from '@regimen/coordinator';
 import { cli } from '../test/harness.js';
@@ -47,6 +47,11 @@ const cases: Case[] = [
   { what: 'a package that cannot be found', files: {}, load: 'regimen-classifier-does-not-exist', classifier: 'x', line: [/cannot find plugin package "regimen-classifier-does-not-exist"/] },
   { what: 'a module without a default export', files: { 'named.js': `export const classifier = {};\n` }, load: './named.js', classifier: 'x', line: [/plugin "[^"]*\/named\.js" has no default export/] },
   { what: 'a module that fails to import', files: { 'syntax.js': `export default {;\n` }, load: './syntax.js', classifier: 'x', line: [/plugin "[^"]*\/syntax\.js" failed to load/] },
+  {
+    what: 'a plugin folder whose dependencies were never installed',
+    files: { 'fresh/package.json': '{ "name": "fresh", "type": "module", "main": "./src/index.js" }\n', 'fresh/src/index.js': `import { z } from 'zod-never-installed';\nexport default z;\n` },
+    load: './fresh', classifier: 'x', line: [/plugin "[^"]*\/fresh" failed to load: .*zod-never-installed/, /its dependencies are not installed: run `npm install` in \/.*\/fresh\)\n/],
+  },
 ];
 
 describe('broken plugins: one line naming the plugin, exit 2', () => {
@@ -56,7 +61,10 @@ describe('broken plugins: one line naming the plugin, exit 2', () => {
     // the plugin files sit beside the workflow: a relative path in workflow.plugins is relative to it
     const wf = smallWorkflow({ bars: 300, extra: `    b: { plugin: ${c.classifier}, options: ${c.options ?? '{}'} }\n  plugins: [${JSON.stringify(c.load)}]` });
     linkRegimen(wf.dir);
-    for (const [name, text] of Object.entries(c.files)) writeFileSync(join(wf.dir, name), text);
+    for (const [name, text] of Object.entries(c.files)) {
+      mkdirSync(dirname(join(wf.dir, name)), { recursive: true });
+      writeFileSync(join(wf.dir, name), text);
+    }
     const r = await cli('run', wf.config, '--out', join(wf.dir, 'ws'), '--workers', '0', '--quiet');
     expect(r.code, r.err).toBe(2);
     expect(r.err.endsWith('\n')).toBe(true);

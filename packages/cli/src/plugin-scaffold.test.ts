@@ -9,7 +9,6 @@ import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
 import { checkCausality, checkDeterminism, checkLabelRange, checkRoundTrip, sliceBars, syntheticBars } from '@regimen/plugin-testkit';
 import { cli } from '../test/harness.js';
 import { childEnv, linkRegimen, repo } from '../test/plugin-package.js';
-import { SCAFFOLD_VERSIONS } from './scaffold/names.js';
 
 /** Independent of the plugin: sample sd of the last w log returns, recomputed naively per bar. */
 function naiveMedianVol(close: number[], w: number): number {
@@ -36,7 +35,11 @@ describe('regimen plugin new classifier → a working third-party plugin', () =>
     expect(readdirSync(join(pkg, 'src')).sort()).toEqual(['index.js', 'index.test.js']);
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
     expect(manifest.name).toBe('regimen-classifier-vol-regime');
-    expect(manifest.dependencies['@regimen/core']).toBe(SCAFFOLD_VERSIONS.regimen);
+    // Regimen's packages come packed from this checkout, and nothing names a registry version of them
+    expect(manifest.dependencies['@regimen/core']).toBe('file:vendor/regimen-core-0.1.0.tgz');
+    expect(manifest.devDependencies['@regimen/plugin-testkit']).toBe('file:vendor/regimen-plugin-testkit-0.1.0.tgz');
+    expect(readdirSync(join(pkg, 'vendor')).sort()).toEqual(['regimen-core-0.1.0.tgz', 'regimen-data-0.1.0.tgz', 'regimen-kernel-0.1.0.tgz', 'regimen-plugin-testkit-0.1.0.tgz']);
+    expect(Object.keys(manifest.overrides).sort()).toEqual(['@regimen/core', '@regimen/data', '@regimen/kernel', '@regimen/plugin-testkit']);
     linkRegimen(tmp, ['@regimen/core', '@regimen/plugin-testkit', 'vitest']);
 
     // the kit's plain checks, on the module as a workflow would import it

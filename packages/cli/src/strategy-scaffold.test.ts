@@ -38,7 +38,7 @@ describe('regimen plugin new strategy → a working third-party strategy', () =>
     const pkg = join(tmp, 'trend-band');
     const made = await cli('plugin', 'new', 'strategy', 'trend-band', '--wasm', '--dir', pkg);
     expect(made.code, made.err).toBe(0);
-    expect(readdirSync(pkg).sort()).toEqual(['.gitignore', 'README.md', 'assembly', 'package.json', 'src', 'tsconfig.json']);
+    expect(readdirSync(pkg).sort()).toEqual(['.gitignore', 'README.md', 'assembly', 'package.json', 'src', 'tsconfig.json', 'vendor']);
     linkRegimen(tmp, ['@regimen/core', '@regimen/plugin-testkit', 'vitest', 'assemblyscript']);
 
     // its build compiles assembly/index.ts with asc, as `npm test` (pretest) would

@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, parse, resolve } from 'node:path';
 import { canonicalJson, PHASES, regimenError, SeriesNameSchema, sha256, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
 import { EMBEDDED_DEFAULT, checkZone, embeddedDataPath } from '@regimen/data';
+import { checkPhasePlan } from './phase-plan.js';
 
 /**
  * Every default of a workflow in one place (the README's config reference lists the same).
@@ -67,6 +68,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
   if (sorted.join() !== order.join()) {
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.phases', value: order, message: `phases must run in the order ${PHASES.join(' → ')}` });
   }
+  checkPhasePlan(order, opts.configPath);
 
   const p1 = phaseConfig(config, 'parameter_discovery');
   const pa = phaseConfig(config, 'regime_analysis');
@@ -119,6 +121,9 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
   }
 
   const d = w.data ?? {};
+  if (d.duplicates === 'all' && !d.resample) {
+    throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.duplicates', value: 'all', message: 'keeping every row of a time needs resample (bars must have distinct times): add resample, or use first | last' });
+  }
   if (d.price !== undefined && d.column !== undefined) {
     throw regimenError({ code: 'config', file: opts.configPath, field: 'workflow.data.price', value: d.price, message: 'give price or column, not both' });
   }
@@ -140,7 +145,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       time_column: d.time_column ?? null,
       time_format: d.time_format ?? 'iso',
       timezone: d.timezone ?? null,
-      duplicates: d.duplicates ?? 'error',
+      duplicates: d.duplicates ?? (d.resample ? 'all' : 'error'),
       price: typeof price === 'string' ? { column: price } : { mid: price.mid },
       resample: d.resample ?? null,
       ...(universe ? { universe } : {}),

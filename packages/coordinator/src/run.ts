@@ -121,7 +121,7 @@ export async function runSeries(prepared: PreparedSeries, executor: Executor, op
   const { config, registry, market, split, barsPerYear, fingerprint, paths, text, configPath, originalConfig, folds } = prepared;
   const emit = opts.onEvent ?? (() => {});
   const walkForward = config.validation.method === 'walk_forward';
-  const lock = claimWorkspace(paths.base, (message) => emit({ type: 'info', message }));
+  const lock = claimWorkspace(paths.base, (message) => emit({ type: 'info', message }), { force: opts.force });
   try {
     const { manifest, resumed } = openWorkspace(paths, {
       mode, force: opts.force ?? false, config, configPath: originalConfig, configText: text, fingerprint, barsPerYear,

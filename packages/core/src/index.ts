@@ -16,6 +16,8 @@ export * from './search-space.js';
 export * from './schemas/walk-forward.js';
 export * from './sliding-extreme.js';
 export * from './schemas/universe.js';
+export * from './temp-files.js';
+export * from './write-faults.js';
 export * from './schemas/live.js';
 export * from './schemas/paper.js';
 export * from './lock.js';

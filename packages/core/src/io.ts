@@ -1,8 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, basename, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { RegimenError } from './errors.js';
+import { tempFileFor } from './temp-files.js';
+import { writeFailure } from './write-faults.js';
 
 /**
  * mkdir -p, one level at a time: Node's recursive mkdir loops forever where mkdir answers ENOENT
@@ -29,22 +31,28 @@ export interface WriteOptions {
 /**
  * Write a file so that readers see either the old content or the whole new one: temp file in the
  * same directory, fsync, rename. Rename within one directory is atomic on POSIX file systems.
+ * A write that fails (a full disk, permissions) removes its temp file and throws one error value
+ * naming the file relative to its workspace (write-faults.ts); the old content stays.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'w');
+  let tmp: string | undefined;
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    if (opts.durable !== false) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    mkdirSync(dirname(path), { recursive: true });
+    tmp = tempFileFor(path);
+    const fd = openSync(tmp, 'w');
+    try {
+      // write(2) may write less than asked (a disk filling up does, before it fails): loop, so a
+      // short write ends in the error instead of a cut file renamed into place
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      if (opts.durable !== false) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    if (tmp) rmSync(tmp, { force: true });
+    throw writeFailure(path, e);
   }
 }
 

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { regimenError } from './errors.js';
 
 /**
@@ -36,9 +38,23 @@ export async function importPluginSource(source: PluginSource, field = 'workflow
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
-    throw regimenError({ code: 'plugin', field, value: spec, message: `plugin "${spec}" failed to load: ${(e as Error).message}`, cause: e });
+    throw regimenError({ code: 'plugin', field, value: spec, message: `plugin "${spec}" failed to load: ${(e as Error).message}${notInstalledHint(url, e)}`, cause: e });
   }
   const exported = mod.default;
   if (exported === undefined) throw regimenError({ code: 'plugin', field, value: spec, message: `plugin "${spec}" has no default export` });
   return { url, exported: Array.isArray(exported) ? exported : [exported] };
+}
+
+/**
+ * A plugin folder named by path imports its dependencies (zod, @regimen/core) from its own
+ * node_modules; scaffolded and never installed, it fails with "Cannot find package 'zod'". Name
+ * the folder in which `npm install` is missing, the step the user skipped.
+ */
+function notInstalledHint(url: string, e: unknown): string {
+  const err = e as { code?: string; message?: string } | undefined;
+  if (!url.startsWith('file:') || !(err?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module)/.test(err?.message ?? ''))) return '';
+  for (let d = dirname(fileURLToPath(url)); ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return existsSync(join(d, 'node_modules')) ? '' : ` (its dependencies are not installed: run \`npm install\` in ${d})`;
+    if (dirname(d) === d) return '';
+  }
 }

@@ -25,7 +25,7 @@ export interface MarketData {
   rows: { read: number; duplicates_dropped: number; resampled: { bars: number; empty_intervals: number } | null };
 }
 
-export type DuplicatePolicy = 'error' | 'first' | 'last';
+export type DuplicatePolicy = 'error' | 'first' | 'last' | 'all';
 /** the price: one column, or the mid of two (bid and ask) */
 export type PriceSpec = string | { mid: [string, string] };
 
@@ -50,7 +50,7 @@ export interface LoadOptions {
   timeFormat?: TimeFormat;
   /** IANA zone of date-times written without one */
   timezone?: string;
-  /** what to do with rows whose time equals the previous row's (default `error`) */
+  /** what to do with rows whose time equals the previous row's (default `error`; with `resample`, `all`) */
   duplicates?: DuplicatePolicy;
   /** OHLC bars of this interval (`5min`, `1h`, `1d`), stamped at the interval's end */
   resample?: { every: string };
@@ -60,8 +60,9 @@ export interface LoadOptions {
 
 
 /**
- * Rows must be sorted by time. A run of equal times is an error, or keeps its first or its last
- * row; returns the rows kept (null: all of them).
+ * Rows must be sorted by time. A run of equal times is an error, keeps its first or its last
+ * row, or — `all`, for ticks that resampling makes into bars — every row in file order; returns
+ * the rows kept (null: all of them).
  */
 function checkTimeOrder(s: RawSeries, policy: DuplicatePolicy): Int32Array | null {
   let keep: number[] | null = null;
@@ -72,6 +73,7 @@ function checkTimeOrder(s: RawSeries, policy: DuplicatePolicy): Int32Array | nul
       keep?.push(i);
       continue;
     }
+    if (b === a && policy === 'all') continue;
     if (b === a && policy !== 'error') {
       keep ??= Array.from({ length: i }, (_, k) => k);
       // `last`: the later row replaces the earlier one of the same time
@@ -79,7 +81,7 @@ function checkTimeOrder(s: RawSeries, policy: DuplicatePolicy): Int32Array | nul
       continue;
     }
     const message = b === a
-      ? `${s.where(i)}: duplicate timestamp (same as ${s.where(i - 1)}: ${s.timeText(i - 1)}); timestamps must strictly increase (or set duplicates: first | last)`
+      ? `${s.where(i)}: duplicate timestamp (same as ${s.where(i - 1)}: ${s.timeText(i - 1)}); timestamps must strictly increase (or set duplicates: first | last, or resample the ticks into bars)`
       : `${s.where(i)}: timestamp ${s.timeText(i)} is before ${s.timeText(i - 1)} on ${s.where(i - 1)}; rows must be sorted by time, strictly increasing`;
     throw regimenError({ code: 'data', file: s.file, field: s.timeName, value: s.timeText(i), message });
   }
@@ -187,7 +189,11 @@ function planColumns(src: SeriesSource, opts: LoadOptions): ColumnPlan {
 function marketDataFrom(raw: RawSeries, plan: ColumnPlan, opts: LoadOptions): MarketData {
   const minBars = opts.minBars ?? 2;
   const { priceColumn, names } = plan;
-  const duplicates = opts.duplicates ?? 'error';
+  // ticks that share a stamp are normal at minute resolution: a bar made of them sees every one
+  const duplicates = opts.duplicates ?? (opts.resample ? 'all' : 'error');
+  if (duplicates === 'all' && !opts.resample) {
+    throw regimenError({ code: 'config', field: 'duplicates', value: 'all', message: 'keeping every row of a time needs resample (bars must have distinct times): give resample, or duplicates: first | last' });
+  }
   const keep = checkTimeOrder(raw, duplicates);
   // rows a duplicate rule dropped are not data: validation sees the kept rows, named by their own lines
   const s = keep ? keptRows(raw, keep) : raw;

@@ -23,3 +23,18 @@ export {
 export { strategyConformance, type StrategyConformanceOptions } from './strategy-conformance.js';
 export type { LookAhead } from '@regimen/kernel';
 export { builtMissing, PYTHON, pythonMissing, requireOrSkip } from './require-tool.js';
+export {
+  admissiblePoints,
+  checkOptimizerAsks,
+  checkOptimizerDeterminism,
+  checkOptimizerExhaustion,
+  checkOptimizerRefusesOrSearches,
+  drainSearch,
+  kitScore,
+  outsideSpace,
+  OPTIMIZER_SPACES,
+  type DrainOptions,
+  type Drained,
+  type OptimizerTestSpace,
+} from './optimizer-checks.js';
+export { optimizerConformance, type OptimizerConformanceOptions } from './optimizer-conformance.js';

@@ -1,10 +1,13 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   CheckpointSchema,
   EnsembleWeightsSchema,
+  ManifestSchema,
   NO_REGIME,
   OverfittingSchema,
   ParameterSurfaceSchema,
@@ -20,7 +23,7 @@ import {
 import { readRegimeLabels, readValidationEquity } from '@regimen/data';
 import { formatMetric, formatNumber } from './format.js';
 import { launchChromium, openReport, type OpenedReport } from './chromium.js';
-import { reportTestWorkspace } from './test-workspace.js';
+import { reportTestWorkspace } from '../test/workspaces.js';
 import { writeReport, type WrittenReport } from './index.js';
 
 /**
@@ -66,6 +69,15 @@ describe('the report in headless Chromium', () => {
     expect(opened.errors).toEqual([]);
     expect(opened.requests).toEqual([]);
     expect(written.path).toBe(ws.report);
+  });
+
+  it('names the data and workflow files without the machine\'s folders, the full path one hover away', async () => {
+    const m = readJsonFile(ws.manifest, ManifestSchema);
+    const shown = await page.$$eval('dl.facts [data-path]', (els) => els.map((e) => [e.textContent, e.getAttribute('title')]));
+    expect(shown).toEqual([[basename(m.data_fingerprint.source), m.data_fingerprint.source], [basename(m.config_path), m.config_path]]);
+    const facts = (await texts('dl.facts')).join(' ');
+    expect(facts).not.toContain(tmpdir());
+    expect(facts).not.toContain(dirname(m.config_path));
   });
 
   it('shows every phase\'s seconds from its checkpoint and the proofs\' status', async () => {

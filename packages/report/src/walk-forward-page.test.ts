@@ -16,7 +16,7 @@ import {
 import { readValidationEquity } from '@regimen/data';
 import { formatMetric } from './format.js';
 import { launchChromium, openReport, type OpenedReport } from './chromium.js';
-import { walkForwardTestWorkspace } from './test-workspace.js';
+import { walkForwardTestWorkspace } from '../test/workspaces.js';
 import { writeReport, type WrittenReport } from './index.js';
 
 /**

@@ -33,7 +33,7 @@ export function addReadingOptions(cmd: Command, opts: { column?: boolean } = {})
     .option('--time-column <name>', 'the time key column, any position (default: the first, named date|timestamp|time|datetime|bar)')
     .addOption(new Option('--time-format <format>', 'how the time key is written (default iso)').choices(TIME_FORMATS as string[]))
     .option('--timezone <zone>', 'IANA zone of date-times written without Z or an offset')
-    .addOption(new Option('--duplicates <policy>', 'rows repeating the previous time: error (default), keep the first or the last').choices(['error', 'first', 'last']))
+    .addOption(new Option('--duplicates <policy>', 'rows repeating the previous time: error (default), keep the first or the last, or all (with --resample, the default there)').choices(['error', 'first', 'last', 'all']))
     .option('--resample <interval>', 'OHLC bars of this interval (30s, 5min, 1h, 1d), stamped at the interval end', intervalOption);
 }
 

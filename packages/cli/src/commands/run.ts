@@ -19,7 +19,7 @@ export function registerRun(program: Command): void {
     .option('--executor <url>', 'where backtests run: local (default), or redis://HOST:PORT (rediss:// for TLS) whose `regimen worker` processes run them; wins over the workflow\'s executor:')
     .option('--engine <name>', 'wasm (WebAssembly kernel) or js (the TypeScript reference, for debugging)', 'wasm')
     .option('--resume', 'require an earlier run to continue (running the same config into its workspace resumes it anyway)')
-    .option('--force', 'start over in a workspace that already holds a run')
+    .option('--force', 'start over in a workspace that already holds a run, or write into a non-empty folder that is not a workspace')
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
     .option('--exhaustive', 'check look-ahead and switching at every bar of validation (default: at sampled cuts; costs one backtest per bar)')
@@ -115,6 +115,7 @@ export function formatSummary(s: RunSummary, classifier: string, warnings: Warni
   const v = s.validation;
   if (v) {
     out.push(`\nValidation on the ${v.split} split (${v.first} → ${v.last}, ${v.bars} bars), regimes from ${v.classifier}:`);
+    if (v.weights?.source === 'equal_regime_winners') out.push('weights: no ensemble_optimization phase, so each strategy\'s per-regime winner at equal weight');
     out.push(
       table(['', ...METRIC_HEADER], [
         ['adaptive', ...metricCells(v.adaptive.metrics)],

@@ -1,6 +1,6 @@
 import { regimenError } from '@regimen/core';
 
-export type ScaffoldKind = 'classifier' | 'strategy';
+export type ScaffoldKind = 'classifier' | 'strategy' | 'optimizer';
 
 export interface ScaffoldNames {
   kind: ScaffoldKind;
@@ -13,8 +13,9 @@ export interface ScaffoldNames {
 }
 
 /**
- * Version ranges written into a new package. A plugin depends on the Regimen API it was written
- * against (0.x: a caret range stays within the minor), zod for its options schema (v4, whose
+ * Version ranges written into a new package (Regimen's own packages come from vendor/, see
+ * vendor.ts; `regimen` is the range its README tells a plugin to use once they are published: 0.x,
+ * so a caret range stays within the minor). zod for its options schema (v4, whose
  * `instanceof` checks work across copies, so the plugin's zod need not be the host's), and tests
  * with the same vitest as this repository.
  */

@@ -1,4 +1,5 @@
 import { SCAFFOLD_VERSIONS as V, type ScaffoldNames } from './names.js';
+import { VENDOR_DIR, type Vendored } from './vendor.js';
 
 /**
  * The files around src/index.js. `main` as well as `exports`: a workflow that names the package's
@@ -10,8 +11,17 @@ export interface PackageExtras {
   devDependencies?: Record<string, string>;
 }
 
-export function packageJson(n: ScaffoldNames, extra: PackageExtras = {}): string {
-  const what = n.kind === 'classifier' ? 'regime classifier' : 'strategy';
+const WHAT = { classifier: 'regime classifier', strategy: 'strategy', optimizer: 'optimizer' } as const;
+const KEYWORD = { classifier: 'regime-classifier', strategy: 'regimen-strategy', optimizer: 'regimen-optimizer' } as const;
+
+/**
+ * Regimen's packages come from vendor/ (see vendor.ts): the direct ones by their `file:` spec, and
+ * `overrides` point the test kit's own @regimen dependencies there too, so npm never asks a
+ * registry for them. npm accepts an override of a direct dependency only when the two specs are
+ * identical, which they are.
+ */
+export function packageJson(n: ScaffoldNames, vendored: Vendored, extra: PackageExtras = {}): string {
+  const what = WHAT[n.kind];
   const pkg = {
     name: n.pkg,
     version: '0.1.0',
@@ -21,11 +31,12 @@ export function packageJson(n: ScaffoldNames, extra: PackageExtras = {}): string
     main: './src/index.js',
     exports: { '.': './src/index.js' },
     files: ['src', '!src/**/*.test.js', ...(extra.files ?? [])],
-    keywords: ['regimen', 'regimen-plugin', n.kind === 'classifier' ? 'regime-classifier' : 'regimen-strategy'],
+    keywords: ['regimen', 'regimen-plugin', KEYWORD[n.kind]],
     engines: { node: '>=20.19' },
     scripts: { ...extra.scripts, test: 'vitest run', typecheck: 'tsc -p tsconfig.json' },
-    dependencies: { '@regimen/core': V.regimen, zod: V.zod },
-    devDependencies: { '@regimen/plugin-testkit': V.regimen, typescript: V.typescript, vitest: V.vitest, ...extra.devDependencies },
+    dependencies: { '@regimen/core': vendored.specs['@regimen/core'], zod: V.zod },
+    devDependencies: { '@regimen/plugin-testkit': vendored.specs['@regimen/plugin-testkit'], typescript: V.typescript, vitest: V.vitest, ...extra.devDependencies },
+    overrides: vendored.specs,
   };
   return JSON.stringify(pkg, null, 2) + '\n';
 }
@@ -80,7 +91,60 @@ describe('${n.plugin}', () => {
 `;
 }
 
-export function readme(n: ScaffoldNames): string {
+/**
+ * Where Regimen's packages come from, and how to move to published names. Every README of a
+ * scaffold carries it, because `npm publish` of a package that names `file:vendor/…` would
+ * publish a dependency nobody else can install.
+ */
+export function regimenPackagesSection(vendored: Vendored): string {
+  const names = Object.keys(vendored.specs);
+  return `## Regimen's packages
+
+Regimen's own packages are not on the public npm registry yet, so \`regimen plugin new\` packed the
+ones this plugin needs from the Regimen that made it into \`${VENDOR_DIR}/\`
+(${names.map((x) => `\`${x}\``).join(', ')}), and \`package.json\` names them
+there (\`file:${VENDOR_DIR}/…\` in \`dependencies\`, \`devDependencies\` and \`overrides\`). Everything
+else comes from the public registry. Keep \`${VENDOR_DIR}/\` with the package (commit it); \`npm install\`
+needs it.
+
+To move to a newer Regimen, scaffold a throwaway plugin with it and copy its \`${VENDOR_DIR}/\` and the
+\`file:\` specs over.
+
+Once Regimen is published, switch to the published names: in \`package.json\` set
+\`"@regimen/core": "^${vendored.version}"\` and \`"@regimen/plugin-testkit": "^${vendored.version}"\`, delete
+\`"overrides"\`, delete \`${VENDOR_DIR}/\` and \`package-lock.json\`, and run \`npm install\`. Do that before
+\`npm publish\`: a published package cannot depend on \`file:\` tarballs.
+
+`;
+}
+
+/** The README's Develop commands, the same in every scaffold; `tests` says what `npm test` runs. */
+export function developSection(tests: string): string {
+  return `## Develop
+
+\`\`\`sh
+npm install
+npm test            # ${tests}
+npm run typecheck   # JSDoc types checked against @regimen/core
+\`\`\`
+`;
+}
+
+/** The README's Use section for a plugin listed in `workflow.plugins`; `yaml` follows that line. */
+export function useSection(n: ScaffoldNames, yaml: string): string {
+  return `## Use
+
+In a workflow, by path (relative to the workflow file) or, once installed, by package name:
+
+\`\`\`yaml
+workflow:
+  plugins: [./${n.plugin}]          # or: [${n.pkg}]
+${yaml}
+\`\`\`
+`;
+}
+
+export function readme(n: ScaffoldNames, vendored: Vendored): string {
   return `# ${n.pkg}
 
 A regime classifier plugin for Regimen, named \`${n.plugin}\`.
@@ -94,32 +158,16 @@ fills are \`NO_REGIME\`. Edit \`src/index.js\` to make it yours.
 | --- | --- | --- |
 | \`window\` | \`20\` | bars in the trailing volatility estimate |
 
-## Develop
-
-\`\`\`sh
-npm install
-npm test            # Regimen's conformance kit + this plugin's own tests
-npm run typecheck   # JSDoc types checked against @regimen/core
-\`\`\`
-
+${developSection("Regimen's conformance kit + this plugin's own tests")}
 The source is plain JavaScript (ES modules) with JSDoc types, so Node loads it without a build step.
 
-## Use
-
-In a workflow, by path (relative to the workflow file) or, once installed, by package name:
-
-\`\`\`yaml
-workflow:
-  plugins: [./${n.plugin}]          # or: [${n.pkg}]
-  classifiers:
-    vol: { plugin: ${n.plugin}, options: { window: 30 } }
-\`\`\`
-
+${useSection(n, `  classifiers:
+    vol: { plugin: ${n.plugin}, options: { window: 30 } }`)}
 On its own: \`npx regimen classify --load ./${n.plugin} --classifier ${n.plugin} --data prices.csv --out labels.csv\`.
 
-## Publish
+${regimenPackagesSection(vendored)}## Publish
 
-\`npm test && npm publish\`. The rules a plugin must keep (causal labels, a JSON model, options with
+\`npm test && npm publish\`, after switching to published names (above). The rules a plugin must keep (causal labels, a JSON model, options with
 defaults, \`apiVersion\`) are in Regimen's \`docs/plugins.md\`.
 `;
 }

@@ -1,4 +1,6 @@
 import type { ScaffoldNames } from './names.js';
+import { developSection, regimenPackagesSection } from './package-files.js';
+import type { Vendored } from './vendor.js';
 
 /**
  * The files of a new strategy package. src/index.js is plain ESM JavaScript with JSDoc types for
@@ -153,7 +155,7 @@ describe('${n.plugin}', () => {
 `;
 }
 
-export function strategyReadme(n: ScaffoldNames, wasm: boolean): string {
+export function strategyReadme(n: ScaffoldNames, wasm: boolean, vendored: Vendored): string {
   return `# ${n.pkg}
 
 A strategy plugin for Regimen, named \`${n.plugin}\`.
@@ -169,14 +171,7 @@ average, short while more than \`band\` below, and flat in between. Edit \`src/i
 
 \`side\` (\`long_only\`, the default, or \`long_short\`) is Regimen's: long_only maps short positions to flat.
 
-## Develop
-
-\`\`\`sh
-npm install
-npm test            # ${wasm ? 'builds build/' + n.plugin + '.wasm, then ' : ''}Regimen's conformance kit + this plugin's own tests
-npm run typecheck   # JSDoc types checked against @regimen/core
-\`\`\`
-${wasm ? `
+${developSection(`${wasm ? `builds build/${n.plugin}.wasm, then ` : ''}Regimen's conformance kit + this plugin's own tests`)}${wasm ? `
 \`npm run build\` compiles \`assembly/index.ts\` with AssemblyScript (\`asc\`) into \`build/${n.plugin}.wasm\`.
 The engine runs the WebAssembly for trials, inside a memory shared by every worker thread; the
 JavaScript \`positions()\` is its reference, and the kit checks the two agree bit for bit.
@@ -194,9 +189,9 @@ workflow:
 
 On its own: \`npx regimen backtest --load ./${n.plugin} --strategy ${n.plugin} --param window=50 --data prices.csv\`.
 
-## Publish
+${regimenPackagesSection(vendored)}## Publish
 
-\`npm test && npm publish\`. The rules a strategy must keep (causal positions in [−1, 1], 0 during
+\`npm test && npm publish\`, after switching to published names (above). The rules a strategy must keep (causal positions in [−1, 1], 0 during
 warm-up, parameters with defaults, \`apiVersion\`${wasm ? ', WebAssembly equal to its reference' : ''}) are in Regimen's \`docs/plugins.md\`.
 `;
 }

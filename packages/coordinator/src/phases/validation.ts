@@ -8,6 +8,8 @@ import {
   TrialPerformanceSchema,
   TrialsFileSchema,
   writeJsonAtomic,
+  type EnsembleWeights,
+  type RegimeOptimalParams,
   type RegimeTrack,
   type ScoreWindow,
   type ValidationResults,
@@ -30,7 +32,7 @@ import { writeValidationEquityFile } from './validation-equity.js';
 export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   const cfg = ctx.config.validation;
   const optimal = readJsonFile(ctx.paths.regimeOptimalParams, RegimeOptimalParamsSchema);
-  const weights = readJsonFile(ctx.paths.ensembleWeights, EnsembleWeightsSchema);
+  const { source, weights } = validationWeights(ctx, optimal);
   const n = ctx.bars.close.length;
   const window: ScoreWindow =
     cfg.data_split === 'test' ? { start: ctx.split.testStart, end: n } : cfg.data_split === 'train' ? { start: 0, end: ctx.split.trainEnd } : { start: 0, end: n };
@@ -114,6 +116,7 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
       look_ahead: { passed: lookAhead.ok, cuts: lookAhead.cuts },
     },
     other_classifiers: others,
+    weights: { source, by_regime: input.weights },
   };
   const t2 = performance.now();
   const equityPath = writeValidationEquityFile(ctx, window, c, cfg.data_split, [
@@ -163,5 +166,29 @@ function assertSameAsPhase1(ctx: RunContext, t: RegimeTrack): void {
 }
 
 export function validationInputs(ctx: RunContext): string[] {
-  return [ctx.paths.regimeOptimalParams, ctx.paths.ensembleWeights, ...ctx.config.classifiers.map((c) => ctx.paths.classifierModel(c.name))];
+  const weights = ctx.config.phases.includes('ensemble_optimization') ? [ctx.paths.ensembleWeights] : [];
+  return [ctx.paths.regimeOptimalParams, ...weights, ...ctx.config.classifiers.map((c) => ctx.paths.classifierModel(c.name))];
 }
+
+/**
+ * The weights validation trades with: phase 3's, or — in a workflow without an
+ * `ensemble_optimization` phase — each strategy's per-regime winner at equal weight: in every
+ * regime, 1/k for each of the k strategies that have a winner there (a strategy without one has
+ * no parameters to trade with in that regime). Decided by the phase list, never by whether a
+ * file happens to exist, so the same config always validates the same way.
+ */
+export function validationWeights(ctx: RunContext, optimal: RegimeOptimalParams): { source: WeightsSource; weights: EnsembleWeights } {
+  if (ctx.config.phases.includes('ensemble_optimization')) {
+    return { source: 'ensemble_optimization', weights: readJsonFile(ctx.paths.ensembleWeights, EnsembleWeightsSchema) };
+  }
+  const weights: EnsembleWeights = {};
+  for (const [c, byRegime] of Object.entries(optimal)) {
+    weights[c] = Object.fromEntries(Object.entries(byRegime).map(([regime, winners]) => {
+      const names = Object.keys(winners);
+      return [regime, Object.fromEntries(names.map((s) => [s, 1 / names.length]))];
+    }));
+  }
+  return { source: 'equal_regime_winners', weights };
+}
+
+type WeightsSource = NonNullable<ValidationResults['weights']>['source'];

@@ -20,7 +20,7 @@ import { seriesComplete, writeUniverseResults } from './results.js';
 export async function runUniverse(prepared: Extract<PreparedRun, { universe: object }>, opts: RunOptions, executor: Executor, inFlight: number): Promise<RunResult> {
   const { config, paths, text, originalConfig, universe } = prepared;
   const emit = opts.onEvent ?? (() => {});
-  const lock = claimWorkspace(paths.base, (message) => emit({ type: 'info', message }));
+  const lock = claimWorkspace(paths.base, (message) => emit({ type: 'info', message }), { force: opts.force });
   try {
     const { manifest } = openWorkspace(paths, {
       mode: workspaceMode(opts), force: opts.force ?? false, config, configPath: originalConfig, configText: text,

@@ -41,7 +41,8 @@ export async function writeWalkForwardResults(ctx: RunContext, folds: RunContext
   for (const [k, f] of folds.entries()) {
     const v = readJsonFile(f.paths.validationResults, ValidationResultsSchema);
     const optimal = readJsonFile(f.paths.regimeOptimalParams, RegimeOptimalParamsSchema)[c] ?? {};
-    const weights = readJsonFile(f.paths.ensembleWeights, EnsembleWeightsSchema)[c] ?? {};
+    // the weights validation used (phase 3's, or equal over the regimes' winners without it)
+    const weights = v.weights?.by_regime ?? readJsonFile(f.paths.ensembleWeights, EnsembleWeightsSchema)[c] ?? {};
     const metrics = { adaptive: v.adaptive.metrics, best_static: v.baselines.best_static.metrics, equal_weights: v.baselines.equal_weights.metrics, buy_and_hold: v.baselines.buy_and_hold.metrics };
     const runs = foldRuns(f, c, optimal, weights);
     entries.push({

@@ -69,7 +69,12 @@ export const SplitSchema = z
   .strict();
 
 export const TimeFormatSchema = z.enum(['iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns']);
-export const DuplicatesSchema = z.enum(['error', 'first', 'last']);
+/**
+ * Rows with the time of the previous row: an error, keep the first or the last of each run, or
+ * keep `all` in file order (ticks that share a stamp; only with `resample`, which makes them one
+ * bar — the default there).
+ */
+export const DuplicatesSchema = z.enum(['error', 'first', 'last', 'all']);
 /** the price: one column, or the mid of two (`{ mid: [bid, ask] }`) */
 export const PriceSchema = z.union([z.string().min(1), z.object({ mid: z.tuple([z.string().min(1), z.string().min(1)]) }).strict()]);
 /** `30s`, `5min`, `1h`, `1d`: a whole number and a unit */
@@ -106,7 +111,7 @@ export const DataConfigSchema = z
     time_format: TimeFormatSchema.optional(),
     /** IANA zone of date-times written without Z or an offset (without it such a time is an error) */
     timezone: z.string().min(1).optional(),
-    /** rows with the time of the previous row: an error (default), or keep the first or the last */
+    /** rows with the time of the previous row: an error (default), keep the first or the last, or `all` (with resample, its default) */
     duplicates: DuplicatesSchema.optional(),
     /** OHLC bars of this interval, each stamped at its interval's end */
     resample: ResampleSchema.optional(),

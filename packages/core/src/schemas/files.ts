@@ -283,6 +283,16 @@ export const ValidationResultsSchema = z.object({
   }),
   /** the adaptive run under every other configured classifier, for comparison */
   other_classifiers: z.record(z.string(), ValidationRunSchema),
+  /**
+   * the weights the adaptive run used per regime of its classifier, and where they came from:
+   * `ensemble_optimization` (analysis/ensemble_weights.json) or, in a workflow without that
+   * phase, `equal_regime_winners` — each strategy's per-regime winner at equal weight.
+   * Absent in workspaces made before it was recorded.
+   */
+  weights: z.object({
+    source: z.enum(['ensemble_optimization', 'equal_regime_winners']),
+    by_regime: z.record(z.string(), z.record(z.string(), z.number())),
+  }).optional(),
 });
 export type ValidationResults = z.infer<typeof ValidationResultsSchema>;
 

@@ -5,6 +5,12 @@ import { foldLinkCell, proofFailed, proofText } from '../folds.js';
 
 const yesNo = (ok: boolean | null, yes: string, no: string, none: string) => (ok === null ? none : ok ? yes : no);
 
+/**
+ * A file by its name, the full path its tooltip: the page (and any picture of it) does not show
+ * the folders of the machine it was made on, and the path is one hover away.
+ */
+const fileName = (path: string) => h('span', { title: path, 'data-path': path }, path.split(/[\\/]/).pop() || path);
+
 const span = (w: WindowView) => `${w.first} → ${w.last} (${formatInteger(w.end - w.start)} bars)`;
 
 export function renderHeader(el: HTMLElement, s: HeaderSection): void {
@@ -23,7 +29,7 @@ export function renderHeader(el: HTMLElement, s: HeaderSection): void {
   const facts: Array<[string, string | Node]> = [
     ['workflow', s.workflow_id],
     ['created', s.created_at],
-    ['data', `${d.source} (column ${d.column})`],
+    ['data', h('span', {}, fileName(d.source), ` (column ${d.column})`)],
     ['bars', `${formatInteger(d.bars)}: ${d.first} → ${d.last}`],
     ...split,
     ['bars per year', formatNumber(d.bars_per_year, 0)],
@@ -31,7 +37,7 @@ export function renderHeader(el: HTMLElement, s: HeaderSection): void {
     ['costs', `fee ${s.costs.fee} · slippage ${s.costs.slippage} per unit of position change`],
     ['strategies', s.strategies.map((x) => `${x.name} (${x.type}, ${x.side})`).join(' · ')],
     ['classifiers', s.classifiers.map((c) => `${c.name} (${c.plugin}): ${c.regimes.join(', ') || (wf ? 'fitted in each fold' : 'not fitted')}`).join(' · ')],
-    ['workflow file', s.config_path],
+    ['workflow file', fileName(s.config_path)],
     ['regimen', s.regimen_version],
   ];
   const dl = h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));

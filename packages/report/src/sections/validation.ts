@@ -14,7 +14,8 @@ export const CHART_COLUMNS = 1000;
 export function validationRuns(v: ValidationResults): ValidationRunView[] {
   const b = v.baselines;
   return [
-    { key: 'adaptive', label: 'adaptive', metrics: v.adaptive.metrics, regimes: v.adaptive.regimes },
+    // without an ensemble phase the adaptive run weighs each regime's winners equally: the label says so
+    { key: 'adaptive', label: v.weights?.source === 'equal_regime_winners' ? 'adaptive (regime winners at equal weight)' : 'adaptive', metrics: v.adaptive.metrics, regimes: v.adaptive.regimes },
     { key: 'best_static', label: `best static (${b.best_static.strategy})`, metrics: b.best_static.metrics, regimes: b.best_static.regimes },
     { key: 'equal_weights', label: 'equal weights', metrics: b.equal_weights.metrics, regimes: b.equal_weights.regimes },
     { key: 'buy_and_hold', label: 'buy and hold', metrics: b.buy_and_hold.metrics, regimes: b.buy_and_hold.regimes },

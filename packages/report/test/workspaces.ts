@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { embeddedDataPath } from '@regimen/data';
 import { runWorkflow } from '@regimen/coordinator';
 
+// Test-only (outside src/, so never built into dist/ nor packed): the report itself reads files
+// and schemas only; running a workflow to make them is the coordinator's, a devDependency here.
+
 /**
  * A small real workspace with every kind of section content: a two-parameter strategy (a
  * heatmap), a three-parameter one (axis selectors), a one-parameter one (a line), a strategy that
