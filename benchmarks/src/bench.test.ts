@@ -17,6 +17,7 @@ describe('benchmarks', () => {
     const o = parseBenchArgs(['--bars', '5000', '--workers=1', '--engine', 'js', '--json']);
     expect(o).toMatchObject({ bars: 5000, workers: 1, engine: 'js', json: true });
     expect(parseBenchArgs(['--workspace', 'results/x']).workspace).toBe('results/x');
+    expect(parseBenchArgs(['--space', '5-D', '--methods', 'tpe,uniform random'])).toMatchObject({ space: '5-D', methods: ['tpe', 'uniform random'] });
     expect(() => parseBenchArgs(['--workers', '0'])).toThrow(/--workers/);
     expect(() => parseBenchArgs(['--engine', 'c'])).toThrow(/wasm or js/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown/);

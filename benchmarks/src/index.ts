@@ -7,6 +7,7 @@ import { phase1Suite } from './phase1-suite.js';
 import { replaySuite } from './replay-suite.js';
 import { hmmFitSuite } from './hmm-fit-suite.js';
 import { searchSuite } from './search-suite.js';
+import { regimeSearchSuite } from './regime-search-suite.js';
 import { workflowSuite } from './workflow-suite.js';
 import { distributedSuite } from './distributed-suite.js';
 import { walkForwardSuite } from './walk-forward-suite.js';
@@ -24,6 +25,7 @@ export type { Phase1Result } from './phase1-suite.js';
 export type { ReplayResult } from './replay-suite.js';
 export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
+export type { RegimeSearchResult } from './regime-search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
 export type { DistributedResult } from './distributed-suite.js';
 export type { WalkForwardBenchResult } from './walk-forward-suite.js';
@@ -40,7 +42,8 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   phase1: phase1Suite,
   replay: replaySuite,
   'hmm-fit': hmmFitSuite,
-  search: searchSuite,
+  genetic: searchSuite,
+  search: regimeSearchSuite,
   workflow: workflowSuite,
   distributed: distributedSuite,
   'walk-forward': walkForwardSuite,

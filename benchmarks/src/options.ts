@@ -32,6 +32,10 @@ export interface BenchOptions {
   workspace?: string;
   /** replay suite: each timed sample repeats its work for at least this many seconds (0: once) */
   sampleSeconds: number;
+  /** search suite: only the spaces whose name contains this */
+  space?: string;
+  /** search suite: only these methods (comma list of their names) */
+  methods?: string[];
 }
 
 const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6, sampleSeconds: 2 };
@@ -44,7 +48,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S` */
+/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S --space NAME --methods a,b` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +76,8 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
         if (v === undefined || v.trim() === '' || !(o.sampleSeconds >= 0)) throw regimenError({ code: 'usage', field: name, value: v, message: `${name} needs a number of seconds (0 or more)` });
         break;
       }
+      case '--space': o.space = value(); break;
+      case '--methods': o.methods = (value() ?? '').split(','); break;
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--engine': {

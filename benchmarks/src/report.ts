@@ -7,6 +7,7 @@ import type { Phase1Result } from './phase1-suite.js';
 import type { ReplayResult } from './replay-suite.js';
 import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
+import { formatRegimeSearch, type RegimeSearchResult } from './regime-search-suite.js';
 import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
 import { formatDistributed, type DistributedResult } from './distributed-suite.js';
 import { formatWalkForwardBench, type WalkForwardBenchResult } from './walk-forward-suite.js';
@@ -16,7 +17,7 @@ import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 import { formatSignal, type SignalBenchResult } from './signal-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -31,7 +32,8 @@ const sci = (x: number) => x.toExponential(3);
 
 export function formatResult(r: BenchResult): string {
   if (r.suite === 'hmm-fit') return formatHmmFit(r);
-  if (r.suite === 'search') return formatSearch(r);
+  if (r.suite === 'genetic') return formatSearch(r);
+  if (r.suite === 'search') return formatRegimeSearch(r);
   if (r.suite === 'workflow') return formatWorkflow(r);
   if (r.suite === 'distributed') return formatDistributed(r);
   if (r.suite === 'walk-forward') return formatWalkForwardBench(r);

@@ -11,7 +11,7 @@ import genetic from '@regimen/optimizer-genetic';
 import type { BenchOptions } from './options.js';
 
 /**
- * `search`: the genetic optimizer against random search at an equal number of evaluations, on
+ * `genetic` (named `search` before issue 22 took that name): the genetic optimizer against random search at an equal number of evaluations, on
  * standard test functions (minimised) and on a real phase-3 weight search (per-regime sharpe of
  * replayed signals, maximised). Each row is the median over seeds of the best value found.
  */
@@ -26,7 +26,7 @@ export interface SearchRow {
 }
 
 export interface SearchResult {
-  suite: 'search';
+  suite: 'genetic';
   rows: SearchRow[];
   seconds: number;
 }
@@ -153,12 +153,12 @@ export async function searchSuite(o: BenchOptions): Promise<SearchResult> {
   const t0 = performance.now();
   const seeds = Math.max(3, o.repeat);
   const rows = [...testFunctionRows(Math.max(seeds, 11), 400), ...(await phase3Rows(seeds, 60))];
-  return { suite: 'search', rows, seconds: (performance.now() - t0) / 1000 };
+  return { suite: 'genetic', rows, seconds: (performance.now() - t0) / 1000 };
 }
 
 export function formatSearch(r: SearchResult): string {
   const pad = (s: string, n: number) => s.padEnd(n);
-  const lines = [`search: genetic vs random at equal evaluations (median of seeds; ${r.seconds.toFixed(1)} s)`];
+  const lines = [`genetic: genetic vs random at equal evaluations (median of seeds; ${r.seconds.toFixed(1)} s)`];
   lines.push(`${pad('problem', 44)} ${pad('evals', 6)} ${pad('seeds', 6)} ${pad('genetic', 12)} ${pad('random', 12)} better`);
   for (const x of r.rows) lines.push(`${pad(x.problem, 44)} ${pad(String(x.evaluations), 6)} ${pad(String(x.seeds), 6)} ${pad(x.genetic.toPrecision(5), 12)} ${pad(x.random.toPrecision(5), 12)} ${x.genetic_better ? 'genetic' : 'random'}`);
   return lines.join('\n');

@@ -99,12 +99,12 @@ describe('regimen CLI', () => {
     expect(r.code).toBe(0);
     const names = JSON.parse(r.out).map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`);
     expect([...names].sort()).toEqual([
-      'classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid',
+      'classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid', 'optimizer:random',
       'strategy:breakout', 'strategy:mean_reversion', 'strategy:momentum', 'strategy:rsi', 'strategy:sma_crossover',
     ]);
     // strategies with their parameters and defaults (side is the host's, listed for none)
     const options = Object.fromEntries(JSON.parse(r.out).map((p: { name: string; options: string }) => [p.name, p.options]));
-    expect(options).toMatchObject({ momentum: 'lookback=20 threshold=0', sma_crossover: 'fast=10 slow=30', rsi: 'period=14 lower=30 upper=70', breakout: 'lookback=20' });
+    expect(options).toMatchObject({ momentum: 'lookback=20 threshold=0', sma_crossover: 'fast=10 slow=30', rsi: 'period=14 lower=30 upper=70', breakout: 'lookback=20', random: 'sampler="uniform" max_attempts=10000' });
     const regimes = Object.fromEntries(JSON.parse(r.out).map((p: { name: string; regimes: string }) => [p.name, p.regimes]));
     expect(regimes).toMatchObject({ hmm: 'bull,neutral,bear', pattern: 'breakout,range' });
   });

@@ -25,7 +25,7 @@ describe('crash and resume', () => {
     const { dir, config } = smallWorkflow({
       bars: 6000,
       phases: `${PHASE1_600_TRIALS}    - name: regime_analysis
-      config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
+      config: { metrics: [sharpe, max_drawdown], min_bars: 10, pbo_blocks: 8 }  # 70 splits: the PBO of ~2,000 weight sets stays cheap; its bytes are still compared
     - name: ensemble_optimization
       config: { algorithm: genetic, objective: minimize_regime_drawdown, algorithm_options: { population: 16, generations: 40, patience: 40 } }
     - name: validation
@@ -63,7 +63,7 @@ describe('crash and resume', () => {
       phases: `    - name: parameter_discovery
       config: { parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] } }
     - name: regime_analysis
-      config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
+      config: { metrics: [sharpe, max_drawdown], min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: genetic, objective: minimize_regime_drawdown, algorithm_options: { population: 16, generations: 40, patience: 40 } }
     - name: validation

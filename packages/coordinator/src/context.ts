@@ -1,4 +1,4 @@
-import { regimenError, type BarColumns, type DataFingerprint, type Engine, type PhaseName, type PluginRegistry, type ResolvedConfig, type Rng, type WorkspacePaths } from '@regimen/core';
+import { regimenError, type SearchOutcome, type BarColumns, type DataFingerprint, type Engine, type PhaseName, type PluginRegistry, type ResolvedConfig, type Rng, type WorkspacePaths } from '@regimen/core';
 import type { Executor } from '@regimen/backtester';
 
 /** What the coordinator knows while it runs a workflow; handed to each phase. */
@@ -73,6 +73,8 @@ export type RunEvent = (
 export interface PhaseOutput {
   outputs: string[];
   counts: Record<string, number>;
+  /** phase 1: how each strategy's search ended (into its checkpoint) */
+  search?: Record<string, SearchOutcome>;
 }
 
 /** The first `end` bars as views (no copy); core's, so engines cut data the same way. */

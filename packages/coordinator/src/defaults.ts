@@ -82,6 +82,10 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
     if (!space) {
       throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.strategies.${name}.parameter_space`, message: 'no parameter space: give the strategy one or set the parameter_discovery phase\'s parameter_space' });
     }
+    // side searched in the space and fixed on the strategy would contradict each other
+    if ('side' in space && (sc.side !== undefined || sc.params?.side !== undefined)) {
+      throw regimenError({ code: 'config', file: opts.configPath, field: `workflow.strategies.${name}.side`, value: sc.side ?? sc.params?.side, message: 'side is also in the parameter space (searched there): give it in one place' });
+    }
     // a plugin strategy's type is its plugin's name, known once the package is loaded (bindStrategies)
     const plugin = sc.plugin === undefined ? {} : { plugin: pluginSpec(sc.plugin) };
     return { name, type: sc.type ?? '', ...plugin, side: sc.side ?? DEFAULTS.side, params: sc.params ?? {}, parameter_space: space, constraints: sc.constraints ?? [] };
@@ -163,14 +167,16 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       objective: p1.objective ?? DEFAULTS.phase1.objective,
       batch_size: p1.batch_size ?? DEFAULTS.phase1.batch_size,
       on_error: p1.on_error ?? DEFAULTS.phase1.on_error,
+      ...budgetOf(p1),
     },
     regime_analysis: {
       metrics: analysisMetrics,
-      objective: pa.objective ?? analysisMetrics[0]!,
+      objective: pa.objective ?? pa.objectives?.[0] ?? analysisMetrics[0]!,
       min_bars: pa.min_bars ?? DEFAULTS.analysis.min_bars,
       min_trades: pa.min_trades ?? DEFAULTS.analysis.min_trades,
       runners_up: pa.runners_up ?? DEFAULTS.analysis.runners_up,
       pbo_blocks: pa.pbo_blocks ?? DEFAULTS.analysis.pbo_blocks,
+      ...paretoConfig(pa, opts.configPath),
     },
     ensemble_optimization: {
       algorithm: pe.algorithm ?? DEFAULTS.ensemble.algorithm,
@@ -180,6 +186,7 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
       sum_to_one: pe.weight_constraints?.sum_to_one ?? DEFAULTS.ensemble.sum_to_one,
       min_weight: pe.weight_constraints?.min_weight ?? DEFAULTS.ensemble.min_weight,
       min_bars: pe.min_bars ?? DEFAULTS.ensemble.min_bars,
+      ...budgetOf(pe),
     },
     validation: {
       data_split: pv.data_split ?? DEFAULTS.validation.data_split,
@@ -197,6 +204,32 @@ export function resolveConfig(config: WorkflowConfig, opts: ResolveOptions): Res
         : null,
     },
   };
+}
+
+/** A search budget's keys as given, only when one is set (so configs without one keep their hash). */
+function budgetOf(p: { max_trials?: number; timeout?: number | string; patience?: number }): { budget?: { max_trials?: number; timeout?: number | string; patience?: number } } {
+  const budget = Object.fromEntries((['max_trials', 'timeout', 'patience'] as const).filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+  return Object.keys(budget).length ? { budget } : {};
+}
+
+/**
+ * `objectives: [...]` turns on the Pareto front (its first objective then ranks, as `objective`
+ * would); `select` and `weights` only mean something with it.
+ */
+function paretoConfig(pa: ReturnType<typeof phaseConfig<'regime_analysis'>>, file: string): { pareto?: ResolvedConfig['regime_analysis']['pareto'] } {
+  const at = (k: string) => `workflow.phases.regime_analysis.config.${k}`;
+  if (!pa.objectives) {
+    if (pa.select !== undefined) throw regimenError({ code: 'config', file, field: at('select'), value: pa.select, message: 'select picks a winner from a Pareto front: give objectives too' });
+    if (pa.weights !== undefined) throw regimenError({ code: 'config', file, field: at('weights'), value: pa.weights, message: 'weights need objectives and select: weighted' });
+    return {};
+  }
+  if (pa.objective !== undefined) throw regimenError({ code: 'config', file, field: at('objective'), value: pa.objective, message: 'give objective (one) or objectives (a Pareto front), not both' });
+  const select = pa.select ?? 'first_objective';
+  if (select === 'weighted' && pa.weights?.length !== pa.objectives.length) {
+    throw regimenError({ code: 'config', file, field: at('weights'), value: pa.weights, message: `select: weighted needs one weight per objective (${pa.objectives.length})` });
+  }
+  if (select !== 'weighted' && pa.weights !== undefined) throw regimenError({ code: 'config', file, field: at('weights'), value: pa.weights, message: 'weights are for select: weighted' });
+  return { pareto: { objectives: pa.objectives, select, weights: pa.weights ?? null } };
 }
 
 type DataConfig = NonNullable<WorkflowConfig['workflow']['data']>;

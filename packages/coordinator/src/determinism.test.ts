@@ -30,3 +30,25 @@ describe('determinism', () => {
     for (const [name, text] of a) expect(b.get(name), name).toBe(text);
   });
 });
+
+describe('phase 1 with algorithm: tpe', () => {
+  const phases = (options: string) => `    - name: parameter_discovery
+      config:
+        algorithm: tpe
+        algorithm_options: ${options}
+        parameter_space: { lookback: { min: 5, max: 80, step: 5 }, threshold: [0.005, 0.01, 0.02, 0.03] }
+    - name: regime_analysis
+      config: { metrics: [sharpe], min_bars: 10 }`;
+  const asked = (dir: string) => readFileSync(workspacePaths(dir).trials, 'utf8');
+
+  it.skipIf(!built)('asks the same trials with 0 and 2 workers, and the regime scores reach it (regime-aware asks differ from plain)', async () => {
+    const aware = smallWorkflow({ phases: phases('{ trials: 24, startup_trials: 6, batch: 4 }') });
+    await runWorkflow(aware.config, { outDir: join(aware.dir, 'a'), workers: 0 });
+    await runWorkflow(aware.config, { outDir: join(aware.dir, 'b'), workers: 2 });
+    expect(asked(join(aware.dir, 'b'))).toBe(asked(join(aware.dir, 'a')));
+    expect((JSON.parse(asked(join(aware.dir, 'a'))) as { trials: unknown[] }).trials).toHaveLength(24 * 2);
+    const plain = smallWorkflow({ phases: phases('{ trials: 24, startup_trials: 6, batch: 4, regime_aware: false }') });
+    await runWorkflow(plain.config, { outDir: join(plain.dir, 'a'), workers: 0 });
+    expect(asked(join(plain.dir, 'a'))).not.toBe(asked(join(aware.dir, 'a')));
+  });
+});

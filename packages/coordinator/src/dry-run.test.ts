@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonFile, TrialsFileSchema, workspacePaths } from '@regimen/core';
-import { dryRun } from './dry-run.js';
+import { dryRun, fitTimeout } from './dry-run.js';
 import { runWorkflow } from './run.js';
 
 /** A 2,000 × 5,000 = 10⁷-point space with `fast < slow` (7,999,000 admissible points). */
@@ -52,4 +52,17 @@ describe('search spaces too big to enumerate', () => {
     for (const t of trials) expect(Number(t.params.fast)).toBeLessThan(Number(t.params.slow));
     expect(new Set(trials.map((t) => t.trial_id)).size).toBe(12);
   });
+
+  it('a timeout gives the strategies the same count until one runs out (rounds of equal size)', () => {
+    const rows = [
+      { trials: 50, exact: true, seconds_per_trial: 0.01 },
+      { trials: 1000, exact: true, seconds_per_trial: 0.01 },
+      { trials: Number.POSITIVE_INFINITY, exact: false, seconds_per_trial: 0.02 },
+    ];
+    // 50 each costs 50 × 0.04 = 2 s; the other 8 s at 0.03 s a trial raise both to 50 + 266.7
+    fitTimeout(rows, 10);
+    expect(rows.map((r) => r.trials)).toEqual([50, 317, 317]);
+    expect(rows.map((r) => r.exact)).toEqual([true, false, false]);
+  });
 });
+

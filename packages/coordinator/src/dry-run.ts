@@ -1,6 +1,7 @@
-import { gridPoint, gridSize, isContinuous, parsePluginOptions, createRng, admitCandidate, type SearchSpace } from '@regimen/core';
+import { gridPoint, gridSize, isContinuous, createRng, admitCandidate, type SearchSpace } from '@regimen/core';
 import { loadEngine } from '@regimen/backtester';
-import { buildSearchSpace } from '@regimen/optimizer';
+import type { SearchBudget } from '@regimen/optimizer';
+import { strategySearch } from './search.js';
 import { prepareRun } from './prepare.js';
 import { workerCount, type RunOptions } from './run.js';
 import { makeTrial } from './trials.js';
@@ -26,7 +27,16 @@ export interface DryRunReport {
   folds: number;
   /** a universe: its series (each runs every trial; train/test bars and the timing are of the first) */
   series: string[];
-  strategies: Array<{ name: string; type: string; grid_points: number; trials: number; exact: boolean; planned: number | null; seconds_per_trial: number; bytes_per_trial: number }>;
+  /**
+   * per strategy: `planned` is what its search (under the budget) says it will ask; `trials` the
+   * count the plan comes to — min(admissible points, planned); a search stopped by patience or a
+   * timeout may run fewer (`at_most`)
+   */
+  strategies: Array<{ name: string; type: string; algorithm: string; grid_points: number; trials: number; exact: boolean; planned: number | null; at_most: boolean; seconds_per_trial: number; bytes_per_trial: number }>;
+  /** the phase-1 budget of each strategy's search (docs/search.md), {} without one */
+  budget: SearchBudget;
+  /** what the run will say before its searches start (a grid fallback, a grid cut by max_trials) */
+  notes: string[];
   /** trials of one series */
   trials: number;
   /** trials of every series (trials × series) */
@@ -59,16 +69,20 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
   const engine = await loadEngine(opts.engine ?? 'wasm');
   // the count the run itself would use, so the estimate is the run's
   const workers = Math.max(1, workerCount(opts));
-  const plugin = registry.optimizer(config.parameter_discovery.algorithm);
-  const options = parsePluginOptions(plugin, config.parameter_discovery.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
+  const notes: string[] = [];
+  let budget: SearchBudget = {};
   const rows = config.strategies.map((s) => {
-    const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where: `workflow.strategies.${s.name}` });
+    // the search phase 1 will make: the same algorithm (or its grid fallback) under the same budget
+    const made = () => strategySearch(config, registry, s, createRng(config.seed), configPath);
+    const { space, search, algorithm, budget: b, notes: n } = made();
+    budget = b;
+    notes.push(...n);
     const discrete = !space.dimensions.some(isContinuous);
     const { count, exact } = discrete ? admissible(space) : { count: Number.POSITIVE_INFINITY, exact: false };
-    const planned = plugin.create(space, options, createRng(config.seed)).estimate() ?? null;
+    const planned = search.estimate() ?? null;
     const trials = Math.min(count, planned ?? count);
-    // time a few real trials (first grid points) on the training window
-    const sample = plugin.create(space, options, createRng(config.seed)).ask(CALIBRATION_TRIALS).map((c) => makeTrial(s, c, configPath));
+    // time a few real trials (its first asks) on the training window
+    const sample = made().search.ask(CALIBRATION_TRIALS).map((c) => makeTrial(s, c, configPath));
     const t0 = performance.now();
     const out = engine.runTrials({ bars: market.bars, window, trials: sample, regimes: [], folds: foldWindows, costs: config.costs, barsPerYear, captureSignals: true });
     const perTrial = sample.length ? (performance.now() - t0) / 1000 / sample.length : 0;
@@ -77,14 +91,47 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
     const metricsBytes = out.length ? JSON.stringify(out[0]!.metrics, null, 2).length : 400;
     const events = out.length ? out.reduce((a, r) => a + (r.signals?.bar.length ?? 0), 0) / out.length : 0;
     const bytesPerTrial = (600 + metricsBytes * (1 + 3 * config.classifiers.length)) * folds.length + 1024 + 20 * events;
-    return { name: s.name, type: s.type, grid_points: discrete ? gridSize(space) : -1, trials, exact, planned, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
+    const atMost = b.patience !== undefined || b.timeout_seconds !== undefined;
+    // a budget below the admissible count fixes the count exactly, however that count was found
+    return { name: s.name, type: s.type, algorithm, grid_points: discrete ? gridSize(space) : -1, trials, exact: exact || (planned !== null && planned < count), planned, at_most: atMost, seconds_per_trial: perTrial, bytes_per_trial: bytesPerTrial };
   });
+  if (budget.timeout_seconds !== undefined) fitTimeout(rows, budget.timeout_seconds * workers);
   const trials = rows.reduce((a, r) => a + r.trials, 0);
-  const seconds = rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers;
+  // a timeout bounds the searches' wall time (they run side by side), whatever the count says
+  const seconds = Math.min(rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers, budget.timeout_seconds ?? Number.POSITIVE_INFINITY);
   const bytes = rows.reduce((a, r) => a + r.trials * r.bytes_per_trial, 0);
   const copies = Math.max(1, series.length);
   return {
-    workspace: prepared.paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, series, strategies: rows,
+    workspace: prepared.paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, series, strategies: rows, budget, notes,
     trials, total_trials: trials * copies, seconds: seconds * copies, bytes: bytes * copies,
   };
+}
+
+/**
+ * Trials per strategy that fit in `seconds` of worker time. Phase 1 asks the strategies in rounds of
+ * the same size, so they advance together until one runs out: water-filling — every strategy still
+ * running gets the same count (the level), raised until the time is spent, a strategy leaving once
+ * the level reaches its own count. Counts so cut are estimates (≈); a continuous space's count is
+ * infinite until the timeout cuts it.
+ */
+export function fitTimeout(rows: Array<{ trials: number; exact: boolean; seconds_per_trial: number }>, seconds: number): void {
+  const total = rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0);
+  if (total <= seconds) return;
+  let left = seconds;
+  let level = 0;
+  const active = [...rows].sort((a, b) => a.trials - b.trials);
+  while (active.length) {
+    const rate = active.reduce((a, r) => a + r.seconds_per_trial, 0);
+    if (rate === 0) break;
+    const next = active[0]!;
+    const need = (next.trials - level) * rate;
+    if (rate > 0 && need > left) {
+      level += left / rate;
+      break;
+    }
+    left -= need;
+    level = next.trials;
+    active.shift();
+  }
+  for (const r of active) (r.trials = Math.max(1, Math.round(level))), (r.exact = false);
 }

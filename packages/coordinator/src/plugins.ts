@@ -4,6 +4,8 @@ import hmm from '@regimen/classifier-hmm';
 import pattern from '@regimen/classifier-pattern';
 import grid from '@regimen/optimizer-grid';
 import genetic from '@regimen/optimizer-genetic';
+import tpe from '@regimen/optimizer-tpe';
+import random from '@regimen/optimizer-random';
 
 /** Built-ins are registered exactly like third-party plugins: by their default export. */
 export const BUILTIN_PLUGINS = [
@@ -11,6 +13,8 @@ export const BUILTIN_PLUGINS = [
   { plugin: pattern as unknown, source: '@regimen/classifier-pattern' },
   { plugin: grid as unknown, source: '@regimen/optimizer-grid' },
   { plugin: genetic as unknown, source: '@regimen/optimizer-genetic' },
+  { plugin: tpe as unknown, source: '@regimen/optimizer-tpe' },
+  { plugin: random as unknown, source: '@regimen/optimizer-random' },
   // the five strategies of the kernel; their hot path stays there
   ...BUILTIN_STRATEGY_PLUGINS.map((plugin) => ({ plugin: plugin as unknown, source: '@regimen/kernel' })),
 ];

@@ -1,6 +1,7 @@
-import { iterateGrid, isContinuous, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
-import { assertSatisfiable, buildSearchSpace, compileObjective, weightSpace } from '@regimen/optimizer';
+import { createRng, isRegimenError, parsePluginOptions, regimenError, type PluginRegistry, type ResolvedConfig } from '@regimen/core';
+import { compileObjective, weightSpace, type Objective } from '@regimen/optimizer';
 import { makeTrial } from './trials.js';
+import { phaseBudget, strategySearch } from './search.js';
 
 /**
  * Check everything in a config that can be checked without running anything — plugins and their
@@ -8,6 +9,16 @@ import { makeTrial } from './trials.js';
  * a workspace is touched: bad input costs nothing and leaves nothing behind.
  */
 export function preflight(config: ResolvedConfig, registry: PluginRegistry, configPath: string): void {
+  try {
+    checkConfig(config, registry, configPath);
+  } catch (e) {
+    // every config error names the workflow file, also those raised where the file is not known
+    if (isRegimenError(e) && e.file === undefined && e.code === 'config') throw regimenError({ code: e.code, file: configPath, field: e.field, value: e.value, message: e.message, cause: e });
+    throw e;
+  }
+}
+
+function checkConfig(config: ResolvedConfig, registry: PluginRegistry, configPath: string): void {
   const at = (phase: string, key: string) => `workflow.phases.${phase}.config.${key}`;
   for (const c of config.classifiers) {
     const plugin = registry.classifier(c.plugin);
@@ -18,21 +29,33 @@ export function preflight(config: ResolvedConfig, registry: PluginRegistry, conf
   const pe = config.ensemble_optimization;
   parsePluginOptions(registry.optimizer(pe.algorithm), pe.algorithm_options, at('ensemble_optimization', 'algorithm_options'));
   compileObjective(p1.objective, at('parameter_discovery', 'objective'));
-  compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective'));
+  rankable(compileObjective(config.regime_analysis.objective, at('regime_analysis', 'objective')), at('regime_analysis', 'objective'), configPath);
+  // each objective of a Pareto front must score a regime's metrics (an unknown metric cannot)
+  config.regime_analysis.pareto?.objectives.forEach((o, i) => compileObjective(o, at('regime_analysis', `objectives[${i}]`)));
+  phaseBudget(config, 'parameter_discovery', configPath);
+  phaseBudget(config, 'ensemble_optimization', configPath);
   for (const m of config.regime_analysis.metrics) compileObjective(m, at('regime_analysis', 'metrics'));
-  compileObjective(pe.objective, at('ensemble_optimization', 'objective'));
+  rankable(compileObjective(pe.objective, at('ensemble_optimization', 'objective')), at('ensemble_optimization', 'objective'), configPath);
   weightSpace(config.strategies.map((s) => s.name), { values: pe.weight_space as never, sum_to_one: pe.sum_to_one, min_weight: pe.min_weight, where: at('ensemble_optimization', 'weight_space') });
   for (const s of config.strategies) {
     const where = `workflow.strategies.${s.name}`;
     strategyOf(registry, s.type, `${where}.type`, configPath);
-    const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
-    assertSatisfiable(space, where);
-    if (!space.dimensions.some(isContinuous)) {
-      const first = iterateGrid(space).next();
-      if (!first.done) makeTrial(s, first.value, configPath);
-    }
+    // the search phase 1 will make (budget, algorithm, sampler), and its first parameter set
+    const { search } = strategySearch(config, registry, s, createRng(config.seed), configPath);
+    const first = search.ask(1);
+    if (first.length) makeTrial(s, first[0]!, configPath);
   }
   if (config.strategies.length === 0) throw regimenError({ code: 'config', file: configPath, field: 'workflow.strategies', message: 'no strategies' });
+}
+
+/**
+ * An objective of the bars alone gives every candidate of a regime the same score (they share its
+ * bars): the run would pick by id and its PBO would measure nothing — refused.
+ */
+function rankable(objective: Objective, field: string, configPath: string): void {
+  if (objective.uses && objective.uses.every((m) => m === 'bars')) {
+    throw regimenError({ code: 'config', file: configPath, field, value: objective.name, message: 'an objective of the bars alone scores every trial and weight set of a regime the same (they share its bars): nothing to select and no PBO to measure; name a metric of returns' });
+  }
 }
 
 /** The registered strategy (built-in or plugin) a strategy's type names, or one line saying which exist. */

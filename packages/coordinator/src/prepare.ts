@@ -11,6 +11,7 @@ import { bindStrategies, checkStrategyPlugins } from './strategy-plugins.js';
 import type { RunOptions } from './run.js';
 import { planFolds, type Fold } from './walk-forward/fold-plan.js';
 import { readUniverse, type PreparedUniverse } from './universe/prepare-universe.js';
+import { checkPboBlocks } from './overfitting.js';
 
 function checkPhaseName(name: string | undefined, flag: string, config: ResolvedConfig): void {
   if (name === undefined) return;
@@ -106,6 +107,7 @@ export function planSeries(base: PreparedConfig, config: ResolvedConfig, market:
   const barsPerYear = config.data.bars_per_year ?? inferBarsPerYear(market.bars.time);
   const fingerprint = dataFingerprint(market.bars, market.source, market.reading);
   const folds = foldPlan(config, market.bars.time, split, configPath, market.timeKind !== 'bar');
+  checkPboBlocks(config.regime_analysis.pbo_blocks, folds, configPath);
   return { config, market, split, barsPerYear, fingerprint, folds, paths: workspacePaths(outDir) };
 }
 

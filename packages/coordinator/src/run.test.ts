@@ -25,7 +25,7 @@ import {
 import { readArrowTable, readRegimeLabels, readSignalEvents, readValidationEquity } from '@regimen/data';
 import { loadEngine, runSignalReplay } from '@regimen/backtester';
 import { trialPositions, windowReturns } from '@regimen/kernel';
-import { blockStats, OverfittingSchema, probabilityOfBacktestOverfitting } from '@regimen/optimizer';
+import { candidateBlocks, compareIds, compileObjective, OverfittingSchema, probabilityOfBacktestOverfitting } from '@regimen/optimizer';
 import { runWorkflow, type RunResult } from './run.js';
 import { smallWorkflow } from './test-fixtures.js';
 
@@ -168,32 +168,58 @@ describe('a small workflow end to end', () => {
     expect(v.baselines.buy_and_hold.metrics.trades).toBe(0);
   });
 
-  it('writes the PBO of each strategy\'s trials and of the weight grid, as recomputed from market data', async () => {
+  it('writes the PBO of the run\'s selections (per regime winners, weights) and of each strategy, as recomputed from market data', async () => {
     const o = readJsonFile(ws.overfitting, OverfittingSchema);
     const m = readJsonFile(ws.manifest, ManifestSchema);
+    const report = readJsonFile(ws.regimeReport, RegimeAnalysisReportSchema);
     expect(o.window).toEqual({ start: 0, end: m.split.train_bars });
     expect(o.blocks).toBe(16);
     const { trials } = readJsonFile(ws.trials, TrialsFileSchema);
     const { loadMarketData } = await import('@regimen/data');
     const bars = loadMarketData(readJsonFile(ws.configResolved, ResolvedConfigSchema).data.path).bars;
+    const objective = compileObjective(report.objective);
+    const entry = (key: string) => o.entries.find((e) => e.key === key)!;
+    let compared = 0;
     for (const s of ['strategy_1', 'strategy_2']) {
-      const mine = trials.filter((t) => t.strategy === s);
       // positions from the strategy itself, not from the saved signals
-      const stats = mine.map((t) => blockStats(windowReturns(bars.close, trialPositions(bars, t), o.window, run.config.costs), 16));
-      const want = probabilityOfBacktestOverfitting(stats, { blocks: 16, barsPerYear: m.bars_per_year })!;
-      // the run sums each block from the change events, not bar by bar: the same to rounding
-      const got = o.strategies[s]!;
-      expect({ ...got, logits: undefined, degradation: undefined }).toEqual({ ...want, logits: undefined, degradation: undefined });
-      expect(got.logits.mean).toBeCloseTo(want.logits.mean, 10);
-      expect(got.degradation.slope).toBeCloseTo(want.degradation.slope, 8);
-      expect(o.strategies[s]!.trials).toBe(4);
-      expect(o.strategies[s]!.pbo).toBeGreaterThanOrEqual(0);
-      expect(o.strategies[s]!.pbo).toBeLessThanOrEqual(1);
+      const mine = trials.filter((t) => t.strategy === s).sort((a, b) => compareIds(a.trial_id, b.trial_id));
+      const positions = mine.map((t) => trialPositions(bars, t));
+      const returns = positions.map((p) => windowReturns(bars.close, p, o.window, run.config.costs));
+      for (const c of ['hmm', 'pattern_based']) {
+        const track = readRegimeLabels(ws.regimeLabels(c, 'train'));
+        track.names.forEach((regime, k) => {
+          const e = entry(`selection/${c}/${regime}/${s}`);
+          expect(e).toMatchObject({ kind: 'selection', statistic: report.objective, min_bars: 10, ranked: 'the 4 trials of strategy_1'.replace('strategy_1', s) });
+          // bar t's return is the regime's when its position was taken there: label[t − 1]
+          const idx = Array.from({ length: returns[0]!.length }, (_, j) => j).filter((j) => track.labels[j] === k);
+          expect(e.bar_count).toBe(idx.length);
+          if (report.classifiers[c]![regime]![s]!.skipped || idx.length < 64) return expect(e.result).toBeNull();
+          const blocks = returns.map((r, n) => candidateBlocks({
+            returns: idx.map((j) => r[j]!),
+            traded: idx.map((j) => (positions[n]![j + 1] !== positions[n]![j] ? 1 : 0)),
+            exposed: idx.map((j) => (positions[n]![j] !== 0 ? 1 : 0)),
+          }, 16));
+          const want = probabilityOfBacktestOverfitting(blocks, { blocks: 16, objective, barsPerYear: m.bars_per_year, minBars: 10, minTrades: 0 });
+          expect(e.result).toEqual(want);
+          if (want) compared++;
+        });
+      }
+      const overall = probabilityOfBacktestOverfitting(returns.map((r) => candidateBlocks({ returns: r }, 16)), { blocks: 16, objective: compileObjective('sharpe'), barsPerYear: m.bars_per_year })!;
+      const got = entry(`strategy/${s}`).result!;
+      expect(got.pbo).toBe(overall.pbo);
+      expect(got.logits.mean).toBeCloseTo(overall.logits.mean, 12);
+      expect(got.candidates).toBe(4);
     }
-    expect(o.all_trials!.trials).toBe(8);
-    // the grid [0, 0.5, 1] per strategy on the simplex: (0,1) (1,0) (½,½) (⅓,⅔) (⅔,⅓)
-    expect(o.ensemble_grid.weight_sets).toBe(5);
-    for (const c of ['hmm', 'pattern_based']) expect(o.ensemble_grid.classifiers[c]!.trials).toBe(5);
+    expect(compared).toBeGreaterThan(2);
+    expect(entry('all_trials').result!.candidates).toBe(8);
+    // the grid search scored the grid [0, 0.5, 1] per strategy on the simplex: (0,1) (1,0) (½,½) (⅓,⅔) (⅔,⅓)
+    const ensemble = o.entries.filter((e) => e.kind === 'ensemble');
+    expect(ensemble.length).toBeGreaterThan(3);
+    for (const e of ensemble) {
+      expect(e.ranked).toBe(`the 5 weight sets the grid search scored for ${e.classifier}`);
+      if (e.result) expect(e.result.candidates).toBe(5);
+    }
+    expect(ensemble.some((e) => e.result)).toBe(true);
   });
 
   it('writes every validation run\'s equity per bar, ending at 1 + total_return with its max drawdown, bit for bit', () => {

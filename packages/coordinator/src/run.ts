@@ -66,7 +66,8 @@ const FOLD_PHASES: Record<Exclude<PhaseName, 'parameter_discovery'>, PhaseDef> =
 /** A phase's own config section plus everything every phase shares: its part of the inputs hash. */
 function phaseConfigHash(config: ResolvedConfig, phase: PhaseName): string {
   const { output_dir: _o, phases: _p, parameter_discovery, regime_analysis, ensemble_optimization, validation: v, ...shared } = config;
-  const own = { parameter_discovery, regime_analysis, ensemble_optimization, validation: v }[phase];
+  // phase 3 writes the PBO of phase 2's winners too, in pbo_blocks blocks
+  const own = { parameter_discovery, regime_analysis, ensemble_optimization: { ...ensemble_optimization, pbo_blocks: regime_analysis.pbo_blocks }, validation: v }[phase];
   return sha256(canonicalJson({ shared, own }));
 }
 
@@ -209,7 +210,7 @@ async function runPhase(
   const stages = ctx.stages;
   folds.forEach((f, i) => {
     const out = outs[i]!;
-    writeCheckpoint(f, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hashes[i]!, outputs: out.outputs.map((p) => relative(f.paths.base, p)), counts: out.counts, seconds, stages });
+    writeCheckpoint(f, { phase, status: 'complete', completed_at: new Date().toISOString(), inputs_hash: hashes[i]!, outputs: out.outputs.map((p) => relative(f.paths.base, p)), counts: out.counts, seconds, stages, ...(out.search ? { search: out.search } : {}) });
   });
   const counts = outs.length === 1 ? outs[0]!.counts : { folds: outs.length, trials: Math.max(...outs.map((o) => o.counts.trials ?? 0)) };
   emit({ type: 'phase-done', phase, seconds, counts, stages, ...(fold !== undefined ? { fold } : {}) });

@@ -11,9 +11,13 @@ export function trialId(strategy: string, type: string, params: Params): string 
   return `${strategy}-${sha256(canonicalJson({ type, params })).slice(0, 8)}`;
 }
 
-/** Candidate from the optimizer + the strategy's fixed params and side → a validated trial. */
+/**
+ * Candidate from the optimizer + the strategy's fixed params and side → a validated trial. `side`
+ * in the parameter space is searched like any categorical parameter: the candidate's wins over the
+ * strategy's (which is then its default long_only; the config refuses both at once).
+ */
 export function makeTrial(s: StrategyConfig, candidate: Candidate, configPath: string): TrialSpec {
-  const given: Params = { ...s.params, ...candidate, side: s.side };
+  const given: Params = { side: s.side, ...s.params, ...candidate };
   let params: Params;
   try {
     // parsed: every default explicit, so trial files say exactly what ran and ids do not

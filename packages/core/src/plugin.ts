@@ -62,7 +62,8 @@ export type Candidate = Record<string, ParamValue>;
 /** A dimension of a search space, after parsing the config. */
 export type Dimension =
   | { name: string; kind: 'values'; values: ParamValue[] }
-  | { name: string; kind: 'int'; min: number; max: number; step: number }
+  /** `log`: every integer of [min, max] is a grid point, but samplers draw them log-uniformly (min ≥ 1, step 1) */
+  | { name: string; kind: 'int'; min: number; max: number; step: number; log?: boolean }
   | { name: string; kind: 'float'; min: number; max: number; step?: number; count?: number; log?: boolean };
 
 export interface SearchSpace {
@@ -77,6 +78,13 @@ export interface Evaluated {
   candidate: Candidate;
   /** higher is better; NaN for a failed evaluation */
   score: number;
+  /**
+   * The trial's score in every regime of every classifier (`regimes[classifier][regime]`), by the
+   * regime analysis' objective with its filters (min_bars, min_trades): NaN where the regime does
+   * not rank the trial. Phase 1 fills it in so a search (and the budget's patience) can serve
+   * every regime at once; an optimizer may ignore it.
+   */
+  regimes?: Record<string, Record<string, number>>;
 }
 
 export interface Search {

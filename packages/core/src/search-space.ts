@@ -14,7 +14,7 @@ export function roundSignificant(x: number, digits = 12): number {
   return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits));
 }
 
-/** A float dimension without step or count (and min < max) is continuous: only genetic search can use it. */
+/** A float dimension without step or count (and min < max) is continuous: sampling searches (random, genetic) can use it, a grid cannot. */
 export function isContinuous(d: Dimension): boolean {
   return d.kind === 'float' && d.step === undefined && d.count === undefined && d.max > d.min;
 }
@@ -173,7 +173,7 @@ export function admitCandidate(space: SearchSpace, point: Candidate): Candidate 
  */
 export function* iterateGrid(space: SearchSpace, indices?: Iterable<number>): Generator<Candidate> {
   const bad = space.dimensions.find(isContinuous);
-  if (bad) throw new RegimenError({ code: 'config', field: bad.name, message: 'a continuous dimension (no step or count) cannot be enumerated as a grid' });
+  if (bad) throw new RegimenError({ code: 'config', field: bad.name, message: 'a continuous dimension (no step or count) cannot be enumerated as a grid: give it step or count, or use algorithm random or genetic' });
   const seen = space.simplex ? new Set<string>() : undefined;
   const order = indices ?? (function* () {
     for (let i = 0, n = gridSize(space); i < n; i++) yield i;

@@ -6,7 +6,8 @@ export { estimateTrials, assertSatisfiable } from './grid.js';
 export { iterateGrid, gridSize, gridPoint, isContinuous, dimensionSize, dimensionValue, admitCandidate, candidateKey, simplexWeights, normaliseWeights, WEIGHT_UNITS } from '@regimen/core';
 export { compileObjective, compareRanked, compareIds, metricValue, OBJECTIVE_METRICS, type Objective, type Ranked } from './objective.js';
 export { deflatedSharpe, normalCdf, normalQuantile, type DeflatedSharpe, type DeflatedSharpeInput } from './deflated-sharpe.js';
-export { analyzeRegimes, type RegimeAnalysisOptions } from './regime-analysis.js';
+export { analyzeRegimes, regimeScores, type RegimeAnalysisOptions } from './regime-analysis.js';
+export { withBudget, searchBudget, parseDuration, isBounded, type SearchBudget, type BudgetedSearch, type BudgetClock, type StopReason } from './budget.js';
 export { parameterSurface } from './parameter-surface.js';
 export { analyzeEnsemble, ensembleScores, type EnsembleAnalysisOptions } from './ensemble-analysis.js';
 // the analysis files' schemas live in core with every file's schema; re-exported as the optimizer's vocabulary
@@ -20,7 +21,9 @@ export {
   type ParameterSurface,
   type EnsembleReport,
 } from '@regimen/core';
-export { blockStats, blockStatsFromSums, probabilityOfBacktestOverfitting, DEFAULT_PBO_BLOCKS, type BlockStats, type PboOptions } from './overfitting.js';
-export { OverfittingSchema, PboResultSchema, type Overfitting, type PboResult } from '@regimen/core';
+export { probabilityOfBacktestOverfitting, SetMetrics, halfThreshold, DEFAULT_PBO_BLOCKS, MAX_PBO_BLOCKS, type PboOptions } from './overfitting.js';
+export { candidateBlocks, type CandidateBlocks, type CandidateSeries } from './cscv-blocks.js';
+export { OverfittingSchema, PboResultSchema, PboEntrySchema, OVERFITTING_VERSION, type Overfitting, type PboResult, type PboEntry } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';
 export { signTest } from './sign-test.js';
+export { paretoFront, selectFromFront, dominates, type Scored } from './pareto.js';

@@ -14,6 +14,8 @@ export interface Objective {
   score(m: Metrics | RegimeMetrics): number;
   /** second key when scores tie, higher is better */
   tiebreak?(m: Metrics | RegimeMetrics): number;
+  /** the metrics score and tiebreak read (a superset); undefined: any */
+  uses?: readonly string[];
 }
 
 export const OBJECTIVE_METRICS = [...METRIC_NAMES, 'calmar', 'bars'] as const;
@@ -38,22 +40,23 @@ export function compileObjective(spec: string, where = 'objective'): Objective {
     throw regimenError({ code: 'config', field: where, value: spec, message: `objective: unknown metric "${metric}" (known: ${known.join(', ')})` });
   };
   if (name === 'minimize_regime_drawdown') {
-    return { name, score: (m) => -m.max_drawdown, tiebreak: (m) => m.sharpe };
+    return { name, score: (m) => -m.max_drawdown, tiebreak: (m) => m.sharpe, uses: ['max_drawdown', 'sharpe'] };
   }
   const directed = /^(maximize|minimize)_(.+)$/.exec(name);
   if (directed) {
     const metric = directed[2]!;
     if (!known.includes(metric)) unknown(metric);
     const sign = directed[1] === 'maximize' ? 1 : -1;
-    return { name, score: (m) => sign * metricValue(m, metric) };
+    return { name, score: (m) => sign * metricValue(m, metric), uses: [metric] };
   }
   if (known.includes(name)) {
     const sign = LOWER_IS_BETTER.has(name) ? -1 : 1;
-    return { name, score: (m) => sign * metricValue(m, name) };
+    return { name, score: (m) => sign * metricValue(m, name), uses: [name] };
   }
   const evaluate = compileExpression(name, { names: known, noun: 'metric', what: 'objective', field: where, functions: FUNCTIONS });
   return {
     name,
+    uses: known.filter((k) => new RegExp(`\\b${k}\\b`).test(name)),
     score(m) {
       const env: Record<string, number> = {};
       for (const k of known) env[k] = metricValue(m, k);

@@ -1,189 +1,170 @@
 import { linearRegression, quantileSorted } from 'simple-statistics';
-import type { PboResult } from '@regimen/core';
+import type { PboResult, RegimeMetrics } from '@regimen/core';
+import { BLOCK_STRIDE, extendStats, F, packBlocks, runningStats, STRIDE, type CandidateBlocks } from './cscv-blocks.js';
+import type { Objective } from './objective.js';
 
 /**
  * The Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCV):
  * Bailey, Borwein, López de Prado and Zhu (2015), "The Probability of Backtest Overfitting",
- * Journal of Computational Finance 20(4), §2–3. With N trials' return series over T bars:
+ * Journal of Computational Finance 20(4), §2–3, applied to the selection a run makes:
  *
- *   1. the T rows are cut into S disjoint blocks of equal size (S even);
+ *   1. each candidate's returns over the bars ranked are cut into S equal blocks (S even; the
+ *      first T mod S returns dropped);
  *   2. every combination c of S/2 blocks is a training set J, its complement J̄ the test set —
- *      all C(S, S/2) of them, so each half of the data is in training exactly as often as in test;
- *   3. on J every trial gets a performance R (here the Sharpe ratio mean/sd of its returns in J),
- *      n* = argmax R is the in-sample winner, and R̄ the performance on J̄;
- *   4. ω̄_c = rank of R̄(n*) among R̄ / (N + 1)   (rank 1 = worst; ties take the mid-rank),
- *      λ_c = ln(ω̄_c / (1 − ω̄_c))              (the logit: > 0 when the winner beats the median);
- *   5. PBO = #{c : λ_c ≤ 0} / C(S, S/2), the share of splits where the in-sample winner does no
- *      better than the median trial out of sample.
- * The paper's §3 adds the performance degradation (the regression of R̄(n*) on R(n*) over the
- * splits; a negative slope is overfitting's signature) and the probability of loss P[R̄(n*) < 0].
+ *      all C(S, S/2) of them;
+ *   3. on J every candidate gets the run's objective, computed from the DESIGN §5 metrics of its
+ *      returns in J concatenated in time order; the filters (min_bars, min_trades, pro rata: half
+ *      the run's thresholds, since a set holds half the bars) and a non-finite score drop it;
+ *      n* is the best survivor in the run's own order (score, then the objective's tiebreak, then
+ *      the earlier candidate);
+ *   4. on J̄ the survivors of the filters there, plus n*, are ranked by the same order; n*'s rank
+ *      counts the candidates below it plus half of those tied with it (mid-ranks):
+ *      ω̄_c = rank / (M + 1) with M the candidates ranked, λ_c = ln(ω̄_c / (1 − ω̄_c));
+ *   5. PBO = (#{λ_c < 0} + ½·#{λ_c = 0}) / #splits (DESIGN §5): with no skill the in-sample
+ *      winner's rank out of sample is uniform, so the expectation is exactly ½ for every N.
+ * A split where fewer than 2 candidates survive in J, or no candidate besides n* in J̄, selects
+ * nothing comparable: it is left out (`splits_used` counts the others); none left gives null.
+ * The paper's §3 adds the performance degradation (the regression of the winner's statistic out
+ * of sample on its statistic in sample) and the probability of loss, here the share of splits where
+ * the winner's total return out of sample is negative (a loss whatever the objective).
  *
- * Choices the paper leaves open, made here: T mod S leading (oldest) bars are dropped so blocks are
- * equal; a trial whose returns in a set have zero variance scores Sharpe 0 (as the metrics do);
- * ties for the in-sample winner go to the lowest trial index. Sharpe ratios are reported per bar
- * times √barsPerYear.
- *
- * Every block of a trial is summarised once, as sums of its returns' deviations from the trial's
- * own mean (Σ(r − c), Σ(r − c)²: centred, so the variance loses no digits to a large mean), and the
- * returns are never held: memory O(N·S). Blocks have equal sizes, so a set's statistics are sums of
- * its blocks' and the test set's are the trial's totals minus the training set's: time
- * O(C(S, S/2)·N·S/2) additions.
+ * A set's metrics are those of metricsOfReturns over its returns (a half without variance has
+ * sd exactly 0, so Sharpe exactly 0); they are built block by block (cscv-blocks.ts) in a depth-first
+ * walk over the training sets in lexicographic order, so a prefix is summed once for every set that
+ * starts with it. The complement of a set is itself a set of S/2 blocks, so each is scored once and
+ * serves as the training set of one split and the test set of another.
  */
-
-/**
- * Per-block sums of one trial: [c, block size, Σ(r − c) for each block…, Σ(r − c)² for each block…],
- * c the mean of the trial's returns over all its blocks.
- */
-export type BlockStats = Float64Array;
-
-/** Summaries of `returns` cut into `blocks` equal blocks (the first T mod S returns dropped). */
-export function blockStats(returns: ArrayLike<number>, blocks: number): BlockStats {
-  const out = new Float64Array(2 + 2 * blocks);
-  const size = Math.floor(returns.length / blocks);
-  const skip = returns.length - size * blocks;
-  let total = 0;
-  for (let i = skip; i < returns.length; i++) total += returns[i]!;
-  const c = size > 0 ? total / (size * blocks) : 0;
-  out[0] = c;
-  out[1] = size;
-  for (let b = 0; b < blocks; b++) {
-    const from = skip + b * size;
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = 0; i < size; i++) {
-      const d = returns[from + i]! - c;
-      s1 += d;
-      s2 += d * d;
-    }
-    out[2 + b] = s1;
-    out[2 + blocks + b] = s2;
-  }
-  return out;
-}
-
-/**
- * The same summaries from each block's plain sums Σr and Σr² (equal blocks of `size` returns):
- * centred on the trial's mean c by Σ(r − c) = Σr − size·c, Σ(r − c)² = Σr² − 2c·Σr + size·c².
- */
-export function blockStatsFromSums(size: number, s1: Float64Array, s2: Float64Array): BlockStats {
-  const blocks = s1.length;
-  const out = new Float64Array(2 + 2 * blocks);
-  const c = size > 0 ? s1.reduce((a, x) => a + x, 0) / (size * blocks) : 0;
-  out[0] = c;
-  out[1] = size;
-  for (let b = 0; b < blocks; b++) {
-    out[2 + b] = s1[b]! - size * c;
-    out[2 + blocks + b] = s2[b]! - 2 * c * s1[b]! + size * c * c;
-  }
-  return out;
-}
-
-/** Sharpe ratio (per bar) of n returns whose deviations from c sum to s1, and their squares to s2. */
-function sharpe(c: number, n: number, s1: number, s2: number): number {
-  if (n < 2) return 0;
-  const variance = (s2 - (s1 * s1) / n) / (n - 1);
-  return variance > 0 ? (c + s1 / n) / Math.sqrt(variance) : 0;
-}
 
 export interface PboOptions {
   /** S, even, ≥ 2 (default 16: C(16, 8) = 12,870 splits) */
   blocks?: number;
-  /** for reporting Sharpe ratios annualised; the statistic itself does not depend on it */
+  /** the objective ranking the candidates (the run's) */
+  objective: Objective;
+  /** the metrics' bars per year (annualised Sharpe etc.) */
   barsPerYear?: number;
+  /** the run's thresholds; a set is held to ⌈threshold / 2⌉ */
+  minBars?: number;
+  minTrades?: number;
   /** bins of the logit histogram (default 20) */
   bins?: number;
 }
 
 export const DEFAULT_PBO_BLOCKS = 16;
+/** The largest S: C(20, 10) = 184,756 splits, each candidate scored on every one. */
+export const MAX_PBO_BLOCKS = 20;
 
-/** PBO by CSCV over trials given as block summaries (blockStats with the same S); null with < 2 trials. */
-export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], opts: PboOptions = {}): PboResult | null {
+/** The threshold a set of half the bars is held to. */
+export const halfThreshold = (x: number | undefined) => Math.ceil((x ?? 0) / 2);
+
+/** PBO by CSCV over candidates given as block summaries (candidateBlocks with the same S); null with no split usable. */
+export function probabilityOfBacktestOverfitting(candidates: readonly CandidateBlocks[], opts: PboOptions): PboResult | null {
   const S = opts.blocks ?? DEFAULT_PBO_BLOCKS;
-  if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0)) throw new RangeError(`CSCV needs an even number of blocks ≥ 2, got ${S}`);
-  const N = trials.length;
+  if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0 && S <= MAX_PBO_BLOCKS)) throw new RangeError(`CSCV needs an even number of blocks from 2 to ${MAX_PBO_BLOCKS}, got ${S}`);
+  const N = candidates.length;
   if (N < 2) return null;
-  for (const t of trials) if (t.length !== 2 + 2 * S) throw new RangeError(`block summaries of ${(t.length - 2) / 2} blocks, expected ${S}`);
-  const annual = Math.sqrt(opts.barsPerYear ?? 1);
-  const size = trials[0]![1]!;
-  const half = (S / 2) * size;
-  // each trial's totals over all blocks, to get a test set's sums from its training set's
-  const t1 = trials.map((t) => t.subarray(2, 2 + S).reduce((a, x) => a + x, 0));
-  const t2 = trials.map((t) => t.subarray(2 + S).reduce((a, x) => a + x, 0));
+  for (const t of candidates) if (t.blocks !== S || t.size !== candidates[0]!.size) throw new RangeError(`block summaries of ${t.blocks} blocks of ${t.size}, expected ${S} of ${candidates[0]!.size}`);
+  const size = candidates[0]!.size;
+  if (size === 0) return null;
   const k = S / 2;
   let C = 1;
   for (let i = 0; i < k; i++) C = (C * (S - i)) / (i + 1);
-  // block-major copies, so every loop below runs over the trials in one contiguous row
-  const centre = new Float64Array(N);
-  const b1 = new Float64Array(S * N);
-  const b2 = new Float64Array(S * N);
-  trials.forEach((t, n) => {
-    centre[n] = t[0]!;
-    for (let b = 0; b < S; b++) (b1[b * N + n] = t[2 + b]!), (b2[b * N + n] = t[2 + S + b]!);
-  });
-  // p1/p2 row d: every trial's sums over the first d training blocks of the split being built
-  const p1 = new Float64Array((k + 1) * N);
-  const p2 = new Float64Array((k + 1) * N);
-  const logits = new Float64Array(C);
-  const inSample = new Float64Array(C);
-  const outOfSample = new Float64Array(C);
-  const test = new Float64Array(N);
+  const { objective } = opts;
+  const bpy = opts.barsPerYear ?? 1;
+  const minBars = halfThreshold(opts.minBars);
+  const minTrades = halfThreshold(opts.minTrades);
+
+  // every set's score, tiebreak, survival of the filters and total return, per candidate
+  const score = new Float64Array(C * N);
+  const tie = objective.tiebreak ? new Float64Array(C * N) : null;
+  const ok = new Uint8Array(C * N);
+  const total = new Float64Array(C * N);
+  const indexOf = new Int32Array(1 << S).fill(-1);
+  const maskOf = new Int32Array(C);
+  // slot d·N + n: candidate n's statistics over the first d training blocks of the set being built
+  const stats = runningStats((k + 1) * N);
+  const packed = packBlocks(candidates);
+  const drawdown = objective.uses === undefined || objective.uses.some((m) => m === 'max_drawdown' || m === 'calmar');
+  const m = new SetMetrics(stats, bpy);
   let c = 0;
-  const score = () => {
-    const row = k * N;
-    let best = 0;
-    let bestR = -Infinity;
+  const leaf = (mask: number) => {
+    indexOf[mask] = c;
+    maskOf[c] = mask;
+    m.n = k * size;
     for (let n = 0; n < N; n++) {
-      const s1 = p1[row + n]!;
-      const s2 = p2[row + n]!;
-      const r = sharpe(centre[n]!, half, s1, s2);
-      if (r > bestR) (bestR = r), (best = n);
-      test[n] = sharpe(centre[n]!, half, t1[n]! - s1, t2[n]! - s2);
+      m.slot = k * N + n;
+      const s = objective.score(m);
+      const at = c * N + n;
+      score[at] = Number.isFinite(s) ? s : -Infinity;
+      if (tie) tie[at] = finiteOr(objective.tiebreak!(m), -Infinity);
+      ok[at] = Number.isFinite(s) && m.n >= minBars && stats[m.slot * STRIDE + F.trades]! >= minTrades ? 1 : 0;
+      total[at] = stats[m.slot * STRIDE + F.equity]! - 1;
     }
-    const w = test[best]!;
-    let below = 0;
-    let equal = 0;
-    for (let n = 0; n < N; n++) {
-      if (test[n]! < w) below++;
-      else if (test[n]! === w && n !== best) equal++;
-    }
-    const omega = (1 + below + equal / 2) / (N + 1);
-    logits[c] = Math.log(omega / (1 - omega));
-    inSample[c] = bestR * annual;
-    outOfSample[c] = w * annual;
     c++;
   };
-  // The training sets in lexicographic order (the order of the paper's enumeration), depth first:
-  // a prefix's sums are shared by every split that starts with it, and each sum is still taken
-  // block by block in ascending order from 0, so the values are those of summing each split alone.
-  const extend = (depth: number, from: number): void => {
-    if (depth === k) return score();
-    const prev = depth * N;
-    const next = prev + N;
+  const walk = (depth: number, from: number, mask: number): void => {
+    if (depth === k) return leaf(mask);
+    const prev = depth * N, next = prev + N, n0 = depth * size;
     for (let b = from; b <= S - k + depth; b++) {
-      const off = b * N;
-      for (let n = 0; n < N; n++) {
-        p1[next + n] = p1[prev + n]! + b1[off + n]!;
-        p2[next + n] = p2[prev + n]! + b2[off + n]!;
-      }
-      extend(depth + 1, b + 1);
+      const row = b * N * BLOCK_STRIDE;
+      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, b * N + n, size, next + n, drawdown);
+      walk(depth + 1, b + 1, mask | (1 << b));
     }
   };
-  extend(0, 0);
-  let overfit = 0;
-  let losses = 0;
-  for (let c = 0; c < C; c++) {
-    if (logits[c]! <= 0) overfit++;
-    if (outOfSample[c]! < 0) losses++;
+  walk(0, 0, 0);
+
+  // the run's order: score, then tiebreak, higher first; > 0 when candidate x of set i beats y
+  const cmp = (i: number, x: number, y: number) => {
+    const d = score[i * N + x]! - score[i * N + y]!;
+    if (d !== 0 && !Number.isNaN(d)) return d;
+    return tie ? finiteOr(tie[i * N + x]! - tie[i * N + y]!, 0) : 0;
+  };
+  const full = (1 << S) - 1;
+  const logits: number[] = [];
+  const inSample: number[] = [];
+  const outOfSample: number[] = [];
+  let below = 0, atMedian = 0, losses = 0;
+  for (let i = 0; i < C; i++) {
+    const j = indexOf[full ^ maskOf[i]!]!;
+    let best = -1, survivors = 0;
+    for (let n = 0; n < N; n++) {
+      if (!ok[i * N + n]) continue;
+      survivors++;
+      if (best < 0 || cmp(i, n, best) > 0) best = n;
+    }
+    if (survivors < 2) continue;
+    let worse = 0, tied = 0, ranked = 1;
+    for (let n = 0; n < N; n++) {
+      if (n === best || !ok[j * N + n]) continue;
+      ranked++;
+      const d = cmp(j, best, n);
+      if (d > 0) worse++;
+      else if (d === 0) tied++;
+    }
+    if (ranked < 2) continue;
+    // 2·rank = 2 + 2·worse + tied against M + 1: the sign of λ in integers, so λ = 0 is exact
+    const twice = 2 + 2 * worse + tied;
+    if (twice < ranked + 1) below++;
+    else if (twice === ranked + 1) atMedian++;
+    const omega = twice / (2 * (ranked + 1));
+    logits.push(Math.log(omega / (1 - omega)));
+    inSample.push(score[i * N + best]!);
+    outOfSample.push(score[j * N + best]!);
+    if (total[j * N + best]! < 0) losses++;
   }
+  const used = logits.length;
+  if (used === 0) return null;
   const sorted = Float64Array.from(logits).sort();
-  const reg = linearRegression(Array.from(inSample, (x, c) => [x, outOfSample[c]!]));
-  const mean = (a: Float64Array) => a.reduce((s, x) => s + x, 0) / a.length;
+  const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+  const finite = inSample.every(Number.isFinite) && outOfSample.every(Number.isFinite);
+  const reg = finite ? linearRegression(inSample.map((x, c) => [x, outOfSample[c]!])) : { m: NaN, b: NaN };
   return {
-    trials: N,
+    candidates: N,
     blocks: S,
     bars_per_block: size,
     splits: C,
-    pbo: overfit / C,
+    splits_used: used,
+    at_median: atMedian,
+    pbo: (below + atMedian / 2) / used,
     logits: {
       mean: mean(logits),
       quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantileSorted(sorted as unknown as number[], q)) as PboResult['logits']['quantiles'],
@@ -192,26 +173,75 @@ export function probabilityOfBacktestOverfitting(trials: readonly BlockStats[], 
     // a vertical cloud (every split's winner with the same in-sample score) has no slope
     degradation: {
       slope: Number.isFinite(reg.m) ? reg.m : 0,
-      intercept: Number.isFinite(reg.b) ? reg.b : mean(outOfSample),
-      in_sample_mean: mean(inSample),
-      out_of_sample_mean: mean(outOfSample),
+      intercept: Number.isFinite(reg.b) ? reg.b : finite ? mean(outOfSample) : 0,
+      in_sample_mean: finite ? mean(inSample) : 0,
+      out_of_sample_mean: finite ? mean(outOfSample) : 0,
       sample: degradationSample(inSample, outOfSample),
     },
-    probability_of_loss: losses / C,
+    probability_of_loss: losses / used,
   };
+}
+
+const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
+
+/**
+ * DESIGN §5 metrics of one slot of running statistics, as metricsOfReturns (kernel) gives them for
+ * the same returns, each computed when the objective reads it (an objective reads one or two of
+ * them, millions of times); sd is exactly 0 when every return of the set is equal (lo = hi).
+ */
+export class SetMetrics implements RegimeMetrics {
+  slot = 0;
+  n = 0;
+  constructor(private readonly s: Float64Array, private readonly barsPerYear: number) {}
+  private at(field: number): number {
+    return this.s[this.slot * STRIDE + field]!;
+  }
+  private get sd(): number {
+    return this.n >= 2 && this.at(F.lo) !== this.at(F.hi) ? Math.sqrt(this.at(F.m2) / (this.n - 1)) : 0;
+  }
+  get sharpe(): number {
+    const sd = this.sd;
+    return sd > 0 ? (this.at(F.mean) / sd) * Math.sqrt(this.barsPerYear) : 0;
+  }
+  get sortino(): number {
+    const down = this.n > 0 ? Math.sqrt(this.at(F.down) / this.n) : 0;
+    return down > 0 ? (this.at(F.mean) / down) * Math.sqrt(this.barsPerYear) : 0;
+  }
+  get max_drawdown(): number {
+    return this.at(F.maxDrawdown);
+  }
+  get total_return(): number {
+    return this.at(F.equity) - 1;
+  }
+  get cagr(): number {
+    const e = this.at(F.equity);
+    return this.n === 0 ? 0 : e <= 0 ? -1 : Math.pow(e, this.barsPerYear / this.n) - 1;
+  }
+  get volatility(): number {
+    return this.sd * Math.sqrt(this.barsPerYear);
+  }
+  get trades(): number {
+    return this.at(F.trades);
+  }
+  get exposure(): number {
+    return this.n > 0 ? this.at(F.exposed) / this.n : 0;
+  }
+  get bars(): number {
+    return this.n;
+  }
 }
 
 /** Points of the degradation scatter kept in the file, at most (the paper's figure is this cloud). */
 export const DEGRADATION_SAMPLE = 100;
 
 /**
- * Every ⌈C / 100⌉-th split's [in-sample, out-of-sample] Sharpe, to 6 significant digits: a few
- * kilobytes that show the cloud and its spread, where all 12,870 splits would be most of the file.
- * Splits are in the lexicographic order of their training blocks, so a stride visits all of them.
+ * Every ⌈C / 100⌉-th used split's [in-sample, out-of-sample] statistic, to 6 significant digits: a
+ * few kilobytes that show the cloud and its spread. Splits are in the lexicographic order of their
+ * training blocks, so a stride visits all of them.
  */
-function degradationSample(inSample: Float64Array, outOfSample: Float64Array): Array<[number, number]> {
+function degradationSample(inSample: number[], outOfSample: number[]): Array<[number, number]> {
   const step = Math.ceil(inSample.length / DEGRADATION_SAMPLE);
-  const round = (x: number) => Number(x.toPrecision(6));
+  const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : 0);
   const out: Array<[number, number]> = [];
   for (let c = 0; c < inSample.length; c += step) out.push([round(inSample[c]!), round(outOfSample[c]!)]);
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRegimenError, RegimeOptimalParamsSchema, type Metrics, type RegimeMetrics, type TrialPerformance } from '@regimen/core';
+import { isRegimenError, ParetoFrontsSchema, RegimeOptimalParamsSchema, type Metrics, type RegimeMetrics, type TrialPerformance } from '@regimen/core';
 import { analyzeRegimes, deflatedSharpe, parameterSurface, ParameterSurfaceSchema, RegimeAnalysisReportSchema } from './index.js';
 
 const base: Metrics = { sharpe: 0, sortino: 0, max_drawdown: 0.1, total_return: 0, cagr: 0, volatility: 0.1, trades: 5, exposure: 0.5 };
@@ -71,5 +71,43 @@ describe('parameterSurface', () => {
     const s = ParameterSurfaceSchema.parse(parameterSurface(trials));
     expect(s.trials.map((t) => t.trial_id)).toEqual(['2', '5', '7', '10', '20', '21']);
     expect(s.trials[0]!.regimes.hmm!.bear!.sharpe).toBe(0.3);
+  });
+});
+
+describe('analyzeRegimes with several objectives', () => {
+  const dd = (sharpe: number, maxDd: number): RegimeMetrics => ({ ...rm(sharpe, 60), max_drawdown: maxDd });
+  // sharpe vs −max_drawdown in bull: 'a' (1.2, 40 %), 'b' (1.0, 10 %), 'c' (0.3, 5 %) trade off; 'd' is dominated by 'b'
+  const ts = [
+    trial('1', 'A', 0.1, { bull: dd(1.2, 0.4), bear: rm(0.2, 40) }),
+    trial('2', 'A', 0.1, { bull: dd(1.0, 0.1), bear: rm(0.1, 40) }),
+    trial('3', 'A', 0.1, { bull: dd(0.3, 0.05), bear: rm(0.4, 5) }),
+    trial('4', 'A', 0.1, { bull: dd(0.9, 0.3), bear: rm(0.3, 5) }),
+  ];
+  const run = (select: 'first_objective' | 'knee' | 'weighted', weights: number[] | null = null) =>
+    analyzeRegimes(ts, { ...opts, strategies: ['A'], objective: 'sharpe', pareto: { objectives: ['sharpe', '-max_drawdown'], select, weights } });
+
+  it('writes each regime\'s front and picks the winner by the stated rule', () => {
+    const first = run('first_objective');
+    const front = ParetoFrontsSchema.parse(first.fronts).classifiers.hmm!.bull!.A!;
+    expect(front.front.map((p) => [p.trial_id, ...p.scores])).toEqual([['1', 1.2, -0.4], ['2', 1.0, -0.1], ['3', 0.3, -0.05]]);
+    expect(front.considered).toBe(4);
+    expect(first.optimal.hmm!.bull!.A!.trial_id).toBe('1');
+    const knee = run('knee');
+    expect(knee.optimal.hmm!.bull!.A!.trial_id).toBe('2');
+    expect(knee.fronts!.classifiers.hmm!.bull!.A!.winner).toBe('2');
+    // the pick leads the report; the others stay runners-up in sharpe order
+    expect(knee.report.classifiers.hmm!.bull!.A!.winner.trial_id).toBe('2');
+    expect(knee.report.classifiers.hmm!.bull!.A!.runners_up.map((x) => x.trial_id)).toEqual(['1', '4']);
+    expect(knee.report.pareto).toEqual({ objectives: ['sharpe', '-max_drawdown'], select: 'knee', weights: null });
+    expect(run('weighted', [0, 1]).optimal.hmm!.bull!.A!.trial_id).toBe('3');
+  });
+
+  it('a regime no trial passes the filters has an empty front and the overall best stands in', () => {
+    const r = run('knee');
+    // bear: '3' and '4' have 5 bars (< min_bars 20); '1' and '2' rank, both on bear's front of (sharpe, −dd) — equal dd, so '1' dominates
+    expect(r.fronts!.classifiers.hmm!.bear!.A!.front.map((p) => p.trial_id)).toEqual(['1']);
+    const none = analyzeRegimes(ts.map((t) => ({ ...t, regimes: { hmm: { bull: t.regimes.hmm!.bull!, bear: rm(1, 2) } } })), { ...opts, strategies: ['A'], pareto: { objectives: ['sharpe', '-max_drawdown'], select: 'knee', weights: null } });
+    expect(none.fronts!.classifiers.hmm!.bear!.A).toEqual({ considered: 0, front: [], winner: null });
+    expect(none.report.classifiers.hmm!.bear!.A!.winner.basis).toBe('overall');
   });
 });

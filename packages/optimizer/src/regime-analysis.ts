@@ -1,7 +1,8 @@
 import { sampleVariance, median } from 'simple-statistics';
-import { regimenError, type OptimalEntry, type RegimeAnalysisReport, type RegimeMetrics, type RegimeOptimalParams, type RegimeReportEntry, type TrialPerformance } from '@regimen/core';
+import { regimenError, type OptimalEntry, type ParetoFronts, type ParetoSelect, type RegimeAnalysisReport, type RegimeMetrics, type RegimeOptimalParams, type RegimeReportEntry, type TrialPerformance } from '@regimen/core';
 import { compareRanked, compileObjective, metricValue, OBJECTIVE_METRICS, type Objective } from './objective.js';
 import { deflatedSharpe } from './deflated-sharpe.js';
+import { paretoFront, selectFromFront } from './pareto.js';
 
 export interface RegimeAnalysisOptions {
   classifiers: Array<{ name: string; regimes: string[] }>;
@@ -14,6 +15,12 @@ export interface RegimeAnalysisOptions {
   runners_up?: number;
   /** converts the annualised Sharpe ratio to the per-bar one the DSR needs; no DSR without it */
   bars_per_year?: number;
+  /**
+   * Several objectives: per classifier, regime and strategy the Pareto front of the ranked trials,
+   * and its member `select` picks is the winner (`objective` should be the first of them: it
+   * orders the runners-up and the fallback).
+   */
+  pareto?: { objectives: string[]; select: ParetoSelect; weights: number[] | null };
 }
 
 interface Scored {
@@ -41,8 +48,10 @@ const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
  * tried, with Sharpe ratios per bar (annualised sharpe / √bars_per_year) and, since the metrics
  * carry no higher moments, normal returns (skewness 0, kurtosis 3) — flagged `assumed_normal`.
  */
-export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisOptions): { optimal: RegimeOptimalParams; report: RegimeAnalysisReport } {
+export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisOptions): { optimal: RegimeOptimalParams; report: RegimeAnalysisReport; fronts?: ParetoFronts } {
   const objective = compileObjective(opts.objective);
+  const pareto = opts.pareto && { ...opts.pareto, compiled: opts.pareto.objectives.map((o, i) => compileObjective(o, `objectives[${i}]`)) };
+  const fronts: ParetoFronts | undefined = opts.pareto && { objectives: opts.pareto.objectives, select: opts.pareto.select, weights: opts.pareto.weights, classifiers: {} };
   const metrics = opts.metrics ?? ['sharpe', 'sortino', 'max_drawdown', 'total_return', 'trades'];
   for (const m of metrics) {
     if (!(OBJECTIVE_METRICS as readonly string[]).includes(m)) throw regimenError({ code: 'config', field: 'metrics', value: m, message: `unknown metric (known: ${OBJECTIVE_METRICS.join(', ')})` });
@@ -65,21 +74,23 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
     bars_per_year: opts.bars_per_year ?? null,
     classifiers: {},
     skipped: [],
+    ...(opts.pareto ? { pareto: opts.pareto } : {}),
   };
   for (const c of opts.classifiers) {
     optimal[c.name] = {};
     report.classifiers[c.name] = {};
+    if (fronts) fronts.classifiers[c.name] = {};
     for (const r of c.regimes) {
       optimal[c.name]![r] = {};
       report.classifiers[c.name]![r] = {};
+      if (fronts) fronts.classifiers[c.name]![r] = {};
       for (const s of opts.strategies) {
         const excluded = { missing: 0, below_min_bars: 0, below_min_trades: 0, non_finite: 0 };
         const ranked: Scored[] = [];
         for (const t of byStrategy.get(s)!) {
           const rm = t.regimes[c.name]?.[r];
-          if (!rm) excluded.missing++;
-          else if (rm.bars < minBars) excluded.below_min_bars++;
-          else if (rm.trades < minTrades) excluded.below_min_trades++;
+          const why = exclusion(rm, minBars, minTrades);
+          if (why) excluded[why]++;
           else {
             const x = { ...rankedOf(objective, t, rm), rm };
             if (Number.isFinite(x.score)) ranked.push(x);
@@ -87,6 +98,17 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
           }
         }
         ranked.sort(byRank);
+        if (pareto) {
+          // the front's pick leads: it is the winner, the others stay runners-up in objective order
+          const front = paretoFront(ranked.map((x) => ({ id: x.trial.trial_id, scores: pareto.compiled.map((o) => o.score(x.rm!)), x })));
+          const pick = front.length ? selectFromFront(front, pareto.select, pareto.weights) : undefined;
+          if (pick) ranked.splice(0, ranked.length, pick.x, ...ranked.filter((x) => x !== pick.x));
+          fronts!.classifiers[c.name]![r]![s] = {
+            considered: ranked.length,
+            front: front.map((f) => ({ trial_id: f.id, params: f.x.trial.params, scores: f.scores })),
+            winner: pick?.id ?? null,
+          };
+        }
         const fallback = ranked.length === 0;
         const best = fallback ? overallBest.get(s)! : ranked[0]!;
         const basisMetrics = fallback ? best.trial.metrics : best.rm!;
@@ -116,7 +138,30 @@ export function analyzeRegimes(trials: TrialPerformance[], opts: RegimeAnalysisO
       }
     }
   }
-  return { optimal, report };
+  return { optimal, report, ...(fronts ? { fronts } : {}) };
+}
+
+/** Why a trial is not ranked in a regime (no bars in it, under min_bars, under min_trades), or null when it is. */
+function exclusion(rm: RegimeMetrics | undefined, minBars: number, minTrades: number): 'missing' | 'below_min_bars' | 'below_min_trades' | null {
+  if (!rm) return 'missing';
+  if (rm.bars < minBars) return 'below_min_bars';
+  if (rm.trades < minTrades) return 'below_min_trades';
+  return null;
+}
+
+/**
+ * A trial's score in every regime of every classifier as the regime analysis ranks it — its
+ * objective, NaN where the filters leave the trial out — so a search told these serves the same
+ * per-regime ranking phase 2 makes (and the budget's patience watches the same bests).
+ */
+export function regimeScores(trial: Pick<TrialPerformance, 'regimes'>, opts: { objective: Objective; min_bars: number; min_trades: number }): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [c, regimes] of Object.entries(trial.regimes)) {
+    const row: Record<string, number> = {};
+    for (const [r, rm] of Object.entries(regimes)) row[r] = exclusion(rm, opts.min_bars, opts.min_trades) ? NaN : opts.objective.score(rm);
+    out[c] = row;
+  }
+  return out;
 }
 
 function nullIfNotFinite(x: number): number | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatError, isRegimenError, iterateGrid, gridSize, type Candidate } from '@regimen/core';
+import { formatError, isContinuous, isRegimenError, iterateGrid, gridSize, type Candidate } from '@regimen/core';
 import { assertSatisfiable, buildSearchSpace, estimateTrials, weightSpace } from './index.js';
 
 const take = <T>(it: Iterable<T>, n: number): T[] => {
@@ -42,6 +42,17 @@ describe('buildSearchSpace', () => {
     const i = buildSearchSpace({ n: { min: 1, max: 4, count: 7, log: true, type: 'int' } });
     // 4^(k/6) for k = 0..6 = 1, 1.26, 1.59, 2, 2.52, 3.17, 4 → rounded 1, 1, 2, 2, 3, 3, 4
     expect([...iterateGrid(i)].map((c) => c.n)).toEqual([1, 2, 3, 4]);
+  });
+  it('builds continuous and log-uniform int ranges when a range says so (type: float, log: true)', () => {
+    const s = buildSearchSpace({ x: { min: -1, max: 1, type: 'float' }, lr: { min: 0.001, max: 1, log: true }, n: { min: 5, max: 500, log: true } });
+    expect(s.dimensions).toEqual([
+      { name: 'x', kind: 'float', min: -1, max: 1 },
+      { name: 'lr', kind: 'float', min: 0.001, max: 1, log: true },
+      { name: 'n', kind: 'int', min: 5, max: 500, step: 1, log: true },
+    ]);
+    expect(s.dimensions.map(isContinuous)).toEqual([true, true, false]);
+    expect(configError(() => buildSearchSpace({ x: { min: 0, max: 10, log: true } })).message).toMatch(/min > 0/);
+    expect(configError(() => buildSearchSpace({ x: { min: 1, max: 10 } })).message).toMatch(/step or count/);
   });
   it('rejects ranges it cannot enumerate with one config line', () => {
     expect(configError(() => buildSearchSpace({ x: { min: 1, max: 10, step: 1, log: true } }, { where: 'workflow.strategies.s' })).field).toBe('workflow.strategies.s.parameter_space.x');

@@ -25,13 +25,16 @@ function rangeDimension(name: string, r: RangeSpec, field: string): Dimension {
     throw regimenError({ code: 'config', field, value: r, message });
   };
   if (!(r.max >= r.min)) bad('max must be >= min');
-  if (r.log && !(r.min > 0)) bad('a log-scale range needs min > 0');
-  if (r.log && r.count === undefined && r.min !== r.max) bad('a log-scale range needs count (the number of points)');
-  if (r.step === undefined && r.count === undefined && r.min !== r.max) bad('a range needs step or count');
+  if (r.log && !(r.min > 0)) bad('a log-scale range needs min > 0 (its bounds must be positive)');
+  if (r.log && r.step !== undefined) bad('a log-scale range takes count (log-spaced grid points) or neither (sampled log-uniformly), not step');
+  const continuous = r.step === undefined && r.count === undefined && r.min !== r.max;
+  if (continuous && r.type !== 'float' && !r.log) bad('a range needs step or count (or type: float / log: true for a continuous range, which random and genetic search sample)');
   // int when asked, or when min, max and step are all whole numbers and nothing says otherwise
   const asInt = r.type === 'int' || (r.type === undefined && r.count === undefined && isInt(r.min) && isInt(r.max) && (r.step === undefined || isInt(r.step)));
   if (asInt) {
     if (!isInt(r.min) || !isInt(r.max) || (r.step !== undefined && !isInt(r.step))) bad('an int range needs whole min, max and step');
+    // every integer is a grid point; samplers draw them log-uniformly
+    if (r.count === undefined && r.log) return { name, kind: 'int', min: r.min, max: r.max, step: 1, log: true };
     if (r.count === undefined) return { name, kind: 'int', min: r.min, max: r.max, step: r.step ?? 1 };
     // an int range by count (e.g. log-spaced lookbacks): the rounded points, duplicates dropped
     const f: Dimension = { name, kind: 'float', min: r.min, max: r.max, count: r.count, log: r.log };

@@ -185,6 +185,29 @@ export interface SurfaceStrategy {
   views: SurfaceView[];
 }
 
+/** Several objectives: each regime's Pareto front per strategy (analysis/pareto_fronts.json). */
+export interface ParetoSection {
+  kind: 'pareto';
+  objectives: string[];
+  select: string;
+  weights: number[] | null;
+  classifiers: Array<{
+    classifier: string;
+    regimes: Array<{
+      regime: string;
+      strategies: Array<{
+        strategy: string;
+        /** trials ranked in the regime */
+        considered: number;
+        /** the picked member, the regime's winner; null when none was ranked */
+        winner: string | null;
+        /** the front, best first objective first; scores in the order of `objectives` */
+        points: Array<{ trial_id: string; params: Params; scores: number[] }>;
+      }>;
+    }>;
+  }>;
+}
+
 export interface SurfaceSection {
   kind: 'surface';
   objective: string;
@@ -268,10 +291,14 @@ export interface TradesSection {
 /** One PBO result of analysis/overfitting.json, as drawn. */
 export interface PboView {
   pbo: number;
-  trials: number;
+  candidates: number;
   blocks: number;
   bars_per_block: number;
   splits: number;
+  /** splits where the filters left a selection to make (the PBO's denominator) */
+  splits_used: number;
+  /** used splits with λ = 0, each counted one half */
+  at_median: number;
   probability_of_loss: number;
   logit_mean: number;
   /** 5 %, 25 %, 50 %, 75 %, 95 % */
@@ -279,24 +306,31 @@ export interface PboView {
   /** histogram of the splits' logits λ: bins [edges[i], edges[i+1]) */
   edges: number[];
   counts: number[];
-  /** out-of-sample Sharpe ≈ intercept + slope · in-sample Sharpe of the in-sample winner, over the splits */
+  /** the statistic out of sample ≈ intercept + slope · in sample, of the in-sample winner over the splits */
   slope: number;
   intercept: number;
   in_sample_mean: number;
   out_of_sample_mean: number;
-  /** [in-sample, out-of-sample] at evenly spaced splits; null in workspaces written before it was kept */
-  sample: Array<[number, number]> | null;
+  /** [in-sample, out-of-sample] at evenly spaced splits */
+  sample: Array<[number, number]>;
 }
 
 export interface OverfittingSubject {
-  /** strategy:<name>, all_trials, ensemble_grid:<classifier> */
+  /** the entry's key: selection/<classifier>/<regime>/<strategy>, ensemble/<classifier>/<regime>, strategy/<name>, all_trials */
   key: string;
-  kind: 'strategy' | 'all_trials' | 'ensemble_grid';
-  /** the strategy, or the classifier of the grid; null for all trials */
-  name: string | null;
+  /** selection: phase 2's per-regime winner; ensemble: phase 3's regime weights; strategy, all_trials: secondary (Sharpe over the whole window) */
+  kind: 'selection' | 'ensemble' | 'strategy' | 'all_trials';
+  classifier: string | null;
+  regime: string | null;
+  strategy: string | null;
   label: string;
-  /** null: too few candidates, too few bars or no saved signals */
+  /** what was ranked, by which statistic, over which bars (the file's words) */
+  ranked: string;
+  statistic: string;
+  bars: string;
+  /** null: see reason */
   pbo: PboView | null;
+  reason: string | null;
   /** the Deflated Sharpe Ratios of the regime winners this PBO is about (phase 2's), for reading the two side by side */
   dsr: { min: number; median: number; max: number; winners: number } | null;
 }
@@ -306,7 +340,6 @@ export interface OverfittingSection {
   /** the training window's bars the returns were taken over */
   window: { start: number; end: number };
   blocks: number | null;
-  weight_sets: number;
   subjects: OverfittingSubject[];
 }
 
@@ -457,6 +490,7 @@ export type Section =
   | WalkForwardSection
   | StabilitySection
   | FoldPboSection
+  | ParetoSection
   | UniverseSection;
 export type SectionKind = Section['kind'];
 

@@ -201,28 +201,27 @@ describe('the report in headless Chromium', () => {
     }
   });
 
-  it('shows the PBO of each strategy, all trials and each ensemble grid as analysis/overfitting.json has it, with its histogram and degradation', async () => {
+  it('shows the PBO of every selection and secondary line as analysis/overfitting.json has it, saying what was ranked, with its histogram and degradation', async () => {
     const o = readJsonFile(ws.overfitting, OverfittingSchema);
-    const subjects: Array<[string, PboResult | null]> = [
-      ...Object.entries(o.strategies).map(([s, r]): [string, PboResult | null] => [`strategy:${s}`, r]),
-      ['all_trials', o.all_trials],
-      ...Object.entries(o.ensemble_grid.classifiers).map(([c, r]): [string, PboResult | null] => [`ensemble_grid:${c}`, r]),
-    ];
+    const subjects: Array<[string, PboResult | null]> = o.entries.map((e) => [e.key, e.result]);
+    expect(o.entries.some((e) => e.kind === 'selection' && e.result)).toBe(true);
     const rows = await page.$$eval('[data-table="overfitting"] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-subject'), ...[...tr.querySelectorAll('td.num')].slice(0, 6).map((td) => td.getAttribute('data-value'))]));
-    expect(rows).toEqual(subjects.map(([key, r]) => [key, ...(r ? [r.pbo, r.trials, r.probability_of_loss, r.degradation.slope, r.degradation.in_sample_mean, r.degradation.out_of_sample_mean].map(String) : Array(6).fill(null))]));
+    expect(rows).toEqual(subjects.map(([key, r]) => [key, ...(r ? [r.pbo, r.candidates, r.splits_used, r.probability_of_loss, r.degradation.slope, r.degradation.in_sample_mean].map(String) : [null, ...Array(5).fill(null)])]));
+    const ranked = await page.$$eval('[data-table="overfitting"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
+    expect(ranked).toEqual(o.entries.map((e) => [e.ranked, e.statistic]));
     for (const [key, r] of subjects) {
       if (!r) continue;
       const at = `[data-subject="${key}"]`;
       expect(await page.$$eval(`[data-chart="logits"]${at} g.logit-bin rect`, (rs) => rs.length)).toBe(r.logits.histogram.counts.length);
       expect(await page.$$eval(`[data-chart="logits"]${at} g.logit-bin rect title`, (ts) => ts.map((t) => Number(/: (\d+) splits/.exec(t.textContent!)![1])))).toEqual(r.logits.histogram.counts);
-      expect(await page.$$eval(`[data-chart="degradation"]${at} g.split circle`, (cs) => cs.length)).toBe(r.degradation.sample!.length);
+      expect(await page.$$eval(`[data-chart="degradation"]${at} g.split circle`, (cs) => cs.length)).toBe(r.degradation.sample.length);
       expect(await page.$$eval(`[data-chart="degradation"]${at} g.regression path`, (ps) => ps.length)).toBe(1);
     }
     // the strategies' DSR column: the median of their regime winners' Deflated Sharpe Ratios
     const report = readJsonFile(ws.regimeReport, RegimeAnalysisReportSchema);
     const dsr = Object.values(report.classifiers).flatMap((rs) => Object.values(rs).flatMap((bs) => (bs.trend?.deflated_sharpe ? [bs.trend.deflated_sharpe.dsr] : []))).sort((a, b) => a - b);
     const median = dsr.length % 2 ? dsr[dsr.length >> 1]! : (dsr[dsr.length / 2 - 1]! + dsr[dsr.length / 2]!) / 2;
-    expect(await page.$eval('[data-table="overfitting"] tr[data-subject="strategy:trend"] td:nth-child(8)', (td) => td.getAttribute('data-value'))).toBe(String(median));
+    expect(await page.$eval('[data-table="overfitting"] tr[data-subject="strategy/trend"] td:nth-child(11)', (td) => td.getAttribute('data-value'))).toBe(String(median));
   });
 
   it('counts each regime\'s bars and transitions as the label files have them', async () => {
@@ -262,11 +261,11 @@ describe('the report in headless Chromium', () => {
     // dormant never trades (thresholds of 500 %); jumpy (a 2-bar channel, 1-bar hold) switches regime every bar or two
     const surface = readJsonFile(ws.parameterSurface, ParameterSurfaceSchema);
     expect(surface.trials.filter((t) => t.strategy === 'dormant').every((t) => t.metrics.trades === 0)).toBe(true);
-    // and a PBO above one half, wherever analysis/overfitting.json has one
+    // and a PBO above one half, wherever one of the run's selections in analysis/overfitting.json has one
     const o = readJsonFile(ws.overfitting, OverfittingSchema);
-    const over = [...Object.entries(o.strategies).map(([s, r]) => [s, r] as const), ['all trials', o.all_trials] as const, ...Object.entries(o.ensemble_grid.classifiers).map(([c, r]) => [`ensemble grid (${c})`, r] as const)]
-      .filter(([, r]) => r !== null && r.pbo > 0.5)
-      .map(([label]) => ['overfit', `PBO of ${label}`]);
+    const over = [...new Set(o.entries.filter((e) => (e.kind === 'selection' || e.kind === 'ensemble') && e.result && e.result.pbo > 0.5).map((e) => `${e.classifier}/${e.kind}`))]
+      .sort((a, b) => o.entries.findIndex((e) => `${e.classifier}/${e.kind}` === a) - o.entries.findIndex((e) => `${e.classifier}/${e.kind}` === b))
+      .map((g) => ['overfit', `PBO of ${g.split('/')[0]}'s ${g.endsWith('selection') ? 'per-regime winners' : 'regime weights'}`]);
     expect(shown).toEqual([['no_trades', 'dormant'], ['flicker', 'jumpy (train)'], ['flicker', 'jumpy (test)'], ...over]);
   });
 

@@ -10,6 +10,7 @@ import {
   WalkForwardOverfittingSchema,
   WalkForwardResultsSchema,
   workspacePaths,
+  type Overfitting,
   type WalkForwardOverfitting,
   type WalkForwardResults,
 } from '@regimen/core';
@@ -49,6 +50,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** the mean PBO of a fold's entries of one kind and classifier that have one (the report's column) */
+const groupMean = (f: Overfitting, kind: string, classifier: string) => meanOf(f.entries.filter((e) => e.kind === kind && e.classifier === classifier).map((e) => e.result?.pbo ?? null));
+const meanOf = (xs: Array<number | null>) => {
+  const ok = xs.filter((x): x is number => x !== null);
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
+};
+
 describe('a walk-forward\'s report in headless Chromium', () => {
   it('writes the top page and every fold\'s page, and the top opens with no console error or request', () => {
     expect(top.errors).toEqual([]);
@@ -79,8 +87,8 @@ describe('a walk-forward\'s report in headless Chromium', () => {
           ...RUNS.map((run) => formatMetric(metric, f.out_of_sample[run][metric])),
           formatMetric('cagr', f.in_sample.adaptive.cagr),
           formatMetric('efficiency', f.walk_forward_efficiency),
-          formatMetric('pbo', pbo.all_trials?.pbo),
-          formatMetric('pbo', pbo.ensemble_grid.classifiers[r.classifier]?.pbo),
+          formatMetric('pbo', groupMean(pbo, 'selection', r.classifier)),
+          formatMetric('pbo', groupMean(pbo, 'ensemble', r.classifier)),
           'ok',
           `fold ${f.index}`,
         ]);
@@ -89,7 +97,7 @@ describe('a walk-forward\'s report in headless Chromium', () => {
       const all = rows.at(-1)!;
       expect(all.slice(0, 1)).toEqual(['all']);
       expect(all.slice(3, 7)).toEqual(RUNS.map((run) => formatMetric(metric, r.stitched.metrics[run][metric])));
-      expect(all.slice(8, 11)).toEqual([formatMetric('efficiency', r.walk_forward_efficiency), formatMetric('pbo', o.mean_pbo.all_trials), formatMetric('pbo', o.mean_pbo.ensemble_grid[r.classifier])]);
+      expect(all.slice(8, 11)).toEqual([formatMetric('efficiency', r.walk_forward_efficiency), formatMetric('pbo', meanOf(o.folds.map((f) => groupMean(f, 'selection', r.classifier)))), formatMetric('pbo', meanOf(o.folds.map((f) => groupMean(f, 'ensemble', r.classifier))))]);
     }
   });
 
@@ -128,13 +136,14 @@ describe('a walk-forward\'s report in headless Chromium', () => {
     }
   });
 
-  it('tabulates and plots every fold\'s PBO per strategy, all trials and ensemble grid, and the mean', async () => {
+  it('tabulates and plots every fold\'s PBO of each classifier\'s winners and weights and the secondary lines, and the mean', async () => {
     const subjects = await page.$$eval('[data-table="fold-pbo"] thead th[data-subject]', (ths) => ths.map((th) => th.getAttribute('data-subject')));
-    expect(subjects).toEqual(['strategy:trend', 'strategy:channel', 'all_trials', 'ensemble_grid:hmm', 'ensemble_grid:pattern_based']);
+    expect(subjects).toEqual(['selection/hmm', 'selection/pattern_based', 'ensemble/hmm', 'ensemble/pattern_based', 'strategy/trend', 'strategy/channel', 'all_trials']);
     const rows = await page.$$eval('[data-table="fold-pbo"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td.num')].map((td) => td.getAttribute('data-value'))));
-    const perFold = o.folds.map((f) => [f.strategies.trend, f.strategies.channel, f.all_trials, f.ensemble_grid.classifiers.hmm, f.ensemble_grid.classifiers.pattern_based].map((p) => (p ? String(p.pbo) : null)));
-    const mean = [o.mean_pbo.strategies.trend, o.mean_pbo.strategies.channel, o.mean_pbo.all_trials, o.mean_pbo.ensemble_grid.hmm, o.mean_pbo.ensemble_grid.pattern_based].map((p) => (p === null ? null : String(p)));
-    expect(rows).toEqual([...perFold, mean]);
+    const cell = (f: Overfitting, key: string) => (key.includes('/') && !key.startsWith('strategy/') ? groupMean(f, key.split('/')[0]!, key.split('/')[1]!) : f.entries.find((e) => e.key === key)?.result?.pbo ?? null);
+    const perFold = o.folds.map((f) => subjects.map((key) => cell(f, key!)));
+    const mean = subjects.map((_, i) => meanOf(perFold.map((row) => row[i]!)));
+    expect(rows).toEqual([...perFold, mean].map((row) => row.map((p) => (p === null ? null : String(p)))));
     const dots = perFold.flat().filter((p) => p !== null).length;
     expect(await page.$$eval('[data-chart="fold-pbo"] g.fold-pbo circle', (cs) => cs.length)).toBe(dots);
   });
@@ -145,12 +154,10 @@ describe('a walk-forward\'s report in headless Chromium', () => {
     // the same facts, read here from the files
     const trailing = r.folds.filter((f) => RUNS.slice(1).some((b) => f.out_of_sample[b].sharpe > f.out_of_sample.adaptive.sharpe)).map((f) => f.index);
     expect(written.warnings.find((w) => w.code === 'adaptive_trails')?.folds ?? []).toEqual(trailing);
-    const over = (p: { pbo: number } | null) => p !== null && p.pbo > 0.5;
-    const expected = [
-      ...['trend', 'channel'].map((s) => [`PBO of ${s}`, o.folds.flatMap((f, k) => (over(f.strategies[s]!) ? [k] : []))] as const),
-      ['PBO of all trials', o.folds.flatMap((f, k) => (over(f.all_trials) ? [k] : []))] as const,
-      ...['hmm', 'pattern_based'].map((c) => [`PBO of ensemble grid (${c})`, o.folds.flatMap((f, k) => (over(f.ensemble_grid.classifiers[c]!) ? [k] : []))] as const),
-    ].filter(([, folds]) => folds.length > 0);
+    const over = (f: Overfitting, kind: string, c: string) => f.entries.some((e) => e.kind === kind && e.classifier === c && e.result !== null && e.result.pbo > 0.5);
+    const expected = [['selection', 'per-regime winners'], ['ensemble', 'regime weights']]
+      .flatMap(([kind, words]) => ['hmm', 'pattern_based'].map((c) => [`PBO of ${c}'s ${words}`, o.folds.flatMap((f, k) => (over(f, kind!, c) ? [k] : []))] as const))
+      .filter(([, folds]) => folds.length > 0);
     expect(written.warnings.filter((w) => w.code === 'overfit').map((w) => [w.subject, w.folds])).toEqual(expected);
   });
 
@@ -173,11 +180,11 @@ describe('a walk-forward\'s report in headless Chromium', () => {
         expect(sections).toEqual(expect.arrayContaining(['header', 'validation', 'winners', 'overfitting', 'surface', 'ensemble', 'regimes', 'trades']));
         // the fold's own overfitting.json, drawn: a histogram bar per non-empty bin, a dot per kept split
         const own = readJsonFile(resolve(dirname(f.path), 'analysis/overfitting.json'), OverfittingSchema);
-        const all = own.all_trials!;
+        const all = own.entries.find((e) => e.key === 'all_trials')!.result!;
         const bins = await opened.page.$$eval('[data-chart="logits"][data-subject="all_trials"] g.logit-bin rect', (rs) => rs.length);
         expect(bins).toBe(all.logits.histogram.counts.length);
         const dots = await opened.page.$$eval('[data-chart="degradation"][data-subject="all_trials"] g.split circle', (cs) => cs.length);
-        expect(dots).toBe(all.degradation.sample!.length);
+        expect(dots).toBe(all.degradation.sample.length);
       } finally {
         await opened.page.close();
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Metrics, Overfitting, ParameterSurface, PboResult, WalkForwardResults } from '@regimen/core';
+import type { Metrics, Overfitting, ParameterSurface, PboEntry, PboResult, WalkForwardResults } from '@regimen/core';
 import { adaptiveTrailsWarnings, flickerWarnings, foldOverfitWarnings, foldWarnings, noTradeWarnings, overfitWarnings, universeWarnings } from './warnings.js';
 import type { Warning } from './model.js';
 import { regimeStats } from './regime-stats.js';
@@ -34,36 +34,46 @@ describe('flickerWarnings', () => {
 });
 
 const pbo = (p: number): PboResult => ({
-  trials: 8,
+  candidates: 8,
   blocks: 16,
   bars_per_block: 20,
   splits: 12870,
+  splits_used: 12000,
+  at_median: 10,
   pbo: p,
   logits: { mean: 0, quantiles: [0, 0, 0, 0, 0], histogram: { edges: [-1, 0, 1], counts: [1, 1] } },
   degradation: { slope: -0.5, intercept: 0, in_sample_mean: 1, out_of_sample_mean: 0, sample: [] },
   probability_of_loss: 0.4,
 });
-const overfitting = (a: number | null, b: number, all: number, grid: number): Overfitting => ({
+const entry = (kind: PboEntry['kind'], regime: string | null, strategy: string | null, p: number | null): PboEntry => ({
+  key: [kind, kind === 'selection' || kind === 'ensemble' ? 'hmm' : null, regime, strategy].filter(Boolean).join('/'),
+  kind, classifier: kind === 'selection' || kind === 'ensemble' ? 'hmm' : null, regime, strategy,
+  ranked: 'the 8 trials', statistic: kind === 'ensemble' ? 'sharpe' : 'minimize_regime_drawdown', min_bars: 0, min_trades: 0, bars: 'some bars', bar_count: 320,
+  result: p === null ? null : pbo(p), reason: p === null ? 'too few' : null,
+});
+/** winners a and b in regime up, weights in up and down, the secondary lines */
+const overfitting = (a: number | null, b: number, up: number, down: number, all: number): Overfitting => ({
+  version: 2,
   window: { start: 0, end: 320 },
   blocks: 16,
-  strategies: { a: a === null ? null : pbo(a), b: pbo(b) },
-  all_trials: pbo(all),
-  ensemble_grid: { weight_sets: 9, classifiers: { hmm: pbo(grid) } },
+  entries: [entry('selection', 'up', 'a', a), entry('selection', 'up', 'b', b), entry('ensemble', 'up', null, up), entry('ensemble', 'down', null, down), entry('strategy', null, 'a', all), entry('all_trials', null, null, all)],
 });
 
 describe('overfitWarnings', () => {
-  it('names every PBO above one half, and none at or below it', () => {
-    const w = overfitWarnings(overfitting(0.51, 0.5, 0.75, 0.2));
-    expect(w.map((x) => [x.code, x.subject])).toEqual([['overfit', 'PBO of a'], ['overfit', 'PBO of all trials']]);
-    expect(w[0]!.message).toMatch(/Probability of Backtest Overfitting 0\.510 over 8 candidates \(12870 splits\)/);
-    expect(overfitWarnings(overfitting(null, 0.1, 0.1, 0.5))).toEqual([]);
+  it('names every selection with a PBO above one half, per classifier\'s winners and weights, and none at or below it', () => {
+    const w = overfitWarnings(overfitting(0.51, 0.5, 0.75, 0.2, 0.9));
+    // the secondary lines (best overall by Sharpe, 0.9) are not the run's selection: no warning
+    expect(w.map((x) => [x.code, x.subject])).toEqual([['overfit', 'PBO of hmm\'s per-regime winners'], ['overfit', 'PBO of hmm\'s regime weights']]);
+    expect(w[0]!.message).toMatch(/above 0\.5 for 1 of 2 selections: a in up 0\.510 \(8 candidates\) — ranked by minimize_regime_drawdown on the regime's own training bars/);
+    expect(w[1]!.message).toMatch(/1 of 2 selections: up 0\.750 .*ranked by sharpe/);
+    expect(overfitWarnings(overfitting(null, 0.1, 0.1, 0.5, 0.9))).toEqual([]);
     expect(overfitWarnings(undefined)).toEqual([]);
   });
 
-  it('over the folds of a walk-forward: one warning per subject naming each fold above one half with its PBO', () => {
-    const w = foldOverfitWarnings([overfitting(0.6, 0.1, 0.2, 0.9), undefined, overfitting(null, 0.7, 0.2, 0.8)]);
-    expect(w.map((x) => [x.subject, x.folds])).toEqual([['PBO of a', [0]], ['PBO of b', [2]], ['PBO of ensemble grid (hmm)', [0, 2]]]);
-    expect(w[2]!.message).toMatch(/above 0\.5 in 2 of 3 folds: fold 0 \(0\.900\), fold 2 \(0\.800\)/);
+  it('over the folds of a walk-forward: one warning per classifier\'s winners or weights, naming each fold above one half', () => {
+    const w = foldOverfitWarnings([overfitting(0.6, 0.1, 0.2, 0.9, 0), undefined, overfitting(null, 0.7, 0.8, 0.8, 0)]);
+    expect(w.map((x) => [x.subject, x.folds])).toEqual([['PBO of hmm\'s per-regime winners', [0, 2]], ['PBO of hmm\'s regime weights', [0, 2]]]);
+    expect(w[1]!.message).toMatch(/above 0\.5 in 2 of 3 folds: fold 0 \(1 of 2 selections\), fold 2 \(2 of 2 selections\)/);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { Overfitting, ParameterSurface, WalkForwardResults } from '@regimen/core';
 import { OVERFIT_PBO, WALK_FORWARD_RUNS, type RegimeStatsView, type Warning } from './model.js';
 import { formatNumber } from './format.js';
-import { overfittingSubjects } from './sections/overfitting.js';
 import { WALK_FORWARD_LABELS } from './sections/walk-forward.js';
 
 /** A regime "flickers" when half its runs last at most this many bars… */
@@ -47,43 +46,63 @@ export function flickerWarnings(stats: RegimeStatsView[]): Warning[] {
     }));
 }
 
+/** The selections of one overfitting.json whose PBO is above one half, grouped per classifier and kind (winners, weights). */
+function overfitGroups(o: Overfitting): Map<string, { label: string; over: Array<{ what: string; pbo: number; candidates: number; used: number }>; measured: number }> {
+  const groups = new Map<string, { label: string; over: Array<{ what: string; pbo: number; candidates: number; used: number }>; measured: number }>();
+  for (const e of o.entries) {
+    // the secondary lines (best overall by Sharpe) are not what the run picks: no warning of their own
+    if (e.kind !== 'selection' && e.kind !== 'ensemble') continue;
+    const key = `${e.kind}/${e.classifier}`;
+    const g = groups.get(key) ?? { label: e.kind === 'selection' ? `${e.classifier}'s per-regime winners` : `${e.classifier}'s regime weights`, over: [], measured: 0 };
+    if (e.result) {
+      g.measured++;
+      if (e.result.pbo > OVERFIT_PBO) g.over.push({ what: e.kind === 'selection' ? `${e.strategy} in ${e.regime}` : e.regime!, pbo: e.result.pbo, candidates: e.result.candidates, used: e.result.splits_used });
+    }
+    groups.set(key, g);
+  }
+  return groups;
+}
+
 /**
- * PBO above one half, per strategy, over all trials or per ensemble grid: in most splits of the
- * training window the in-sample winner ranked at or below the median out of sample, so the
- * winners (and the weights picked the same way) are more likely flukes than an edge.
+ * The run's selections with a PBO above one half: per classifier, its per-regime winners (each
+ * strategy's trials ranked by the phase-2 objective on the regime's bars) and its regime weights
+ * (the weight sets the search scored). Above one half, picking the best in sample landed below
+ * the median out of sample more often than above it — what a pick of no skill gives on average
+ * is exactly one half — so those winners look more like luck than an edge.
  */
 export function overfitWarnings(o: Overfitting | undefined): Warning[] {
   if (!o) return [];
-  return overfittingSubjects(o).flatMap((s) =>
-    s.pbo && s.pbo.pbo > OVERFIT_PBO
+  const statistic = (kind: string) => o.entries.find((e) => e.kind === kind)?.statistic ?? '';
+  return [...overfitGroups(o)].flatMap(([key, g]) =>
+    g.over.length
       ? [{
           code: 'overfit' as const,
-          subject: `PBO of ${s.label}`,
-          message: `Probability of Backtest Overfitting ${formatNumber(s.pbo.pbo, 3)} over ${s.pbo.trials} candidates (${s.pbo.splits} splits): the in-sample best ranked at or below the median out of sample in more than half the splits — picking the best here is worse than chance, so its winners are likely flukes (P(loss) ${formatNumber(s.pbo.probability_of_loss, 3)})`,
+          subject: `PBO of ${g.label}`,
+          message: `Probability of Backtest Overfitting above ${OVERFIT_PBO} for ${g.over.length} of ${g.measured} selections: ${g.over.map((x) => `${x.what} ${formatNumber(x.pbo, 3)} (${x.candidates} candidates)`).join(', ')} — ranked by ${statistic(key.split('/')[0]!)} on the regime's own training bars, the in-sample best fell below the out-of-sample median in more of the splits than it rose above it (no skill gives 0.5 on average), so these picks look more like luck than an edge`,
         }]
       : [],
   );
 }
 
 /**
- * A walk-forward's PBO above one half: one warning per strategy, all trials or ensemble grid,
- * naming every fold where it is and that fold's PBO (each fold's own analysis/overfitting.json).
+ * A walk-forward's selections with a PBO above one half: one warning per classifier's winners or
+ * weights, naming every fold where some are and how many (each fold's own analysis/overfitting.json).
  */
 export function foldOverfitWarnings(folds: Array<Overfitting | undefined>): Warning[] {
-  const bySubject = new Map<string, { label: string; folds: Array<{ index: number; pbo: number }> }>();
+  const byGroup = new Map<string, { label: string; folds: Array<{ index: number; over: number; measured: number }> }>();
   folds.forEach((o, index) => {
-    for (const s of o ? overfittingSubjects(o) : []) {
-      const entry = bySubject.get(s.key) ?? { label: s.label, folds: [] };
-      if (s.pbo && s.pbo.pbo > OVERFIT_PBO) entry.folds.push({ index, pbo: s.pbo.pbo });
-      bySubject.set(s.key, entry);
+    for (const [key, g] of o ? overfitGroups(o) : []) {
+      const entry = byGroup.get(key) ?? { label: g.label, folds: [] };
+      if (g.over.length) entry.folds.push({ index, over: g.over.length, measured: g.measured });
+      byGroup.set(key, entry);
     }
   });
-  return [...bySubject.values()].flatMap(({ label, folds: over }) =>
+  return [...byGroup.values()].flatMap(({ label, folds: over }) =>
     over.length
       ? [{
           code: 'overfit' as const,
           subject: `PBO of ${label}`,
-          message: `Probability of Backtest Overfitting above ${OVERFIT_PBO} in ${over.length} of ${folds.length} folds: ${over.map((f) => `fold ${f.index} (${formatNumber(f.pbo, 3)})`).join(', ')} — there the in-sample best ranked at or below the median out of sample in more than half the splits, worse than chance, so those folds' winners are likely flukes`,
+          message: `Probability of Backtest Overfitting above ${OVERFIT_PBO} in ${over.length} of ${folds.length} folds: ${over.map((f) => `fold ${f.index} (${f.over} of ${f.measured} selections)`).join(', ')} — there the in-sample best fell below the out-of-sample median in more of the splits than it rose above it (no skill gives 0.5 on average), so those picks look more like luck than an edge`,
           folds: over.map((f) => f.index),
         }]
       : [],

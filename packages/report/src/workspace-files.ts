@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CheckpointSchema,
   ClassifierModelFileSchema,
@@ -8,6 +8,8 @@ import {
   ManifestSchema,
   OverfittingSchema,
   ParameterSurfaceSchema,
+  PARETO_FRONTS_FILE,
+  ParetoFrontsSchema,
   PHASES,
   readJsonFile,
   RegimeAnalysisReportSchema,
@@ -29,6 +31,7 @@ import {
   type Manifest,
   type Overfitting,
   type ParameterSurface,
+  type ParetoFronts,
   type PhaseName,
   type RegimeAnalysisReport,
   type RegimeOptimalParams,
@@ -67,6 +70,8 @@ export interface WorkspaceFiles {
   /** every trial's metrics: parameter_surface.json, or the phase-1 trial files before phase 2 ran */
   surface?: ParameterSurface;
   regimeReport?: RegimeAnalysisReport;
+  /** analysis/pareto_fronts.json, when regime analysis had several objectives */
+  paretoFronts?: ParetoFronts;
   optimal?: RegimeOptimalParams;
   weights?: EnsembleWeights;
   ensembleReport?: EnsembleReportFile;
@@ -165,6 +170,7 @@ function readPhaseFiles(paths: WorkspacePaths, manifest: Manifest, config: Resol
     classifiers,
     surface: optional(paths.parameterSurface, (p) => readJsonFile(p, ParameterSurfaceSchema)) ?? trialFiles(paths),
     regimeReport: optional(paths.regimeReport, (p) => readJsonFile(p, RegimeAnalysisReportSchema)),
+    paretoFronts: optional(join(paths.analysis, PARETO_FRONTS_FILE), (p) => readJsonFile(p, ParetoFrontsSchema)),
     optimal: optional(paths.regimeOptimalParams, (p) => readJsonFile(p, RegimeOptimalParamsSchema)),
     weights: optional(paths.ensembleWeights, (p) => readJsonFile(p, EnsembleWeightsSchema)),
     ensembleReport: optional(paths.ensembleReport, (p) => readJsonFile(p, EnsembleReportFileSchema)),

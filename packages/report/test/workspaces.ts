@@ -70,6 +70,36 @@ export async function walkForwardTestWorkspace(bars = 1500): Promise<string> {
   );
 }
 
+/**
+ * Two objectives in regime analysis (sharpe and −max_drawdown, winner at the knee), sampled by
+ * random search under a budget: every regime's Pareto front in analysis/pareto_fronts.json. Seconds to run.
+ */
+export async function paretoTestWorkspace(bars = 1200): Promise<string> {
+  return runTestWorkflow(
+    bars,
+    `workflow:
+  id: report_pareto
+  seed: 3
+  data: { path: prices.csv }
+  strategies:
+    trend: { type: sma_crossover, side: long_short, parameter_space: { fast: { min: 3, max: 30, step: 1 }, slow: { min: 35, max: 150, step: 1 } } }
+    channel: { type: breakout, parameter_space: { lookback: { min: 5, max: 120, log: true } } }
+  classifiers:
+    hmm: { options: { states: 2, restarts: 2, max_iter: 100 } }
+    pattern_based: {}
+  phases:
+    - name: parameter_discovery
+      config: { algorithm: random, algorithm_options: { sampler: sobol }, max_trials: 60 }
+    - name: regime_analysis
+      config: { objectives: [sharpe, -max_drawdown], select: knee, min_bars: 10 }
+    - name: ensemble_optimization
+      config: { algorithm: grid, objective: sharpe }
+    - name: validation
+      config: { verify_transitions: false }
+`,
+  );
+}
+
 /** Runs `yaml` on the last `bars` bars of the embedded series in a new temporary folder; returns the workspace. */
 async function runTestWorkflow(bars: number, yaml: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'regimen-report-'));

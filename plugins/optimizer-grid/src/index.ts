@@ -2,7 +2,8 @@ import { PLUGIN_API_VERSION, type OptimizerPlugin } from '@regimen/core';
 import { createGridSearch, GridOptionsSchema, type GridOptions } from './grid-search.js';
 
 export { createGridSearch, GridOptionsSchema, type GridOptions, type GridSearch } from './grid-search.js';
-export { seededPermutation } from './permutation.js';
+// moved to core (the random search shares it); kept here for plugins that imported it
+export { seededPermutation } from '@regimen/core';
 
 export function gridOptimizer(): OptimizerPlugin<GridOptions> {
   return {

@@ -178,17 +178,27 @@ export function formatDryRun(r: DryRunReport): string {
   const rows = r.strategies.map((s) => [
     s.name,
     s.type,
+    s.algorithm,
     s.grid_points < 0 ? 'continuous' : String(s.grid_points),
-    (s.exact ? '' : '≈') + String(s.trials),
+    (s.at_most ? '≤ ' : '') + (s.exact ? '' : '≈') + String(s.trials),
     (1000 * s.seconds_per_trial).toFixed(2) + ' ms',
   ]);
+  const b = r.budget;
+  const budget = [
+    b.max_trials !== undefined ? `max_trials ${b.max_trials}` : '',
+    b.patience !== undefined ? `patience ${b.patience} (stop when no classifier × regime best improved for ${b.patience} trials)` : '',
+    b.timeout_seconds !== undefined ? `timeout ${b.timeout_seconds} s (not reproducible: how many trials fit depends on the machine)` : '',
+  ].filter(Boolean);
   return [
     ...(r.series.length ? [`A universe of ${r.series.length} series (${r.series.join(', ')}): each runs the trials below; the time per trial is measured on ${r.series[0]}.`] : []),
     r.folds > 1
       ? `Phase 1 plan for ${r.workspace} (a walk-forward of ${r.folds} folds: every trial computed once and scored on each fold):`
       : `Phase 1 plan for ${r.workspace} (${r.train_bars} training bars, ${r.test_bars} test bars):`,
-    table(['strategy', 'type', 'grid points', 'trials', 'per trial'], rows),
-    `total: ${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''}${r.series.length ? ` × ${r.series.length} series = ${r.total_trials}` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included) · about ${mb(r.bytes)} of trial files`,
-    ...(r.strategies.some((s) => !s.exact) ? ['≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate)'] : []),
+    table(['strategy', 'type', 'algorithm', 'grid points', 'trials', 'per trial'], rows),
+    ...(budget.length ? [`budget of each strategy's search: ${budget.join(' · ')}`] : []),
+    ...r.notes,
+    `total: ${r.strategies.some((s) => s.at_most) ? 'at most ' : ''}${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''}${r.series.length ? ` × ${r.series.length} series = ${r.total_trials}` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included)${b.timeout_seconds !== undefined ? ', capped by the timeout' : ''} · about ${mb(r.bytes)} of trial files`,
+    ...(r.strategies.some((s) => !s.exact) ? ['≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate), or for a continuous space how many trials fit in the timeout'] : []),
+    ...(r.strategies.some((s) => s.at_most) ? ['≤: patience or the timeout may stop a search earlier'] : []),
   ].join('\n');
 }

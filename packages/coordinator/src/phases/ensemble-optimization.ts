@@ -5,6 +5,7 @@ import {
   iterateGrid,
   parsePluginOptions,
   readJsonFile,
+  RegimeAnalysisReportSchema,
   RegimeOptimalParamsSchema,
   regimenError,
   sha256,
@@ -12,22 +13,28 @@ import {
   type Candidate,
   type EnsembleTrial,
   type EnsembleWeights,
-  type Search,
+  type SearchOutcome,
   type SignalEvents,
+  TrialPerformanceSchema,
+  TrialsFileSchema,
 } from '@regimen/core';
 import { buildLegs, replayBatch } from '@regimen/backtester';
 import { readSignalEvents } from '@regimen/data';
-import { analyzeEnsemble, compileObjective, ensembleScores, weightSpace } from '@regimen/optimizer';
+import { analyzeEnsemble, compileObjective, ensembleScores, weightSpace, withBudget } from '@regimen/optimizer';
+import { phaseBudget } from '../search.js';
 import { join } from 'node:path';
 import { readTrainTrack } from '../classifiers.js';
 import { checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
+import { overfittingReport, type ScoredWeightSets } from '../overfitting.js';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 /**
  * Phase 3: weight sets are scored by replaying the signals saved in phase 1 — no indicator is
  * recomputed. Every weight set is replayed with the same weights in every regime; its per-regime
  * breakdown scores it for each regime at once. One search runs per regime (ask/tell), so a
- * genetic search evolves each regime's weights on that regime's own score.
+ * genetic search evolves each regime's weights on that regime's own score. Each search runs under
+ * the phase's budget (max_trials, patience on its regime's score, timeout), asked 64 weight sets
+ * at a time whatever the worker count; the warm start below is not counted.
  */
 export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput> {
   const cfg = ctx.config.ensemble_optimization;
@@ -36,6 +43,8 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   const objective = compileObjective(cfg.objective);
   const plugin = ctx.registry.optimizer(cfg.algorithm);
   const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.ensemble_optimization.config.algorithm_options');
+  const budget = phaseBudget(ctx.config, 'ensemble_optimization', ctx.configPath);
+  const outcomes: Record<string, SearchOutcome> = {};
   const space = weightSpace(strategies, { values: cfg.weight_space as never, sum_to_one: cfg.sum_to_one, min_weight: cfg.min_weight, where: 'workflow.phases.ensemble_optimization.config.weight_space' });
   const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
   const window = { start: ctx.split.trainStart, end: ctx.split.trainEnd };
@@ -45,6 +54,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   }
   const weights: EnsembleWeights = {};
   const reports: Record<string, unknown> = {};
+  const scored: ScoredWeightSets[] = [];
   const outputs: string[] = [];
   let evaluated = 0;
   // each winner's signal file is read once, however many classifiers pick it
@@ -58,7 +68,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     const c = regime.classifier;
     const winners = optimal[c];
     if (!winners) throw regimenError({ code: 'workspace', file: ctx.paths.regimeOptimalParams, field: c, message: 'no entry for this classifier' });
-    const searches = regime.names.map((name) => ({ name, search: plugin.create(space, options, ctx.rng.fork(`ensemble:${c}:${name}`)) as Search }));
+    const searches = regime.names.map((name) => ({ name, search: withBudget(plugin.create(space, options, ctx.rng.fork(`ensemble:${c}:${name}`)), budget) }));
     const trials = new Map<string, EnsembleTrial>();
     const input = { close: ctx.bars.close, window, regime, breakdown: tracks, strategies, winners, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
     const legs = buildLegs(regime, strategies, winners, eventsOf);
@@ -102,16 +112,28 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
         a.s.search.tell(a.candidates.map((cand) => ({ candidate: cand, score: trials.get(ensembleId(c, cand))!.scores[a.s.name] ?? Number.NaN })));
       }
     }
+    for (const { name, search } of searches) {
+      const stoppedBy = search.stoppedBy ?? 'exhausted';
+      outcomes[`${c}/${name}`] = { algorithm: plugin.name, trials: search.kept, stopped_by: stoppedBy, reproducible: stoppedBy !== 'timeout', budget };
+      if (stoppedBy === 'timeout') ctx.emit({ type: 'info', message: `ensemble ${c}/${name}: the weight search stopped at its timeout after ${search.kept} weight sets — not reproducible (max_trials is); recorded in checkpoints/ensemble_optimization.json` });
+    }
     for (const t of trials.values()) outputs.push(ctx.paths.ensembleTrial(t.ensemble_trial_id));
     const sorted = [...trials.values()].sort((a, b) => (a.ensemble_trial_id < b.ensemble_trial_id ? -1 : 1));
     const analysis = analyzeEnsemble(sorted, { classifier: c, regimes: regime.names, strategies, evaluationOrder: [...trials.keys()] });
     weights[c] = analysis.weights;
     reports[c] = analysis.report;
+    const { weightSets: _none, ...batch } = replayBatch(input, legs, []);
+    scored.push({ regime, batch, sets: sorted.map((t) => ({ id: t.ensemble_trial_id, weights: t.weights })), report: analysis.report });
   }
+  // the PBO of both selections (phase 2's winners, these weights) needs the weight sets scored here
+  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
+  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const regimeReport = readJsonFile(ctx.paths.regimeReport, RegimeAnalysisReportSchema);
+  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, regimeReport, tracks, scored)));
   const reportPath = join(ctx.paths.analysis, 'ensemble_report.json');
   writeJsonAtomic(reportPath, reports);
   writeJsonAtomic(ctx.paths.ensembleWeights, weights);
-  return { outputs: [ctx.paths.ensembleWeights, reportPath, ...outputs], counts: { weight_sets: evaluated, classifiers: tracks.length } };
+  return { outputs: [ctx.paths.ensembleWeights, reportPath, ctx.paths.overfitting, ...outputs], counts: { weight_sets: evaluated, classifiers: tracks.length }, ...(Object.keys(budget).length ? { search: outcomes } : {}) };
 }
 
 const WARM_START_MAX = 10_000;
@@ -133,5 +155,6 @@ function ensembleId(classifier: string, weights: Candidate): string {
 }
 
 export function ensembleInputs(ctx: RunContext): string[] {
-  return [ctx.paths.regimeOptimalParams, ...ctx.config.classifiers.map((c) => ctx.paths.regimeLabels(c.name, 'train'))];
+  // the regime report: phase 2's objective and filters, which the PBO of its winners ranks by
+  return [ctx.paths.regimeOptimalParams, ctx.paths.regimeReport, ctx.paths.trials, ...ctx.config.classifiers.map((c) => ctx.paths.regimeLabels(c.name, 'train'))];
 }

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  parsePluginOptions,
   readJsonFile,
   regimenError,
   stopsRun,
@@ -11,17 +10,20 @@ import {
   type FailedTrials,
   type FoldWindow,
   type RegimeTrack,
-  type Search,
+  type SearchOutcome,
   type TrialPerformance,
   type TrialSpec,
+  type Candidate,
+  type Evaluated,
 } from '@regimen/core';
 import { localExecutor, runFullBacktest, type FullOutputs, type TrialJob } from '@regimen/backtester';
 import { readSignalEvents, writeTrialsTable } from '@regimen/data';
 import { strategyDefinition } from '@regimen/kernel';
-import { assertSatisfiable, buildSearchSpace, compileObjective } from '@regimen/optimizer';
+import { compileObjective, regimeScores } from '@regimen/optimizer';
 import { fitClassifiers } from '../classifiers.js';
 import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { makeTrial } from '../trials.js';
+import { strategySearch } from '../search.js';
 
 /**
  * Phase 1: fit classifiers on the training window only, let the optimizer expand each strategy's
@@ -38,6 +40,11 @@ import { makeTrial } from '../trials.js';
  * Each trial is committed as it finishes (signals, then its performance files, all atomic). On
  * --resume a trial whose files are on disk and valid is not run again; since trial ids are derived
  * from strategy and parameters and the searches are seeded, the resumed run asks the same trials.
+ *
+ * Every search runs under the phase's budget (search.ts) and is told each trial's score per
+ * classifier × regime (the regime analysis' objective with its filters) in the order it asked
+ * them. A patience stop inside a round drops the round's later trials — their files too — so the
+ * trials kept are the same whatever the worker count (which sets the round's size).
  */
 export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = [ctx]): Promise<PhaseOutput[]> {
   const cfg = ctx.config.parameter_discovery;
@@ -46,14 +53,14 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
   const tracks: RegimeTrack[][] = [];
   for (const f of folds) tracks.push(await fitClassifiers(f));
   const objective = compileObjective(cfg.objective);
-  const plugin = ctx.registry.optimizer(cfg.algorithm);
-  const options = parsePluginOptions(plugin, cfg.algorithm_options, 'workflow.phases.parameter_discovery.config.algorithm_options');
+  const ra = ctx.config.regime_analysis;
+  const perRegime = { objective: compileObjective(ra.objective), min_bars: ra.min_bars, min_trades: ra.min_trades };
 
   const strategies = ctx.config.strategies.map((s) => {
-    const where = `workflow.strategies.${s.name}`;
-    const space = buildSearchSpace(s.parameter_space, { constraints: s.constraints, where });
-    assertSatisfiable(space, where);
-    return { s, searches: folds.map(() => plugin.create(space, options, ctx.rng.fork('phase1:' + s.name)) as Search) };
+    const made = folds.map(() => strategySearch(ctx.config, ctx.registry, s, ctx.rng.fork('phase1:' + s.name), ctx.configPath));
+    for (const message of made[0]!.notes) ctx.emit({ type: 'info', message });
+    // per fold: the trial ids in the order the search asked them (repeats included), to cut at `kept`
+    return { s, searches: made.map((m) => m.search), algorithm: made[0]!.algorithm, budget: made[0]!.budget, order: folds.map(() => [] as string[]) };
   });
   const estimate = strategies.reduce<number | undefined>((sum, x) => {
     const e = x.searches[0]!.estimate();
@@ -81,7 +88,7 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
   // rounds: each strategy's searches asked in turn, so a genetic search goes generation by generation
   for (let more = true; more; ) {
     more = false;
-    for (const { s, searches } of strategies) {
+    for (const { s, searches, order } of strategies) {
       const candidates = searches.map((search) => {
         checkInterrupted(ctx);
         return search.done ? [] : search.ask(chunk);
@@ -93,6 +100,7 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
       const need = new Map<string, { trial: TrialSpec; folds: number[] }>();
       trials.forEach((ts, k) => {
         for (const t of ts) {
+          order[k]!.push(t.trial_id);
           if (seen[k]!.has(t.trial_id)) continue;
           seen[k]!.add(t.trial_id);
           asked[k]!.push(t);
@@ -137,21 +145,37 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
         await timedAsync(ctx, 'trials', () => runTrials(ctx, job, outputs, failed, failedIds));
       }
       searches.forEach((search, k) => {
-        if (candidates[k]!.length) search.tell(trials[k]!.map((t, i) => ({ candidate: candidates[k]![i]!, score: scoreOf(perfs[k]!.get(t.trial_id)) })));
+        if (candidates[k]!.length) search.tell(trials[k]!.map((t, i) => evaluated(candidates[k]![i]!, perfs[k]!.get(t.trial_id))));
       });
     }
   }
-  function scoreOf(p: TrialPerformance | undefined): number {
-    return p ? objective.score(p.metrics) : Number.NaN;
+  function evaluated(candidate: Candidate, p: TrialPerformance | undefined): Evaluated {
+    return p ? { candidate, score: objective.score(p.metrics), regimes: regimeScores(p, perRegime) } : { candidate, score: Number.NaN };
+  }
+
+  // what each fold keeps: every search's trials up to where its budget cut it
+  const keptIds = folds.map((_, k) => new Set(strategies.flatMap((x) => x.order[k]!.slice(0, x.searches[k]!.kept))));
+  dropUncounted(ctx, folds, asked, keptIds, perfs);
+  const outcomes = folds.map((_, k) => Object.fromEntries(strategies.map((x): [string, SearchOutcome] => {
+    const search = x.searches[k]!;
+    const stoppedBy = search.stoppedBy ?? 'exhausted';
+    return [x.s.name, { algorithm: x.algorithm, trials: new Set(x.order[k]!.slice(0, search.kept)).size, stopped_by: stoppedBy, reproducible: stoppedBy !== 'timeout', budget: x.budget }];
+  })));
+  for (const [name, o] of Object.entries(outcomes[0]!)) {
+    if (o.stopped_by === 'timeout') ctx.emit({ type: 'info', message: `${name}: the search stopped at its timeout after ${o.trials} trials — how many fit depends on the machine, so this phase 1 is not reproducible (max_trials is); recorded in checkpoints/parameter_discovery.json` });
+    else if (o.stopped_by === 'patience') ctx.emit({ type: 'info', message: `${name}: the search stopped after ${o.trials} trials: no classifier × regime best improved in the last ${o.budget.patience}` });
   }
 
   return folds.map((f, k) => {
-    // trials.json lists what has results, in the order asked (independent of worker timing)
-    const done = asked[k]!.filter((t) => !failedIds.has(t.trial_id));
+    // trials.json lists what has results, strategy by strategy (config order), each in the order its
+    // search asked them: rounds interleave strategies in chunks that grow with the worker count, so
+    // the order asked across strategies is not the same for any worker count, each search's is
+    const rank = new Map(ctx.config.strategies.map((s, i) => [s.name, i]));
+    const done = asked[k]!.filter((t) => !failedIds.has(t.trial_id)).sort((a, b) => rank.get(a.strategy)! - rank.get(b.strategy)!);
     if (asked[k]!.length === 0) throw regimenError({ code: 'config', file: ctx.configPath, field: 'workflow.strategies', message: 'the parameter spaces produced no trials (check constraints)' });
     if (done.length === 0) throw regimenError({ code: 'internal', file: f.paths.performance, message: `every trial failed; first: ${failed[0]?.error}` });
     const ordered = done.map((t) => perfs[k]!.get(t.trial_id)!);
-    const mine = failed.filter((x) => seen[k]!.has(x.trial_id));
+    const mine = failed.filter((x) => keptIds[k]!.has(x.trial_id));
     const failedPath = join(f.paths.performance, 'failed_trials.json');
     timed(ctx, 'tables', () => {
       writeJsonAtomic(f.paths.trials, { trials: done });
@@ -161,6 +185,7 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
     return {
       outputs: [f.paths.trials, f.paths.trialsTable, ...(mine.length ? [failedPath] : []), ...ordered.map((p) => f.paths.trialPerformance(p.trial_id))],
       counts: { trials: done.length, failed: mine.length, classifiers: tracks[k]!.length, train_bars: f.split.trainEnd - f.split.trainStart },
+      search: outcomes[k]!,
     };
   });
 }
@@ -221,6 +246,29 @@ function committedResult(ctx: RunContext, t: TrialSpec): TrialPerformance | null
   } catch {
     return null; // edited into a bad shape: run it again
   }
+}
+
+/**
+ * Only the trials each fold's searches kept are results: a round run past a budget's stop
+ * (patience cuts inside a round), or trials an interrupted run had computed beyond where the
+ * resumed search stopped, leave the fold's list and their files go (signals when no fold keeps
+ * the trial) — so the workspace is the same whatever the worker count and however often resumed.
+ */
+function dropUncounted(ctx: RunContext, folds: RunContext[], asked: TrialSpec[][], keptIds: Set<string>[], perfs: Map<string, TrialPerformance>[]): void {
+  const keptAnywhere = new Set(keptIds.flatMap((ids) => [...ids]));
+  const sweep = (dir: string, keep: Set<string>) => {
+    if (!existsSync(dir)) return;
+    for (const f of readdirSync(dir)) {
+      const m = /^trial_(.+)\.(json|arrow|jsonl)$/.exec(f);
+      if (m && !keep.has(m[1]!)) rmSync(join(dir, f), { force: true });
+    }
+  };
+  folds.forEach((f, k) => {
+    asked[k] = asked[k]!.filter((t) => keptIds[k]!.has(t.trial_id));
+    for (const id of perfs[k]!.keys()) if (!keptIds[k]!.has(id)) perfs[k]!.delete(id);
+    sweep(f.paths.performance, keptIds[k]!);
+  });
+  sweep(ctx.paths.signals, keptAnywhere);
 }
 
 /** A fresh phase 1 starts from empty trial folders, so no result of another config lingers. */

@@ -1,8 +1,10 @@
-import { readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PARETO_FRONTS_FILE, readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
 import { readModel, readTrainTrack } from '../classifiers.js';
-import { overfittingReport } from '../overfitting.js';
 import { timed, type PhaseOutput, type RunContext } from '../context.js';
+import { overfittingReport } from '../overfitting.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
 export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
@@ -10,7 +12,7 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
   const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
   const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
   const classifiers = ctx.config.classifiers.map((c) => ({ name: c.name, regimes: readModel(ctx, c.name).regimes }));
-  const { optimal, report } = analyzeRegimes(perfs, {
+  const { optimal, report, fronts } = analyzeRegimes(perfs, {
     classifiers,
     strategies: ctx.config.strategies.map((s) => s.name),
     objective: cfg.objective,
@@ -19,15 +21,24 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
     min_trades: cfg.min_trades,
     runners_up: cfg.runners_up,
     bars_per_year: ctx.barsPerYear,
+    ...(cfg.pareto ? { pareto: cfg.pareto } : {}),
   });
   const reportPath = ctx.paths.regimeReport;
   const surfacePath = ctx.paths.parameterSurface;
   writeJsonAtomic(ctx.paths.regimeOptimalParams, optimal);
   writeJsonAtomic(reportPath, report);
   writeJsonAtomic(surfacePath, parameterSurface(perfs));
-  const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
-  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, optimal, tracks)));
-  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ctx.paths.overfitting], counts: { trials: perfs.length, classifiers: classifiers.length } };
+  // several objectives: every regime's Pareto front; without them no front of an earlier config lingers
+  const frontsPath = join(ctx.paths.analysis, PARETO_FRONTS_FILE);
+  if (fronts) writeJsonAtomic(frontsPath, fronts);
+  else rmSync(frontsPath, { force: true });
+  // without a phase 3 the PBO of these winners is written here (phase 3 writes it with its weights' otherwise)
+  const alone = !ctx.config.phases.includes('ensemble_optimization');
+  if (alone) {
+    const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
+    writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, report, tracks, [])));
+  }
+  return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ...(alone ? [ctx.paths.overfitting] : []), ...(fronts ? [frontsPath] : [])], counts: { trials: perfs.length, classifiers: classifiers.length } };
 }
 
 export function regimeAnalysisInputs(ctx: RunContext): string[] {

@@ -13,7 +13,7 @@ import {
 } from '@regimen/core';
 import { runAdaptive } from '@regimen/backtester';
 import { writeValidationEquity } from '@regimen/data';
-import { buildSearchSpace, OverfittingSchema, parameterStability, type Overfitting } from '@regimen/optimizer';
+import { buildSearchSpace, OverfittingSchema, parameterStability } from '@regimen/optimizer';
 import { liveTrack, readModel } from '../classifiers.js';
 import type { RunContext } from '../context.js';
 import { baselineRuns } from '../phases/validation.js';
@@ -118,20 +118,13 @@ function stability(ctx: RunContext, folds: RunContext[]): WalkForwardResults['pa
   return out;
 }
 
-/** The top-level analysis/overfitting.json of a walk-forward: every fold's, and the mean PBO over the folds. */
+/** The top-level analysis/overfitting.json of a walk-forward: every fold's, and each entry's mean PBO over the folds that have one. */
 function overfittingOverFolds(folds: RunContext[]): WalkForwardOverfitting {
   const each = folds.map((f) => readJsonFile(f.paths.overfitting, OverfittingSchema));
-  const mean = (xs: Array<number | undefined>) => {
-    const ok = xs.filter((x): x is number => x !== undefined);
+  const keys = [...new Set(each.flatMap((o) => o.entries.map((e) => e.key)))];
+  const mean = (key: string) => {
+    const ok = each.flatMap((o) => o.entries.filter((e) => e.key === key && e.result).map((e) => e.result!.pbo));
     return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
   };
-  const keys = (pick: (o: Overfitting) => Record<string, unknown>) => [...new Set(each.flatMap((o) => Object.keys(pick(o))))];
-  return {
-    folds: each,
-    mean_pbo: {
-      strategies: Object.fromEntries(keys((o) => o.strategies).map((s) => [s, mean(each.map((o) => o.strategies[s]?.pbo))])),
-      all_trials: mean(each.map((o) => o.all_trials?.pbo)),
-      ensemble_grid: Object.fromEntries(keys((o) => o.ensemble_grid.classifiers).map((c) => [c, mean(each.map((o) => o.ensemble_grid.classifiers[c]?.pbo))])),
-    },
-  };
+  return { folds: each, mean_pbo: Object.fromEntries(keys.map((k) => [k, mean(k)])) };
 }

@@ -130,7 +130,10 @@ describe('a walk-forward of three rolling folds', () => {
     expect(top.folds).toHaveLength(3);
     const each = [0, 1, 2].map((k) => readJsonFile(workspacePaths(ws.fold(k)).overfitting, OverfittingSchema));
     expect(top.folds).toEqual(each);
-    expect(top.mean_pbo.strategies.strategy_1).toBeCloseTo(each.reduce((a, o) => a + o.strategies.strategy_1!.pbo, 0) / 3, 12);
+    const pbo = (o: (typeof each)[number], key: string) => o.entries.find((e) => e.key === key)!.result!.pbo;
+    expect(top.mean_pbo['strategy/strategy_1']).toBeCloseTo(each.reduce((a, o) => a + pbo(o, 'strategy/strategy_1'), 0) / 3, 12);
+    // every fold ranks each regime's winners and weights on that fold's own training bars
+    for (const o of each) expect(o.entries.filter((e) => e.kind === 'selection' && e.result).length).toBeGreaterThan(0);
   });
 
   it('summarises per fold and stitched', () => {

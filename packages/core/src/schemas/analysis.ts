@@ -59,6 +59,8 @@ export const RegimeAnalysisReportSchema = z.object({
   bars_per_year: z.number().nullable(),
   classifiers: z.record(z.string(), z.record(z.string(), z.record(z.string(), RegimeReportEntrySchema))),
   skipped: z.array(z.object({ classifier: z.string(), regime: z.string(), strategy: z.string(), reason: z.string() })),
+  /** several objectives: each winner was picked from its regime's Pareto front by `select` (analysis/pareto_fronts.json) */
+  pareto: z.object({ objectives: z.array(z.string()), select: z.enum(['first_objective', 'knee', 'weighted']), weights: z.array(z.number()).nullable() }).optional(),
 });
 export type RegimeAnalysisReport = z.infer<typeof RegimeAnalysisReportSchema>;
 
@@ -104,42 +106,3 @@ export type EnsembleReport = z.infer<typeof EnsembleReportSchema>;
 /** analysis/ensemble_report.json: classifier → its EnsembleReport */
 export const EnsembleReportFileSchema = z.record(z.string(), EnsembleReportSchema);
 export type EnsembleReportFile = z.infer<typeof EnsembleReportFileSchema>;
-
-// ---------- analysis/overfitting.json (the optimizer's overfitting.ts computes it) ----------
-export const PboResultSchema = z.object({
-  trials: z.number().int(),
-  blocks: z.number().int(),
-  bars_per_block: z.number().int(),
-  splits: z.number().int(),
-  pbo: z.number(),
-  logits: z.object({
-    mean: z.number(),
-    quantiles: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]),
-    histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
-  }),
-  degradation: z.object({
-    slope: z.number(),
-    intercept: z.number(),
-    in_sample_mean: z.number(),
-    out_of_sample_mean: z.number(),
-    /**
-     * [in-sample, out-of-sample] Sharpe of the in-sample winner at evenly spaced splits (at most
-     * 100, to 6 significant digits): enough to draw the cloud the regression line summarises.
-     * Absent in workspaces written before it was kept.
-     */
-    sample: z.array(z.tuple([z.number(), z.number()])).optional(),
-  }),
-  probability_of_loss: z.number(),
-});
-
-/** analysis/overfitting.json of a workspace (or of a fold): PBO of trials and of the ensemble grid; null where undefined (fewer than two candidates, too few bars) */
-export const OverfittingSchema = z.object({
-  /** the training window the returns were taken over */
-  window: z.object({ start: z.number().int(), end: z.number().int() }),
-  blocks: z.number().int().nullable(),
-  strategies: z.record(z.string(), PboResultSchema.nullable()),
-  all_trials: PboResultSchema.nullable(),
-  ensemble_grid: z.object({ weight_sets: z.number().int(), classifiers: z.record(z.string(), PboResultSchema.nullable()) }),
-});
-export type Overfitting = z.infer<typeof OverfittingSchema>;
-export type PboResult = z.infer<typeof PboResultSchema>;

@@ -20,8 +20,10 @@ export const RangeSchema = z
   })
   .strict()
   .refine((r) => r.max >= r.min, { message: 'max must be >= min' })
-  .refine((r) => r.step !== undefined || r.count !== undefined || r.min === r.max, {
-    message: 'a range needs step or count',
+  // without step or count a range is continuous, which must be said (type: float, or log: true)
+  // so that a forgotten step stays an error rather than silently becoming an unsearchable range
+  .refine((r) => r.step !== undefined || r.count !== undefined || r.min === r.max || r.type === 'float' || r.log === true, {
+    message: 'a range needs step or count (or type: float / log: true for a continuous range, which random and genetic search sample)',
   });
 export type RangeSpec = z.infer<typeof RangeSchema>;
 
@@ -146,6 +148,12 @@ export const ParameterDiscoveryConfigSchema = z
     batch_size: z.number().int().positive().optional(),
     /** a trial that fails (after one retry): stop the phase, or record it and go on */
     on_error: z.enum(['fail', 'skip']).optional(),
+    /** the budget of each strategy's search (docs/search.md): at most this many trials */
+    max_trials: z.number().optional(),
+    /** stop asking once the search has run this long: seconds, or `90s`, `15m`, `2h` (not reproducible) */
+    timeout: z.union([z.number(), z.string()]).optional(),
+    /** stop once this many trials in a row improved no classifier × regime pair's best */
+    patience: z.number().optional(),
   })
   .strict();
 
@@ -156,11 +164,17 @@ export const RegimeAnalysisConfigSchema = z
     /** ranking metric first, the others reported */
     metrics: z.array(z.string()).min(1).optional(),
     objective: ObjectiveSchema.optional(),
+    /** several objectives (`[sharpe, -max_drawdown]`): the Pareto front per regime, its winner picked by `select` */
+    objectives: z.array(ObjectiveSchema).min(1).optional(),
+    /** how the winner is picked from a Pareto front (docs/search.md) */
+    select: z.enum(['first_objective', 'knee', 'weighted']).optional(),
+    /** select: weighted — one weight per objective */
+    weights: z.array(z.number()).optional(),
     min_bars: z.number().int().min(0).optional(),
     min_trades: z.number().int().min(0).optional(),
     runners_up: z.number().int().min(0).optional(),
     /** S of the PBO's combinatorially symmetric cross-validation (even; default 16) */
-    pbo_blocks: z.number().int().min(2).refine((s) => s % 2 === 0, 'an even number of blocks').optional(),
+    pbo_blocks: z.number().int().min(2).max(20, 'at most 20 blocks (C(20, 10) = 184,756 splits)').refine((s) => s % 2 === 0, 'an even number of blocks').optional(),
   })
   .strict();
 
@@ -177,6 +191,10 @@ export const EnsembleConfigSchema = z
       .strict()
       .optional(),
     min_bars: z.number().int().min(0).optional(),
+    /** the budget of each classifier × regime weight search (docs/search.md), as in parameter_discovery */
+    max_trials: z.number().optional(),
+    timeout: z.union([z.number(), z.string()]).optional(),
+    patience: z.number().optional(),
   })
   .strict();
 

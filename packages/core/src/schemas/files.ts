@@ -70,6 +70,8 @@ export const ResolvedConfigSchema = z.object({
     objective: z.string(),
     batch_size: z.number().int().positive(),
     on_error: z.enum(['fail', 'skip']),
+    /** only when the config sets a budget (so configs without one keep their hash) */
+    budget: z.object({ max_trials: z.number().optional(), timeout: z.union([z.number(), z.string()]).optional(), patience: z.number().optional() }).optional(),
   }),
   regime_analysis: z.object({
     metrics: z.array(z.string()).min(1),
@@ -78,6 +80,8 @@ export const ResolvedConfigSchema = z.object({
     min_trades: z.number().int(),
     runners_up: z.number().int(),
     pbo_blocks: z.number().int(),
+    /** only with several objectives: the Pareto front's objectives and how its winner is picked */
+    pareto: z.object({ objectives: z.array(z.string()).min(1), select: z.enum(['first_objective', 'knee', 'weighted']), weights: z.array(z.number()).nullable() }).optional(),
   }),
   ensemble_optimization: z.object({
     algorithm: z.string(),
@@ -87,6 +91,8 @@ export const ResolvedConfigSchema = z.object({
     sum_to_one: z.boolean(),
     min_weight: z.number(),
     min_bars: z.number().int(),
+    /** only when the config sets a budget */
+    budget: z.object({ max_trials: z.number().optional(), timeout: z.union([z.number(), z.string()]).optional(), patience: z.number().optional() }).optional(),
   }),
   validation: z.object({
     data_split: SplitNameSchema,
@@ -195,6 +201,18 @@ export const FailedTrialsSchema = z.object({
 export type FailedTrials = z.infer<typeof FailedTrialsSchema>;
 
 // ---------- checkpoints/<phase>.json ----------
+/** How one strategy's phase-1 search ended, and under which algorithm and budget. */
+export const SearchOutcomeSchema = z.object({
+  algorithm: z.string(),
+  /** trials the search kept (phase 1: those in metadata/trials.json for the strategy; phase 3: weight sets told, the warm start not counted) */
+  trials: z.number().int(),
+  stopped_by: z.enum(['exhausted', 'max_trials', 'patience', 'timeout']),
+  /** false when a timeout ended it: another machine (or load) would have run a different number of trials */
+  reproducible: z.boolean(),
+  budget: z.object({ max_trials: z.number().optional(), timeout_seconds: z.number().optional(), patience: z.number().optional() }),
+});
+export type SearchOutcome = z.infer<typeof SearchOutcomeSchema>;
+
 export const CheckpointSchema = z.object({
   phase: PhaseNameSchema,
   status: z.literal('complete'),
@@ -205,6 +223,11 @@ export const CheckpointSchema = z.object({
   seconds: z.number(),
   /** seconds per stage of the phase (wall time; `*_cpu` stages sum the workers' time) */
   stages: z.record(z.string(), z.number()).optional(),
+  /**
+   * how each search ended (a timeout is not reproducible, so it is recorded): phase 1 per strategy,
+   * phase 3 per `<classifier>/<regime>` when it has a budget
+   */
+  search: z.record(z.string(), SearchOutcomeSchema).optional(),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 

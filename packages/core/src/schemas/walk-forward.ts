@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MetricsSchema } from './metrics.js';
 import { FoldPlanEntrySchema, ParamsSchema } from './files.js';
-import { OverfittingSchema } from './analysis.js';
+import { OverfittingSchema } from './overfitting.js';
 
 /** performance/walk_forward_results.json: every fold's out-of-sample result and the folds stitched together. */
 
@@ -71,14 +71,10 @@ export type WalkForwardResults = z.infer<typeof WalkForwardResultsSchema>;
 
 /**
  * analysis/overfitting.json at the top of a walk-forward: every fold's own overfitting.json (in
- * fold order) and each PBO's mean over the folds that have one (null where none has).
+ * fold order) and each entry's mean PBO over the folds that have one (null where none has), by key.
  */
 export const WalkForwardOverfittingSchema = z.object({
   folds: z.array(OverfittingSchema),
-  mean_pbo: z.object({
-    strategies: z.record(z.string(), z.number().nullable()),
-    all_trials: z.number().nullable(),
-    ensemble_grid: z.record(z.string(), z.number().nullable()),
-  }),
+  mean_pbo: z.record(z.string(), z.number().nullable()),
 });
 export type WalkForwardOverfitting = z.infer<typeof WalkForwardOverfittingSchema>;

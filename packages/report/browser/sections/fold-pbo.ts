@@ -32,7 +32,7 @@ export function renderFoldPbo(el: HTMLElement, s: FoldPboSection): void {
         ],
       ),
     ),
-    figure('PBO per fold, one colour per strategy, all trials and ensemble grid; the dashed line is 0.5, selection by chance.', chart),
+    figure('PBO per fold, one colour per column: each classifier\'s per-regime winners and regime weights (the mean over its regimes and strategies), then the secondary best-overall lines; the dashed line is 0.5, what a pick of no skill gives on average.', chart),
   );
   queueMicrotask(() => {
     const points = s.folds.flatMap((f) => f.pbo.flatMap((p, i) => (p === null ? [] : [{ fold: f.index, pbo: p, subject: s.subjects[i]!.label, title: `fold ${f.index}, ${s.subjects[i]!.label}: PBO ${formatNumber(p, 3)}` }])));

@@ -12,6 +12,7 @@ import { renderOverfitting } from './overfitting.js';
 import { renderWalkForward } from './walk-forward.js';
 import { renderStability } from './stability.js';
 import { renderFoldPbo } from './fold-pbo.js';
+import { renderPareto } from './pareto.js';
 import { renderUniverse } from './universe.js';
 
 type Renderer<K extends SectionKind> = { title: string; render(el: HTMLElement, s: Extract<Section, { kind: K }>): void };
@@ -32,5 +33,6 @@ export const RENDERERS: { [K in SectionKind]: Renderer<K> } = {
   walk_forward: { title: 'Walk-forward', render: renderWalkForward },
   stability: { title: 'Parameter stability', render: renderStability },
   fold_pbo: { title: 'Overfitting per fold', render: renderFoldPbo },
+  pareto: { title: 'Pareto fronts per regime', render: renderPareto },
   universe: { title: 'Universe', render: renderUniverse },
 };

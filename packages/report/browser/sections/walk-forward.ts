@@ -13,7 +13,7 @@ export function renderWalkForward(el: HTMLElement, s: WalkForwardSection): void 
   draw();
   el.append(
     figure(
-      `Every fold out of sample: the metric chosen above for the adaptive strategy (regimes from ${s.classifier}) and each baseline on the fold's out-of-sample window; the adaptive strategy's cagr on its own in-sample window; the walk-forward efficiency (out-of-sample cagr / in-sample cagr; undefined, —, when the in-sample cagr is ≤ 0); the Probability of Backtest Overfitting of picking the fold's best trial and best weights in sample (red above 0.5: worse than chance); the fold's proofs and its own page. The last row is the folds stitched together, with the mean PBO.`,
+      `Every fold out of sample: the metric chosen above for the adaptive strategy (regimes from ${s.classifier}) and each baseline on the fold's out-of-sample window; the adaptive strategy's cagr on its own in-sample window; the walk-forward efficiency (out-of-sample cagr / in-sample cagr; undefined, —, when the in-sample cagr is ≤ 0); the Probability of Backtest Overfitting of the fold's selections — the mean over regimes and strategies of picking each regime's winner, and over regimes of picking its weights (red above 0.5, what a pick of no skill gives on average); the fold's proofs and its own page. The last row is the folds stitched together, with the mean PBO.`,
       h('div', { class: 'controls' }, select('wf-metric', 'metric', VALIDATION_METRICS.map((m): [string, string] => [m, METRIC_HEADS[m] ?? m]), metric, (v) => ((metric = v), draw()))),
       folds,
     ),
@@ -70,8 +70,8 @@ function foldsTable(s: WalkForwardSection, metric: string): HTMLElement {
       ...s.runs.map((r) => h('th', { class: 'num', 'data-run': r.key }, r.label)),
       h('th', { class: 'num' }, 'cagr in sample'),
       h('th', { class: 'num' }, 'efficiency'),
-      h('th', { class: 'num', title: 'Probability of Backtest Overfitting over the fold\'s trials' }, 'PBO trials'),
-      h('th', { class: 'num', title: `Probability of Backtest Overfitting over the fold's weight sets (${s.classifier})` }, 'PBO weights'),
+      h('th', { class: 'num', title: `mean Probability of Backtest Overfitting of the fold's per-regime winners (${s.classifier})` }, 'PBO winners'),
+      h('th', { class: 'num', title: `mean Probability of Backtest Overfitting of the fold's regime weights (${s.classifier})` }, 'PBO weights'),
       'proofs',
       'page',
     ],

@@ -30,7 +30,8 @@ export function headerSection(ws: WorkspaceFiles, links: PageLinks): HeaderSecti
       bars_per_year: m.bars_per_year,
     },
     costs: c.costs,
-    strategies: c.strategies.map((s) => ({ name: s.name, type: s.type, side: s.side })),
+    // a side in the parameter space is searched: the strategy's own (its default) does not apply
+    strategies: c.strategies.map((s) => ({ name: s.name, type: s.type, side: 'side' in s.parameter_space ? 'searched' : s.side })),
     classifiers: c.classifiers.map((cl) => {
       const file = ws.classifiers.find((f) => f.name === cl.name);
       return { name: cl.name, plugin: cl.plugin, regimes: file?.regimes ?? [], summary: scalarSummary(file?.summary) };

@@ -33,7 +33,9 @@ export function surfaceSection(ws: WorkspaceFiles): SurfaceSection | null {
       if (values.length > 1) dimensions.push({ name: k, values: values.sort(compareScalars) });
       else if (values.length === 1) fixed[k] = values[0]!;
     }
-    const index = dimensions.map((d) => new Map(d.values.map((v, i) => [JSON.stringify(v), i])));
+    // sampled (random) spaces: a heatmap axis of hundreds of distinct values is unreadable, so
+    // numeric dimensions with many values are cut into ranges (each cell shows its best trial)
+    const index = dimensions.length >= 2 ? dimensions.map(binned) : dimensions.map((d) => new Map(d.values.map((v, i) => [JSON.stringify(v), i])));
     const views: SurfaceView[] = [view('overall', 'overall (all bars)', null, null, trials, objective, (t) => t.metrics, 0, 0)];
     for (const c of ws.config.classifiers) {
       for (const r of regimesOf(c.name)) {
@@ -53,6 +55,29 @@ export function surfaceSection(ws: WorkspaceFiles): SurfaceSection | null {
     }];
   });
   return strategies.length ? { kind: 'surface', objective: ws.regimeReport?.objective ?? objective.name, strategies } : null;
+}
+
+/** More distinct values than this on a heatmap axis are cut into BINS ranges of about equal count. */
+const BIN_ABOVE = 24;
+const BINS = 12;
+const short = (x: number) => String(Number(x.toPrecision(3)));
+
+/**
+ * A dimension's value → axis position; a numeric one with more than BIN_ABOVE values is replaced
+ * (in place) by BINS ranges `lo–hi` of its sorted values, each value mapped to its range.
+ */
+function binned(d: SurfaceStrategy['dimensions'][number]): Map<string, number> {
+  if (d.values.length <= BIN_ABOVE || !d.values.every((v) => typeof v === 'number')) return new Map(d.values.map((v, i) => [JSON.stringify(v), i]));
+  const xs = d.values as number[];
+  const at = new Map<string, number>();
+  const labels: string[] = [];
+  for (let b = 0; b < BINS; b++) {
+    const lo = Math.floor((b * xs.length) / BINS), hi = Math.floor(((b + 1) * xs.length) / BINS);
+    for (let i = lo; i < hi; i++) at.set(JSON.stringify(xs[i]), b);
+    labels.push(`${short(xs[lo]!)}–${short(xs[hi - 1]!)}`);
+  }
+  d.values = labels;
+  return at;
 }
 
 function view(

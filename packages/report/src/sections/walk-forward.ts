@@ -3,6 +3,7 @@ import { regimenError, type Overfitting, type WalkForwardResults } from '@regime
 import { WALK_FORWARD_RUNS, type WalkForwardSection } from '../model.js';
 import { drawdownOf, minMaxColumns } from '../reduce.js';
 import type { WorkspaceFiles } from '../workspace-files.js';
+import { pboColumns } from './overfitting.js';
 import type { PageLinks } from '../links.js';
 import { CHART_COLUMNS } from './validation.js';
 
@@ -60,14 +61,26 @@ export function walkForwardSection(ws: WorkspaceFiles, links: PageLinks, columns
       report: links.foldPage(f.index),
     })),
     stitched: { first: r.stitched.first, last: r.stitched.last, bars: r.stitched.bars, metrics: metricsOf(r.stitched.metrics), efficiency: r.walk_forward_efficiency, in_sample_cagr: r.in_sample_cagr },
-    mean_pbo: { trials: wf.overfitting?.mean_pbo.all_trials ?? null, weights: wf.overfitting?.mean_pbo.ensemble_grid[r.classifier] ?? null },
+    mean_pbo: meanPbo(wf.overfitting?.folds ?? [], r.classifier),
     equity,
     drawdown,
     boundaries,
   };
 }
 
-/** A fold's PBO over all its trials and over the weight sets of the classifier that drives the adaptive strategy. */
+/** A fold's mean PBO of the per-regime winners and of the regime weights of the classifier that drives the adaptive strategy. */
 function foldPbo(o: Overfitting | undefined, classifier: string): WalkForwardSection['folds'][number]['pbo'] {
-  return { trials: o?.all_trials?.pbo ?? null, weights: o?.ensemble_grid.classifiers[classifier]?.pbo ?? null };
+  const columns = o ? pboColumns(o) : [];
+  const find = (kind: string) => columns.find((c) => c.key === `${kind}/${classifier}`)?.pbo ?? null;
+  return { trials: find('selection'), weights: find('ensemble') };
+}
+
+/** Those two over the folds that have them. */
+function meanPbo(folds: Overfitting[], classifier: string): WalkForwardSection['mean_pbo'] {
+  const each = folds.map((o) => foldPbo(o, classifier));
+  const mean = (xs: Array<number | null>) => {
+    const ok = xs.filter((x): x is number => x !== null);
+    return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
+  };
+  return { trials: mean(each.map((p) => p.trials)), weights: mean(each.map((p) => p.weights)) };
 }

@@ -9,7 +9,8 @@ export function winnersSection(ws: WorkspaceFiles): WinnersSection | null {
   const shown = varyingParams(ws);
   return {
     kind: 'winners',
-    objective: r.objective,
+    // several objectives: the winner is the front's pick, not the best by the first objective
+    objective: r.pareto ? `the ${r.pareto.select.replace('_', ' ')} pick of the Pareto front of ${r.pareto.objectives.join(', ')}` : r.objective,
     metrics: r.metrics,
     min_bars: r.min_bars,
     min_trades: r.min_trades,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@regimen/core';
-import { seededPermutation } from './permutation.js';
+import { createRng, seededPermutation } from '@regimen/core';
 
 describe('seededPermutation', () => {
   it('visits every index below n exactly once, in a seed-fixed order', () => {

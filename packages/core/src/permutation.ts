@@ -1,4 +1,5 @@
-import { regimenError, type Rng } from '@regimen/core';
+import { regimenError } from './errors.js';
+import type { Rng } from './rng.js';
 
 const ROUNDS = 6;
 

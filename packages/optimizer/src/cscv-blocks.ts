@@ -1,0 +1,217 @@
+/**
+ * Per-block summaries of one candidate's return series for CSCV (overfitting.ts): enough to give
+ * every DESIGN §5 metric of any concatenation of blocks in time order — the paper's in-sample
+ * and out-of-sample sets — without holding the returns. Each block of `size` returns keeps
+ *   mean, m2 = Σ(r − mean)²        (two passes; the mean by a Neumaier-compensated sum)
+ *   lo, hi                         (min and max return: lo = hi ⇔ the block has no variance)
+ *   down = Σ min(r, 0)²,  growth = Π (1 + r),  trades, exposed (counts)
+ * and its record-high staircase for the drawdown: with e_i the equity relative to the block's
+ * start (e_0 = 1) and M_i = max(e_0..e_i), peak[j] is the j-th distinct record of M (peak[0] = 1),
+ * low[j] the lowest e while peak[j] was the record, troughMin[j] = min(low[0..j]) and
+ * ddAfter[j] = max over j' ≥ j of 1 − low[j']/peak[j']. Entering the block at equity E with a
+ * running peak H = h·E (h ≥ 1), the drawdown inside it is
+ *   max(1 − troughMin[J−1]/h, ddAfter[J])   with J the first record above h,
+ * because the records up to h are dominated by H, the later ones are their own peaks. A random
+ * walk has O(√size) records, so a block costs O(√size) memory and a set of blocks O(S log size).
+ */
+export interface CandidateBlocks {
+  blocks: number;
+  /** returns per block: the first (length mod blocks) returns are dropped so blocks are equal */
+  size: number;
+  mean: Float64Array;
+  m2: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  down: Float64Array;
+  growth: Float64Array;
+  trades: Float64Array;
+  exposed: Float64Array;
+  /** staircase of block b: indexes stairs[b] … stairs[b + 1] − 1 of peak, troughMin, ddAfter */
+  stairs: Int32Array;
+  peak: Float64Array;
+  troughMin: Float64Array;
+  ddAfter: Float64Array;
+}
+
+export interface CandidateSeries {
+  /** the candidate's returns over the bars ranked, in time order */
+  returns: ArrayLike<number>;
+  /** 1 where the position changed at that bar (a trade), per return; none given: no trades */
+  traded?: ArrayLike<number>;
+  /** 1 where the position earning that return was not flat; none given: every bar exposed */
+  exposed?: ArrayLike<number>;
+}
+
+/** Summaries of `series` cut into `blocks` equal blocks, the first (length mod blocks) returns dropped. */
+export function candidateBlocks(series: CandidateSeries, blocks: number): CandidateBlocks {
+  const { returns, traded, exposed } = series;
+  const size = Math.floor(returns.length / blocks);
+  const skip = returns.length - size * blocks;
+  const out = {
+    blocks, size,
+    mean: new Float64Array(blocks), m2: new Float64Array(blocks), lo: new Float64Array(blocks), hi: new Float64Array(blocks),
+    down: new Float64Array(blocks), growth: new Float64Array(blocks), trades: new Float64Array(blocks), exposed: new Float64Array(blocks),
+    stairs: new Int32Array(blocks + 1),
+  };
+  const peak: number[] = [];
+  const low: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const from = skip + b * size;
+    // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
+    let sum = 0, comp = 0, down = 0, lo = Infinity, hi = -Infinity, tr = 0, ex = 0;
+    for (let i = from; i < from + size; i++) {
+      const r = returns[i]!;
+      const t = sum + r;
+      comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
+      sum = t;
+      if (r < 0) down += r * r;
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+      if (traded?.[i]) tr++;
+      if (!exposed || exposed[i]) ex++;
+    }
+    const mean = size > 0 ? (sum + comp) / size : 0;
+    let m2 = 0;
+    if (lo !== hi) for (let i = from; i < from + size; i++) m2 += (returns[i]! - mean) ** 2;
+    out.mean[b] = mean;
+    out.m2[b] = m2;
+    out.lo[b] = lo;
+    out.hi[b] = hi;
+    out.down[b] = down;
+    out.trades[b] = tr;
+    out.exposed[b] = ex;
+    // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
+    out.stairs[b] = peak.length;
+    let e = 1;
+    peak.push(1);
+    low.push(1);
+    for (let i = from; i < from + size; i++) {
+      e *= 1 + returns[i]!;
+      const j = peak.length - 1;
+      if (e > peak[j]!) (peak.push(e), low.push(e));
+      else if (e < low[j]!) low[j] = e;
+    }
+    out.growth[b] = e;
+  }
+  out.stairs[blocks] = peak.length;
+  const troughMin = new Float64Array(peak.length);
+  const ddAfter = new Float64Array(peak.length);
+  for (let b = 0; b < blocks; b++) {
+    const a = out.stairs[b]!, z = out.stairs[b + 1]!;
+    for (let j = a; j < z; j++) troughMin[j] = j === a ? low[j]! : Math.min(troughMin[j - 1]!, low[j]!);
+    for (let j = z - 1; j >= a; j--) ddAfter[j] = Math.max(j === z - 1 ? 0 : ddAfter[j + 1]!, 1 - low[j]! / peak[j]!);
+  }
+  return { ...out, peak: Float64Array.from(peak), troughMin, ddAfter };
+}
+
+/** Fields of a slot of running statistics (a set's summary so far), interleaved so a slot is two cache lines. */
+export const F = { mean: 0, m2: 1, lo: 2, hi: 3, down: 4, trades: 5, exposed: 6, equity: 7, peak: 8, maxDrawdown: 9 } as const;
+export const STRIDE = 10;
+
+/**
+ * The running statistics of concatenations of blocks: slot i at i·STRIDE of one Float64Array, so
+ * the depth-first walk over the training sets (overfitting.ts), which runs over the candidates in
+ * order, streams through memory. `n` is the same for every slot of a depth (blocks are equal),
+ * so it is kept by the caller.
+ */
+export function runningStats(slots: number): Float64Array {
+  const s = new Float64Array(slots * STRIDE);
+  for (let i = 0; i < slots; i++) {
+    const o = i * STRIDE;
+    s[o + F.lo] = Infinity;
+    s[o + F.hi] = -Infinity;
+    s[o + F.equity] = 1;
+    s[o + F.peak] = 1;
+  }
+  return s;
+}
+
+/** Block fields of every candidate, block-major: (b·N + n)·BLOCK_STRIDE, so a block's candidates are contiguous. */
+const B = { mean: 0, m2: 1, lo: 2, hi: 3, down: 4, trades: 5, exposed: 6, growth: 7 } as const;
+export const BLOCK_STRIDE = 8;
+
+export interface PackedBlocks {
+  /** (b·N + n)·BLOCK_STRIDE: the block fields */
+  fields: Float64Array;
+  /** staircases block-major too: entry j at 3j = peak, troughMin, ddAfter; block b of candidate n spans stairs[b·N + n] … stairs[b·N + n + 1] − 1 */
+  stairs: Int32Array;
+  steps: Float64Array;
+}
+
+export function packBlocks(candidates: readonly CandidateBlocks[]): PackedBlocks {
+  const N = candidates.length;
+  const S = candidates[0]?.blocks ?? 0;
+  const fields = new Float64Array(S * N * BLOCK_STRIDE);
+  const stairs = new Int32Array(S * N + 1);
+  let steps = 0;
+  for (const c of candidates) steps += c.peak.length;
+  const step = new Float64Array(3 * steps);
+  let j = 0;
+  for (let b = 0; b < S; b++) {
+    for (let n = 0; n < N; n++) {
+      const c = candidates[n]!;
+      const o = (b * N + n) * BLOCK_STRIDE;
+      fields[o + B.mean] = c.mean[b]!;
+      fields[o + B.m2] = c.m2[b]!;
+      fields[o + B.lo] = c.lo[b]!;
+      fields[o + B.hi] = c.hi[b]!;
+      fields[o + B.down] = c.down[b]!;
+      fields[o + B.trades] = c.trades[b]!;
+      fields[o + B.exposed] = c.exposed[b]!;
+      fields[o + B.growth] = c.growth[b]!;
+      stairs[b * N + n] = j;
+      for (let i = c.stairs[b]!; i < c.stairs[b + 1]!; i++, j++) {
+        step[3 * j] = c.peak[i]!;
+        step[3 * j + 1] = c.troughMin[i]!;
+        step[3 * j + 2] = c.ddAfter[i]!;
+      }
+    }
+  }
+  stairs[S * N] = j;
+  return { fields, stairs, steps: step };
+}
+
+/**
+ * Slot `to` = slot `from` (holding n returns) followed by the block of `size` returns whose packed
+ * fields are at `at` (= (b·N + n)·BLOCK_STRIDE) and staircase is number `k` (= b·N + n). Means and m2 merge by Chan, Golub and LeVeque's
+ * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above, skipped
+ * when the caller needs none.
+ */
+export function extendStats(s: Float64Array, from: number, n: number, p: PackedBlocks, at: number, k: number, size: number, to: number, drawdown: boolean): void {
+  const packed = p.fields;
+  const f = from * STRIDE, t = to * STRIDE;
+  const total = n + size;
+  const mb = packed[at + B.mean]!;
+  if (n === 0) {
+    s[t + F.mean] = mb;
+    s[t + F.m2] = packed[at + B.m2]!;
+  } else {
+    const mean = s[f + F.mean]!;
+    const delta = mb - mean;
+    s[t + F.mean] = mean + (delta * size) / total;
+    s[t + F.m2] = s[f + F.m2]! + packed[at + B.m2]! + (delta * delta * n * size) / total;
+  }
+  s[t + F.lo] = Math.min(s[f + F.lo]!, packed[at + B.lo]!);
+  s[t + F.hi] = Math.max(s[f + F.hi]!, packed[at + B.hi]!);
+  s[t + F.down] = s[f + F.down]! + packed[at + B.down]!;
+  s[t + F.trades] = s[f + F.trades]! + packed[at + B.trades]!;
+  s[t + F.exposed] = s[f + F.exposed]! + packed[at + B.exposed]!;
+  const equity = s[f + F.equity]!;
+  s[t + F.equity] = equity * packed[at + B.growth]!;
+  if (!drawdown) return;
+  const a = p.stairs[k]!, z = p.stairs[k + 1]!;
+  const step = p.steps;
+  const peak = s[f + F.peak]!;
+  const h = peak / equity;
+  // J: the first record above h (peak[a] = 1 ≤ h, so J > a)
+  let lo = a + 1, hi = z;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (step[3 * mid]! > h) hi = mid;
+    else lo = mid + 1;
+  }
+  let dd = 1 - step[3 * (lo - 1) + 1]! / h;
+  if (lo < z && step[3 * lo + 2]! > dd) dd = step[3 * lo + 2]!;
+  s[t + F.maxDrawdown] = Math.max(s[f + F.maxDrawdown]!, dd);
+  s[t + F.peak] = Math.max(peak, equity * step[3 * (z - 1)]!);
+}
