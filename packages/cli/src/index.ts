@@ -5,6 +5,7 @@ import { registerBench } from './commands/bench.js';
 import { registerClassify } from './commands/classify.js';
 import { registerData } from './commands/data.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPaper } from './commands/paper.js';
 import { registerPluginNew } from './commands/plugin-new.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerReport } from './commands/report.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerStatus(program);
   registerReport(program);
+  registerPaper(program);
   registerInspect(program);
   registerBacktest(program);
   registerBench(program);

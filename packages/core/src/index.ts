@@ -20,6 +20,7 @@ export * from './schemas/universe.js';
 export * from './temp-files.js';
 export * from './write-faults.js';
 export * from './schemas/live.js';
+export * from './schemas/paper.js';
 export * from './lock.js';
 export * from './permutation.js';
 export * from './unit-cube.js';

@@ -63,3 +63,32 @@ export {
   replay,
   type ReplayReport,
 } from './replay.js';
+export {
+  // `--webhook URL`: POST a decision with bounded retries and backoff; every journaled decision
+  // not yet acknowledged is sent on the next call, oldest first (a `delivery` line per outcome).
+  webhookUrl,
+  postJson,
+  DEFAULT_WEBHOOK_POLICY,
+  type WebhookPolicy,
+  type PostOutcome,
+} from './webhook.js';
+export { deliverPending, pendingDeliveries, idempotencyKey, type DeliveryReport } from './delivery.js';
+export {
+  // `regimen paper`: the signal step, then every journaled decision booked in live/paper.jsonl
+  // (filled at its bar's close with the run's fee and slippage, DESIGN §5).
+  paper,
+  readLedger,
+  paperPath,
+  type PaperOptions,
+  type PaperResult,
+  type Ledger,
+} from './paper.js';
+export { bookBar, bookBars, type PaperMark, type PaperFill } from './paper-book.js';
+export {
+  // `regimen paper status`: the ledger against buy-and-hold and the validation engine on the same bars.
+  paperStatus,
+  enginePositions,
+} from './paper-status.js';
+// for tests of the commands built on this package (as the coordinator exports smallWorkflow)
+export { paperWorkspace, paperUniverse } from './test-paper-workspace.js';
+export { testReceiver, deadUrl, type TestReceiver, type Behaviour } from './test-receiver.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isRegimenError, lockWorkspace, regimenError, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
+import { isRegimenError, lockWorkspace, regimenError, type BarColumns, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
 import { advance } from './advance.js';
 import { appendJournal } from './journal.js';
 import { openLive, universeSeries, type LiveRun } from './open.js';
@@ -12,6 +12,10 @@ export interface SignalOptions {
   asOf?: string;
   /** an opened run (tests, replay), else the workspace is opened */
   run?: LiveRun;
+  /** `--webhook`: journal the new decisions as pending delivery to this URL (delivery.ts sends them) */
+  webhook?: string;
+  /** work done while the state folder is still locked: paper's booking, the webhook's delivery */
+  after?: (r: SignalResult) => Promise<void> | void;
 }
 
 export interface SignalResult {
@@ -22,6 +26,8 @@ export interface SignalResult {
   stateDir: string;
   /** where the time went: opening the workspace, reading the file, checking history, deciding, writing the state */
   seconds: { open: number; load: number; check: number; decide: number; state: number };
+  /** the data file's bars (paper books from them) */
+  bars: BarColumns;
 }
 
 /**
@@ -36,7 +42,9 @@ export async function signal(workspace: string, dataFile: string, opts: SignalOp
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(run.root));
   const lock = lockStateDir(stateDir);
   try {
-    return await signalLocked(run, dataFile, stateDir, open, opts);
+    const r = await signalLocked(run, dataFile, stateDir, open, opts);
+    await opts.after?.(r);
+    return r;
   } finally {
     lock.release();
   }
@@ -70,19 +78,22 @@ function lockStateDir(stateDir: string): { release(): void } {
 async function signalLocked(run: LiveRun, dataFile: string, stateDir: string, open: number, opts: SignalOptions): Promise<SignalResult> {
   // each decision is durable in the journal before the next is made: a call killed halfway keeps
   // its first decisions, and the next call (the journal being the record) goes on from there
+  const delivery = opts.webhook ? { delivery: { status: 'pending' as const, attempts: 0, url: opts.webhook } } : {};
   let offset: number | undefined;
   const journal = (decision: Decision) => {
-    offset = appendJournal(stateDir, [{ type: 'decision', decision, recorded_at: new Date().toISOString() } satisfies JournalLine]);
+    offset = appendJournal(stateDir, [{ type: 'decision', decision, ...delivery, recorded_at: new Date().toISOString() } satisfies JournalLine]);
   };
   const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf, onDecision: journal });
   const t1 = performance.now();
   if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, offset === undefined ? r.state : { ...r.state, journal_offset: offset });
-  return { decision: r.latest, appended: r.decisions, stateDir, seconds: { open, ...r.seconds, state: (performance.now() - t1) / 1000 } };
+  return { decision: r.latest, appended: r.decisions, stateDir, seconds: { open, ...r.seconds, state: (performance.now() - t1) / 1000 }, bars: r.bars };
 }
 
 export interface UniverseSignalResult {
   decision: UniverseDecision;
   appended: number;
+  /** each series' state and journal folder, in the run's order (where --webhook delivers from) */
+  stateDirs: string[];
 }
 
 /**
@@ -91,7 +102,7 @@ export interface UniverseSignalResult {
  * <stateDir>/<name>/; the portfolio is the equal-weight one of universe_results (each series
  * 1/N of the capital), so its target weight per series is target_position / N.
  */
-export async function signalUniverse(workspace: string, dataFiles: string | Record<string, string>, opts: { stateDir?: string; asOf?: string; only?: string[] } = {}): Promise<UniverseSignalResult> {
+export async function signalUniverse(workspace: string, dataFiles: string | Record<string, string>, opts: { stateDir?: string; asOf?: string; only?: string[]; webhook?: string; after?: SignalOptions['after'] } = {}): Promise<UniverseSignalResult> {
   const u = universeSeries(workspace);
   if (!u) throw regimenError({ code: 'usage', field: 'workspace', value: workspace, message: 'is not a universe workspace' });
   const names = u.series.map((s) => s.name);
@@ -101,11 +112,13 @@ export async function signalUniverse(workspace: string, dataFiles: string | Reco
   const base = resolve(opts.stateDir ?? defaultStateDir(resolve(workspace)));
   const series: Decision[] = [];
   let appended = 0;
+  const stateDirs: string[] = [];
   for (const s of u.series) {
     if (opts.only && !opts.only.includes(s.name)) continue;
     const file = typeof dataFiles === 'string' ? dataFiles : dataFiles[s.name];
     if (!file) throw regimenError({ code: 'usage', field: '--data', value: s.name, message: 'no data file given for this series (give --data <series>=<file> for each)' });
-    const r = await signal(s.dir, file, { stateDir: `${base}/${s.name}`, asOf: opts.asOf });
+    const r = await signal(s.dir, file, { stateDir: `${base}/${s.name}`, asOf: opts.asOf, webhook: opts.webhook, after: opts.after });
+    stateDirs.push(r.stateDir);
     series.push(r.decision);
     appended += r.appended.length;
   }
@@ -122,5 +135,6 @@ export async function signalUniverse(workspace: string, dataFiles: string | Reco
       identity: { workflow_id: u.manifest.workflow_id, config_hash: u.manifest.config_hash, data_fingerprint: u.manifest.data_fingerprint.sha256, history_bars: u.manifest.data_fingerprint.bars, regimen_version: u.manifest.regimen_version },
     },
     appended,
+    stateDirs,
   };
 }

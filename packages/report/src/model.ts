@@ -400,6 +400,41 @@ export interface FoldPboSection {
   mean: Array<number | null>;
 }
 
+/**
+ * The paper run of `regimen paper` (live/paper.jsonl) after the validation split: the adaptive
+ * strategy's validation equity continued by the paper ledger, buy-and-hold continued by the
+ * prices, the driving classifier's regimes behind both spans, and the ledger's bars.
+ */
+export interface PaperSection {
+  kind: 'paper';
+  classifier: string;
+  /** the opening bar (the validation's last bar) and the last bar booked */
+  open: string;
+  last: string;
+  bars: number;
+  /** epoch ms of the opening bar: where the paper segment begins */
+  split: number;
+  labels: string[];
+  /** validation bars then paper bars, each curve continuing the other (ys[0]: adaptive → paper, ys[1]: buy and hold) */
+  equity: ReducedSeries;
+  drawdown: ReducedSeries;
+  bands: RegimeBands | null;
+  /** over the paper bars only, equity 1 at the opening bar */
+  summary: Array<{ key: 'paper' | 'buy_and_hold'; label: string; total_return: number; max_drawdown: number; trades: number; exposure: number }>;
+  /** the ledger's bars, newest last (at most MAX_TABLE_ROWS, the newest) */
+  fills: { time: string; close: number[]; regime: number[]; position: number[]; trade: number[]; cost: number[]; return: number[]; equity: number[] };
+  regimes: string[];
+  total_fills: number;
+}
+
+/** Decisions journaled by `regimen signal` but no paper ledger yet: what to run to see the paper segment. */
+export interface PaperPendingSection {
+  kind: 'paper_pending';
+  decisions: number;
+  first: string;
+  last: string;
+}
+
 /** a portfolio has returns but no positions of its own: no trades or exposure */
 export type PortfolioMetricsView = Omit<MetricsView, 'trades' | 'exposure' | 'bars'>;
 
@@ -444,6 +479,8 @@ export type Section =
   | HeaderSection
   | WarningsSection
   | ValidationSection
+  | PaperSection
+  | PaperPendingSection
   | WinnersSection
   | OverfittingSection
   | SurfaceSection

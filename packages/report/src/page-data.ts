@@ -6,6 +6,7 @@ import { headerSection } from './sections/header.js';
 import { ensembleSection } from './sections/ensemble.js';
 import { foldPboSection } from './sections/fold-pbo.js';
 import { overfittingSection } from './sections/overfitting.js';
+import { paperPendingSection, paperSection } from './sections/paper.js';
 import { paretoSection } from './sections/pareto.js';
 import { regimesSection, regimeStatistics } from './sections/regimes.js';
 import { stabilitySection } from './sections/stability.js';
@@ -65,8 +66,8 @@ export function buildPageData(ws: WorkspaceFiles, links: PageLinks = existingLin
     headerSection(ws, links),
     warnings.length ? { kind: 'warnings', warnings } : null,
     ...(ws.walkForward
-      ? [walkForwardSection(ws, links), stabilitySection(ws), foldPboSection(ws, links)]
-      : [validationSection(ws), winnersSection(ws), paretoSection(ws), overfittingSection(ws), surfaceSection(ws), ensembleSection(ws), regimesSection(stats), tradesSection(ws)]),
+      ? [walkForwardSection(ws, links), paperSection(ws) ?? paperPendingSection(ws), stabilitySection(ws), foldPboSection(ws, links)]
+      : [validationSection(ws), paperSection(ws) ?? paperPendingSection(ws), winnersSection(ws), paretoSection(ws), overfittingSection(ws), surfaceSection(ws), ensembleSection(ws), regimesSection(stats), tradesSection(ws)]),
   ];
   const title = `Regimen report — ${ws.manifest.workflow_id}${ws.fold ? ` · fold ${ws.fold.index} (of 0–${ws.fold.of - 1})` : ws.walkForward ? ' · walk-forward' : ''}`;
   return { title, generated_by: `regimen ${ws.manifest.regimen_version}`, sections: sections.filter((s): s is Section => s !== null) };

@@ -44,6 +44,8 @@ import {
   type WorkspacePaths,
 } from '@regimen/core';
 import { readRegimeLabels, readValidationEquity, type RegimeLabelsFile, type ValidationEquityFile } from '@regimen/data';
+import { defaultJournal, defaultPaperLedger } from '@regimen/core';
+import { readJournalDecisions, readPaperLedger, type PaperLedgerFile } from './paper-ledger.js';
 
 /** Bars [start, end) of the whole series. */
 export interface BarWindow {
@@ -82,6 +84,10 @@ export interface WorkspaceFiles {
   labels: Record<string, Partial<Record<'train' | 'test', RegimeLabelsFile>>>;
   /** the top of a walk-forward: its plan, results and every fold's own files */
   walkForward?: WalkForwardFiles;
+  /** live/paper.jsonl of `regimen paper`, when the workspace has been paper-traded */
+  paper?: PaperLedgerFile;
+  /** without a ledger: the decisions `regimen signal` journaled in live/decisions.jsonl */
+  journaled?: { count: number; first: string; last: string };
 }
 
 export interface WalkForwardFiles {
@@ -174,6 +180,7 @@ function readPhaseFiles(paths: WorkspacePaths, manifest: Manifest, config: Resol
     trades: optional(paths.validationTrades, (p) => readJsonFile(p, ValidationTradesSchema)),
     equity: optional(paths.validationEquity, readValidationEquity),
     labels,
+    ...paperFiles(paths.base),
   };
 }
 
@@ -214,3 +221,9 @@ export function labelsOver(ws: WorkspaceFiles, classifier: string, start: number
 }
 
 export type { SplitName };
+
+/** The paper ledger, or without one the journal's decisions (read only then: a ledger books them all). */
+function paperFiles(base: string): Pick<WorkspaceFiles, 'paper' | 'journaled'> {
+  const paper = readPaperLedger(defaultPaperLedger(base));
+  return paper ? { paper } : { journaled: readJournalDecisions(defaultJournal(base)) };
+}

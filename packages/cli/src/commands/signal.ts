@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { regimenError, type Decision, type UniverseDecision } from '@regimen/core';
-import { openLive, replay, signal, signalUniverse, universeSeries, type ReplayReport } from '@regimen/live';
+import { deliverPending, openLive, replay, signal, signalUniverse, universeSeries, type DeliveryReport, type ReplayReport, type SignalOptions } from '@regimen/live';
+import { checkedWebhook, deliveryText, failIfUndelivered, webhookOption } from './webhook.js';
 
 interface SignalFlags {
   data?: string[];
@@ -9,12 +10,13 @@ interface SignalFlags {
   state?: string;
   replay?: boolean;
   series?: string[];
+  webhook?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerSignal(program: Command): void {
-  program
+  const cmd = program
     .command('signal')
     .description('the decision for the newest bar of a finished workspace (regime, parameters, weights, target position), made by the validation\'s own engine; journaled in <workspace>/live/. Places no orders.')
     .argument('<workspace>', 'a finished workspace (a walk-forward decides with its latest fold; a universe per series)')
@@ -23,8 +25,9 @@ export function registerSignal(program: Command): void {
     .option('--as-of <time>', 'decide at the last bar at or before this time instead of the file\'s last bar')
     .option('--state <dir>', 'state and journal folder (default <workspace>/live)')
     .option('--replay', 'step through the validation split bar by bar through the live entry point and compare every decision with the run\'s; exit 1 at the first difference')
-    .option('--series <name>', 'a universe: only this series (repeatable)', collect)
-    .action(async (workspace: string, o: SignalFlags) => {
+    .option('--series <name>', 'a universe: only this series (repeatable)', collect);
+  webhookOption(cmd).action(async (workspace: string, o: SignalFlags) => {
+      const url = checkedWebhook(o.webhook);
       const universe = universeSeries(workspace);
       if (o.replay) {
         const dirs = universe ? seriesDirs(universe, o.series) : [workspace];
@@ -45,15 +48,31 @@ export function registerSignal(program: Command): void {
           if (i <= 0) throw regimenError({ code: 'usage', field: '--data', value: d, message: 'a universe of files wants <series>=<file> for each series' });
           return [d.slice(0, i), d.slice(i + 1)];
         }));
-        const r = await signalUniverse(workspace, files, { stateDir: o.state, asOf: o.asOf, only: o.series });
+        const deliveries: Array<[DeliveryReport, string]> = [];
+        const r = await signalUniverse(workspace, files, { stateDir: o.state, asOf: o.asOf, only: o.series, webhook: url, after: deliverer(url, deliveries) });
         console.log(o.json ? JSON.stringify(r.decision) : formatUniverse(r.decision, r.appended));
+        reportDeliveries(deliveries, o.json);
         return;
       }
       if (o.data.length > 1) throw regimenError({ code: 'usage', field: '--data', value: o.data, message: 'one data file for a workspace of one series' });
       const run = await openLive(workspace);
-      const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run });
+      const deliveries: Array<[DeliveryReport, string]> = [];
+      const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run, webhook: url, after: deliverer(url, deliveries) });
       console.log(o.json ? JSON.stringify(r.decision) : formatDecision(r.decision, `${r.appended.length} new bar${r.appended.length === 1 ? '' : 's'} journaled in ${r.stateDir}/decisions.jsonl`));
+      reportDeliveries(deliveries, o.json);
     });
+}
+
+/** --webhook: send what a journal has pending while its state folder is still locked (never twice at once). */
+const deliverer = (url: string | undefined, out: Array<[DeliveryReport, string]>): SignalOptions['after'] =>
+  url ? async (r) => void out.push([await deliverPending(r.stateDir, url), r.stateDir]) : undefined;
+
+/** After the output: each journal's outcome (text mode), then exit 75 if one was not acknowledged. */
+function reportDeliveries(deliveries: Array<[DeliveryReport, string]>, json: boolean | undefined): void {
+  // --json keeps stdout one object: a failed delivery goes to stderr as the error line
+  if (!json) for (const [d] of deliveries) console.log(deliveryText(d));
+  const failed = deliveries.find(([d]) => d.failed);
+  if (failed) failIfUndelivered(...failed);
 }
 
 function seriesDirs(u: NonNullable<ReturnType<typeof universeSeries>>, only: string[] | undefined): string[] {

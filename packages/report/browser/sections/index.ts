@@ -2,6 +2,7 @@ import type { Section, SectionKind } from '../../src/model.js';
 import { renderHeader } from './header.js';
 import { renderWarnings } from './warnings.js';
 import { renderValidation } from './validation.js';
+import { renderPaper, renderPaperPending } from './paper.js';
 import { renderWinners } from './winners.js';
 import { renderSurface } from './surface.js';
 import { renderEnsemble } from './ensemble.js';
@@ -21,6 +22,8 @@ export const RENDERERS: { [K in SectionKind]: Renderer<K> } = {
   header: { title: 'Run', render: renderHeader },
   warnings: { title: 'Warnings', render: renderWarnings },
   validation: { title: 'Validation', render: renderValidation },
+  paper: { title: 'Paper trading', render: renderPaper },
+  paper_pending: { title: 'Paper trading', render: renderPaperPending },
   winners: { title: 'Best parameters per regime', render: renderWinners },
   surface: { title: 'Parameter surface', render: renderSurface },
   ensemble: { title: 'Ensemble weights', render: renderEnsemble },

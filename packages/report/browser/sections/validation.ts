@@ -78,7 +78,7 @@ function curves(s: ValidationSection): HTMLElement {
 }
 
 /** Regime spans as translucent rectangles behind the plot area; returns how many were painted. */
-function paintBands(u: uPlot, b: RegimeBands): number {
+export function paintBands(u: uPlot, b: RegimeBands): number {
   return behindPlot(u, (ctx, { top, height }) => {
     let painted = 0;
     for (let i = 0; i < b.start.length; i++) {
