@@ -99,7 +99,7 @@ describe('regimen CLI', () => {
     expect(r.code).toBe(0);
     const names = JSON.parse(r.out).map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`);
     expect([...names].sort()).toEqual([
-      'classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid', 'optimizer:random',
+      'classifier:hmm', 'classifier:pattern', 'optimizer:genetic', 'optimizer:grid', 'optimizer:random', 'optimizer:tpe',
       'strategy:breakout', 'strategy:mean_reversion', 'strategy:momentum', 'strategy:rsi', 'strategy:sma_crossover',
     ]);
     // strategies with their parameters and defaults (side is the host's, listed for none)
