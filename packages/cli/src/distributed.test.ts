@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
-import { embeddedDataPath } from '@regimen/data';
-import { runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
+import { dowUniverseWorkflow, runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
 import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
 
 // `regimen worker` processes and `regimen run` are the real commands: they need the build `npm ci` makes
@@ -127,15 +126,6 @@ const WALK_FORWARD = `    - name: parameter_discovery
     - name: validation
       config: { data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3 }`;
 
-/** a universe of Dow series (the first `rows` days of the embedded file) as a small workflow */
-function dowUniverse(series: string[], rows: number, phases: string): { dir: string; config: string } {
-  const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
-  const cols = lines[0]!.split(',');
-  const pick = [0, ...series.map((c) => cols.indexOf(c))];
-  const csv = lines.slice(0, rows + 1).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
-  return smallWorkflow({ data: `{ path: dow.csv, columns: [${series.join(', ')}] }`, files: { 'dow.csv': csv }, phases });
-}
-
 // each test runs a workflow twice (locally for reference, then distributed): minutes on a loaded machine
 const SLOW = 300_000;
 
@@ -191,7 +181,7 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
   }, SLOW);
 
   it('runs a universe (its series several at a time, sharing the workers) into the same bytes', async () => {
-    const { dir, config } = dowUniverse(['AA', 'KO', 'MSFT'], 699, WALK_FORWARD.replace('in_sample: 600', 'in_sample: 300'));
+    const { dir, config } = dowUniverseWorkflow(['AA', 'KO', 'MSFT'], 699, { phases: WALK_FORWARD.replace('in_sample: 600', 'in_sample: 300') });
     const local = join(dir, 'local');
     await runWorkflow(config, { outDir: local, workers: 2 });
     const workers = await startWorkers(redis.url, 2);
@@ -263,7 +253,7 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
     let u: { dir: string; config: string; local: string };
     const trialsOf = (ws: string, series: string) => count(workspacePaths(join(ws, 'series', series)).performance, /^trial_.*\.json$/);
     beforeAll(async () => {
-      const { dir, config } = dowUniverse(['AA', 'KO'], 1500, PHASE1_600_TRIALS);
+      const { dir, config } = dowUniverseWorkflow(['AA', 'KO'], 1500, { phases: PHASE1_600_TRIALS });
       u = { dir, config, local: join(dir, 'local') };
       await runWorkflow(config, { outDir: u.local, workers: 2 });
     }, SLOW);

@@ -2,11 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { regimenError, workspacePaths, type WorkflowConfig } from '@regimen/core';
-import { embeddedDataPath } from '@regimen/data';
 import { localExecutor } from '@regimen/backtester';
 import { chooseExecutor, type DistributedExecutors, type ExecutorRequest } from './executors.js';
 import { runWorkflow } from './run.js';
-import { smallWorkflow } from './test-fixtures.js';
+import { dowUniverseWorkflow, smallWorkflow } from './test-fixtures.js';
 
 const raw = (executor?: string) => ({ workflow: { phases: [{ name: 'parameter_discovery' }], ...(executor ? { executor } : {}) } }) as WorkflowConfig;
 
@@ -70,11 +69,7 @@ describe('a run on a distributed executor', () => {
   });
 
   it('runs a universe\'s series on it, into the same files as the local pool', async () => {
-    const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
-    const cols = lines[0]!.split(',');
-    const pick = [0, cols.indexOf('AA'), cols.indexOf('KO')];
-    const csv = lines.slice(0, 400).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
-    const { dir, config } = smallWorkflow({ data: '{ path: dow.csv, columns: [AA, KO], split: { train_fraction: 0.7 } }', files: { 'dow.csv': csv } });
+    const { dir, config } = dowUniverseWorkflow(['AA', 'KO'], 399);
     const local = join(dir, 'local');
     await runWorkflow(config, { outDir: local, workers: 0 });
     const { executors, requests } = recording();

@@ -6,6 +6,6 @@ export { copyBars, fitClassifier, labelWithModel, runPool } from './classifier-r
 export { summarize, workspaceStatus, type RunSummary, type WorkspaceStatus } from './summary.js';
 export { trialId } from './trials.js';
 export type { RunEvent } from './context.js';
-export { smallWorkflow } from './test-fixtures.js';
+export { dowUniverseWorkflow, smallWorkflow } from './test-fixtures.js';
 export { dryRun, type DryRunReport } from './dry-run.js';
 export type { DistributedExecutors, ExecutorRequest } from './executors.js';

@@ -46,3 +46,15 @@ ${
   );
   return { dir, config, data };
 }
+
+/**
+ * smallWorkflow over a universe of Dow series: the first `rows` days of the embedded Dow 30 closes,
+ * those columns only, written beside the workflow as dow.csv.
+ */
+export function dowUniverseWorkflow(series: string[], rows: number, opts: { phases?: string } = {}): { dir: string; config: string } {
+  const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
+  const cols = lines[0]!.split(',');
+  const pick = [0, ...series.map((c) => cols.indexOf(c))];
+  const csv = lines.slice(0, rows + 1).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
+  return smallWorkflow({ data: `{ path: dow.csv, columns: [${series.join(', ')}] }`, files: { 'dow.csv': csv }, ...opts });
+}
