@@ -51,11 +51,10 @@ export interface Executor {
   replay(batch: ReplayBatch): Promise<ReplayRow[]>;
   /** a task of a plugin's own worker module, on the pool (module-tasks.ts); optional for other executors */
   runTask?<R = unknown>(module: string, task: unknown): Promise<R>;
-  /**
-   * the threads runTask runs on when they are not `workers`: a distributed executor runs tasks
-   * (whose data may be shared memory) on the coordinator's own pool, not on its remote workers
-   */
+  /** the threads runTask runs on, when they are not `workers` */
   readonly taskWorkers?: number;
+  /** CPU seconds spent for this executor in other processes (a distributed executor's workers report theirs) */
+  workerCpuSeconds?(): number;
   close(): Promise<void>;
 }
 
@@ -96,10 +95,11 @@ const sameTracks = (a: RegimeTrack[], b: RegimeTrack[]) =>
   a.length === b.length && a.every((t, i) => t.labels === b[i]!.labels && t.classifier === b[i]!.classifier && t.names === b[i]!.names);
 
 /**
- * Replay work (weight sets × bars) below which a replay runs on the calling thread: a pool round
- * trip and the first copy of the legs into shared memory cost more than they save.
+ * Replay work (weight sets × bars) below which a replay is not cut into chunks: it goes whole to
+ * one pool thread (a universe keeps several series' weight searches in flight, so the coordinator's
+ * thread stays free to orchestrate while the threads replay), or with few sets, on this thread.
  */
-const INLINE_REPLAY_WORK = 4_000_000;
+const SPLIT_REPLAY_WORK = 4_000_000;
 /** the kernel scores four weight sets per pass over the bars: chunks are cut at multiples of 4 */
 const SETS_PER_PASS = 4;
 
@@ -217,12 +217,13 @@ export function localExecutor(opts: ExecutorOptions): Executor {
     async replay(batch) {
       const sets = batch.weightSets.length;
       const span = batch.window.end - batch.window.start;
-      if (workers === 0 || sets <= SETS_PER_PASS || sets * span < INLINE_REPLAY_WORK) {
+      if (workers === 0 || sets <= SETS_PER_PASS) {
         const engine = await loadEngine(opts.engine);
         return afterTurn(() => engine.replay(batch));
       }
       const { shared, dataKey } = replayDataOf(batch);
-      const parts = Math.min(workers, Math.ceil(sets / SETS_PER_PASS));
+      // below SPLIT_REPLAY_WORK, one chunk: a single pool thread replays it
+      const parts = sets * span < SPLIT_REPLAY_WORK ? 1 : Math.min(workers, Math.ceil(sets / SETS_PER_PASS));
       const size = Math.ceil(sets / parts / SETS_PER_PASS) * SETS_PER_PASS;
       const chunks: Array<Promise<ReplayRow[]>> = [];
       for (let from = 0; from < sets; from += size) {

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { regimenError, type BarColumns, type FoldWindow, type RegimeTrack, type ReplayBatch } from '@regimen/core';
 import { assertSameLength, readEvents, readLabels, readMarket, readSeries } from './blobs.js';
 import { sha256 } from './columns.js';
-import { keys, type ReplayJobData, type TrialJobData } from './protocol.js';
+import { keys, type ReplayJobData, type TaskJobData, type TrialJobData } from './protocol.js';
+import { arrayFromBytes, decodeTask } from './task-codec.js';
 
 /**
  * A worker's side of the published data: each blob is fetched once, checked against the hash it
@@ -15,6 +16,8 @@ const KEEP = 16;
 export interface JobDataSource {
   trials(run: string, data: TrialJobData): Promise<{ bars: BarColumns; regimes: RegimeTrack[]; folds?: FoldWindow[] }>;
   replay(run: string, data: ReplayJobData): Promise<Omit<ReplayBatch, 'weightSets'>>;
+  /** a module task, its outlined arrays in place (each array fetched once and kept, like market data) */
+  task(run: string, data: TaskJobData): Promise<unknown>;
 }
 
 export function jobDataSource(redis: Redis): JobDataSource {
@@ -61,6 +64,13 @@ export function jobDataSource(redis: Redis): JobDataSource {
       // a track named by the same hash in several folds is one object: the pool sends it once
       const folds = data.folds?.map((f, i) => ({ window: f.window, regimes: foldTracks[i]! }));
       return { bars, regimes, ...(folds ? { folds } : {}) };
+    },
+    async task(run, data) {
+      // the task's own bytes are used once: not kept
+      const bytes = await redis.getBuffer(keys.blob(run, data.task));
+      if (!bytes) throw regimenError({ code: 'internal', field: 'blob', value: data.task, message: `task ${data.task.slice(0, 12)}… of run ${run} is not in Redis` });
+      if (sha256(bytes) !== data.task) throw regimenError({ code: 'internal', field: 'blob', value: data.task, message: `task ${data.task.slice(0, 12)}… of run ${run} does not match its hash` });
+      return decodeTask(bytes, (ref) => fetch(run, ref.sha, (b) => arrayFromBytes(b, ref)));
     },
     replay(run, data) {
       const key = JSON.stringify([data.close, data.regime, data.breakdown, data.legs, data.window, data.costs, data.barsPerYear]);

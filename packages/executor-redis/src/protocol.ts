@@ -11,12 +11,13 @@ import { TrialSpecSchema } from '@regimen/core';
  *   regimen:run:<id>                  the run's manifest (JSON): Regimen version, plugins, queue
  *   regimen:run:<id>:alive            heartbeat of the coordinator (expires when it is gone)
  *   regimen:run:<id>:workers          hash: worker id → its status (attached, or refused and why)
- *   regimen:run:<id>:blob:<sha256>    market data, labels, close, replay legs (Arrow IPC)
- *   regimen:run:<id>:result:<job>     a finished batch's rows (Arrow IPC)
+ *   regimen:run:<id>:blob:<sha256>    market data, labels, close, replay legs (Arrow IPC); module
+ *                                     tasks (V8 structured-clone bytes) and their large arrays (raw)
+ *   regimen:run:<id>:result:<job>     a finished batch's rows (Arrow IPC), a task's return value (V8)
  *   regimen:run:<id>:failure:<job>    why a batch failed (JSON)
  *   regimen:q:<id>:…                  the run's BullMQ queue (jobs carry parameters, never code)
  */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 export const REGIMEN_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -125,7 +126,25 @@ export const ReplayJobDataSchema = z
   .strict();
 export type ReplayJobData = z.infer<typeof ReplayJobDataSchema>;
 
-export const JobDataSchema = z.discriminatedUnion('kind', [TrialJobDataSchema, ReplayJobDataSchema]);
+/** a module task (Executor.runTask): the module as a worker finds it, the task's bytes as a blob (task-codec.ts) */
+export const TaskJobDataSchema = z
+  .object({
+    kind: z.literal('task'),
+    engine: EngineSchema,
+    module: z
+      .object({
+        package: z.string().min(1).max(214),
+        version: z.string().nullable().optional(),
+        path: z.string().min(1).max(1000).nullable(),
+        specifier: z.string().min(1).max(1000).optional(),
+      })
+      .strict(),
+    task: Sha,
+  })
+  .strict();
+export type TaskJobData = z.infer<typeof TaskJobDataSchema>;
+
+export const JobDataSchema = z.discriminatedUnion('kind', [TrialJobDataSchema, ReplayJobDataSchema, TaskJobDataSchema]);
 export type JobData = z.infer<typeof JobDataSchema>;
 
 /** a worker's answer (BullMQ's return value): where the rows are, and where its time went */
@@ -135,6 +154,8 @@ export const JobReturnSchema = z
     bytes: z.number().int().min(0),
     worker: z.string(),
     seconds: z.object({ backtest: z.number().min(0), files: z.number().min(0) }).strict(),
+    /** CPU seconds the worker process spent on the job (its threads', measured there) */
+    cpu: z.number().min(0).optional(),
   })
   .strict();
 export type JobReturn = z.infer<typeof JobReturnSchema>;

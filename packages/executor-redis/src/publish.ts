@@ -1,6 +1,7 @@
 import type { BarColumns, RegimeTrack, SignalEvents } from '@regimen/core';
 import { eventsBlob, labelsBlob, marketBlob, seriesBlob } from './blobs.js';
 import { sha256 } from './columns.js';
+import { bytesOf } from './task-codec.js';
 import { keys } from './protocol.js';
 import type { RunLink } from './run-link.js';
 
@@ -14,6 +15,10 @@ export interface Publisher {
   labels(track: RegimeTrack): Promise<string>;
   series(values: Float64Array): Promise<string>;
   events(events: SignalEvents): Promise<string>;
+  /** an outlined array of a module task, as its raw bytes (once per array object) */
+  array(view: ArrayBufferView): Promise<string>;
+  /** bytes stored as they are (a module task), under their hash */
+  bytes(bytes: Uint8Array): Promise<string>;
 }
 
 export function publisher(link: RunLink, run: string): Publisher {
@@ -39,5 +44,7 @@ export function publisher(link: RunLink, run: string): Publisher {
     labels: (track) => once(track, () => labelsBlob(track)),
     series: (values) => once(values, () => seriesBlob(values)),
     events: (e) => once(e, () => eventsBlob(e)),
+    array: (view) => once(view, () => bytesOf(view).slice()),
+    bytes: (bytes) => put(bytes),
   };
 }

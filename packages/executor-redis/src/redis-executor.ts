@@ -7,6 +7,8 @@ import { connect, parseRedisUrl } from './connection.js';
 import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest } from './protocol.js';
 import { publisher } from './publish.js';
 import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
+import { moduleRef } from './compat.js';
+import { decodeResult, encodeTask } from './task-codec.js';
 import { openRunLink } from './run-link.js';
 import { rollCall } from './roll-call.js';
 import { atMost } from './deadline.js';
@@ -23,9 +25,11 @@ import { atMost } from './deadline.js';
  * worker by BullMQ's stalled-job check. A batch's rows are taken once: a second completion
  * (a worker thought dead that finished after all) finds no one waiting and is dropped.
  *
- * Anything not distributed runs on `local`: small replays, and plugins' module tasks (runTask:
- * the HMM's restarts hand their workers shared memory, which only the coordinator's own threads
- * can read), on the local pool's threads (taskWorkers).
+ * Module tasks (runTask: a plugin's own work such as the HMM's restarts, and the coordinator's
+ * per-series stages) go to the workers too: the module by its package and path (compat.ts
+ * moduleRef: each worker imports its own installation of it), the task as structured-clone bytes
+ * with its large arrays published once by hash (task-codec.ts). A module outside any package
+ * cannot be found on another machine: its tasks, and small replays, run on `local`.
  */
 export interface RedisExecutorOptions {
   url: string;
@@ -114,7 +118,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
 
   let seq = 0;
   /** Queue jobs; one promise per job for its outcome, already registered when the jobs exist. */
-  const enqueue = async (kind: 't' | 'r', datas: JobData[]): Promise<{ ids: string[]; outcomes: Array<Promise<Outcome>> }> => {
+  const enqueue = async (kind: 't' | 'r' | 'k', datas: JobData[]): Promise<{ ids: string[]; outcomes: Array<Promise<Outcome>> }> => {
     const ids = datas.map(() => `${kind}${++seq}`);
     const outcomes = ids.map((id) => guard(new Promise<Outcome>((resolve) => waiting.set(id, resolve))).finally(() => waiting.delete(id)));
     outcomes.forEach((p) => p.catch(() => {}));
@@ -139,7 +143,8 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
       throw regimenError({ code: cause.code, field: cause.field ?? field, value: cause.value, message: `${what} failed twice: ${cause.message}` });
     }
     const ret = JobReturnSchema.parse(outcome.ok);
-    tally(ret.worker, id.startsWith('t') ? 'trial' : 'replay');
+    tally(ret.worker, id.startsWith('t') ? 'trial' : id.startsWith('r') ? 'replay' : 'task');
+    cpu.workers += ret.cpu ?? 0;
     const key = keys.result(run, id);
     const bytes = await guard(link.redis.getBuffer(key));
     void link.redis.unlink(key).catch(() => {});
@@ -150,13 +155,15 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     return { bytes, ret };
   };
   // batches per worker, said when the run ends: how the work spread
-  const tallies = new Map<string, { trial: number; replay: number }>();
-  const tally = (worker: string, kind: 'trial' | 'replay') => {
-    const t = tallies.get(worker) ?? { trial: 0, replay: 0 };
+  const tallies = new Map<string, { trial: number; replay: number; task: number }>();
+  const tally = (worker: string, kind: 'trial' | 'replay' | 'task') => {
+    const t = tallies.get(worker) ?? { trial: 0, replay: 0, task: 0 };
     t[kind]++;
     tallies.set(worker, t);
   };
   const slots = workers.slots;
+  // CPU seconds the workers reported for this run's jobs
+  const cpu = { workers: 0 };
 
   const local = o.local;
   return {
@@ -164,8 +171,27 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
       return slots();
     },
     engine: o.engine,
-    taskWorkers: local.workers,
-    ...(local.runTask ? { runTask: (module: string, task: unknown) => local.runTask!(module, task) } : {}),
+    get taskWorkers() {
+      return slots();
+    },
+    workerCpuSeconds: () => cpu.workers,
+    async runTask<R>(module: string, task: unknown): Promise<R> {
+      const ref = moduleRef(module);
+      if (!ref) {
+        if (!local.runTask) throw regimenError({ code: 'internal', field: 'module', value: module, message: 'a module outside any package cannot run on remote workers, and the local executor runs no tasks' });
+        return local.runTask<R>(module, task);
+      }
+      const bytes = await guard(encodeTask(task, (view) => pub.array(view)));
+      const sha = await guard(pub.bytes(bytes));
+      const { ids, outcomes } = await enqueue('k', [{ kind: 'task', engine: o.engine, module: ref, task: sha }]);
+      try {
+        const { bytes: result } = await bytesOf(ids[0]!, await outcomes[0]!, `task of ${ref.specifier ?? `${ref.package}/${ref.path}`}`, 'task');
+        return decodeResult(result) as R;
+      } catch (e) {
+        await withdraw(ids);
+        throw e;
+      }
+    },
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       if (job.trials.length === 0) return rows;
@@ -245,7 +271,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     },
     async close() {
       workers.stop();
-      if (tallies.size) emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial and ${t.replay} replay`).join(', ')}`);
+      if (tallies.size) emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial, ${t.replay} replay and ${t.task} task`).join(', ')}`);
       waiting.clear();
       await atMost(Promise.allSettled([events.close(), queue.close()]), 5000);
       queueConn.disconnect();

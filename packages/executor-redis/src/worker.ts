@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { failureData, localExecutor, type EngineName, type Executor } from '@regimen/backtester';
 import { isRegimenError, regimenError } from '@regimen/core';
 import { connect, isAuthError, parseRedisUrl } from './connection.js';
-import { refusal } from './compat.js';
+import { refusal, resolveTaskModule } from './compat.js';
+import { encodeResult } from './task-codec.js';
 import { atMost } from './deadline.js';
 import { jobDataSource, weightVectors } from './job-data.js';
 import { JobDataSchema, keys, ORPHAN_TTL_S, QUEUE_PREFIX, REGIMEN_VERSION, RunManifestSchema, type JobData, type JobReturn, type RunManifest, type WorkerStatus } from './protocol.js';
@@ -91,6 +92,13 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
 
   const execute = async (run: string, manifest: RunManifest, data: JobData): Promise<{ bytes: Uint8Array; rows: number; seconds: JobReturn['seconds'] }> => {
     const local = localFor(data.engine, manifest.plugins);
+    if (data.kind === 'task') {
+      const file = resolveTaskModule(data.module, manifest, pluginsFrom, version);
+      const task = await source.task(run, data);
+      const t0 = performance.now();
+      const value = await local.runTask!(file, task);
+      return { bytes: encodeResult(value), rows: 0, seconds: { backtest: (performance.now() - t0) / 1000, files: 0 } };
+    }
     if (data.kind === 'trials') {
       const { bars, regimes, folds } = await source.trials(run, data);
       let seconds = { backtest: 0, files: 0 };
@@ -116,10 +124,13 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
         const issue = parsed.error.issues[0]!;
         throw Object.assign(new UnrecoverableError(`malformed job ${job.id}: ${issue.path.join('.')}: ${issue.message}`), { field: issue.path.join('.') });
       }
+      const cpu0 = threadsCpuSeconds();
       const out = await execute(run, manifest, parsed.data);
+      // the process's CPU over the job: exact with one job at a time, shared out among them otherwise
+      const cpu = (threadsCpuSeconds() - cpu0) / Math.max(1, inHand.size);
       if (handingBack) return abandoned();
       await redis.set(keys.result(run, job.id!), Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength), 'EX', ORPHAN_TTL_S);
-      return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds };
+      return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds, cpu };
     } catch (e) {
       if (handingBack) return abandoned();
       // the code, field and value travel beside BullMQ's plain failedReason
@@ -233,6 +244,12 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     abort: () => (hard ??= leave(true)),
     stopped,
   };
+}
+
+/** CPU seconds of this process so far, every thread's (user + system) */
+function threadsCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 /**
