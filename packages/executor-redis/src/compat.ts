@@ -77,6 +77,10 @@ export function moduleRef(module: string): TaskModule | null {
   const file = module.startsWith('file:') ? fileURLToPath(module) : module;
   const root = packageRootOf(file);
   if (!root?.name) return null;
+  // the package must be one its name finds from where it is (a stray package.json above a loose
+  // file, or a copy of a package outside node_modules, is not what a worker would install)
+  const found = resolveFrom(root.name, root.dir);
+  if (!found || packageRootOf(found)?.dir !== root.dir) return null;
   return { package: root.name, version: root.version ?? null, path: relative(root.dir, file).split(sep).join('/') };
 }
 

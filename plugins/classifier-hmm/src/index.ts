@@ -16,3 +16,5 @@ export { initialParams } from './initialization.js';
 export type { HmmParams } from './params.js';
 
 export default hmmClassifier();
+// the fit with its pool threshold, for executors' tests (the same model whichever pool runs the restarts)
+export { fitHmm, POOL_MIN_WORK } from './fit.js';
