@@ -9,10 +9,12 @@ import {
   type ClassifierPlugin,
   type RegimeTrack,
 } from '@regimen/core';
+import { fileURLToPath } from 'node:url';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
 import { timed, timedAsync, type RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
 import { fitClassifier, labelWithModel, runPool } from './classifier-run.js';
+import type { FitTask, StageResult } from './stage-worker.js';
 
 /** The plugin and parsed options of a configured classifier. */
 export function classifierOf(ctx: RunContext, name: string): { plugin: ClassifierPlugin; options: unknown } {
@@ -24,16 +26,15 @@ export function classifierOf(ctx: RunContext, name: string): { plugin: Classifie
 /**
  * Fit every classifier on the training window only, save the model, label the whole series
  * causally (a fold's series ends with its test window) and write the per-split label files.
- * Returns full-length tracks.
+ * Returns full-length tracks. `startFits` starts the fits (so a walk-forward's folds fit side by
+ * side), `fitClassifiers` waits for them in order and writes what they made.
  */
-export async function fitClassifiers(ctx: RunContext): Promise<RegimeTrack[]> {
+export async function fitClassifiers(ctx: RunContext, fits: Array<Promise<Fitted>> = startFits(ctx)): Promise<RegimeTrack[]> {
   const tracks: RegimeTrack[] = [];
-  for (const c of ctx.config.classifiers) {
+  const { trainStart, trainEnd, testStart } = ctx.split;
+  for (const [i, c] of ctx.config.classifiers.entries()) {
     const { plugin, options } = classifierOf(ctx, c.name);
-    const { trainStart, trainEnd, testStart } = ctx.split;
-    const seed = ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1);
-    const saved = await timedAsync(ctx, 'fit', () => fitClassifier(plugin, options, ctx.bars, { start: trainStart, end: trainEnd }, seed, runPool(ctx.executor)));
-    const { track } = timed(ctx, 'label', () => labelWithModel(c.name, plugin, saved, options, ctx.bars));
+    const { saved, track } = await timedAsync(ctx, 'fit', () => fits[i]!);
     writeJsonAtomic(ctx.paths.classifierModel(c.name), {
       name: c.name,
       plugin: plugin.name,
@@ -49,6 +50,54 @@ export async function fitClassifiers(ctx: RunContext): Promise<RegimeTrack[]> {
     tracks.push(track);
   }
   return tracks;
+}
+
+export interface Fitted {
+  saved: unknown;
+  track: RegimeTrack;
+}
+
+/**
+ * Each classifier's fit and labels, started now. With ctx.stageTasks (a universe's series or a
+ * walk-forward's folds in flight side by side) a classifier of Regimen's own is fitted and
+ * labelled as a task on the executor (stage-worker.ts): a pool thread, or a Redis worker. Else
+ * here, its own work (the HMM's restarts) spread over the executor's workers. Same model and
+ * labels either way: the task runs the same functions on the same data.
+ */
+export function startFits(ctx: RunContext): Array<Promise<Fitted>> {
+  return ctx.config.classifiers.map((c) => {
+    const { plugin, options } = classifierOf(ctx, c.name);
+    const { trainStart, trainEnd } = ctx.split;
+    const seed = ctx.rng.fork('classifier:' + c.name).int(0, 2 ** 31 - 1);
+    const source = ctx.stageTasks ? taskSource(ctx, plugin) : undefined;
+    const fitted = source
+      ? fitAsTask(ctx, { kind: 'fit', source, plugin: plugin.name, options: c.options, bars: ctx.bars, train: { start: trainStart, end: trainEnd }, seed, name: c.name, where: `workflow.classifiers.${c.name}.options` })
+      : (async () => {
+          const saved = await fitClassifier(plugin, options, ctx.bars, { start: trainStart, end: trainEnd }, seed, runPool(ctx.executor));
+          return { saved, track: timed(ctx, 'label', () => labelWithModel(c.name, plugin, saved, options, ctx.bars)).track };
+        })();
+    fitted.catch(() => {}); // awaited in order by fitClassifiers; a failure must not be unhandled meanwhile
+    return fitted;
+  });
+}
+
+/** The package a classifier plugin came from, when a worker can import it: Regimen's own. */
+function taskSource(ctx: RunContext, plugin: ClassifierPlugin): string | undefined {
+  if (!ctx.executor.runTask || (ctx.executor.taskWorkers ?? ctx.executor.workers) < 1) return undefined;
+  const source = ctx.registry.list().find((x) => x.plugin === plugin)?.source;
+  return source?.startsWith('@regimen/') ? source : undefined;
+}
+
+async function fitAsTask(ctx: RunContext, task: FitTask): Promise<Fitted> {
+  const out = await ctx.executor.runTask!<StageResult>(stageWorkerModule(), task);
+  if ('failed' in out) throw regimenError(out.failed);
+  return { saved: out.ok.model, track: { classifier: task.name, names: out.ok.names, labels: out.ok.labels } };
+}
+
+/** dist/stage-worker.js, also when this module runs from src/ under a test runner (workers run built code) */
+function stageWorkerModule(): string {
+  const here = import.meta.url;
+  return fileURLToPath(new URL(/\/src\/[^/]+$/.test(here) ? '../dist/stage-worker.js' : './stage-worker.js', here));
 }
 
 export function readModel(ctx: RunContext, name: string) {

@@ -24,6 +24,11 @@ export interface RunContext {
   stages: Record<string, number>;
   /** --exhaustive: validation checks look-ahead and switching at every bar, not at sampled cuts */
   exhaustive?: boolean;
+  /**
+   * per-series stages run as tasks on the executor (stage-worker.ts): set when several series
+   * (a universe) or folds are in flight, whose stages then fill the workers side by side
+   */
+  stageTasks?: boolean;
 }
 
 /** Adds seconds to a stage of the running phase. */

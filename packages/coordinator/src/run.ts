@@ -135,6 +135,8 @@ export async function runSeries(prepared: PreparedSeries, executor: Executor, op
       split: { trainStart: 0, trainEnd: split.trainEnd, testStart: split.testStart, testStartTime: split.testStartTime },
       barsPerYear, fingerprint, executor, engine: await loadEngine(executor.engine), rng: createRng(config.seed), emit,
       resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {}, exhaustive: opts.exhaustive ?? false,
+      // a universe's series, or a walk-forward's folds, run their stages side by side as tasks
+      stageTasks: prepared.series !== undefined || (walkForward && folds.length > 1),
     };
     const order = config.phases;
     const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;

@@ -20,7 +20,7 @@ import { localExecutor, runFullBacktest, type FullOutputs, type TrialJob } from 
 import { readSignalEvents, writeTrialsTable } from '@regimen/data';
 import { strategyDefinition } from '@regimen/kernel';
 import { compileObjective, regimeScores } from '@regimen/optimizer';
-import { fitClassifiers } from '../classifiers.js';
+import { fitClassifiers, startFits } from '../classifiers.js';
 import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { makeTrial } from '../trials.js';
 import { strategySearch } from '../search.js';
@@ -49,9 +49,11 @@ import { strategySearch } from '../search.js';
 export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = [ctx]): Promise<PhaseOutput[]> {
   const cfg = ctx.config.parameter_discovery;
   if (!ctx.resume) clearTrialFiles(ctx, folds);
-  // each fold's classifiers in turn (a fit spreads its own restarts over the workers)
+  // every fold's fits start at once (as tasks they run side by side; a fit on this thread spreads
+  // its own restarts over the workers); each fold's files are written in turn
+  const fits = folds.map((f) => startFits(f));
   const tracks: RegimeTrack[][] = [];
-  for (const f of folds) tracks.push(await fitClassifiers(f));
+  for (const [k, f] of folds.entries()) tracks.push(await fitClassifiers(f, fits[k]));
   const objective = compileObjective(cfg.objective);
   const ra = ctx.config.regime_analysis;
   const perRegime = { objective: compileObjective(ra.objective), min_bars: ra.min_bars, min_trades: ra.min_trades };

@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
+import { localExecutor } from '@regimen/backtester';
+import { parsePluginOptions, type RegimenError } from '@regimen/core';
+import { loadMarketData } from '@regimen/data';
+import { fitClassifier, labelWithModel } from './classifier-run.js';
+import { builtinRegistry } from './plugins.js';
+import type { FitTask, StageResult } from './stage-worker.js';
+
+// tasks run the built module (dist/stage-worker.js) on the pool's threads
+const built = !requireOrSkip('the built stage worker', builtMissing(new URL('../dist/stage-worker.js', import.meta.url), new URL('../../backtester/dist/worker.js', import.meta.url)));
+const module = fileURLToPath(new URL('../dist/stage-worker.js', import.meta.url));
+
+describe.skipIf(!built)('per-series stages as tasks on the executor', () => {
+  const { bars } = loadMarketData(fileURLToPath(new URL('../../data/embedded/nyse_composite_daily_close.csv', import.meta.url)));
+  const task = (plugin: string, source: string, options: unknown): FitTask => ({ kind: 'fit', source, plugin, options, bars, train: { start: 200, end: 3000 }, seed: 17, name: plugin, where: `workflow.classifiers.${plugin}.options` });
+
+  it('fits and labels a classifier on a pool thread exactly as on the coordinator\'s thread', async () => {
+    const registry = builtinRegistry();
+    const pool = localExecutor({ workers: 2, engine: 'wasm' });
+    try {
+      for (const [name, source, raw] of [['hmm', '@regimen/classifier-hmm', { states: 3, restarts: 3 }], ['pattern', '@regimen/classifier-pattern', {}]] as const) {
+        const plugin = registry.classifier(name);
+        const options = plugin.options.parse(raw);
+        const model = await fitClassifier(plugin, options, bars, { start: 200, end: 3000 }, 17);
+        const { track } = labelWithModel(name, plugin, model, options, bars);
+        const out = await pool.runTask!<StageResult>(module, task(name, source, raw));
+        if ('failed' in out) throw new Error(out.failed.message);
+        expect(JSON.stringify(out.ok.model)).toBe(JSON.stringify(model));
+        expect(out.ok.names).toEqual(track.names);
+        expect(Buffer.from(out.ok.labels).equals(Buffer.from(track.labels))).toBe(true);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('brings a failure back with the code, field and message it has on the coordinator\'s thread', async () => {
+    const pool = localExecutor({ workers: 1, engine: 'wasm' });
+    try {
+      const where = 'workflow.classifiers.hmm.options';
+      const here = (() => {
+        try {
+          parsePluginOptions(builtinRegistry().classifier('hmm'), { states: 0 }, where);
+        } catch (e) {
+          return e as RegimenError;
+        }
+      })()!;
+      const out = await pool.runTask!<StageResult>(module, task('hmm', '@regimen/classifier-hmm', { states: 0 }));
+      expect(out).toEqual({ failed: { code: here.code, message: here.message, field: here.field, file: here.file, value: here.value } });
+      expect(here.field).toBe(`${where}.states`);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { parsePluginOptions, regimenError, type BarColumns, type ClassifierPlugin } from '@regimen/core';
+import { failureData, type FailureData } from '@regimen/backtester';
+import { fitClassifier, labelWithModel } from './classifier-run.js';
+
+/**
+ * The coordinator's per-series stages as module tasks (Executor.runTask): this module's default
+ * export runs on a pool thread or on a Redis worker (`@regimen/coordinator/stage-worker`), and a
+ * task's result depends on the task alone, so where it ran never shows in the files. The
+ * coordinator still reads and writes the workspace: tasks get data and give back values.
+ *
+ * `fit`: a classifier fitted on the training bars and the whole series labelled by the model
+ * (exactly what fitClassifiers does on the coordinator's thread; the fit's own restarts then run
+ * one after another on this thread, as the series or folds in flight fill the other threads).
+ */
+export interface FitTask {
+  kind: 'fit';
+  /** the classifier plugin's package (one of Regimen's: a worker imports its own installation) */
+  source: string;
+  plugin: string;
+  /** the config's options (parsed here with the plugin's schema, as the coordinator parsed them) */
+  options: unknown;
+  /** the series the fit labels; the fit sees bars [train.start, train.end) only */
+  bars: BarColumns;
+  train: { start: number; end: number };
+  seed: number;
+  /** the classifier's name in the workflow (the track's) */
+  name: string;
+  where: string;
+}
+
+export interface FitResult {
+  model: unknown;
+  names: string[];
+  labels: Uint8Array;
+}
+
+export type StageTask = FitTask;
+export type StageResult = { ok: FitResult } | { failed: FailureData };
+
+const plugins = new Map<string, Promise<ClassifierPlugin>>();
+
+/** A classifier plugin of a package, imported once per thread. */
+function classifierFrom(source: string, name: string): Promise<ClassifierPlugin> {
+  let p = plugins.get(`${source}\0${name}`);
+  if (!p) {
+    p = (async () => {
+      const mod = (await import(source)) as { default?: unknown };
+      const exported = Array.isArray(mod.default) ? mod.default : [mod.default];
+      const found = exported.find((x): x is ClassifierPlugin => (x as ClassifierPlugin | undefined)?.kind === 'classifier' && ((x as ClassifierPlugin).name === name || ((x as ClassifierPlugin).aliases ?? []).includes(name)));
+      if (!found) throw regimenError({ code: 'plugin', value: source, message: `package ${source} has no classifier plugin "${name}"` });
+      return found;
+    })();
+    plugins.set(`${source}\0${name}`, p);
+  }
+  return p;
+}
+
+export async function runStage(task: StageTask): Promise<FitResult> {
+  if (task.kind !== 'fit') throw regimenError({ code: 'internal', field: 'kind', value: (task as { kind: unknown }).kind, message: 'not a stage task' });
+  const plugin = await classifierFrom(task.source, task.plugin);
+  const options = parsePluginOptions(plugin, task.options, task.where);
+  const model = await fitClassifier(plugin, options, task.bars, task.train, task.seed);
+  const { track } = labelWithModel(task.name, plugin, model, options, task.bars);
+  return { model, names: track.names, labels: track.labels };
+}
+
+/** The task function: failures come back as values, so their code, field and value survive the trip. */
+export default async function stageWorker(task: StageTask): Promise<StageResult> {
+  try {
+    return { ok: await runStage(task) };
+  } catch (e) {
+    return { failed: failureData(e) };
+  }
+}
