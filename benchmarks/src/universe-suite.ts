@@ -18,6 +18,11 @@ export interface UniverseBenchResult {
   workers: number;
   /** the universe end to end, series several at a time (one per worker, the default) */
   parallel: { seconds: number; runs: number[]; phases: WorkflowPhase[]; peak_rss_bytes: number };
+  /**
+   * of the parallel run (its median run): CPU seconds of the coordinator's main thread and of the
+   * whole process (the pool's threads included), and the main thread's share (aim ≤ 10 %)
+   */
+  coordinator_cpu: { main_seconds: number | null; process_seconds: number; share: number | null };
   /** the same universe with one series at a time */
   one_at_a_time: { seconds: number; runs: number[] };
   /** every series' trials on the pool, its training window, positions and files as phase 1 writes them (no fits, no other phase) */
@@ -96,6 +101,7 @@ export async function universeSuite(o: BenchOptions): Promise<UniverseBenchResul
       trials: trials.length,
       workers: o.workers,
       parallel: { seconds: parallel.median.seconds, runs: parallel.runs, phases: phaseTotals(parallel.median.phases), peak_rss_bytes: parallel.peak_rss_bytes },
+      coordinator_cpu: coordinatorShare(parallel.median.cpu),
       one_at_a_time: { seconds: sequential.median.seconds, runs: sequential.runs },
       trials_with_files_seconds: trialsSeconds,
       trials_kernel_seconds: kernelSeconds,
@@ -107,6 +113,12 @@ export async function universeSuite(o: BenchOptions): Promise<UniverseBenchResul
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function coordinatorShare(cpu: { main_seconds: number | null; process_seconds: number } | undefined): UniverseBenchResult['coordinator_cpu'] {
+  const main = cpu?.main_seconds ?? null;
+  const total = cpu?.process_seconds ?? 0;
+  return { main_seconds: main, process_seconds: total, share: main !== null && total > 0 ? main / total : null };
 }
 
 export function formatUniverseBench(r: UniverseBenchResult): string {
@@ -123,6 +135,8 @@ export function formatUniverseBench(r: UniverseBenchResult): string {
     `${'what'.padEnd(w)}  seconds`,
     `${'-'.repeat(w)}  -------`,
     ...rows.map(([a, s, note]) => `${a.padEnd(w)}  ${s.toFixed(3).padStart(7)}  ${note}`),
+    `coordinator's own share of the run's CPU: ${r.coordinator_cpu.share === null ? 'not measured (no /proc)' : `${(100 * r.coordinator_cpu.share).toFixed(1)} % (main thread ${r.coordinator_cpu.main_seconds!.toFixed(2)} s of ${r.coordinator_cpu.process_seconds.toFixed(2)} s, pool threads included; aim ≤ 10 %)`}`,
+    `targets: end to end ≤ 2× its trials with files (${r.ratio_to_trials.toFixed(2)}×), ≤ 6× the kernel alone (${r.ratio_to_kernel.toFixed(2)}×)`,
     `proofs passed in every series: ${r.proofs_passed ? 'yes' : 'NO'}; sign tests (wins-losses-ties): ${Object.entries(r.sign_tests).map(([b, t]) => `${b} ${t}`).join(', ')}; peak RSS ${(r.parallel.peak_rss_bytes / 2 ** 20).toFixed(0)} MiB`,
   ].join('\n');
 }

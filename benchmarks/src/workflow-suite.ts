@@ -74,6 +74,8 @@ interface ChildRun {
   phases: Array<WorkflowPhase & { fold?: number }>;
   workspace: string;
   peak_rss_bytes: number;
+  /** CPU seconds of the run's main thread (the coordinator's own work; null without /proc) and of its whole process */
+  cpu?: { main_seconds: number | null; process_seconds: number };
 }
 
 /** Runs `regimen run` of a workflow file in a child process `repeat` times; the run of median time. `seriesInFlight`: a universe's series at a time. */
