@@ -14,7 +14,7 @@ import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
 import { timed, timedAsync, type RunContext } from './context.js';
 import { callPlugin } from './plugins.js';
 import { fitClassifier, labelWithModel, runPool } from './classifier-run.js';
-import type { FitTask, StageResult } from './stage-worker.js';
+import type { FitResult, FitTask, StageResult, StageTask } from './stage-worker.js';
 
 /** The plugin and parsed options of a configured classifier. */
 export function classifierOf(ctx: RunContext, name: string): { plugin: ClassifierPlugin; options: unknown } {
@@ -82,16 +82,22 @@ export function startFits(ctx: RunContext): Array<Promise<Fitted>> {
 }
 
 /** The package a classifier plugin came from, when a worker can import it: Regimen's own. */
-function taskSource(ctx: RunContext, plugin: ClassifierPlugin): string | undefined {
+export function taskSource(ctx: RunContext, plugin: ClassifierPlugin): string | undefined {
   if (!ctx.executor.runTask || (ctx.executor.taskWorkers ?? ctx.executor.workers) < 1) return undefined;
   const source = ctx.registry.list().find((x) => x.plugin === plugin)?.source;
   return source?.startsWith('@regimen/') ? source : undefined;
 }
 
 async function fitAsTask(ctx: RunContext, task: FitTask): Promise<Fitted> {
+  const out = await runStageTask<FitResult>(ctx, task);
+  return { saved: out.model, track: { classifier: task.name, names: out.names, labels: out.labels } };
+}
+
+/** A stage task on the executor; its failure thrown here with its code, field and value. */
+export async function runStageTask<R>(ctx: RunContext, task: StageTask): Promise<R> {
   const out = await ctx.executor.runTask!<StageResult>(stageWorkerModule(), task);
   if ('failed' in out) throw regimenError(out.failed);
-  return { saved: out.ok.model, track: { classifier: task.name, names: out.ok.names, labels: out.ok.labels } };
+  return out.ok as R;
 }
 
 /** dist/stage-worker.js, also when this module runs from src/ under a test runner (workers run built code) */

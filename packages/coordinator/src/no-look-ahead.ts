@@ -1,7 +1,11 @@
-import { NO_REGIME, type Engine, type RegimeTrack, type TrialSpec } from '@regimen/core';
+import { NO_REGIME, sliceBars, type Engine, type RegimeTrack, type Rng, type TrialSpec } from '@regimen/core';
 import { adaptivePositions, cutPositions, type AdaptiveInput } from '@regimen/backtester';
 import { referenceEngine } from '@regimen/kernel';
-import { sliceBars, type RunContext } from './context.js';
+/** what the look-ahead check draws its cuts from and reruns the backtest on (a RunContext has both) */
+export interface CheckRun {
+  rng: Rng;
+  engine: Engine;
+}
 
 /**
  * Checks that the adaptive strategy used no future data, recorded in validation_results.json.
@@ -92,7 +96,7 @@ export function verifyTransitions(
 }
 
 export function lookAheadCheck(
-  ctx: RunContext,
+  ctx: CheckRun,
   input: AdaptiveInput,
   positions: Float64Array,
   relabel: (bars: number) => RegimeTrack[],
@@ -110,7 +114,7 @@ export function lookAheadCheck(
 }
 
 /** The adaptive backtest rerun on the data cut after each of `cuts`: every decision up to the cut must be the same. */
-function checkCuts(ctx: RunContext, input: AdaptiveInput, positions: Float64Array, relabel: (bars: number) => RegimeTrack[], cuts: number[]): { ok: boolean; cuts: number[]; firstFailure?: number } {
+function checkCuts(ctx: CheckRun, input: AdaptiveInput, positions: Float64Array, relabel: (bars: number) => RegimeTrack[], cuts: number[]): { ok: boolean; cuts: number[]; firstFailure?: number } {
   const { start } = input.window;
   for (const cut of cuts) {
     const tracks = relabel(cut + 1);

@@ -1,12 +1,17 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { localExecutor } from '@regimen/backtester';
-import { parsePluginOptions, type RegimenError } from '@regimen/core';
+import { parsePluginOptions, workspacePaths, type RegimenError, type WorkspacePaths } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
 import { fitClassifier, labelWithModel } from './classifier-run.js';
 import { builtinRegistry } from './plugins.js';
-import type { FitTask, StageResult } from './stage-worker.js';
+import { runWorkflow } from './run.js';
+import { dowUniverseWorkflow, smallWorkflow } from './test-fixtures.js';
+import type { DistributedExecutors } from './executors.js';
+import type { FitResult, FitTask, StageResult } from './stage-worker.js';
 
 // tasks run the built module (dist/stage-worker.js) on the pool's threads
 const built = !requireOrSkip('the built stage worker', builtMissing(new URL('../dist/stage-worker.js', import.meta.url), new URL('../../backtester/dist/worker.js', import.meta.url)));
@@ -27,9 +32,10 @@ describe.skipIf(!built)('per-series stages as tasks on the executor', () => {
         const { track } = labelWithModel(name, plugin, model, options, bars);
         const out = await pool.runTask!<StageResult>(module, task(name, source, raw));
         if ('failed' in out) throw new Error(out.failed.message);
-        expect(JSON.stringify(out.ok.model)).toBe(JSON.stringify(model));
-        expect(out.ok.names).toEqual(track.names);
-        expect(Buffer.from(out.ok.labels).equals(Buffer.from(track.labels))).toBe(true);
+        const ok = out.ok as FitResult;
+        expect(JSON.stringify(ok.model)).toBe(JSON.stringify(model));
+        expect(ok.names).toEqual(track.names);
+        expect(Buffer.from(ok.labels).equals(Buffer.from(track.labels))).toBe(true);
       }
     } finally {
       await pool.close();
@@ -54,4 +60,36 @@ describe.skipIf(!built)('per-series stages as tasks on the executor', () => {
       await pool.close();
     }
   });
+});
+
+describe.skipIf(!built)('a universe\'s stages on the executor', () => {
+  it('fits, labels and validates each series as tasks, to the files of a workflow of that one column', async () => {
+    const { dir, config } = dowUniverseWorkflow(['AA', 'KO'], 900);
+    const kinds: string[] = [];
+    // an "executor" that is the local pool, counting the stage tasks it is given
+    const executors: DistributedExecutors = {
+      check: () => {},
+      create: async (r) => ({
+        ...r.local,
+        get workers() {
+          return r.local.workers;
+        },
+        runTask: <R>(module: string, task: unknown) => {
+          if (module.endsWith('stage-worker.js')) kinds.push((task as { kind: string }).kind);
+          return r.local.runTask!<R>(module, task);
+        },
+        close: () => r.local.close(),
+      }),
+    };
+    await runWorkflow(config, { outDir: join(dir, 'u'), workers: 2, executor: 'count://', executors });
+    // two classifiers × two series fitted, two series validated
+    expect(kinds.sort()).toEqual(['fit', 'fit', 'fit', 'fit', 'validate', 'validate']);
+    const alone = smallWorkflow({ data: '{ path: dow.csv, column: KO }' });
+    writeFileSync(join(alone.dir, 'dow.csv'), readFileSync(join(dir, 'dow.csv')));
+    await runWorkflow(alone.config, { outDir: join(alone.dir, 'ko'), workers: 2 });
+    const [got, want] = [workspacePaths(join(dir, 'u', 'series', 'KO')), workspacePaths(join(alone.dir, 'ko'))];
+    for (const file of [(p: WorkspacePaths) => p.validationResults, (p: WorkspacePaths) => p.validationTrades, (p: WorkspacePaths) => p.classifierModel('hmm'), (p: WorkspacePaths) => p.validationEquity]) {
+      expect(readFileSync(file(got)).equals(readFileSync(file(want))), file(want)).toBe(true);
+    }
+  }, 120_000);
 });

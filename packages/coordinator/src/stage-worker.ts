@@ -1,5 +1,6 @@
 import { parsePluginOptions, regimenError, type BarColumns, type ClassifierPlugin } from '@regimen/core';
-import { failureData, type FailureData } from '@regimen/backtester';
+import { failureData, loadEngine, type EngineName, type FailureData } from '@regimen/backtester';
+import { computeValidation, type ValidationInput, type ValidationOutput } from './phases/validation-core.js';
 import { fitClassifier, labelWithModel } from './classifier-run.js';
 
 /**
@@ -34,8 +35,19 @@ export interface FitResult {
   labels: Uint8Array;
 }
 
-export type StageTask = FitTask;
-export type StageResult = { ok: FitResult } | { failed: FailureData };
+/**
+ * `validate`: phase 4's computing (validation-core.ts) — live labels from the saved models, the
+ * adaptive backtest, baselines, transitions and trades, both no-look-ahead proofs.
+ */
+export interface ValidateTask {
+  kind: 'validate';
+  engine: EngineName;
+  input: ValidationInput;
+  classifiers: Array<{ name: string; source: string; plugin: string; options: unknown; model: unknown; where: string }>;
+}
+
+export type StageTask = FitTask | ValidateTask;
+export type StageResult = { ok: FitResult | ValidationOutput } | { failed: FailureData };
 
 const plugins = new Map<string, Promise<ClassifierPlugin>>();
 
@@ -55,13 +67,23 @@ function classifierFrom(source: string, name: string): Promise<ClassifierPlugin>
   return p;
 }
 
-export async function runStage(task: StageTask): Promise<FitResult> {
+export async function runStage(task: StageTask): Promise<FitResult | ValidationOutput> {
+  if (task.kind === 'validate') return validate(task);
   if (task.kind !== 'fit') throw regimenError({ code: 'internal', field: 'kind', value: (task as { kind: unknown }).kind, message: 'not a stage task' });
   const plugin = await classifierFrom(task.source, task.plugin);
   const options = parsePluginOptions(plugin, task.options, task.where);
   const model = await fitClassifier(plugin, options, task.bars, task.train, task.seed);
   const { track } = labelWithModel(task.name, plugin, model, options, task.bars);
   return { model, names: track.names, labels: track.labels };
+}
+
+async function validate(task: ValidateTask): Promise<ValidationOutput> {
+  const labellers = new Map(await Promise.all(task.classifiers.map(async (c) => {
+    const plugin = await classifierFrom(c.source, c.plugin);
+    const options = parsePluginOptions(plugin, c.options, c.where);
+    return [c.name, (bars: BarColumns) => labelWithModel(c.name, plugin, c.model, options, bars).track] as const;
+  })));
+  return computeValidation(task.input, await loadEngine(task.engine), (name, bars) => labellers.get(name)!(bars));
 }
 
 /** The task function: failures come back as values, so their code, field and value survive the trip. */

@@ -1,7 +1,6 @@
 import {
   EnsembleWeightsSchema,
   otherClassifierRun,
-  NO_REGIME,
   readJsonFile,
   RegimeOptimalParamsSchema,
   regimenError,
@@ -13,15 +12,14 @@ import {
   type RegimeTrack,
   type ScoreWindow,
   type ValidationResults,
-  type ValidationTrade,
 } from '@regimen/core';
 import { readRegimeLabels, isoTime } from '@regimen/data';
-import { regimeSetting, runAdaptive, type AdaptiveInput } from '@regimen/backtester';
-import { evaluatePositions, positionsFromEvents } from '@regimen/kernel';
+import type { AdaptiveInput } from '@regimen/backtester';
 import { compileObjective } from '@regimen/optimizer';
-import { liveTrack } from '../classifiers.js';
-import { addStage, sliceBars, timed, type PhaseOutput, type RunContext } from '../context.js';
-import { lookAheadCheck, verifyTransitions } from '../no-look-ahead.js';
+import { classifierOf, liveTrack, readModel, runStageTask, taskSource } from '../classifiers.js';
+import { addStage, type PhaseOutput, type RunContext } from '../context.js';
+import type { ValidateTask } from '../stage-worker.js';
+import { baselinesOf, computeValidation, type ValidationInput, type ValidationOutput } from './validation-core.js';
 import { writeValidationEquityFile } from './validation-equity.js';
 
 /**
@@ -38,64 +36,19 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     cfg.data_split === 'test' ? { start: ctx.split.testStart, end: n } : cfg.data_split === 'train' ? { start: 0, end: ctx.split.trainEnd } : { start: 0, end: n };
   if (window.end - window.start < 2) throw regimenError({ code: 'data', file: ctx.config.data.path, field: 'workflow.data.split', message: 'the validation split has fewer than 2 bars' });
 
-  const tracks = timed(ctx, 'label', () => {
-    const live = ctx.config.classifiers.map((c) => liveTrack(ctx, c.name));
-    for (const t of live) assertSameAsPhase1(ctx, t);
-    return live;
-  });
   const strategies = ctx.config.strategies.map((s) => ({ name: s.name, type: s.type }));
-  const base = { bars: ctx.bars, window, breakdown: tracks, strategies, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear };
-  const inputFor = (t: RegimeTrack): AdaptiveInput => {
-    const winners = optimal[t.classifier];
-    const w = weights[t.classifier];
-    if (!winners || !w) throw regimenError({ code: 'workspace', file: !winners ? ctx.paths.regimeOptimalParams : ctx.paths.ensembleWeights, field: t.classifier, message: 'no entry for this classifier' });
-    return { ...base, regime: t, winners, weights: w };
+  const { best, bestPerStrategy } = rankTrials(ctx, strategies);
+  const input: ValidationInput = {
+    bars: ctx.bars, window, costs: ctx.config.costs, barsPerYear: ctx.barsPerYear, seed: ctx.config.seed, exhaustive: ctx.exhaustive ?? false,
+    verifyTransitions: cfg.verify_transitions, strategies, optimal, weights, classifiers: ctx.config.classifiers.map((c) => c.name), driving: cfg.classifier,
+    best: { trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params },
+    bestPerStrategy: Object.fromEntries(Object.entries(bestPerStrategy).map(([s, p]) => [s, { trial_id: p.trial_id, params: p.params }])),
+    files: { optimal: ctx.paths.regimeOptimalParams, weights: ctx.paths.ensembleWeights },
   };
-
-  const driving = tracks.find((t) => t.classifier === cfg.classifier)!;
-  const input = inputFor(driving);
-  const adaptive = timed(ctx, 'adaptive', () => runAdaptive(input, ctx.engine));
-  const c = driving.classifier;
-
-  // ---- baselines on the same window
-  const t0 = performance.now();
-  const { best, bestRow, equal, equalRun, bh, positions } = baselineRuns(ctx, base, c);
-  addStage(ctx, 'baselines', (performance.now() - t0) / 1000);
-
-  // ---- transitions and trades
-  const nameAt = (t: number) => (driving.labels[t] === NO_REGIME ? null : driving.names[driving.labels[t]!]!);
-  const t1 = performance.now();
-  const transitions: ValidationResults['transitions'] = [];
-  for (let t = window.start + 1; t < window.end; t++) {
-    if (driving.labels[t] !== driving.labels[t - 1]) transitions.push({ bar: t, time: isoTime(ctx.bars.time[t]!), from: nameAt(t - 1), to: nameAt(t) });
-  }
-  const trades: ValidationTrade[] = [];
-  for (let t = window.start; t < window.end; t++) {
-    const prev = t === window.start ? 0 : adaptive.positions[t - 1]!;
-    const cur = adaptive.positions[t]!;
-    if (cur !== prev) {
-      const setting = regimeSetting(input, nameAt(t));
-      trades.push({ bar: t, time: isoTime(ctx.bars.time[t]!), regime: nameAt(t), from_position: prev, to_position: cur, price: ctx.bars.close[t]!, params: setting.params, weights: setting.weights });
-    }
-  }
-
-  addStage(ctx, 'transitions', (performance.now() - t1) / 1000);
-
-  // ---- proofs: switching at the right bar, and no look-ahead
-  const verified = cfg.verify_transitions
-    ? timed(ctx, 'proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), ctx.engine, ctx.exhaustive))
-    : null;
-  // only the driving classifier's labels decide positions; the others would only break down metrics
-  const lookAhead = timed(ctx, 'proof_look_ahead', () => lookAheadCheck(ctx, input, adaptive.positions, (cut) => [liveTrack(ctx, c, sliceBars(ctx.bars, cut))], ctx.exhaustive ? 'all' : undefined));
-
-  const otherPositions: Array<[string, Float64Array]> = [];
-  const others = Object.fromEntries(
-    tracks.filter((t) => t !== driving).map((t) => {
-      const r = timed(ctx, 'adaptive', () => runAdaptive(inputFor(t), ctx.engine));
-      otherPositions.push([otherClassifierRun(t.classifier), r.positions]);
-      return [t.classifier, { metrics: r.metrics, regimes: r.regimes[t.classifier] ?? {} }];
-    }),
-  );
+  const out = await validateOnExecutor(ctx, input);
+  for (const [stage, seconds] of Object.entries(out.stages)) addStage(ctx, stage, seconds);
+  for (const t of out.tracks) assertSameAsPhase1(ctx, t);
+  const c = cfg.classifier;
 
   const results: ValidationResults = {
     classifier: c,
@@ -103,58 +56,73 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
     bars: window.end - window.start,
     first: isoTime(ctx.bars.time[window.start]!),
     last: isoTime(ctx.bars.time[window.end - 1]!),
-    adaptive: { metrics: adaptive.metrics, regimes: adaptive.regimes[c] ?? {} },
+    adaptive: { metrics: out.adaptive.metrics, regimes: out.adaptive.regimes },
     baselines: {
-      best_static: { trial_id: best.trial_id, strategy: best.strategy, params: best.params, metrics: bestRow.metrics, regimes: bestRow.regimes[c] ?? {} },
-      equal_weights: { weights: equal, metrics: equalRun.metrics, regimes: equalRun.regimes[c] ?? {} },
-      buy_and_hold: { metrics: bh.metrics, regimes: bh.regimes[c] ?? {} },
+      best_static: { trial_id: best.trial_id, strategy: best.strategy, params: best.params, metrics: out.bestRow.metrics, regimes: out.bestRow.regimes },
+      equal_weights: { weights: out.equal, metrics: out.equalRun.metrics, regimes: out.equalRun.regimes },
+      buy_and_hold: { metrics: out.bh.metrics, regimes: out.bh.regimes },
     },
-    transitions,
+    transitions: out.transitions,
     checks: {
-      transitions_verified: verified ? verified.ok : null,
-      transitions_checked: verified ? verified.checked : 0,
-      look_ahead: { passed: lookAhead.ok, cuts: lookAhead.cuts },
+      transitions_verified: out.verified ? out.verified.ok : null,
+      transitions_checked: out.verified ? out.verified.checked : 0,
+      look_ahead: { passed: out.lookAhead.ok, cuts: out.lookAhead.cuts },
     },
-    other_classifiers: others,
-    weights: { source, by_regime: input.weights },
+    other_classifiers: out.others,
+    weights: { source, by_regime: out.weightsByRegime },
   };
   const t2 = performance.now();
   const equityPath = writeValidationEquityFile(ctx, window, c, cfg.data_split, [
-    ['adaptive', adaptive.positions],
-    ['best_static', positions.best_static],
-    ['equal_weights', positions.equal_weights],
-    ['buy_and_hold', positions.buy_and_hold],
-    ...otherPositions,
+    ['adaptive', out.adaptive.positions],
+    ['best_static', out.positions.best_static],
+    ['equal_weights', out.positions.equal_weights],
+    ['buy_and_hold', out.positions.buy_and_hold],
+    ...out.otherPositions.map(([name, p]): [string, Float64Array] => [otherClassifierRun(name), p]),
   ]);
   writeJsonAtomic(ctx.paths.validationResults, results);
-  writeJsonAtomic(ctx.paths.validationTrades, { classifier: c, trades });
+  writeJsonAtomic(ctx.paths.validationTrades, { classifier: c, trades: out.trades });
   addStage(ctx, 'files', (performance.now() - t2) / 1000);
+  const { verified, lookAhead } = out;
   if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
   if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
-  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
+  return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: out.trades.length, transitions: out.transitions.length } };
 }
 
 /**
- * The baselines of the adaptive strategy on `base.window`: the best static trial by the phase-1
- * objective, the best trial of each strategy with equal weights, and buy-and-hold — with each
- * one's positions (0 outside the window). The walk-forward's stitching recomputes them per fold.
+ * Phase 4's computing (validation-core.ts): as a task on the executor when several series or
+ * folds are in flight and every classifier is one of Regimen's (a worker imports it by package),
+ * else on this thread. The labels it made are checked against phase 1's by the caller either way.
+ */
+async function validateOnExecutor(ctx: RunContext, input: ValidationInput) {
+  const classifiers = ctx.config.classifiers.map((c) => ({ c, source: ctx.stageTasks ? taskSource(ctx, classifierOf(ctx, c.name).plugin) : undefined }));
+  if (classifiers.every((x) => x.source)) {
+    const task: ValidateTask = {
+      kind: 'validate', engine: ctx.executor.engine, input,
+      classifiers: classifiers.map(({ c, source }) => ({ name: c.name, source: source!, plugin: classifierOf(ctx, c.name).plugin.name, options: c.options, model: readModel(ctx, c.name).model, where: `workflow.classifiers.${c.name}.options` })),
+    };
+    return runStageTask<ValidationOutput>(ctx, task);
+  }
+  return computeValidation(input, ctx.engine, (name, bars) => liveTrack(ctx, name, bars));
+}
+
+/**
+ * The baselines of the adaptive strategy on `base.window` (validation-core.ts baselinesOf) for the
+ * trials of this workspace: the walk-forward's stitching recomputes them per fold.
  */
 export function baselineRuns(ctx: RunContext, base: Omit<AdaptiveInput, 'regime' | 'winners' | 'weights'>, c: string) {
-  const n = ctx.bars.close.length;
+  const { best, bestPerStrategy } = rankTrials(ctx, base.strategies);
+  return { best, ...baselinesOf(ctx.engine, base, c, best, bestPerStrategy) };
+}
+
+/** The best static trial by the phase-1 objective, and each strategy's best. */
+function rankTrials(ctx: RunContext, strategies: Array<{ name: string }>) {
   const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
   const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
   const objective = compileObjective(ctx.config.parameter_discovery.objective);
   const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
   const best = rank[0]!;
-  const bestPerStrategy = Object.fromEntries(base.strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
-  const [bestRow] = ctx.engine.runTrials({ ...base, regimes: base.breakdown, trials: [{ trial_id: best.trial_id, strategy: best.strategy, type: best.type, params: best.params }], captureSignals: true });
-  const single: RegimeTrack = { classifier: c, names: ['all'], labels: new Uint8Array(n) };
-  const equal = Object.fromEntries(base.strategies.map((s) => [s.name, 1 / base.strategies.length]));
-  const equalRun = runAdaptive({ ...base, regime: single, winners: { all: Object.fromEntries(base.strategies.map((s) => [s.name, { params: bestPerStrategy[s.name]!.params, trial_id: bestPerStrategy[s.name]!.trial_id, metric: 'static', score: 0 }])) }, weights: { all: equal } }, ctx.engine);
-  const hold = new Float64Array(n).fill(1);
-  const bh = evaluatePositions(ctx.bars.close, hold, base.window, ctx.config.costs, ctx.barsPerYear, base.breakdown);
-  const positions = { best_static: positionsFromEvents(bestRow!.signals!, n, base.window), equal_weights: equalRun.positions, buy_and_hold: hold };
-  return { best, bestRow: bestRow!, equal, equalRun, bh, positions };
+  const bestPerStrategy = Object.fromEntries(strategies.map((s) => [s.name, rank.find((p) => p.strategy === s.name)!]));
+  return { best, bestPerStrategy };
 }
 
 /** The live labels of validation must be the labels phase 1 saved for the test split. */
