@@ -156,7 +156,7 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       expect(info.filter((m) => /^worker \S+ joined/.test(m))).toHaveLength(2);
       // both workers ran trial and replay batches
       const tally = info.find((m) => m.startsWith('batches run by worker:'))!;
-      expect(tally.match(/\d+ trial and \d+ replay/g)).toHaveLength(2);
+      expect(tally.match(/\d+ trial, \d+ replay and \d+ task/g)).toHaveLength(2);
       expect(tally).not.toMatch(/ 0 trial| 0 replay/);
     } finally {
       await stopWorkers(workers);
@@ -194,7 +194,9 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       expect(files.filter((f) => /^series\/MSFT\/folds\/fold_2\/performance\/trial_/.test(f)).length).toBeGreaterThan(0);
       expectSameFiles(ws, local);
       const tally = info.find((m) => m.startsWith('batches run by worker:'))!;
-      expect(tally.match(/\d+ trial and \d+ replay/g)).toHaveLength(2);
+      expect(tally.match(/\d+ trial, \d+ replay and \d+ task/g)).toHaveLength(2);
+      // every series' stages left the coordinator: 3 series × 3 folds × (2 classifier fits + 1 validation)
+      expect([...tally.matchAll(/(\d+) task/g)].reduce((sum, m) => sum + Number(m[1]), 0)).toBe(27);
     } finally {
       await stopWorkers(workers);
     }
