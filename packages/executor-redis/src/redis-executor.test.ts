@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
@@ -105,18 +102,6 @@ describe.skipIf(skip)('the Redis executor', () => {
     const ex = await redisExecutor(opts({ plugins: [pluginRef(plugin.spec, plugin.from)] }));
     try {
       expect(JSON.stringify(await ex.run(pluginJob))).toBe(JSON.stringify(want));
-    } finally {
-      await ex.close();
-    }
-  });
-
-  it('runs a module task outside any package (no worker could find it) on the coordinator\'s own pool', async () => {
-    const module = join(mkdtempSync(join(tmpdir(), 'regimen-task-')), 'square.mjs');
-    writeFileSync(module, `import { threadId } from 'node:worker_threads';\nexport default async (t) => ({ square: t.x * t.x, threadId });\n`);
-    const ex = await redisExecutor(opts());
-    try {
-      expect(ex.taskWorkers).toBe(2);
-      expect(await ex.runTask!<{ square: number; threadId: number }>(module, { x: 7 })).toEqual({ square: 49, threadId: 0 });
     } finally {
       await ex.close();
     }
