@@ -271,7 +271,13 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     },
     async close() {
       workers.stop();
-      if (tallies.size) emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial, ${t.replay} replay and ${t.task} task`).join(', ')}`);
+      if (tallies.size) {
+        emit(`batches run by worker: ${[...tallies].map(([w, t]) => `${w} ${t.trial} trial, ${t.replay} replay and ${t.task} task`).join(', ')}`);
+        // the coordinator's share of the run's CPU: its process against what the workers reported
+        const own = process.cpuUsage();
+        const mine = (own.user + own.system) / 1e6;
+        emit(`CPU: the workers ${cpu.workers.toFixed(1)} s, this process ${mine.toFixed(1)} s (${((100 * mine) / Math.max(1e-9, mine + cpu.workers)).toFixed(1)} % of both)`);
+      }
       waiting.clear();
       await atMost(Promise.allSettled([events.close(), queue.close()]), 5000);
       queueConn.disconnect();
