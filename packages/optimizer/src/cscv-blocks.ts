@@ -47,52 +47,88 @@ export function candidateBlocks(series: CandidateSeries, blocks: number): Candid
   const { returns, traded, exposed } = series;
   const size = Math.floor(returns.length / blocks);
   const skip = returns.length - size * blocks;
-  const out = {
-    blocks, size,
-    mean: new Float64Array(blocks), m2: new Float64Array(blocks), lo: new Float64Array(blocks), hi: new Float64Array(blocks),
-    down: new Float64Array(blocks), growth: new Float64Array(blocks), trades: new Float64Array(blocks), exposed: new Float64Array(blocks),
-    stairs: new Int32Array(blocks + 1),
-  };
-  const peak: number[] = [];
-  const low: number[] = [];
+  const builder = blockBuilder(blocks, size);
   for (let b = 0; b < blocks; b++) {
     const from = skip + b * size;
-    // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
-    let sum = 0, comp = 0, down = 0, lo = Infinity, hi = -Infinity, tr = 0, ex = 0;
-    for (let i = from; i < from + size; i++) {
-      const r = returns[i]!;
-      const t = sum + r;
-      comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
-      sum = t;
-      if (r < 0) down += r * r;
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
-      if (traded?.[i]) tr++;
-      if (!exposed || exposed[i]) ex++;
-    }
-    const mean = size > 0 ? (sum + comp) / size : 0;
-    let m2 = 0;
-    if (lo !== hi) for (let i = from; i < from + size; i++) m2 += (returns[i]! - mean) ** 2;
-    out.mean[b] = mean;
-    out.m2[b] = m2;
-    out.lo[b] = lo;
-    out.hi[b] = hi;
-    out.down[b] = down;
-    out.trades[b] = tr;
-    out.exposed[b] = ex;
-    // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
-    out.stairs[b] = peak.length;
-    let e = 1;
-    peak.push(1);
-    low.push(1);
-    for (let i = from; i < from + size; i++) {
-      e *= 1 + returns[i]!;
-      const j = peak.length - 1;
-      if (e > peak[j]!) (peak.push(e), low.push(e));
-      else if (e < low[j]!) low[j] = e;
-    }
-    out.growth[b] = e;
+    let tr = 0, ex = size;
+    if (traded) for (let i = from; i < from + size; i++) if (traded[i]) tr++;
+    if (exposed) for (let i = from; i < from + size; i++) if (!exposed[i]) ex--;
+    addBlock(builder, b, returns, from, tr, ex);
   }
+  return finishBlocks(builder);
+}
+
+/**
+ * A candidate's summaries being built one block at a time, in block order: candidateBlocks, or a
+ * caller that makes each block's returns itself (the weight sets of overfitting.json, many
+ * candidates over one block's bars while those are in cache).
+ */
+export interface BlockBuilder {
+  out: Omit<CandidateBlocks, 'peak' | 'troughMin' | 'ddAfter'>;
+  peak: number[];
+  low: number[];
+}
+
+export function blockBuilder(blocks: number, size: number): BlockBuilder {
+  return {
+    out: {
+      blocks, size,
+      mean: new Float64Array(blocks), m2: new Float64Array(blocks), lo: new Float64Array(blocks), hi: new Float64Array(blocks),
+      down: new Float64Array(blocks), growth: new Float64Array(blocks), trades: new Float64Array(blocks), exposed: new Float64Array(blocks),
+      stairs: new Int32Array(blocks + 1),
+    },
+    peak: [],
+    low: [],
+  };
+}
+
+/**
+ * Block b (the next one) of `size` returns at returns[from …], with its trades and exposed counts:
+ * one pass for every sum and the staircase (each quantity in the same order as a loop of its own
+ * would take it), then Σ(r − mean)² once the mean is known.
+ */
+export function addBlock(builder: BlockBuilder, b: number, returns: ArrayLike<number>, from: number, trades: number, exposed: number): void {
+  const { out, peak, low } = builder;
+  const size = out.size;
+  // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
+  let sum = 0, comp = 0, down = 0, lo = Infinity, hi = -Infinity;
+  // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
+  out.stairs[b] = peak.length;
+  let e = 1, record = 1, trough = 1;
+  for (let i = from; i < from + size; i++) {
+    const r = returns[i]!;
+    const t = sum + r;
+    comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
+    sum = t;
+    if (r < 0) down += r * r;
+    if (r < lo) lo = r;
+    if (r > hi) hi = r;
+    e *= 1 + r;
+    if (e > record) {
+      peak.push(record);
+      low.push(trough);
+      record = trough = e;
+    } else if (e < trough) trough = e;
+  }
+  peak.push(record);
+  low.push(trough);
+  const mean = size > 0 ? (sum + comp) / size : 0;
+  let m2 = 0;
+  if (lo !== hi) for (let i = from; i < from + size; i++) m2 += (returns[i]! - mean) ** 2;
+  out.mean[b] = mean;
+  out.m2[b] = m2;
+  out.lo[b] = lo;
+  out.hi[b] = hi;
+  out.down[b] = down;
+  out.trades[b] = trades;
+  out.exposed[b] = exposed;
+  out.growth[b] = e;
+}
+
+/** The summaries once every block is added: each block's staircase with its running minima and later drawdowns. */
+export function finishBlocks(builder: BlockBuilder): CandidateBlocks {
+  const { out, peak, low } = builder;
+  const blocks = out.blocks;
   out.stairs[blocks] = peak.length;
   const troughMin = new Float64Array(peak.length);
   const ddAfter = new Float64Array(peak.length);
