@@ -112,33 +112,44 @@ function weightSetBlocks(task: PboTask, cands: WeightSetCandidates, groups: Arra
   const labels = task.labels[cands.track]!;
   const { legs, regimes: K } = cands;
   const L = legs.length;
-  const count = cands.weights.length / (K * L);
+  const sets = cands.weights.length / (K * L);
   // weights with a row of zeros for NO_REGIME (regime K): 0 + 0·x + … is +0, the position replay gives there
   const rows = K + 1;
-  const wt = new Float64Array(count * rows * L);
-  for (let c = 0; c < count; c++) wt.set(cands.weights.subarray(c * K * L, (c + 1) * K * L), c * rows * L);
+  const wt = new Float64Array(sets * rows * L);
+  for (let c = 0; c < sets; c++) wt.set(cands.weights.subarray(c * K * L, (c + 1) * K * L), c * rows * L);
   const regimeOf = (t: number) => (labels[t] === NO_REGIME ? K : labels[t]!);
   return groups.map((group) => {
     const idx = group ?? Int32Array.from({ length: n }, (_, j) => j);
     const size = Math.floor(idx.length / S);
     const skip = idx.length - size * S;
-    const builders = Array.from({ length: count }, () => blockBuilder(S, size));
+    const builders = Array.from({ length: sets }, () => blockBuilder(S, size));
     const g = new Float64Array(size), r = new Float64Array(size);
     const ka = new Int32Array(size), kb = new Int32Array(size);
     const xa = legs.map(() => new Float64Array(size)), xb = legs.map(() => new Float64Array(size));
     const [a0, a1] = xa, [b0, b1] = xb;
+    // the returns that can be non-zero: a leg holds a position at one end (elsewhere every set's
+    // position is +0 at both ends, so its return is ±0 and addBlock may pass it by)
+    const active = new Int32Array(size);
     for (let b = 0; b < S; b++) {
+      let live = 0;
       for (let i = 0; i < size; i++) {
         const j = idx[skip + b * size + i]!;
         g[i] = growth[j]!;
         ka[i] = regimeOf(j) * L;
         kb[i] = regimeOf(j + 1) * L;
-        for (let s = 0; s < L; s++) (xa[s]![i] = legs[s]![j]!), (xb[s]![i] = legs[s]![j + 1]!);
+        let held = false;
+        for (let s = 0; s < L; s++) {
+          const x = (xa[s]![i] = legs[s]![j]!), y = (xb[s]![i] = legs[s]![j + 1]!);
+          if (x !== 0 || y !== 0) held = true;
+        }
+        if (held) active[live++] = i;
       }
-      for (let c = 0; c < count; c++) {
+      r.fill(0);
+      for (let c = 0; c < sets; c++) {
         const base = c * rows * L;
-        let tr = 0, ex = size;
-        for (let i = 0; i < size; i++) {
+        let tr = 0, ex = live;
+        for (let q = 0; q < live; q++) {
+          const i = active[q]!;
           let p0 = 0, p1 = 0;
           // pos = clamp(Σ_s w[k][s]·leg_s, −1, 1), the terms added in strategy order from +0
           if (L === 2) {
@@ -154,7 +165,7 @@ function weightSetBlocks(task: PboTask, cands: WeightSetCandidates, groups: Arra
           if (p1 !== p0) tr++;
           if (p0 === 0) ex--;
         }
-        addBlock(builders[c]!, b, r, 0, tr, ex);
+        addBlock(builders[c]!, b, r, 0, tr, ex, active, live);
       }
     }
     return builders.map(finishBlocks);

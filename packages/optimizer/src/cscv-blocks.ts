@@ -86,8 +86,13 @@ export function blockBuilder(blocks: number, size: number): BlockBuilder {
  * Block b (the next one) of `size` returns at returns[from …], with its trades and exposed counts:
  * one pass for every sum and the staircase (each quantity in the same order as a loop of its own
  * would take it), then Σ(r − mean)² once the mean is known.
+ * `nonzero` (indexes into returns, ascending; `count` of them) may name the only returns that can
+ * differ from ±0: the first pass then visits those alone, which is exact — a zero return leaves
+ * the compensated sum (t = sum, the compensation gains +0), Σmin(r, 0)², the growth (×1) and the
+ * staircase as they are; it only bounds lo and hi, whose zero sign nothing reads (lo = hi is what
+ * counts). Σ(r − mean)² still visits every return, zeros included, in order.
  */
-export function addBlock(builder: BlockBuilder, b: number, returns: ArrayLike<number>, from: number, trades: number, exposed: number): void {
+export function addBlock(builder: BlockBuilder, b: number, returns: ArrayLike<number>, from: number, trades: number, exposed: number, nonzero?: Int32Array, count = 0): void {
   const { out, peak, low } = builder;
   const size = out.size;
   // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
@@ -95,7 +100,10 @@ export function addBlock(builder: BlockBuilder, b: number, returns: ArrayLike<nu
   // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
   out.stairs[b] = peak.length;
   let e = 1, record = 1, trough = 1;
-  for (let i = from; i < from + size; i++) {
+  const visits = nonzero ? count : size;
+  if (nonzero && count < size) (lo = 0), (hi = 0);
+  for (let k = 0; k < visits; k++) {
+    const i = nonzero ? nonzero[k]! : from + k;
     const r = returns[i]!;
     const t = sum + r;
     comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
