@@ -1,6 +1,6 @@
 import { NO_REGIME, type PboResult, type SignalEvents } from '@regimen/core';
 import { positionsFromEvents } from '@regimen/kernel';
-import { addBlock, blockBuilder, candidateBlocks, compileObjective, finishBlocks, probabilityOfBacktestOverfitting, type CandidateBlocks, type Objective } from '@regimen/optimizer';
+import { addBlock, blockBuilder, compileObjective, finishBlocks, probabilityOfBacktestOverfitting, type CandidateBlocks, type Objective } from '@regimen/optimizer';
 
 /**
  * One share of analysis/overfitting.json, run on a worker of the run's executor (runTask) or on
@@ -73,29 +73,44 @@ export function runPboTask(task: PboTask): Array<PboResult | null> {
   return task.entries.map((e, i) => probabilityOfBacktestOverfitting(lists[i]!, { blocks: task.blocks, objective: ranker(e), barsPerYear: task.barsPerYear, minBars: e.minBars, minTrades: e.minTrades }));
 }
 
-/** Per entry, each trial's block summaries: a trial at a time, its positions rebuilt over the window, then each entry's returns gathered. */
+/**
+ * Per entry, each trial's block summaries: a trial at a time, its positions rebuilt over the
+ * window, then each entry's returns made block by block; a return whose position is 0 at both
+ * ends is ±0, and addBlock passes it by (exactly: see there).
+ */
 function trialBlocks(task: PboTask, cands: TrialCandidates, groups: Array<Int32Array | null>): CandidateBlocks[][] {
-  const { start, end, growth, cost } = task;
+  const { start, end, growth, cost, blocks: S } = task;
   const n = end - start - 1;
   const count = cands.events.length;
   const lists = groups.map(() => new Array<CandidateBlocks>(count));
   const series = new Float64Array(end);
   const pos = series.subarray(start, end);
-  const r = new Float64Array(n), traded = new Uint8Array(n), exposed = new Uint8Array(n);
   const every = Int32Array.from({ length: n }, (_, j) => j);
+  const r = new Float64Array(n), active = new Int32Array(n);
   for (let c = 0; c < count; c++) {
     positionsFromEvents(cands.events[c]!, end, { start, end }, series);
     for (let e = 0; e < groups.length; e++) {
       const idx = groups[e] ?? every;
-      const m = idx.length;
-      for (let i = 0; i < m; i++) {
-        const j = idx[i]!;
-        const p0 = pos[j]!, p1 = pos[j + 1]!;
-        r[i] = p0 * growth[j]! - cost * Math.abs(p1 - p0);
-        traded[i] = p1 !== p0 ? 1 : 0;
-        exposed[i] = p0 !== 0 ? 1 : 0;
+      const size = Math.floor(idx.length / S);
+      const skip = idx.length - size * S;
+      const builder = blockBuilder(S, size);
+      for (let b = 0; b < S; b++) {
+        let tr = 0, ex = 0, live = 0;
+        for (let i = 0; i < size; i++) {
+          const j = idx[skip + b * size + i]!;
+          const p0 = pos[j]!, p1 = pos[j + 1]!;
+          if (p0 === 0 && p1 === 0) {
+            r[i] = 0;
+            continue;
+          }
+          r[i] = p0 * growth[j]! - cost * Math.abs(p1 - p0);
+          active[live++] = i;
+          if (p1 !== p0) tr++;
+          if (p0 !== 0) ex++;
+        }
+        addBlock(builder, b, r, 0, tr, ex, active, live);
       }
-      lists[e]![c] = candidateBlocks({ returns: r.subarray(0, m), traded: traded.subarray(0, m), exposed: exposed.subarray(0, m) }, task.blocks);
+      lists[e]![c] = finishBlocks(builder);
     }
   }
   return lists;
