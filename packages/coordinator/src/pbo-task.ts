@@ -189,7 +189,8 @@ function weightSetBlocks(task: PboTask, cands: WeightSetCandidates, groups: Arra
 
 function ranker(e: PboTaskEntry): Objective {
   const o = compileObjective(e.objective);
-  return e.tiebreak ? o : { name: o.name, score: o.score, ...(o.uses ? { uses: o.uses } : {}) };
+  const uses = o.scoreUses ?? o.uses;
+  return e.tiebreak ? o : { name: o.name, score: o.score, ...(uses ? { uses } : {}) };
 }
 
 /** Indexes j of the window's returns attributed to `regime`: label[t − 1] = label of bar start + j. */

@@ -219,27 +219,30 @@ export function packBlocks(candidates: readonly CandidateBlocks[]): PackedBlocks
  * Slot `to` = slot `from` (holding n returns) followed by the block of `size` returns whose packed
  * fields are at `at` (= (b·N + n)·BLOCK_STRIDE) and staircase is number `k` (= b·N + n). Means and m2 merge by Chan, Golub and LeVeque's
  * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above, skipped
- * when the caller needs none.
+ * when the caller needs none; the moments, extremes and counts skipped when it needs none of them
+ * (an objective of the drawdown alone: its slots' other fields are then never read).
  */
-export function extendStats(s: Float64Array, from: number, n: number, p: PackedBlocks, at: number, k: number, size: number, to: number, drawdown: boolean): void {
+export function extendStats(s: Float64Array, from: number, n: number, p: PackedBlocks, at: number, k: number, size: number, to: number, drawdown: boolean, moments = true): void {
   const packed = p.fields;
   const f = from * STRIDE, t = to * STRIDE;
   const total = n + size;
-  const mb = packed[at + B.mean]!;
-  if (n === 0) {
-    s[t + F.mean] = mb;
-    s[t + F.m2] = packed[at + B.m2]!;
-  } else {
-    const mean = s[f + F.mean]!;
-    const delta = mb - mean;
-    s[t + F.mean] = mean + (delta * size) / total;
-    s[t + F.m2] = s[f + F.m2]! + packed[at + B.m2]! + (delta * delta * n * size) / total;
+  if (moments) {
+    const mb = packed[at + B.mean]!;
+    if (n === 0) {
+      s[t + F.mean] = mb;
+      s[t + F.m2] = packed[at + B.m2]!;
+    } else {
+      const mean = s[f + F.mean]!;
+      const delta = mb - mean;
+      s[t + F.mean] = mean + (delta * size) / total;
+      s[t + F.m2] = s[f + F.m2]! + packed[at + B.m2]! + (delta * delta * n * size) / total;
+    }
+    s[t + F.lo] = Math.min(s[f + F.lo]!, packed[at + B.lo]!);
+    s[t + F.hi] = Math.max(s[f + F.hi]!, packed[at + B.hi]!);
+    s[t + F.down] = s[f + F.down]! + packed[at + B.down]!;
+    s[t + F.trades] = s[f + F.trades]! + packed[at + B.trades]!;
+    s[t + F.exposed] = s[f + F.exposed]! + packed[at + B.exposed]!;
   }
-  s[t + F.lo] = Math.min(s[f + F.lo]!, packed[at + B.lo]!);
-  s[t + F.hi] = Math.max(s[f + F.hi]!, packed[at + B.hi]!);
-  s[t + F.down] = s[f + F.down]! + packed[at + B.down]!;
-  s[t + F.trades] = s[f + F.trades]! + packed[at + B.trades]!;
-  s[t + F.exposed] = s[f + F.exposed]! + packed[at + B.exposed]!;
   const equity = s[f + F.equity]!;
   s[t + F.equity] = equity * packed[at + B.growth]!;
   if (!drawdown) return;

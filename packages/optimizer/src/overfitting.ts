@@ -88,6 +88,9 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
   const stats = runningStats((k + 1) * N);
   const packed = packBlocks(distinct);
   const drawdown = objective.uses === undefined || objective.uses.some((m) => m === 'max_drawdown' || m === 'calmar');
+  // sums, extremes and counts are read by every metric but the drawdown, total return, cagr,
+  // calmar and bars — and by the trades filter; the equity always (total return: the loss share)
+  const moments = objective.uses === undefined || minTrades > 0 || objective.uses.some((m) => !EQUITY_ONLY.has(m));
   const m = new SetMetrics(stats, bpy);
   let c = 0;
   const leaf = (mask: number) => {
@@ -110,7 +113,7 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
     const prev = depth * N, next = prev + N, n0 = depth * size;
     for (let b = from; b <= S - k + depth; b++) {
       const row = b * N * BLOCK_STRIDE;
-      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, b * N + n, size, next + n, drawdown);
+      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, b * N + n, size, next + n, drawdown, moments);
       walk(depth + 1, b + 1, mask | (1 << b));
     }
   };
@@ -189,6 +192,8 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
 }
 
 const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
+
+const EQUITY_ONLY = new Set(['max_drawdown', 'total_return', 'cagr', 'calmar', 'bars']);
 
 const FIELDS = ['mean', 'm2', 'lo', 'hi', 'down', 'growth', 'trades', 'exposed', 'peak', 'troughMin', 'ddAfter'] as const;
 
