@@ -1,0 +1,42 @@
+/**
+ * The state a step hook (ClassifierPlugin.labelStep, StrategyPlugin.step) hands to the next call,
+ * as JSON text that gives back the same bits. JSON has no NaN, ±Infinity or −0 (an indicator
+ * still warming up is NaN; a product can be −0), so those numbers are written as
+ * `{"$f64": "NaN" | "Infinity" | "-Infinity" | "-0"}`; every other double round-trips through
+ * JSON exactly (shortest round-trip text). Typed arrays are written as plain arrays.
+ */
+const SPECIAL = '$f64';
+
+function special(x: number): string | null {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (Object.is(x, -0)) return '-0';
+  return null;
+}
+
+/** The state as a JSON-ready value: special numbers boxed, typed arrays as plain arrays. */
+export function encodeStepState(value: unknown): unknown {
+  if (typeof value === 'number') {
+    const s = special(value);
+    return s === null ? value : { [SPECIAL]: s };
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, encodeStepState);
+  if (Array.isArray(value)) return value.map(encodeStepState);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeStepState(v)]));
+  return value;
+}
+
+/** The inverse of encodeStepState (typed arrays come back as plain arrays of numbers). */
+export function decodeStepState(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeStepState);
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === SPECIAL) {
+      const s = (value as Record<string, unknown>)[SPECIAL];
+      return s === '-0' ? -0 : Number(s);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeStepState(v)]));
+  }
+  return value;
+}
