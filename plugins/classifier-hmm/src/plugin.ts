@@ -4,6 +4,7 @@ import { fitHmm } from './fit.js';
 import { parseModel, type HmmModel } from './model.js';
 import { HmmOptionsSchema, type HmmOptions } from './options.js';
 import { hmmSummary } from './summary.js';
+import { hmmLabelStep } from './step.js';
 
 /**
  * The Gaussian HMM regime classifier. Fitted on the training split by Baum–Welch; labels are the
@@ -35,6 +36,7 @@ export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<
       const t = data.close.length - 1;
       return t < f.start ? new Float64Array(m.states) : f.alpha.slice((t - f.start) * m.states, (t - f.start + 1) * m.states);
     },
+    labelStep: (state, data, model, options) => hmmLabelStep(state, data, parseModel(model), options?.min_dwell ?? 1),
     summary: (model) => hmmSummary(parseModel(model)),
   };
 }

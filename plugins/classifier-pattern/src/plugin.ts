@@ -2,6 +2,7 @@ import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
 import { classify } from './classify.js';
 import { parseModel, regimeNames, type PatternModel } from './model.js';
 import { PatternOptionsSchema, type PatternOptions } from './options.js';
+import { patternLabelStep } from './step.js';
 
 /**
  * Rule-based regimes from price structure: breakout (close beyond the previous bar's Donchian
@@ -19,5 +20,6 @@ export function patternClassifier(): ClassifierPlugin<PatternOptions, PatternMod
     fit: (_train, options) => ({ kind: 'pattern', version: 1, names: regimeNames(options.trend), params: { ...options } }),
     regimes: (model) => [...parseModel(model).names],
     label: (data, model) => classify(data, parseModel(model).params),
+    labelStep: (state, data, model) => patternLabelStep(state, data, parseModel(model).params),
   };
 }
