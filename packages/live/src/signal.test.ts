@@ -9,6 +9,7 @@ import { adaptivePositions } from '@regimen/backtester';
 import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
 import { loadLiveBars } from './bars.js';
 import { journalPath } from './journal.js';
+import { decide } from './decide.js';
 import { openLive } from './open.js';
 import { signal } from './signal.js';
 import { statePath } from './state.js';
@@ -57,6 +58,12 @@ describe('regimen signal: journal and state', () => {
     const tracks = run.classifiers.map((c) => ({ classifier: c.name, names: c.regimes, labels: c.plugin.label(bars, c.model, c.options) }));
     const { positions } = adaptivePositions({ bars, window: { start: run.testStart, end: 810 }, regime: tracks.find((t) => t.classifier === run.driving)!, breakdown: tracks, strategies: run.strategies, winners: run.winners, weights: run.weights, costs: run.costs, barsPerYear: run.barsPerYear }, run.engine);
     expect(journal.map((d) => d.target_position)).toEqual(Array.from(positions.subarray(800, 810)));
+
+    // the first call built the step memory from bar 0, the next stepped its 5 new bars from it; each
+    // stepped decision is the whole object `decide` makes from bars 0..t (probabilities included), bit for bit
+    expect(a.work).toEqual({ stepped: true, bars: 805, rebuilt: true });
+    expect(b.work).toEqual({ stepped: true, bars: 5, rebuilt: false });
+    for (const d of [...a.appended, ...b.appended]) expect(d).toEqual(decide(run, bars, d.bar));
   });
 
   it('--as-of decides up to that bar only; an earlier --as-of shows a decision and writes nothing', async () => {

@@ -130,6 +130,14 @@ export const LiveStateSchema = z.object({
   journal_decisions: z.number().int().min(0),
   /** byte offset in decisions.jsonl of the line of `last`'s decision: the next call reads the journal from there, not whole */
   journal_offset: z.number().int().min(0).optional(),
+  /**
+   * the step hooks' memory after `last` (classifiers' labelStep states, trials' step states, the
+   * target), through encodeStepState: the next call steps its new bars from it instead of
+   * recomputing the history. Absent when a plugin of the run has no step hook.
+   */
+  step: z.unknown().optional(),
+  /** the widest spacing between two bars of the run's history (ms): the gap check's bound, computed once */
+  widest_spacing_ms: z.number().optional(),
   updated_at: z.string(),
 });
 export type LiveState = z.infer<typeof LiveStateSchema>;
