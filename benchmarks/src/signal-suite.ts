@@ -18,16 +18,20 @@ export interface SignalBenchRow {
   /** median wall ms of `regimen signal` as a new process for one new bar, with state: process start, imports, data load, checks, decision, journal, state */
   end_to_end_ms: number;
   end_to_end_runs: number[];
-  /** the same call in-process, median ms per stage */
-  stages_ms: { open: number; load: number; check: number; decide: number; state: number };
-  /** stages beyond loading the file: open + check + decide + state */
+  /** the same call in-process, median ms per stage: open the workspace, read the file, hash its history (verify), check journal and gaps, decide, write the state */
+  stages_ms: { open: number; load: number; verify: number; check: number; decide: number; state: number };
+  /** stages beyond reading and hashing the file: open + check + decide + state */
   beyond_load_ms: number;
+  /** how the timed calls decided: stepped from the saved state (bars stepped per call), or recomputed */
+  work: string;
 }
 
 export interface SignalBenchResult {
   suite: 'signal';
   load_average: number[];
   rows: SignalBenchRow[];
+  /** end to end of a bare `regimen --version` (process start and imports alone), median ms */
+  process_start_ms: number;
   /** beyond_load_ms of the largest history over that of the smallest */
   growth: number;
   replay: { workspace: string; bars: number; seconds: number; identical: boolean } | null;
@@ -78,7 +82,7 @@ const workflow = (data: string) => `workflow:
  * --workspace).
  */
 export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
-  const sizes = o.barsList ?? [10_000, 1_000_000];
+  const sizes = o.barsList ?? [10_000, 100_000, 1_000_000];
   const repeat = Math.max(1, o.repeat);
   const root = mkdtempSync(join(tmpdir(), 'regimen-bench-signal-'));
   const rows: SignalBenchRow[] = [];
@@ -104,6 +108,7 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
       await signal(ws, file(1), { stateDir: state });
       const wall: number[] = [];
       const stages: SignalBenchRow['stages_ms'][] = [];
+      const works = new Set<string>();
       for (let r = 0; r < repeat; r++) {
         const f = file(2 + 2 * r);
         const s0 = now();
@@ -112,9 +117,10 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
         const res = await signal(ws, file(3 + 2 * r), { stateDir: state });
         if (res.appended.length !== 1) throw new Error(`expected one new bar, journaled ${res.appended.length}`);
         stages.push(Object.fromEntries(Object.entries(res.seconds).map(([k, v]) => [k, v * 1000])) as SignalBenchRow['stages_ms']);
+        works.add(res.work.stepped ? `stepped ${res.work.bars} bar${res.work.bars === 1 ? '' : 's'}${res.work.rebuilt ? ' (memory rebuilt from bar 0)' : ''}` : `recomputed: ${res.work.reason}`);
       }
       const med = Object.fromEntries(Object.keys(stages[0]!).map((k) => [k, median(stages.map((s) => s[k as keyof typeof s]))])) as SignalBenchRow['stages_ms'];
-      rows.push({ bars: n, workspace_seconds: workspaceSeconds, end_to_end_ms: median(wall), end_to_end_runs: wall, stages_ms: med, beyond_load_ms: med.open + med.check + med.decide + med.state });
+      rows.push({ bars: n, workspace_seconds: workspaceSeconds, end_to_end_ms: median(wall), end_to_end_runs: wall, stages_ms: med, beyond_load_ms: med.open + med.check + med.decide + med.state, work: [...works].join('; ') });
     }
     let replayResult: SignalBenchResult['replay'] = null;
     let replayDir = o.workspace;
@@ -125,11 +131,18 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
     const rp = await replay(replayDir);
     replayResult = { workspace: o.workspace ?? 'examples/seed-workflow.yaml', bars: rp.bars, seconds: rp.seconds, identical: rp.mismatch === null };
     const growth = rows[rows.length - 1]!.beyond_load_ms / rows[0]!.beyond_load_ms;
+    const starts: number[] = [];
+    for (let r = 0; r < repeat; r++) {
+      const s0 = now();
+      execFileSync(process.execPath, [BIN, '--version'], { stdio: 'ignore' });
+      starts.push((now() - s0) * 1000);
+    }
     const worst = Math.max(...rows.map((r) => r.end_to_end_ms));
     return {
       suite: 'signal',
       load_average: loadavg(),
       rows,
+      process_start_ms: median(starts),
       growth,
       replay: replayResult,
       budget: { ...BUDGET, met: { end_to_end: worst <= BUDGET.end_to_end_ms, growth: growth <= BUDGET.growth, replay: replayResult ? replayResult.seconds <= BUDGET.replay_seconds : null } },
@@ -140,8 +153,8 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
 }
 
 export function formatSignal(r: SignalBenchResult): string {
-  const head = ['history bars', 'end to end ms', 'open', 'load', 'check', 'decide', 'state', 'beyond load ms'];
-  const rows = r.rows.map((x) => [x.bars, x.end_to_end_ms.toFixed(0), x.stages_ms.open.toFixed(1), x.stages_ms.load.toFixed(1), x.stages_ms.check.toFixed(1), x.stages_ms.decide.toFixed(1), x.stages_ms.state.toFixed(1), x.beyond_load_ms.toFixed(1)]);
+  const head = ['history bars', 'end to end ms', 'open', 'load', 'verify', 'check', 'decide', 'state', 'beyond load ms'];
+  const rows = r.rows.map((x) => [x.bars, x.end_to_end_ms.toFixed(0), x.stages_ms.open.toFixed(1), x.stages_ms.load.toFixed(1), x.stages_ms.verify.toFixed(1), x.stages_ms.check.toFixed(1), x.stages_ms.decide.toFixed(1), x.stages_ms.state.toFixed(1), x.beyond_load_ms.toFixed(1)]);
   const width = head.map((h, c) => Math.max(h.length, ...rows.map((row) => String(row[c]).length)));
   const line = (cells: Array<string | number>) => cells.map((v, c) => String(v).padStart(width[c]!)).join('  ');
   const yes = (b: boolean | null) => (b === null ? 'not run' : b ? 'met' : 'NOT met');
@@ -150,6 +163,8 @@ export function formatSignal(r: SignalBenchResult): string {
     line(head),
     width.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
+    ...r.rows.map((x) => `${x.bars} bars: ${x.work}`),
+    `process start alone (regimen --version): ${r.process_start_ms.toFixed(0)} ms`,
     `end to end ≤ ${r.budget.end_to_end_ms} ms: ${yes(r.budget.met.end_to_end)}; work beyond loading grows ${r.growth.toFixed(2)}× from ${r.rows[0]!.bars} to ${r.rows[r.rows.length - 1]!.bars} bars (≤ ${r.budget.growth}×: ${yes(r.budget.met.growth)})`,
     r.replay ? `--replay of ${r.replay.workspace}: ${r.replay.bars} validation bars in ${r.replay.seconds.toFixed(2)} s, ${r.replay.identical ? 'identical to validation' : 'DIFFERS from validation'} (≤ ${r.budget.replay_seconds} s: ${yes(r.budget.met.replay)})` : '',
   ].join('\n');

@@ -1,7 +1,7 @@
 import { NO_REGIME, regimenError, type BarColumns, type Decision, type StrategyDecision } from '@regimen/core';
 import { adaptiveTrials, regimeSetting, weightVectors, type AdaptiveInput } from '@regimen/backtester';
 import { canStepTrial, stepTrial, type TrialStepState } from '@regimen/kernel';
-import { isoTime } from '@regimen/data';
+import { callHook, decisionObject } from './decide.js';
 import type { LiveRun } from './open.js';
 
 /**
@@ -35,14 +35,6 @@ function between(bars: BarColumns, from: number, to: number): BarColumns {
     close: bars.close.subarray(from, to),
     ...(bars.volume ? { volume: bars.volume.subarray(from, to) } : {}),
   };
-}
-
-function callHook<T>(plugin: string, hook: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw regimenError({ code: 'plugin', message: `plugin "${plugin}" failed in ${hook}(): ${(e as Error).message}`, cause: e });
-  }
 }
 
 /** What every stepped decision of a run shares: its trials, legs and weight vectors (as combinedPositions sees them). */
@@ -165,20 +157,5 @@ function decisionAt(run: LiveRun, plan: Plan, bars: BarColumns, t: number, label
       weight: setting.weights[s.name] ?? 0,
     };
   });
-  return {
-    kind: 'regimen.decision',
-    bar: t,
-    time: isoTime(bars.time[t]!),
-    close: bars.close[t]!,
-    in_history: t < run.historyBars,
-    classifiers,
-    driving_classifier: run.driving,
-    regime: regimeName,
-    strategies,
-    weights: setting.weights,
-    target_position: target,
-    previous_position: previous,
-    change: target - previous,
-    identity: run.identity,
-  };
+  return decisionObject(run, bars, t, { classifiers, regime: regimeName, strategies, weights: setting.weights, target, previous });
 }
