@@ -7,6 +7,7 @@ import { journalPath, readJournal } from './journal.js';
 import type { LiveRun } from './open.js';
 import { readLiveState, statePath } from './state.js';
 import { stepDecisions, whyNotStepped, type StepMemory } from './step.js';
+import { prefixUnchanged, readTail, sourcePrefix, tailReadable } from './tail.js';
 
 export interface AdvanceOptions {
   /** the state and journal folder (default <workspace>/live) */
@@ -22,6 +23,8 @@ export interface AdvanceOptions {
   replayFrom?: number;
   /** the step memory to resume from instead of the state's (`replay`: the previous step's `step`) */
   step?: unknown;
+  /** false: read the file whole even when the state would let a call parse its new lines only (paper books from every bar) */
+  tailRead?: boolean;
   /** false: decisions without the classifiers' probabilities (replay: they decide nothing) */
   probabilities?: boolean;
   /** called with each new decision as soon as it is made (signal journals it there, so a killed call keeps what it decided) */
@@ -37,8 +40,10 @@ export interface AdvanceResult {
   state: LiveState;
   /** decision lines already in the journal */
   journaled: number;
-  /** bars of the data file */
+  /** bars of the data file (after a tail read: bars before the state's last bar are 0, never read) */
   bars: BarColumns;
+  /** 'tail': only the lines after the state's prefix were parsed (its bytes hashed unchanged); 'whole': the file was read whole */
+  read: 'tail' | 'whole';
   /** seconds spent reading the file, hashing its history (against the run's and the state's, and for the next state), checking the journal and gaps, deciding */
   seconds: { load: number; verify: number; check: number; decide: number };
   /**
@@ -114,17 +119,30 @@ function journalTail(run: LiveRun, stateDir: string, state: LiveState): Decision
  */
 export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptions): Promise<AdvanceResult> {
   const t0 = performance.now();
-  const b = opts.bars ?? (await loadLiveBars(run, dataFile));
-  const t1 = performance.now();
-  const n = b.close.length;
   const state = readLiveState(opts.stateDir);
   if (state && !sameRun(state.identity, run.identity)) {
     throw regimenError({ code: 'workspace', file: statePath(opts.stateDir), field: 'identity.workflow_id', value: state.identity.workflow_id, message: `is the state of another run than ${run.root}: give this run its own --state folder` });
   }
-  // the state vouches for bars 0..last when they hash to its history: the journal is then read
+  // a state that keeps its file's prefix (a row-by-row CSV) lets a call parse only the lines after
+  // it, once every byte of the prefix hashes as before (tail.ts); anything else reads the file whole
+  const why = whyNotStepped(run);
+  let fast: Awaited<ReturnType<typeof readTail>> = null;
+  let tail: Decision[] | null = null;
+  if (state?.source && state.step !== undefined && state.widest_spacing_ms !== undefined && why === null && opts.bars === undefined && opts.asOf === undefined && opts.replayFrom === undefined && opts.tailRead !== false) {
+    tail = journalTail(run, opts.stateDir, state);
+    if (tail) fast = await readTail(run, dataFile, state, tail[0]!.close);
+    if (!fast) tail = null;
+  }
+  const b = fast?.bars ?? opts.bars ?? (await loadLiveBars(run, dataFile));
+  const t1 = performance.now();
+  const n = b.close.length;
+  // the state vouches for bars 0..last when they are what it saw — the file's prefix bytes hash as
+  // before (a state that keeps them), else the bars hash to its history: the journal is then read
   // from its last decision on, and the run's history (inside those bars) needs no second hash
-  const vouched = state !== null && state.history.bars >= run.historyBars && bars0Hash(b, state) === state.history.sha256;
-  const tail = vouched ? journalTail(run, opts.stateDir, state!) : null;
+  const vouched = fast !== null || (state !== null && (state.source
+    ? opts.bars === undefined && prefixUnchanged(dataFile, state.source)
+    : state.history.bars >= run.historyBars && bars0Hash(b, state) === state.history.sha256));
+  tail ??= vouched ? journalTail(run, opts.stateDir, state!) : null;
   // decisions before `decided[0]` (in the journal, not read: the state's hash vouches for their bars)
   const before = tail ? state!.journal_decisions - 1 : 0;
   const decided = tail ?? journaledDecisions(run, opts.stateDir);
@@ -146,7 +164,6 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   if (opts.replayFrom === undefined) checkNoGap(widest, b, from, end, dataFile);
   const t3 = performance.now();
 
-  const why = whyNotStepped(run);
   const saved = opts.step !== undefined ? opts.step : vouched ? state!.step : undefined;
   let memory = why === null && saved ? (decodeStepState(saved) as StepMemory) : null;
   if (memory && memory.bar > lastDecided) memory = null; // ahead of the journal: not this journal's memory
@@ -179,13 +196,20 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   const latest = decisions[decisions.length - 1] ?? journaledAt(end - 1) ?? decide(run, b, end - 1);
   const lastBar = Math.max(lastDecided, end - 1);
   const lastDecision = decisions[decisions.length - 1] ?? decided[decided.length - 1];
+  // the prefix the next call may parse after: the whole file, when every bar of it is decided
+  const source = lastBar !== n - 1 || opts.bars !== undefined || !tailReadable(run, dataFile) ? null
+    : fast ? fast.source
+    : state?.source && vouched && state.last.bar === lastBar ? state.source
+    : sourcePrefix(dataFile);
   const keep = memory && memory.bar === lastBar ? encodeStepState(memory) : saved !== undefined && vouched && state!.last.bar === lastBar ? saved : undefined;
   const next: LiveState = {
     kind: 'regimen.live_state',
     version: 1,
     identity: run.identity,
     last: { bar: lastBar, time: isoTime(b.time[lastBar]!), target_position: lastDecision ? lastDecision.target_position : latest.target_position },
-    history: { sha256: vouched && state!.history.bars === lastBar + 1 ? state!.history.sha256 : historyHash(b, lastBar + 1), bars: lastBar + 1, first: isoTime(b.time[0]!), last: isoTime(b.time[lastBar]!) },
+    // a tail read has not the history's bars: the hash of bars 0..history.bars−1 stays true, and `source` vouches for the rest
+    history: fast ? state!.history : { sha256: vouched && state!.history.bars === lastBar + 1 ? state!.history.sha256 : historyHash(b, lastBar + 1), bars: lastBar + 1, first: isoTime(b.time[0]!), last: isoTime(b.time[lastBar]!) },
+    ...(source ? { source } : {}),
     classifiers: Object.fromEntries(Object.entries((lastDecision ?? latest).classifiers).map(([name, r]) => [name, { regime: r.regime, ...(r.probabilities ? { filter: r.probabilities } : {}) }])),
     journal_decisions: before + decided.length + decisions.length,
     ...(keep !== undefined ? { step: keep } : {}),
@@ -195,7 +219,7 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   const t5 = performance.now();
   const seconds = { load: (t1 - t0) / 1000, verify: (t2 - t1 + (t5 - t4)) / 1000, check: (t3 - t2) / 1000, decide: (t4 - t3) / 1000 };
   const work: AdvanceResult['work'] = why === null ? { stepped: true, bars: stepped, rebuilt } : { stepped: false, reason: why, bars: decisions.length };
-  return { decisions, latest, state: next, journaled: decided.length, bars: b, seconds, work, step: memory && memory.bar === lastBar ? encodeStepState(memory) : undefined };
+  return { decisions, latest, state: next, journaled: decided.length, bars: b, read: fast ? 'tail' : 'whole', seconds, work, step: memory && memory.bar === lastBar ? encodeStepState(memory) : undefined };
 }
 
 /** The state's history hash recomputed on the file: bars 0..state.history.bars−1 (null when the file is shorter). */
