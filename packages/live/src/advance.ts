@@ -36,7 +36,7 @@ export interface AdvanceResult {
   decisions: Decision[];
   /** the decision to show: of the last bar up to --as-of (new, or already journaled, or recomputed) */
   latest: Decision;
-  /** the state after the new bars (to write once their journal lines are durable) */
+  /** the state after the new bars (to write once their journal lines are durable); a replay's is built when read */
   state: LiveState;
   /** decision lines already in the journal */
   journaled: number;
@@ -160,8 +160,9 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   }
   const lastDecided = decided.length ? decided[decided.length - 1]!.bar : (opts.replayFrom ?? run.historyBars) - 1;
   const from = lastDecided + 1;
-  const widest = (vouched ? state!.widest_spacing_ms : undefined) ?? widestSpacing(run, b);
-  if (opts.replayFrom === undefined) checkNoGap(widest, b, from, end, dataFile);
+  let widest: number | undefined;
+  const widestOf = () => (widest ??= (vouched ? state!.widest_spacing_ms : undefined) ?? widestSpacing(run, b));
+  if (opts.replayFrom === undefined) checkNoGap(widestOf(), b, from, end, dataFile);
   const t3 = performance.now();
 
   const saved = opts.step !== undefined ? opts.step : vouched ? state!.step : undefined;
@@ -196,30 +197,36 @@ export async function advance(run: LiveRun, dataFile: string, opts: AdvanceOptio
   const latest = decisions[decisions.length - 1] ?? journaledAt(end - 1) ?? decide(run, b, end - 1);
   const lastBar = Math.max(lastDecided, end - 1);
   const lastDecision = decisions[decisions.length - 1] ?? decided[decided.length - 1];
-  // the prefix the next call may parse after: the whole file, when every bar of it is decided
-  const source = lastBar !== n - 1 || opts.bars !== undefined || !tailReadable(run, dataFile) ? null
-    : fast ? fast.source
-    : state?.source && vouched && state.last.bar === lastBar ? state.source
-    : sourcePrefix(dataFile);
-  const keep = memory && memory.bar === lastBar ? encodeStepState(memory) : saved !== undefined && vouched && state!.last.bar === lastBar ? saved : undefined;
-  const next: LiveState = {
-    kind: 'regimen.live_state',
-    version: 1,
-    identity: run.identity,
-    last: { bar: lastBar, time: isoTime(b.time[lastBar]!), target_position: lastDecision ? lastDecision.target_position : latest.target_position },
-    // a tail read has not the history's bars: the hash of bars 0..history.bars−1 stays true, and `source` vouches for the rest
-    history: fast ? state!.history : { sha256: vouched && state!.history.bars === lastBar + 1 ? state!.history.sha256 : historyHash(b, lastBar + 1), bars: lastBar + 1, first: isoTime(b.time[0]!), last: isoTime(b.time[lastBar]!) },
-    ...(source ? { source } : {}),
-    classifiers: Object.fromEntries(Object.entries((lastDecision ?? latest).classifiers).map(([name, r]) => [name, { regime: r.regime, ...(r.probabilities ? { filter: r.probabilities } : {}) }])),
-    journal_decisions: before + decided.length + decisions.length,
-    ...(keep !== undefined ? { step: keep } : {}),
-    widest_spacing_ms: widest,
-    updated_at: new Date().toISOString(),
+  const stepOut = memory && memory.bar === lastBar ? encodeStepState(memory) : undefined;
+  // the state after the new bars; a replay writes none, and skips its hashes (one per bar, each over bars 0..t)
+  const nextState = (): LiveState => {
+    // the prefix the next call may parse after: the whole file, when every bar of it is decided
+    const source = lastBar !== n - 1 || opts.bars !== undefined || !tailReadable(run, dataFile) ? null
+      : fast ? fast.source
+      : state?.source && vouched && state.last.bar === lastBar ? state.source
+      : sourcePrefix(dataFile);
+    const keep = stepOut !== undefined ? stepOut : saved !== undefined && vouched && state!.last.bar === lastBar ? saved : undefined;
+    return {
+      kind: 'regimen.live_state',
+      version: 1,
+      identity: run.identity,
+      last: { bar: lastBar, time: isoTime(b.time[lastBar]!), target_position: lastDecision ? lastDecision.target_position : latest.target_position },
+      // a tail read has not the history's bars: the hash of bars 0..history.bars−1 stays true, and `source` vouches for the rest
+      history: fast ? state!.history : { sha256: vouched && state!.history.bars === lastBar + 1 ? state!.history.sha256 : historyHash(b, lastBar + 1), bars: lastBar + 1, first: isoTime(b.time[0]!), last: isoTime(b.time[lastBar]!) },
+      ...(source ? { source } : {}),
+      classifiers: Object.fromEntries(Object.entries((lastDecision ?? latest).classifiers).map(([name, r]) => [name, { regime: r.regime, ...(r.probabilities ? { filter: r.probabilities } : {}) }])),
+      journal_decisions: before + decided.length + decisions.length,
+      ...(keep !== undefined ? { step: keep } : {}),
+      widest_spacing_ms: widestOf(),
+      updated_at: new Date().toISOString(),
+    };
   };
+  const next = opts.replayFrom === undefined ? nextState() : undefined;
   const t5 = performance.now();
   const seconds = { load: (t1 - t0) / 1000, verify: (t2 - t1 + (t5 - t4)) / 1000, check: (t3 - t2) / 1000, decide: (t4 - t3) / 1000 };
   const work: AdvanceResult['work'] = why === null ? { stepped: true, bars: stepped, rebuilt } : { stepped: false, reason: why, bars: decisions.length };
-  return { decisions, latest, state: next, journaled: decided.length, bars: b, read: fast ? 'tail' : 'whole', seconds, work, step: memory && memory.bar === lastBar ? encodeStepState(memory) : undefined };
+  const result = { decisions, latest, journaled: decided.length, bars: b, read: fast ? 'tail' : 'whole', seconds, work, step: stepOut } as const;
+  return next ? { ...result, state: next } : Object.defineProperty({ ...result } as AdvanceResult, 'state', { get: nextState, enumerable: true });
 }
 
 /** The state's history hash recomputed on the file: bars 0..state.history.bars−1 (null when the file is shorter). */

@@ -11,6 +11,14 @@ import { hmmLabelStep } from './step.js';
  * argmax of the filtered probabilities P(s_t | y_1..y_t) — never Viterbi or smoothed ones — so a
  * label never sees a later bar. Bar 0 (no return yet) and any rolling-volatility warm-up are NO_REGIME.
  */
+const parsed = new WeakMap<object, HmmModel>();
+function parsedOnce(model: unknown): HmmModel {
+  if (typeof model !== 'object' || model === null) return parseModel(model);
+  let m = parsed.get(model);
+  if (!m) parsed.set(model, (m = parseModel(model)));
+  return m;
+}
+
 export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<HmmModel>> {
   return {
     kind: 'classifier',
@@ -36,7 +44,8 @@ export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<
       const t = data.close.length - 1;
       return t < f.start ? new Float64Array(m.states) : f.alpha.slice((t - f.start) * m.states, (t - f.start + 1) * m.states);
     },
-    labelStep: (state, data, model, options) => hmmLabelStep(state, data, parseModel(model), options?.min_dwell ?? 1),
+    // a live call steps bar by bar with the same model object: validate it once, not per bar
+    labelStep: (state, data, model, options) => hmmLabelStep(state, data, parsedOnce(model), options?.min_dwell ?? 1),
     summary: (model) => hmmSummary(parseModel(model)),
   };
 }

@@ -9,6 +9,14 @@ import { patternLabelStep } from './step.js';
  * channel, optionally with range expansion), range, and with `trend: true` trend_up / trend_down
  * from TTR's ADX. Nothing is fitted; labels depend on bars ≤ t only.
  */
+const parsed = new WeakMap<object, PatternModel>();
+function parsedOnce(model: unknown): PatternModel {
+  if (typeof model !== 'object' || model === null) return parseModel(model);
+  let m = parsed.get(model);
+  if (!m) parsed.set(model, (m = parseModel(model)));
+  return m;
+}
+
 export function patternClassifier(): ClassifierPlugin<PatternOptions, PatternModel> {
   return {
     kind: 'classifier',
@@ -20,6 +28,7 @@ export function patternClassifier(): ClassifierPlugin<PatternOptions, PatternMod
     fit: (_train, options) => ({ kind: 'pattern', version: 1, names: regimeNames(options.trend), params: { ...options } }),
     regimes: (model) => [...parseModel(model).names],
     label: (data, model) => classify(data, parseModel(model).params),
-    labelStep: (state, data, model) => patternLabelStep(state, data, parseModel(model).params),
+    // a live call steps bar by bar with the same model object: validate it once, not per bar
+    labelStep: (state, data, model) => patternLabelStep(state, data, parsedOnce(model).params),
   };
 }

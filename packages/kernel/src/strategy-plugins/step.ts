@@ -1,5 +1,5 @@
 import { regimenError, type BarColumns, type TrialSpec } from '@regimen/core';
-import { isStrategyType, parseStrategyParams, strategyDefinition, strategyPluginOf } from '../reference/strategies/catalog.js';
+import { isStrategyType, parseStrategyParams, strategyDefinition, strategyPluginOf, type StrategyParams } from '../reference/strategies/catalog.js';
 import { badPositionError, finishPositions, hookError, warmupOf } from './finish.js';
 
 /** A trial's step state: bars seen so far and the strategy's own state after them. */
@@ -13,6 +13,15 @@ export function canStepTrial(type: string): boolean {
   return isStrategyType(type) ? strategyDefinition(type).step !== undefined : strategyPluginOf(type).step !== undefined;
 }
 
+const parsed = new WeakMap<object, StrategyParams>();
+
+/** A trial's parameters parsed once per params object (a live call steps the same trials bar by bar). */
+function parsedParams(trial: Pick<TrialSpec, 'type' | 'params'>): StrategyParams {
+  let p = parsed.get(trial.params);
+  if (!p) parsed.set(trial.params, (p = parseStrategyParams(trial.type, trial.params)));
+  return p;
+}
+
 /**
  * A trial's positions at the next `bars` from its step state (null: from bar 0), bit for bit
  * `trialPositions` at those bars: a built-in's own step, or a plugin's `step` hook with the host's
@@ -20,7 +29,7 @@ export function canStepTrial(type: string): boolean {
  * `pluginPositions` does after `positions`. Callers check `canStepTrial` first.
  */
 export function stepTrial(trial: Pick<TrialSpec, 'type' | 'params'>, prior: TrialStepState | null, bars: BarColumns): { positions: Float64Array; state: TrialStepState } {
-  const params = parseStrategyParams(trial.type, trial.params);
+  const params = parsedParams(trial);
   const out = new Float64Array(bars.close.length);
   const t = prior?.t ?? 0;
   if (isStrategyType(trial.type)) {
