@@ -23,7 +23,7 @@ export function registerSignal(program: Command): void {
     .option('--data <file>', 'the run\'s series extended with newer bars (a universe: the file of columns, or <series>=<file> once per series)', collect)
     .option('--json', 'print the decision as one JSON object (schema: DecisionSchema / UniverseDecisionSchema in @regimen/core)')
     .option('--as-of <time>', 'decide at the last bar at or before this time instead of the file\'s last bar')
-    .option('--state <dir>', 'state and journal folder (default <workspace>/live)')
+    .option('--state <dir>', 'state and journal folder (default <workspace>/live): the step memory the next call resumes from (it steps only its new bars) and the decisions journal')
     .option('--replay', 'step through the validation split bar by bar through the live entry point and compare every decision with the run\'s; exit 1 at the first difference')
     .option('--series <name>', 'a universe: only this series (repeatable)', collect);
   webhookOption(cmd).action(async (workspace: string, o: SignalFlags) => {
