@@ -40,3 +40,18 @@ export function decodeStepState(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * `parse` remembered per object: a step hook is called bar by bar with the same model object, and
+ * validating it once (not per bar) is most of what a one-bar step would otherwise cost. Other
+ * values are parsed every time.
+ */
+export function parsedOnce<T>(parse: (value: unknown) => T): (value: unknown) => T {
+  const seen = new WeakMap<object, T>();
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return parse(value);
+    let v = seen.get(value);
+    if (v === undefined) seen.set(value, (v = parse(value)));
+    return v;
+  };
+}

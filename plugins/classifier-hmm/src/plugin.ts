@@ -1,4 +1,4 @@
-import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
+import { parsedOnce, PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
 import { filtered, filteredLabels } from './filter.js';
 import { fitHmm } from './fit.js';
 import { parseModel, type HmmModel } from './model.js';
@@ -11,13 +11,7 @@ import { hmmLabelStep } from './step.js';
  * argmax of the filtered probabilities P(s_t | y_1..y_t) — never Viterbi or smoothed ones — so a
  * label never sees a later bar. Bar 0 (no return yet) and any rolling-volatility warm-up are NO_REGIME.
  */
-const parsed = new WeakMap<object, HmmModel>();
-function parsedOnce(model: unknown): HmmModel {
-  if (typeof model !== 'object' || model === null) return parseModel(model);
-  let m = parsed.get(model);
-  if (!m) parsed.set(model, (m = parseModel(model)));
-  return m;
-}
+const parsedModel = parsedOnce(parseModel);
 
 export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<HmmModel>> {
   return {
@@ -45,7 +39,7 @@ export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<
       return t < f.start ? new Float64Array(m.states) : f.alpha.slice((t - f.start) * m.states, (t - f.start + 1) * m.states);
     },
     // a live call steps bar by bar with the same model object: validate it once, not per bar
-    labelStep: (state, data, model, options) => hmmLabelStep(state, data, parsedOnce(model), options?.min_dwell ?? 1),
+    labelStep: (state, data, model, options) => hmmLabelStep(state, data, parsedModel(model), options?.min_dwell ?? 1),
     summary: (model) => hmmSummary(parseModel(model)),
   };
 }

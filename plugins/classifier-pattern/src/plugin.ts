@@ -1,4 +1,4 @@
-import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
+import { parsedOnce, PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
 import { classify } from './classify.js';
 import { parseModel, regimeNames, type PatternModel } from './model.js';
 import { PatternOptionsSchema, type PatternOptions } from './options.js';
@@ -9,13 +9,7 @@ import { patternLabelStep } from './step.js';
  * channel, optionally with range expansion), range, and with `trend: true` trend_up / trend_down
  * from TTR's ADX. Nothing is fitted; labels depend on bars ≤ t only.
  */
-const parsed = new WeakMap<object, PatternModel>();
-function parsedOnce(model: unknown): PatternModel {
-  if (typeof model !== 'object' || model === null) return parseModel(model);
-  let m = parsed.get(model);
-  if (!m) parsed.set(model, (m = parseModel(model)));
-  return m;
-}
+const parsedModel = parsedOnce(parseModel);
 
 export function patternClassifier(): ClassifierPlugin<PatternOptions, PatternModel> {
   return {
@@ -29,6 +23,6 @@ export function patternClassifier(): ClassifierPlugin<PatternOptions, PatternMod
     regimes: (model) => [...parseModel(model).names],
     label: (data, model) => classify(data, parseModel(model).params),
     // a live call steps bar by bar with the same model object: validate it once, not per bar
-    labelStep: (state, data, model) => patternLabelStep(state, data, parsedOnce(model).params),
+    labelStep: (state, data, model) => patternLabelStep(state, data, parsedModel(model).params),
   };
 }
