@@ -22,6 +22,33 @@ export interface HmmStepState {
   alpha: number[] | null;
 }
 
+interface Constants {
+  p: ReturnType<typeof paramsFromModel>;
+  /** the emission densities' per-state constants (em-pass.ts densityConstants) */
+  norm: Float64Array;
+  inv: Float64Array;
+  /** first bar with features */
+  start: number;
+  /** returns a rolling volatility needs */
+  keep: number;
+}
+
+const constants = new WeakMap<HmmModel, Constants>();
+
+/** What every step with a model shares, computed once per model object (a live call steps bar by bar). */
+function constantsOf(model: HmmModel): Constants {
+  let c = constants.get(model);
+  if (!c) {
+    const p = paramsFromModel(model);
+    const norm = new Float64Array(p.states);
+    const inv = new Float64Array(p.states * p.dims);
+    densityConstants(p.variances, p.states, p.dims, norm, inv);
+    c = { p, norm, inv, start: warmup(model.features), keep: Math.max(1, ...model.features.map((f) => (f.name === 'rolling_vol' ? f.window : 1))) };
+    constants.set(model, c);
+  }
+  return c;
+}
+
 /**
  * `labelStep`: the features, the forward recursion and the min_dwell rule of `filteredLabels`, one
  * bar at a time from a saved state — the operations of em-pass.ts's forwardPass (the reference
@@ -30,14 +57,9 @@ export interface HmmStepState {
  */
 export function hmmLabelStep(prior: unknown, data: BarColumns, model: HmmModel, minDwell: number): ClassifierStep {
   const st: HmmStepState = (prior as HmmStepState | null) ?? { t: 0, last: null, returns: [], u: null, dwell: { current: -1, candidate: -1, run: 0 }, alpha: null };
-  const p = paramsFromModel(model);
+  const { p, norm, inv, start, keep } = constantsOf(model);
   const k = p.states;
   const d = p.dims;
-  const norm = new Float64Array(k);
-  const inv = new Float64Array(k * d);
-  densityConstants(p.variances, k, d, norm, inv);
-  const start = warmup(model.features);
-  const keep = Math.max(1, ...model.features.map((f) => (f.name === 'rolling_vol' ? f.window : 1)));
   const n = data.close.length;
   const labels = new Uint8Array(n).fill(NO_REGIME);
   const y = new Float64Array(d);
