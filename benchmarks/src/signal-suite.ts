@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { runWorkflow } from '@regimen/coordinator';
 import { writeBarsArrow } from '@regimen/data';
 import { randomWalk } from '@regimen/kernel';
-import { replay, signal } from '@regimen/live';
+import { loadLiveBars, openLive, readLiveState, replay, signal, stepDecisions, type StepMemory } from '@regimen/live';
+import { decodeStepState } from '@regimen/core';
 import type { BenchOptions } from './options.js';
 import { median, now } from './workload.js';
 
@@ -22,6 +23,8 @@ export interface SignalBenchRow {
   end_to_end_runs: number[];
   /** the same call in-process, median ms per stage: open the workspace, read the file, hash its history (verify), check journal and gaps, decide, write the state */
   stages_ms: { open: number; load: number; verify: number; check: number; decide: number; state: number };
+  /** one decision stepped from the saved memory (memory decoded, every hook over one bar, the Decision built), median µs of STEP_RUNS, in-process: the algorithmic work alone */
+  step_us: number;
   /** stages beyond reading and hashing the file: open + check + decide + state */
   beyond_load_ms: number;
   /** how the timed calls decided: stepped from the saved state (bars stepped per call), or recomputed */
@@ -36,12 +39,15 @@ export interface SignalBenchResult {
   process_start_ms: number;
   /** beyond_load_ms of the largest history over that of the smallest, per format */
   growth: Record<'arrow' | 'csv', number>;
+  /** step_us of the largest history over that of the smallest, per format */
+  step_growth: Record<'arrow' | 'csv', number>;
   replay: { workspace: string; bars: number; seconds: number; identical: boolean } | null;
   budget: { end_to_end_ms: number; growth: number; replay_seconds: number; met: { end_to_end: boolean; growth: boolean; replay: boolean | null } };
 }
 
 const BIN = fileURLToPath(new URL('../../packages/cli/bin/regimen.js', import.meta.url));
 const SEED_WORKFLOW = fileURLToPath(new URL('../../examples/seed-workflow.yaml', import.meta.url));
+const STEP_RUNS = 50;
 const BUDGET = { end_to_end_ms: 1000, growth: 1.5, replay_seconds: 5 };
 const MINUTE = 60_000;
 
@@ -132,7 +138,18 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
           works.add(`${res.read === 'tail' ? 'new lines parsed' : 'file read whole'}, ${res.work.stepped ? `stepped ${res.work.bars} bar${res.work.bars === 1 ? '' : 's'}${res.work.rebuilt ? ' (memory rebuilt from bar 0)' : ''}` : `recomputed: ${res.work.reason}`}`);
         }
         const med = Object.fromEntries(Object.keys(stages[0]!).map((k) => [k, median(stages.map((s) => s[k as keyof typeof s]))])) as SignalBenchRow['stages_ms'];
-        rows.push({ bars: n, format, workspace_seconds: workspaceSeconds, end_to_end_ms: median(wall), end_to_end_runs: wall, stages_ms: med, beyond_load_ms: med.open + med.check + med.decide + med.state, work: [...works].join('; ') });
+        // the step alone, without file, journal or fsync: one more bar decided from the saved memory, STEP_RUNS times
+        const saved = readLiveState(state)!;
+        const run = await openLive(ws);
+        const last = saved.last.bar;
+        const more = await loadLiveBars(run, format === 'csv' ? csvFile(last + 2 - n) : arrowFile(last + 2 - n));
+        const steps: number[] = [];
+        for (let k = 0; k < STEP_RUNS; k++) {
+          const s0 = now();
+          stepDecisions(run, decodeStepState(saved.step) as StepMemory, more, last + 1, last + 2, { decide: true });
+          steps.push((now() - s0) * 1e6);
+        }
+        rows.push({ step_us: median(steps), bars: n, format, workspace_seconds: workspaceSeconds, end_to_end_ms: median(wall), end_to_end_runs: wall, stages_ms: med, beyond_load_ms: med.open + med.check + med.decide + med.state, work: [...works].join('; ') });
       }
     }
     let replayResult: SignalBenchResult['replay'] = null;
@@ -148,6 +165,11 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
       return of[of.length - 1]!.beyond_load_ms / of[0]!.beyond_load_ms;
     };
     const growth = { arrow: growthOf('arrow'), csv: growthOf('csv') };
+    const stepGrowthOf = (f: 'arrow' | 'csv') => {
+      const of = rows.filter((x) => x.format === f);
+      return of[of.length - 1]!.step_us / of[0]!.step_us;
+    };
+    const stepGrowth = { arrow: stepGrowthOf('arrow'), csv: stepGrowthOf('csv') };
     const starts: number[] = [];
     for (let r = 0; r < repeat; r++) {
       const s0 = now();
@@ -161,6 +183,7 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
       rows,
       process_start_ms: median(starts),
       growth,
+      step_growth: stepGrowth,
       replay: replayResult,
       budget: { ...BUDGET, met: { end_to_end: worst <= BUDGET.end_to_end_ms, growth: Math.max(growth.arrow, growth.csv) <= BUDGET.growth, replay: replayResult ? replayResult.seconds <= BUDGET.replay_seconds : null } },
     };
@@ -170,8 +193,8 @@ export async function signalSuite(o: BenchOptions): Promise<SignalBenchResult> {
 }
 
 export function formatSignal(r: SignalBenchResult): string {
-  const head = ['history bars', 'file', 'end to end ms', 'open', 'load', 'verify', 'check', 'decide', 'state', 'beyond load ms'];
-  const rows = r.rows.map((x) => [x.bars, x.format, x.end_to_end_ms.toFixed(0), x.stages_ms.open.toFixed(1), x.stages_ms.load.toFixed(1), x.stages_ms.verify.toFixed(1), x.stages_ms.check.toFixed(1), x.stages_ms.decide.toFixed(1), x.stages_ms.state.toFixed(1), x.beyond_load_ms.toFixed(1)]);
+  const head = ['history bars', 'file', 'end to end ms', 'open', 'load', 'verify', 'check', 'decide', 'state', 'beyond load ms', 'step µs'];
+  const rows = r.rows.map((x) => [x.bars, x.format, x.end_to_end_ms.toFixed(0), x.stages_ms.open.toFixed(1), x.stages_ms.load.toFixed(1), x.stages_ms.verify.toFixed(1), x.stages_ms.check.toFixed(1), x.stages_ms.decide.toFixed(1), x.stages_ms.state.toFixed(1), x.beyond_load_ms.toFixed(1), x.step_us.toFixed(0)]);
   const width = head.map((h, c) => Math.max(h.length, ...rows.map((row) => String(row[c]).length)));
   const line = (cells: Array<string | number>) => cells.map((v, c) => String(v).padStart(width[c]!)).join('  ');
   const yes = (b: boolean | null) => (b === null ? 'not run' : b ? 'met' : 'NOT met');
@@ -182,6 +205,7 @@ export function formatSignal(r: SignalBenchResult): string {
     ...rows.map(line),
     ...r.rows.map((x) => `${x.bars} bars, ${x.format}: ${x.work}`),
     `process start alone (regimen --version): ${r.process_start_ms.toFixed(0)} ms`,
+    `one stepped decision alone (median of ${STEP_RUNS}): grows ${r.step_growth.arrow.toFixed(2)}× (Arrow) / ${r.step_growth.csv.toFixed(2)}× (CSV) from ${r.rows[0]!.bars} to ${r.rows[r.rows.length - 1]!.bars} bars`,
     `end to end ≤ ${r.budget.end_to_end_ms} ms: ${yes(r.budget.met.end_to_end)}; work beyond loading grows ${r.growth.arrow.toFixed(2)}× (Arrow) / ${r.growth.csv.toFixed(2)}× (CSV) from ${r.rows[0]!.bars} to ${r.rows[r.rows.length - 1]!.bars} bars (≤ ${r.budget.growth}×: ${yes(r.budget.met.growth)})`,
     r.replay ? `--replay of ${r.replay.workspace}: ${r.replay.bars} validation bars in ${r.replay.seconds.toFixed(2)} s, ${r.replay.identical ? 'identical to validation' : 'DIFFERS from validation'} (≤ ${r.budget.replay_seconds} s: ${yes(r.budget.met.replay)})` : '',
   ].join('\n');
