@@ -23,7 +23,12 @@ export function encodeStepState(value: unknown): unknown {
   }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, encodeStepState);
   if (Array.isArray(value)) return value.map(encodeStepState);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeStepState(v)]));
+  if (value && typeof value === 'object') {
+    // a plain loop: a memory is encoded on every call (and on every bar of a replay)
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) out[k] = encodeStepState((value as Record<string, unknown>)[k]);
+    return out;
+  }
   return value;
 }
 
@@ -36,7 +41,9 @@ export function decodeStepState(value: unknown): unknown {
       const s = (value as Record<string, unknown>)[SPECIAL];
       return s === '-0' ? -0 : Number(s);
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeStepState(v)]));
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = decodeStepState((value as Record<string, unknown>)[k]);
+    return out;
   }
   return value;
 }
