@@ -68,6 +68,24 @@ describe('regimen signal: journal and state', () => {
     for (const d of [...a.appended, ...b.appended]) expect(d).toEqual(decide(run, bars, d.bar));
   });
 
+  it('a file the state cannot keep a prefix of (no final newline; Arrow alike) is read whole and vouched for by the bars\' hash; the memory is stepped on, not rebuilt', async () => {
+    const s = fresh();
+    const unterminated = (csv: string, name: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, readFileSync(csv, 'utf8').trimEnd());
+      return file;
+    };
+    const a = await signal(ws, unterminated(plus5, 'plus5-open.csv'), { stateDir: s });
+    expect([a.read, a.work]).toEqual(['whole', { stepped: true, bars: 805, rebuilt: true }]);
+    expect(JSON.parse(readFileSync(statePath(s), 'utf8')).source).toBeUndefined();
+    const file = unterminated(plus10, 'plus10-open.csv');
+    const b = await signal(ws, file, { stateDir: s });
+    expect([b.read, b.work]).toEqual(['whole', { stepped: true, bars: 5, rebuilt: false }]);
+    const run = await openLive(ws);
+    const bars = await loadLiveBars(run, file);
+    for (const d of [...a.appended, ...b.appended]) expect(d).toEqual(decide(run, bars, d.bar));
+  });
+
   it('a changed byte in the history the state vouches for is seen: the file is read whole, the memory rebuilt; a revised close is refused', async () => {
     const s = fresh();
     await signal(ws, plus5, { stateDir: s });
