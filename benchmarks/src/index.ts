@@ -16,6 +16,7 @@ import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
 import { signalSuite } from './signal-suite.js';
+import { speedupSuite } from './speedup-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -34,6 +35,7 @@ export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
 export type { SignalBenchResult } from './signal-suite.js';
+export type { SpeedupBenchResult } from './speedup-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -52,6 +54,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   data: dataSuite,
   'strategy-plugin': strategyPluginSuite,
   signal: signalSuite,
+  speedup: speedupSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

@@ -16,8 +16,9 @@ import { formatReport, type ReportResult } from './report-suite.js';
 import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 import { formatSignal, type SignalBenchResult } from './signal-suite.js';
+import { formatSpeedup, type SpeedupBenchResult } from './speedup-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult | SpeedupBenchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -42,6 +43,7 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'data') return formatData(r);
   if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);
   if (r.suite === 'signal') return formatSignal(r);
+  if (r.suite === 'speedup') return formatSpeedup(r);
   if (r.suite === 'phase1') {
     return [
       `phase1: ${r.bars} bars × ${r.trials} trials (momentum, mean_reversion; 2 classifiers), engine ${r.engine}, ${r.workers} workers, prices: ${r.prices}`,

@@ -4,7 +4,7 @@ import type { TrialSpec } from '@regimen/core';
 import { phase1Batches, predictSpeedup, type SpeedupCosts } from './speedup-model.js';
 
 const none: SpeedupCosts = {
-  trial_seconds: 0, worker_batch_seconds: 0, coordinator_batch_seconds: 0, coordinator_file_seconds: 0,
+  trial_seconds: 0, worker_batch_seconds: 0, coordinator_batch_seconds: 0, coordinator_trial_seconds: 0, coordinator_file_seconds: 0,
   coordinator_series_seconds: 0, coordinator_analysis_seconds: 0, worker_analysis_seconds: 0,
 };
 
@@ -35,9 +35,14 @@ describe('the speedup model', () => {
     expect(p.seconds).toBeCloseTo(8.2, 12);
     expect(p.limit).toBeCloseTo((6.7 + 12.4) / 6.7, 12);
     // on 2 shared cores the work itself, (6.7 + 12.4) / 2 = 9.55, is the bound
-    const shared = predictSpeedup({ series: 2, strategy_trials: [300, 300], folds: 1 }, costs, 2, 2);
+    const shared = predictSpeedup({ series: 2, strategy_trials: [300, 300], folds: 1 }, costs, 2, { cores: 2 });
     expect(shared.bound).toBe('cores');
     expect(shared.seconds).toBeCloseTo(9.55, 12);
+    // the files (2.4 s) on 2 threads of their own: off the main thread, C = 4.3
+    const threads = predictSpeedup({ series: 2, strategy_trials: [300, 300], folds: 1 }, costs, 2, { file_threads: 2 });
+    expect(threads.coordinator_seconds).toBeCloseTo(4.3, 12);
+    expect(threads.bounds.files).toBeCloseTo(1.2, 12);
+    expect(threads.limit).toBeCloseTo((4.3 + 2.4 + 12.4) / 4.3, 12);
   });
 
   it('is linear without serial work and overheads, and never passes Amdahl\'s limit with them', () => {

@@ -10,22 +10,25 @@
  * min(batch_size, ⌈chunk / 2W⌉) trials (formBatches) — that is the granularity: a batch is the
  * unit a worker takes, and a worker runs one at a time (`--concurrency 1` per process).
  *
- * Work on the workers:      Wk = n·k + B·w_b + S·F·t_task
- * Work on the coordinator:  C  = B·c_b + n·(1 + F)·c_f + S·c_s + S·F·a
+ * Work on the workers:            Wk = n·k + B·w_b + S·F·t_task
+ * On the coordinator's main thread: C  = B·c_b + n·c_r + S·c_s + S·F·a
+ * On its file threads (Tf of them): Fw = n·(1 + F)·c_f   (on the main thread, added to C, when Tf = 0)
  * where n = S·T trials, B the batches, k the kernel seconds of one trial (all folds), w_b a
  * batch's cost on a worker beyond its trials (take the job, fetch data, encode and store the
- * rows, complete), c_b a batch's cost on the coordinator (enqueue, hear the completion, fetch and
- * decode the rows), c_f one trial file (signals, or one fold's performance) validated and written
- * by the coordinator, c_s a series' own setup (publish its market and labels), a the coordinator
- * seconds of a series × fold outside phase 1 (fits, analysis, ensemble search, validation, on
- * its main thread today) and t_task that of the same stages run as tasks on workers (0 today).
+ * rows, complete), c_b a batch's cost on the coordinator (enqueue, hear the completion), c_r a
+ * trial's rows fetched and decoded there, c_f one trial file (signals, or one fold's
+ * performance) written by the coordinator, c_s a series' own setup (publish its market and
+ * labels), a the coordinator seconds of a series × fold outside phase 1 (fits, analysis,
+ * ensemble search, validation: its main thread today) and t_task that of the same stages run as
+ * tasks on workers (0 today).
  *
- * Wall time is the largest of three bounds (the series in flight overlap one series' analysis
+ * Wall time is the largest of four bounds (the series in flight overlap one series' analysis
  * with another's trials, so the coordinator's and the workers' work proceed side by side):
  *   the coordinator:  C
+ *   its file threads: Fw / Tf
  *   the workers:      ⌈B / W⌉ rounds × (b̄·k + w_b) + S·F·t_task / W + F·a  (the last series'
  *                     analysis cannot overlap anything)
- *   the cores:        (C + Wk) / P   when coordinator and workers share P cores (P = ∞ apart)
+ *   the cores:        (C + Fw + Wk) / P   when coordinator and workers share P cores (P = ∞ apart)
  * and the speedup on W workers is T(1) / T(W) on the same kind of machine.
  */
 export interface SpeedupCosts {
@@ -35,6 +38,8 @@ export interface SpeedupCosts {
   worker_batch_seconds: number;
   /** c_b: coordinator seconds per batch */
   coordinator_batch_seconds: number;
+  /** c_r: coordinator (main thread) seconds per trial: its rows fetched and decoded */
+  coordinator_trial_seconds: number;
   /** c_f: coordinator seconds per trial file (a trial writes 1 + F: its signals, a performance file per fold) */
   coordinator_file_seconds: number;
   /** c_s: coordinator seconds per series before its trials (publishing its data) */
@@ -61,15 +66,17 @@ export interface SpeedupPrediction {
   batches: number;
   /** mean trials per batch */
   batch_trials: number;
+  /** main-thread seconds, file-thread seconds (summed), worker seconds */
   coordinator_seconds: number;
+  file_seconds: number;
   worker_seconds: number;
-  /** the three bounds and which one sets the time */
-  bounds: { coordinator: number; workers: number; cores: number };
-  bound: 'coordinator' | 'workers' | 'cores';
+  /** the four bounds and which one sets the time */
+  bounds: { coordinator: number; files: number; workers: number; cores: number };
+  bound: 'coordinator' | 'files' | 'workers' | 'cores';
   seconds: number;
   /** T(1) / T(W), T(1) on the same machine shape with one worker */
   speedup: number;
-  /** Amdahl's limit: (C + Wk) / C, the speedup no number of workers passes */
+  /** Amdahl's limit: (C + Fw + Wk) / max(C, Fw / Tf), the speedup no number of workers passes */
   limit: number;
 }
 
@@ -87,30 +94,39 @@ export function phase1Batches(trials: number, workers: number, batchSize = 64): 
   return batches;
 }
 
-export function predictSpeedup(work: SpeedupWorkload, costs: SpeedupCosts, workers: number, cores = Number.POSITIVE_INFINITY): SpeedupPrediction {
-  const at = (w: number) => wallTime(work, costs, w, cores);
+/** Where the run is: cores shared by coordinator and workers (default: each on its own), the coordinator's file-writing threads (0: its main thread). */
+export interface SpeedupMachine {
+  cores?: number;
+  file_threads?: number;
+}
+
+export function predictSpeedup(work: SpeedupWorkload, costs: SpeedupCosts, workers: number, machine: SpeedupMachine = {}): SpeedupPrediction {
+  const at = (w: number) => wallTime(work, costs, w, machine.cores ?? Number.POSITIVE_INFINITY, machine.file_threads ?? 0);
   const one = at(1);
   const mine = at(workers);
   return { ...mine, speedup: one.seconds / mine.seconds };
 }
 
-function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores: number): Omit<SpeedupPrediction, 'speedup'> {
+function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores: number, fileThreads: number): Omit<SpeedupPrediction, 'speedup'> {
   const S = work.series;
   const F = work.folds;
   const trials = work.strategy_trials.reduce((a, t) => a + t, 0);
   const n = S * trials;
   const B = S * work.strategy_trials.reduce((a, t) => a + phase1Batches(t, workers, work.batch_size), 0);
   const worker = n * c.trial_seconds + B * c.worker_batch_seconds + S * F * c.worker_analysis_seconds;
-  const coordinator = B * c.coordinator_batch_seconds + n * (1 + F) * c.coordinator_file_seconds + S * c.coordinator_series_seconds + S * F * c.coordinator_analysis_seconds;
+  const files = n * (1 + F) * c.coordinator_file_seconds;
+  const coordinator = B * c.coordinator_batch_seconds + n * c.coordinator_trial_seconds + S * c.coordinator_series_seconds + S * F * c.coordinator_analysis_seconds + (fileThreads > 0 ? 0 : files);
   const perBatch = (n / B) * c.trial_seconds + c.worker_batch_seconds;
   const bounds = {
     coordinator,
+    files: fileThreads > 0 ? files / fileThreads : 0,
     workers: Math.ceil(B / workers) * perBatch + (S * F * c.worker_analysis_seconds) / workers + F * c.coordinator_analysis_seconds,
-    cores: (coordinator + worker) / cores,
+    cores: (coordinator + (fileThreads > 0 ? files : 0) + worker) / cores,
   };
   const bound = (Object.keys(bounds) as Array<keyof typeof bounds>).reduce((a, b) => (bounds[b] > bounds[a] ? b : a));
+  const serial = Math.max(coordinator, bounds.files);
   return {
-    workers, cores, batches: B, batch_trials: n / B, coordinator_seconds: coordinator, worker_seconds: worker, bounds, bound, seconds: bounds[bound],
-    limit: coordinator > 0 ? (coordinator + worker) / coordinator : Number.POSITIVE_INFINITY,
+    workers, cores, batches: B, batch_trials: n / B, coordinator_seconds: coordinator, file_seconds: fileThreads > 0 ? files : 0, worker_seconds: worker, bounds, bound, seconds: bounds[bound],
+    limit: serial > 0 ? (coordinator + (fileThreads > 0 ? files : 0) + worker) / serial : Number.POSITIVE_INFINITY,
   };
 }

@@ -10,6 +10,7 @@ import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js
 import { openRunLink } from './run-link.js';
 import { rollCall } from './roll-call.js';
 import { atMost } from './deadline.js';
+import { writeFilesModule, type WriteFilesTask } from './write-files-task.js';
 
 /**
  * The distributed executor (DESIGN §7): batches of trials and replay weight sets become BullMQ
@@ -64,8 +65,10 @@ export interface RedisOverheads {
   rows: { batches: number; bytes: number; seconds: number };
   /** rows decoded (Arrow IPC) and checked against the batch asked */
   decode_seconds: number;
-  /** the caller's onBatch (the trial files the coordinator writes): seconds */
+  /** the caller's onBatch (the trial files, when this process writes them): seconds */
   commit_seconds: number;
+  /** trial files written on the coordinator's pool threads: seconds summed over the threads */
+  file_seconds: number;
   /** as the workers reported them: batches, trials, the kernel's seconds and each batch's own costs */
   worker: { batches: number; trials: number; backtest: number; fetch: number; encode: number; store: number; total: number };
 }
@@ -111,7 +114,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
   const events = new QueueEvents(run, { connection: eventsConn, prefix: QUEUE_PREFIX, lastEventId: '0' });
   const spent: RedisOverheads = {
     publish: { blobs: 0, bytes: 0, seconds: 0 }, enqueue: { jobs: 0, seconds: 0 }, waited_seconds: 0, rows: { batches: 0, bytes: 0, seconds: 0 },
-    decode_seconds: 0, commit_seconds: 0, worker: { batches: 0, trials: 0, backtest: 0, fetch: 0, encode: 0, store: 0, total: 0 },
+    decode_seconds: 0, commit_seconds: 0, file_seconds: 0, worker: { batches: 0, trials: 0, backtest: 0, fetch: 0, encode: 0, store: 0, total: 0 },
   };
   const since = (t0: number) => (performance.now() - t0) / 1000;
   const pub = publisher(link, run, spent.publish);
@@ -229,6 +232,16 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
       // a fold batch's rows carry fold 0's numbers as their own (the engines' rule)
       const tracks = layout(job.folds ? job.folds[0]!.regimes : job.regimes);
       const foldTracks = job.folds?.map((f) => layout(f.regimes));
+      // the trial files: written on the coordinator's own pool threads, several batches at a time
+      // (as the local pool's threads write theirs), when it has threads; else on this one by the caller
+      const outputs = job.outputs && local.runTask && local.workers > 0 ? job.outputs : undefined;
+      const writeFiles = (b: (typeof batches)[number], bytes: Uint8Array): Promise<number> => {
+        const task: WriteFilesTask = {
+          bytes, trials: b.trials.map(plain), tracks, signals: job.captureSignals, time: job.bars.time, window: window(job.window), outputs: outputs!,
+          ...(foldTracks ? { folds: foldTracks, foldWindows: job.folds!.map((f) => window(f.window)) } : {}),
+        };
+        return local.runTask!<number>(writeFilesModule(), task);
+      };
       const { ids, outcomes } = await enqueue('t', batches.map((b) => ({ ...base, trials: b.trials.map(plain) })));
       let failed = false;
       // onBatch calls are chained so files are committed one batch at a time, in completion order
@@ -240,14 +253,19 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
               const what = `batch of trials ${b.trials.map((t) => t.trial_id).join(', ')}`;
               const { bytes, ret } = await bytesOf(ids[i]!, await outcomes[i]!, what, 'trials');
               if (failed) return;
+              const written = outputs ? guard(writeFiles(b, bytes)) : undefined;
               const t0 = performance.now();
               const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals, ...(foldTracks ? { folds: foldTracks } : {}) });
               spent.decode_seconds += since(t0);
               b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
+              const files = written ? await written : 0;
+              spent.file_seconds += files;
+              if (failed) return;
               if (onBatch) {
+                const seconds = { backtest: ret.seconds.backtest, files: ret.seconds.files + files };
                 commit = commit.then(async () => {
                   const t1 = performance.now();
-                  await onBatch({ indices: b.indices, rows: out, written: false, seconds: ret.seconds });
+                  await onBatch({ indices: b.indices, rows: out, written: written !== undefined, seconds });
                   spent.commit_seconds += since(t1);
                 });
                 await guard(commit);
