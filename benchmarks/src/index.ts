@@ -28,7 +28,7 @@ export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { RegimeSearchResult } from './regime-search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
-export type { DistributedResult } from './distributed-suite.js';
+export type { DistributedResult, DistributedUniverseResult } from './distributed-suite.js';
 export type { WalkForwardBenchResult } from './walk-forward-suite.js';
 export type { UniverseBenchResult } from './universe-suite.js';
 export type { ReportResult } from './report-suite.js';

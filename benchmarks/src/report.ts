@@ -9,7 +9,7 @@ import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
 import { formatRegimeSearch, type RegimeSearchResult } from './regime-search-suite.js';
 import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
-import { formatDistributed, type DistributedResult } from './distributed-suite.js';
+import { formatDistributed, formatDistributedUniverse, type DistributedResult, type DistributedUniverseResult } from './distributed-suite.js';
 import { formatWalkForwardBench, type WalkForwardBenchResult } from './walk-forward-suite.js';
 import { formatUniverseBench, type UniverseBenchResult } from './universe-suite.js';
 import { formatReport, type ReportResult } from './report-suite.js';
@@ -18,7 +18,7 @@ import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plug
 import { formatSignal, type SignalBenchResult } from './signal-suite.js';
 import { formatSpeedup, type SpeedupBenchResult } from './speedup-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult | SpeedupBenchResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | DistributedUniverseResult | SignalBenchResult | SpeedupBenchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -37,6 +37,7 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'search') return formatRegimeSearch(r);
   if (r.suite === 'workflow') return formatWorkflow(r);
   if (r.suite === 'distributed') return formatDistributed(r);
+  if (r.suite === 'distributed-universe') return formatDistributedUniverse(r);
   if (r.suite === 'walk-forward') return formatWalkForwardBench(r);
   if (r.suite === 'universe') return formatUniverseBench(r);
   if (r.suite === 'report') return formatReport(r);

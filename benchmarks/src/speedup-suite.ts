@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { localExecutor, runFullBacktest, type Executor, type TrialJob } from '@regimen/backtester';
 import { predictSpeedup, type SpeedupCosts, type SpeedupPrediction } from '@regimen/coordinator';
 import type { BarColumns, TrialSpec } from '@regimen/core';
@@ -11,6 +9,7 @@ import { redact, redisExecutor, startLocalRedis, type LocalRedis, type RedisExec
 import type { BenchOptions } from './options.js';
 import { benchRegimes, now } from './workload.js';
 import { benchWorkflow, repo, runWorkflowChild } from './workflow-suite.js';
+import { startWorkers, stopWorkers } from './distributed-suite.js';
 
 /**
  * `regimen bench speedup`: what the Redis executor costs per batch, per trial and per series, a
@@ -53,8 +52,6 @@ export interface SpeedupBenchResult {
 /** the projection's coordinator: a machine of 8 threads writing the trial files */
 const PROJECTED_FILE_THREADS = 8;
 
-const cliBin = () => fileURLToPath(new URL('../../packages/cli/bin/regimen.js', import.meta.url));
-
 /** The universe's grid: lookback 5…150 step 5 × threshold 0…0.0045 step 0.0005 for each of the seed's two strategy types. */
 export function universeTrials(): TrialSpec[] {
   const out: TrialSpec[] = [];
@@ -67,24 +64,6 @@ export function universeTrials(): TrialSpec[] {
     }
   }
   return out;
-}
-
-/** `count` `regimen worker` processes of one thread each, ready when they say so. */
-export function startWorkerProcesses(url: string, count: number): Promise<ChildProcess[]> {
-  const children = Array.from({ length: count }, () => spawn(process.execPath, [cliBin(), 'worker', '--redis', url, '--concurrency', '1'], { stdio: ['ignore', 'ignore', 'pipe'] }));
-  return Promise.all(children.map((c) => new Promise<ChildProcess>((resolve, reject) => {
-    let text = '';
-    c.stderr!.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (/ready, waiting for runs/.test(text)) resolve(c);
-    });
-    c.on('exit', (code) => reject(new Error(`regimen worker exited (${code}): ${text.trim()}`)));
-  })));
-}
-
-export async function stopWorkerProcesses(workers: ChildProcess[]): Promise<void> {
-  for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.on('exit', r)))));
 }
 
 interface Series { name: string; bars: BarColumns }
@@ -163,7 +142,7 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
   try {
     if (o.analysisSeries > 0) analysis = measureAnalysis(data, columns.slice(0, o.analysisSeries), o.workers, dir);
     for (const w of counts) {
-      const procs = await startWorkerProcesses(url, w);
+      const procs = await startWorkers(url, w);
       let ex: RedisExecutor | undefined;
       try {
         // the coordinator's own pool, as `regimen run --workers N --executor` has it: it writes the trial files
@@ -215,7 +194,7 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
         runs.push({ workers: w, seconds, predicted: predictSpeedup(work, costs, w, { cores, file_threads: o.workers }), local_pool_seconds: localSeconds, coordinator_cpu_seconds: coordinatorCpu, overheads: spent });
       } finally {
         await ex?.close();
-        await stopWorkerProcesses(procs);
+        await stopWorkers(procs);
         rmSync(join(dir, `redis-${w}`), { recursive: true, force: true });
         rmSync(join(dir, `local-${w}`), { recursive: true, force: true });
       }

@@ -130,3 +130,24 @@ function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores
     limit: serial > 0 ? (coordinator + (fileThreads > 0 ? files : 0) + worker) / serial : Number.POSITIVE_INFINITY,
   };
 }
+
+/**
+ * The costs `regimen run --dry-run --executor URL` assumes, as `regimen bench speedup` measured
+ * them (benchmarks/RESULTS.md, "How far it scales"): the Dow universe's phase 1 through Redis on
+ * this project's 2-core machine. The kernel's cost is not taken from here (the dry run calibrates
+ * it on the config's own data). The analysis after phase 1 is left out (0): it depends on the
+ * config far more than on the executor (the seed workflow's on a Dow series is in RESULTS.md).
+ */
+export const MEASURED_COSTS: { source: string; costs: SpeedupCosts } = {
+  source: 'regimen bench speedup, 2026-12-07, 2 cores, load ≈ 9',
+  costs: {
+    trial_seconds: 0.00037,
+    worker_batch_seconds: 0.0132,
+    coordinator_batch_seconds: 0.0032,
+    coordinator_trial_seconds: 0,
+    coordinator_file_seconds: 0.0017,
+    coordinator_series_seconds: 0.024,
+    coordinator_analysis_seconds: 0,
+    worker_analysis_seconds: 0,
+  },
+};
