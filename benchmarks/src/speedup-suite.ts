@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localExecutor, runFullBacktest, type Executor, type TrialJob } from '@regimen/backtester';
+import { loadEngine, localExecutor, runFullBacktest, type Executor, type TrialJob } from '@regimen/backtester';
 import { predictSpeedup, type SpeedupCosts, type SpeedupPrediction } from '@regimen/coordinator';
 import type { BarColumns, TrialSpec } from '@regimen/core';
 import { embeddedDataPath, readMarketSeries, universeColumns } from '@regimen/data';
@@ -42,11 +42,24 @@ export interface SpeedupBenchResult {
   tiny_batches: { batches: number; seconds: number; coordinator_cpu_seconds: number; worker: RedisOverheads['worker'] };
   costs: SpeedupCosts;
   /** per worker count: measured wall seconds of the phase-1 run, the model's prediction, and where the time went */
-  runs: Array<{ workers: number; seconds: number; predicted: SpeedupPrediction; local_pool_seconds: number; coordinator_cpu_seconds: number; overheads: RedisOverheads }>;
+  runs: Array<{
+    workers: number; seconds: number; predicted: SpeedupPrediction; local_pool_seconds: number; coordinator_cpu_seconds: number; overheads: RedisOverheads;
+    /** CPU seconds the worker processes used (from /proc), and the cores the run got: (coordinator + workers CPU) / wall */
+    worker_cpu_seconds: number; cores_obtained: number;
+    /** the model's prediction on the cores the run got (its work over them, or a tighter bound) */
+    predicted_on_cores_obtained: SpeedupPrediction;
+  }>;
   /** the coordinator's seconds per series outside phase 1's trials (fits, analysis, ensemble search with its PBO, validation), from `analysis.series` series run end to end one at a time on the local pool */
   analysis: { series: number; seconds_per_series: number; phases: Record<string, number> } | null;
   /** the model for the issue's case (500 series × 10 folds × 10,000 trials), workers on machines of their own */
-  projection: { series: number; folds: number; trials: number; trial_seconds: number; rows: SpeedupPrediction[]; with_analysis: SpeedupPrediction[]; analysis_seconds_per_series_fold: number };
+  projection: {
+    series: number; folds: number; trials: number;
+    /** a trial's kernel with 10 folds scored (one thread, the Dow series' training window cut in 10) */
+    trial_seconds: number;
+    analysis_seconds_per_series_fold: number;
+    /** phase 1 alone; then with the analysis on the coordinator (today); then with it as tasks on the workers (issue 23 item 2) */
+    rows: SpeedupPrediction[]; with_analysis: SpeedupPrediction[]; analysis_on_workers: SpeedupPrediction[];
+  };
 }
 
 /** the projection's coordinator: a machine of 8 threads writing the trial files */
@@ -89,6 +102,30 @@ async function phase1(series: Series[], trials: TrialSpec[], executor: Executor,
   };
   await Promise.all(Array.from({ length: Math.min(workers, series.length) }, lane));
   return now() - t0;
+}
+
+/** user + system CPU seconds of a process, from /proc (Linux); 0 where there is none */
+function processCpu(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** One trial's kernel scored on 10 folds (the training window cut in 10 rolling windows), one thread. */
+async function tenFoldTrialSeconds(s: Series, trials: TrialSpec[], engineName: BenchOptions['engine']): Promise<number> {
+  const engine = await loadEngine(engineName);
+  const n = Math.floor(0.7 * s.bars.close.length);
+  const step = Math.floor(n / 10);
+  const folds = Array.from({ length: 10 }, (_, i) => ({ window: { start: i * step, end: Math.min(n, i * step + 3 * step) }, regimes: benchRegimes(s.bars.close) }));
+  const sample = trials.filter((_, i) => i % 15 === 0);
+  const job = { bars: s.bars, window: { start: 0, end: n }, trials: sample, regimes: [], folds, costs: { fee: 0.0005, slippage: 0 }, barsPerYear: 252, captureSignals: true };
+  engine.runTrials({ ...job, trials: sample.slice(0, 2) }); // compiled and warm
+  const t = now();
+  engine.runTrials(job);
+  return (now() - t) / sample.length;
 }
 
 const cpu = () => {
@@ -162,8 +199,10 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
         }
         const before = ex.overheads();
         const c0 = cpu();
+        const w0 = procs.reduce((a, p) => a + processCpu(p.pid), 0);
         const seconds = await phase1(series, trials, ex, w, join(dir, `redis-${w}`));
         const coordinatorCpu = cpu() - c0;
+        const workerCpu = procs.reduce((a, p) => a + processCpu(p.pid), 0) - w0;
         const spent = diff(ex.overheads(), before);
         if (!costs) {
           const files = spent.worker.trials * 2; // signals + one performance file (one fold)
@@ -191,7 +230,11 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
           await local.close();
         }
         const work = { series: series.length, strategy_trials: [300, 300], folds: 1 };
-        runs.push({ workers: w, seconds, predicted: predictSpeedup(work, costs, w, { cores, file_threads: o.workers }), local_pool_seconds: localSeconds, coordinator_cpu_seconds: coordinatorCpu, overheads: spent });
+        const obtained = (coordinatorCpu + workerCpu) / seconds;
+        runs.push({
+          workers: w, seconds, predicted: predictSpeedup(work, costs, w, { cores, file_threads: o.workers }), local_pool_seconds: localSeconds, coordinator_cpu_seconds: coordinatorCpu, overheads: spent,
+          worker_cpu_seconds: workerCpu, cores_obtained: obtained, predicted_on_cores_obtained: predictSpeedup(work, costs, w, { cores: obtained, file_threads: o.workers }),
+        });
       } finally {
         await ex?.close();
         await stopWorkers(procs);
@@ -203,7 +246,7 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
     rmSync(dir, { recursive: true, force: true });
     await server?.stop();
   }
-  const c = costs!;
+  const c = { ...costs!, trial_seconds: await tenFoldTrialSeconds(series[0]!, trials, o.engine) };
   // the issue's case: 500 series × 10 folds × 10,000 trials (two strategies of 5,000), each worker and the coordinator on cores of their own
   const projectionWork = { series: 500, strategy_trials: [5000, 5000], folds: 10 };
   // a walk-forward runs the analysis once per fold: per series × fold, as measured on one split
@@ -219,10 +262,11 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
     cores,
     coordinator_threads: o.workers,
     tiny_batches: tiny!,
-    costs: c,
+    costs: costs!,
     runs,
     projection: {
       series: 500, folds: 10, trials: 10_000, trial_seconds: c.trial_seconds, analysis_seconds_per_series_fold: perFold,
+      analysis_on_workers: widths.map((w) => predictSpeedup(projectionWork, { ...c, worker_analysis_seconds: perFold }, w, { file_threads: PROJECTED_FILE_THREADS })),
       rows: widths.map((w) => predictSpeedup(projectionWork, c, w, { file_threads: PROJECTED_FILE_THREADS })),
       with_analysis: widths.map((w) => predictSpeedup(projectionWork, { ...c, coordinator_analysis_seconds: perFold }, w, { file_threads: PROJECTED_FILE_THREADS })),
     },
@@ -244,17 +288,20 @@ export function formatSpeedup(r: SpeedupBenchResult): string {
     `  a trial file on the coordinator (c_f)     ${ms(c.coordinator_file_seconds)}   written by the coordinator's pool threads, per file (signals or one fold's performance)`,
     `  a series' data published (c_s)            ${ms(c.coordinator_series_seconds)}   market + 2 label tracks, encoded, hashed, stored`,
     ...(r.analysis ? [`  a series' analysis (a)                   ${r.analysis.seconds_per_series.toFixed(2)} s     the coordinator's seconds per series beyond phase 1's trials (${Object.entries(r.analysis.phases).map(([p, x]) => `${p} ${x.toFixed(2)}`).join(', ')}), ${r.analysis.series} series one at a time`] : []),
-        'model vs measured (phase 1, coordinator and workers on this machine\'s cores)',
-    `  ${'workers'.padEnd(8)} ${'measured'.padStart(9)} ${'predicted'.padStart(10)} ${'bound'.padStart(12)} ${'batches'.padStart(8)} ${'local pool'.padStart(11)} ${'coord. CPU'.padStart(11)}   (coordinator: ${r.coordinator_threads} pool threads)`,
-    ...r.runs.map((x) => `  ${String(x.workers).padEnd(8)} ${x.seconds.toFixed(2).padStart(8)}s ${x.predicted.seconds.toFixed(2).padStart(9)}s ${x.predicted.bound.padStart(12)} ${String(x.predicted.batches).padStart(8)} ${x.local_pool_seconds.toFixed(2).padStart(10)}s ${x.coordinator_cpu_seconds.toFixed(2).padStart(10)}s`),
-    `projection: ${r.projection.series} series × ${r.projection.folds} folds × ${r.projection.trials} trials, each worker on a core of its own, the coordinator on its own with ${PROJECTED_FILE_THREADS} file threads`,
-    `  ${'workers'.padEnd(8)} ${'phase 1'.padStart(10)} ${'speedup'.padStart(8)} ${'bound'.padStart(12)} ${'limit'.padStart(7)}  | with ${r.projection.analysis_seconds_per_series_fold.toFixed(2)} s of coordinator analysis per series × fold: ${'time'.padStart(10)} ${'speedup'.padStart(8)} ${'bound'.padStart(12)}`,
-    ...r.projection.rows.map((p, i) => {
-      const a = r.projection.with_analysis[i]!;
-      return `  ${String(p.workers).padEnd(8)} ${hours(p.seconds).padStart(10)} ${p.speedup.toFixed(1).padStart(8)} ${p.bound.padStart(12)} ${p.limit.toFixed(1).padStart(7)}  | ${' '.repeat(59)}${hours(a.seconds).padStart(10)} ${a.speedup.toFixed(1).padStart(8)} ${a.bound.padStart(12)}`;
+        'model vs measured (phase 1 here: coordinator and workers share this machine\'s cores)',
+    `  ${'workers'.padEnd(8)} ${'measured'.padStart(9)} ${'predicted'.padStart(10)} ${'bound'.padStart(12)} ${'batches'.padStart(8)} ${'CPU: coord.'.padStart(12)} ${'workers'.padStart(8)} ${'model'.padStart(8)} ${'cores got'.padStart(10)} ${'predicted on them'.padStart(18)} ${'local pool'.padStart(11)}`,
+    ...r.runs.map((x) => {
+      const p = x.predicted;
+      const work = p.coordinator_seconds + p.file_seconds + p.worker_seconds;
+      return `  ${String(x.workers).padEnd(8)} ${x.seconds.toFixed(2).padStart(8)}s ${p.seconds.toFixed(2).padStart(9)}s ${p.bound.padStart(12)} ${String(p.batches).padStart(8)} ${x.coordinator_cpu_seconds.toFixed(1).padStart(11)}s ${x.worker_cpu_seconds.toFixed(1).padStart(7)}s ${work.toFixed(1).padStart(7)}s ${x.cores_obtained.toFixed(2).padStart(10)} ${x.predicted_on_cores_obtained.seconds.toFixed(2).padStart(17)}s ${x.local_pool_seconds.toFixed(2).padStart(10)}s`;
     }),
+    `  (predicted: on the ${r.cores} cores at full speed; CPU "model": the work the model counts, coordinator + files + workers; cores got: measured CPU / wall)`,
+    `projection: ${r.projection.series} series × ${r.projection.folds} folds × ${r.projection.trials} trials; a trial's kernel on 10 folds ${(1000 * r.projection.trial_seconds).toFixed(3)} ms; each worker on a core of its own, the coordinator on its own with ${PROJECTED_FILE_THREADS} file threads`,
+    `  ${'workers'.padEnd(8)} | ${'phase 1 only'.padEnd(33)} | ${`+ analysis ${r.projection.analysis_seconds_per_series_fold.toFixed(1)} s/series×fold on the coordinator`.padEnd(50)} | as tasks on the workers`,
+    ...r.projection.rows.map((p, i) => `  ${String(p.workers).padEnd(8)} | ${cell(p).padEnd(33)} | ${cell(r.projection.with_analysis[i]!).padEnd(50)} | ${cell(r.projection.analysis_on_workers[i]!)}`),
   ];
   return lines.join('\n');
 }
 
+const cell = (p: SpeedupPrediction) => `${hours(p.seconds)} ×${p.speedup.toFixed(1)} (${p.bound}; limit ${p.limit.toFixed(1)})`;
 const hours = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
