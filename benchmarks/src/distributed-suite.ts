@@ -250,9 +250,13 @@ export async function distributedUniverseSuite(o: BenchOptions): Promise<Distrib
   }
 }
 
-/** Every file of two workspaces but those that record when and how a run went (checkpoints, manifests, locks): equal bytes? */
+/**
+ * Every file of two workspaces but those that record when, where and how a run went (checkpoints,
+ * manifests, locks, and the copies of the config, which name the workspace's own folder): equal bytes?
+ */
 function compareWorkspaces(a: string, b: string): { compared: number; differing: string[] } {
-  const skip = (name: string) => name === 'checkpoints' || name === 'manifest.json' || name === '.lock' || name.endsWith('.html');
+  const own = new Set(['checkpoints', 'manifest.json', '.lock', 'config.yaml', 'config.resolved.json', 'workflow.json']);
+  const skip = (name: string) => own.has(name) || name.endsWith('.html');
   const list = (root: string, rel = ''): string[] =>
     readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !skip(e.name)).flatMap((e) => (e.isDirectory() ? list(root, join(rel, e.name)) : [join(rel, e.name)]));
   const [fa, fb] = [list(a), list(b)];
@@ -270,6 +274,6 @@ export function formatDistributedUniverse(r: DistributedUniverseResult): string 
     `${`Redis, ${r.workers} regimen worker processes × 1 thread`.padEnd(52)} ${r.distributed.seconds.toFixed(2).padStart(8)}  ${r.distributed.runs.map((x) => x.toFixed(1)).join(', ')}`,
     `ratio local / Redis: ${r.ratio.toFixed(3)} (target ≥ 0.9)`,
     `phases summed over series — local: ${phases(r.local.phases)}; Redis: ${phases(r.distributed.phases)}`,
-    `workspaces compared: ${r.files_compared} files, ${r.files_differing.length ? `${r.files_differing.length} DIFFER (${r.files_differing.slice(0, 5).join(', ')}…)` : 'all identical'}`,
+    `workspaces compared (all but checkpoints, manifests and the config copies): ${r.files_compared} files, ${r.files_differing.length ? `${r.files_differing.length} DIFFER (${r.files_differing.slice(0, 5).join(', ')}…)` : 'all identical'}`,
   ].join('\n');
 }

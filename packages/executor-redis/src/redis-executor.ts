@@ -255,7 +255,8 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
               if (failed) return;
               const written = outputs ? guard(writeFiles(b, bytes)) : undefined;
               const t0 = performance.now();
-              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals, ...(foldTracks ? { folds: foldTracks } : {}) });
+              // signals written on a pool thread are not decoded here: written rows carry none (as the local pool's)
+              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals && !written, ...(foldTracks ? { folds: foldTracks } : {}) });
               spent.decode_seconds += since(t0);
               b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
               const files = written ? await written : 0;
