@@ -33,7 +33,10 @@ describe('the speedup model', () => {
     expect(p.bounds.workers).toBeCloseTo(8.2, 12);
     expect(p.bound).toBe('workers');
     expect(p.seconds).toBeCloseTo(8.2, 12);
-    expect(p.limit).toBeCloseTo((6.7 + 12.4) / 6.7, 12);
+    // T(1): chunks of 256 + 44 → batches 4 × 64 and 2 × 22 per strategy, B = 24; ⌈24/1⌉ × (50·0.01 + 0.02) + 2 = 14.48
+    expect(predictSpeedup({ series: 2, strategy_trials: [300, 300], folds: 1 }, costs, 1).seconds).toBeCloseTo(14.48, 12);
+    expect(p.speedup).toBeCloseTo(14.48 / 8.2, 12);
+    expect(p.limit).toBeCloseTo(14.48 / 6.7, 12);
     // on 2 shared cores the work itself, (6.7 + 12.4) / 2 = 9.55, is the bound
     const shared = predictSpeedup({ series: 2, strategy_trials: [300, 300], folds: 1 }, costs, 2, { cores: 2 });
     expect(shared.bound).toBe('cores');
@@ -42,7 +45,7 @@ describe('the speedup model', () => {
     const threads = predictSpeedup({ series: 2, strategy_trials: [300, 300], folds: 1 }, costs, 2, { file_threads: 2 });
     expect(threads.coordinator_seconds).toBeCloseTo(4.3, 12);
     expect(threads.bounds.files).toBeCloseTo(1.2, 12);
-    expect(threads.limit).toBeCloseTo((4.3 + 2.4 + 12.4) / 4.3, 12);
+    expect(threads.limit).toBeCloseTo(14.48 / 4.3, 12);
   });
 
   it('is linear without serial work and overheads, and never passes Amdahl\'s limit with them', () => {

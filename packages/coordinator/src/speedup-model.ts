@@ -29,7 +29,8 @@
  *   the workers:      ⌈B / W⌉ rounds × (b̄·k + w_b) + S·F·t_task / W + F·a  (the last series'
  *                     analysis cannot overlap anything)
  *   the cores:        (C + Fw + Wk) / P   when coordinator and workers share P cores (P = ∞ apart)
- * and the speedup on W workers is T(1) / T(W) on the same kind of machine.
+ * and the speedup on W workers is T(1) / T(W) on the same kind of machine; no W passes
+ * T(1) / max(C, Fw / Tf) (Amdahl's limit: the coordinator's part does not divide).
  */
 export interface SpeedupCosts {
   /** k: worker seconds of one trial's kernel, every fold scored */
@@ -76,7 +77,7 @@ export interface SpeedupPrediction {
   seconds: number;
   /** T(1) / T(W), T(1) on the same machine shape with one worker */
   speedup: number;
-  /** Amdahl's limit: (C + Fw + Wk) / max(C, Fw / Tf), the speedup no number of workers passes */
+  /** Amdahl's limit: T(1) / max(C, Fw / Tf), the speedup over one worker that no number of workers passes */
   limit: number;
 }
 
@@ -104,10 +105,11 @@ export function predictSpeedup(work: SpeedupWorkload, costs: SpeedupCosts, worke
   const at = (w: number) => wallTime(work, costs, w, machine.cores ?? Number.POSITIVE_INFINITY, machine.file_threads ?? 0);
   const one = at(1);
   const mine = at(workers);
-  return { ...mine, speedup: one.seconds / mine.seconds };
+  const serial = Math.max(mine.bounds.coordinator, mine.bounds.files);
+  return { ...mine, speedup: one.seconds / mine.seconds, limit: serial > 0 ? one.seconds / serial : Number.POSITIVE_INFINITY };
 }
 
-function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores: number, fileThreads: number): Omit<SpeedupPrediction, 'speedup'> {
+function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores: number, fileThreads: number): Omit<SpeedupPrediction, 'speedup' | 'limit'> {
   const S = work.series;
   const F = work.folds;
   const trials = work.strategy_trials.reduce((a, t) => a + t, 0);
@@ -124,11 +126,7 @@ function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores
     cores: (coordinator + (fileThreads > 0 ? files : 0) + worker) / cores,
   };
   const bound = (Object.keys(bounds) as Array<keyof typeof bounds>).reduce((a, b) => (bounds[b] > bounds[a] ? b : a));
-  const serial = Math.max(coordinator, bounds.files);
-  return {
-    workers, cores, batches: B, batch_trials: n / B, coordinator_seconds: coordinator, file_seconds: fileThreads > 0 ? files : 0, worker_seconds: worker, bounds, bound, seconds: bounds[bound],
-    limit: serial > 0 ? (coordinator + (fileThreads > 0 ? files : 0) + worker) / serial : Number.POSITIVE_INFINITY,
-  };
+  return { workers, cores, batches: B, batch_trials: n / B, coordinator_seconds: coordinator, file_seconds: fileThreads > 0 ? files : 0, worker_seconds: worker, bounds, bound, seconds: bounds[bound] };
 }
 
 /**
@@ -139,14 +137,14 @@ function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores
  * config far more than on the executor (the seed workflow's on a Dow series is in RESULTS.md).
  */
 export const MEASURED_COSTS: { source: string; costs: SpeedupCosts } = {
-  source: 'regimen bench speedup, 2026-12-07, 2 cores, load ≈ 9',
+  source: 'regimen bench speedup --series 6, 2026-12-07, 2 cores at load 14–18',
   costs: {
-    trial_seconds: 0.00037,
-    worker_batch_seconds: 0.0132,
-    coordinator_batch_seconds: 0.0032,
-    coordinator_trial_seconds: 0,
-    coordinator_file_seconds: 0.0017,
-    coordinator_series_seconds: 0.024,
+    trial_seconds: 0.00065,
+    worker_batch_seconds: 0.0199,
+    coordinator_batch_seconds: 0.0035,
+    coordinator_trial_seconds: 0.00088,
+    coordinator_file_seconds: 0.0053,
+    coordinator_series_seconds: 0.115,
     coordinator_analysis_seconds: 0,
     worker_analysis_seconds: 0,
   },
