@@ -23,10 +23,14 @@ import { startWorkers, stopWorkers } from './distributed-suite.js';
  *
  * Costs, each measured here:
  * - a batch on a worker (w_b) and on the coordinator (c_b): 200 one-trial batches on 500 bars
- *   through one worker — the wall time per batch, and this process's CPU per batch;
- * - a trial's kernel (k): the workers' own backtest seconds per trial, in the 1-worker run;
- * - a trial file (c_f): the coordinator's seconds fetching, decoding and writing the rows, per file;
- * - a series (c_s): publishing its market data and labels.
+ *   through the first worker count of the list (1 by default) — the wall time per batch, and this
+ *   process's CPU per batch;
+ * - a trial's kernel (k): the workers' own backtest seconds per trial, in that first run;
+ * - a trial's rows (c_r): the coordinator's seconds fetching and decoding them;
+ * - a trial file (c_f): seconds writing it, on the coordinator's pool threads (`--workers`);
+ * - a series (c_s): publishing its market data and labels;
+ * - a series' analysis (a): `--analysis-series` series end to end, one at a time, on the local pool.
+ * Every cost is a wall-clock timer: on a loaded machine it includes the time its thread waited.
  */
 export interface SpeedupBenchResult {
   suite: 'speedup';
