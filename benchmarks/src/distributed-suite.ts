@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formBatches, localExecutor, type Executor, type TrialJob } from '@regimen/backtester';
-import type { TrialSpec } from '@regimen/core';
+import { ManifestSchema, readJsonFile, TrialsFileSchema, workspacePaths, type TrialSpec } from '@regimen/core';
 import { embeddedDataPath, universeColumns } from '@regimen/data';
 import { redact, redisExecutor, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
 import { standardSmaCrossGrid } from '@regimen/kernel';
@@ -230,11 +230,13 @@ export async function distributedUniverseSuite(o: BenchOptions): Promise<Distrib
     };
     const [local, distributed] = [pick(runs.local), pick(runs.distributed)];
     const { compared, differing } = compareWorkspaces(join(dir, 'local'), join(dir, 'distributed'));
+    const first = readJsonFile(workspacePaths(join(dir, 'local')).manifest, ManifestSchema).universe!.series[0]!;
+    const trials = readJsonFile(workspacePaths(join(dir, 'local', first.workspace)).trials, TrialsFileSchema).trials.length;
     return {
       suite: 'distributed-universe',
       prices: o.prices ?? `packages/data/embedded/dowjones30_daily_close.csv (${o.series ? `its first ${columns.length} columns` : 'columns: all'})`,
       series: columns.length,
-      trials_per_series: 600,
+      trials_per_series: trials,
       workers: o.workers,
       redis: server ? `redis-server ${server.url} (started here)` : redact(url),
       local,
