@@ -233,7 +233,8 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
         } finally {
           await local.close();
         }
-        const work = { series: series.length, strategy_trials: [300, 300], folds: 1 };
+        const perStrategy = [...new Set(trials.map((t) => t.strategy))].map((k) => trials.filter((t) => t.strategy === k).length);
+        const work = { series: series.length, strategy_trials: perStrategy, folds: 1 };
         const obtained = (coordinatorCpu + workerCpu) / seconds;
         runs.push({
           workers: w, seconds, predicted: predictSpeedup(work, costs, w, { cores, file_threads: o.workers }), local_pool_seconds: localSeconds, coordinator_cpu_seconds: coordinatorCpu, overheads: spent,
