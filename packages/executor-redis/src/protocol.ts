@@ -156,6 +156,8 @@ export const JobReturnSchema = z
     seconds: z.object({ backtest: z.number().min(0), files: z.number().min(0) }).strict(),
     /** CPU seconds the worker process spent on the job (its threads', measured there) */
     cpu: z.number().min(0).optional(),
+    /** the worker's own costs of the batch beyond its backtests: fetching its data, encoding and storing its rows, the whole batch */
+    overhead: z.object({ fetch: z.number().min(0), encode: z.number().min(0), store: z.number().min(0), total: z.number().min(0) }).strict().optional(),
   })
   .strict();
 export type JobReturn = z.infer<typeof JobReturnSchema>;
