@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { makeVector, type Data } from 'apache-arrow';
+import { DataType, Dictionary, Float64, Uint16, Uint32, Uint8, makeData, makeVector, type Data, type Table } from 'apache-arrow';
 import { z } from 'zod';
 import { parseWith, regimenError, writeFileAtomic, type ScoreWindow, type SignalEvents, type WriteOptions } from '@regimen/core';
 import { isFloat64, isInt32, readArrowTable, tableOf, writeArrowTable } from './arrow-file.js';
-import { timestampData } from './bars-table.js';
 import { isoTime } from './time.js';
 
 export type SignalFormat = 'arrow' | 'jsonl';
@@ -30,33 +29,88 @@ export const SignalHeaderSchema = z.object({ kind: z.literal(KIND), trial_id: z.
 export const SignalEventLineSchema = z.object({ bar: z.number().int().min(0), time: z.string(), position: z.number().min(-1).max(1) }).strict();
 
 /**
- * Trial signals as change events (DESIGN §4). Arrow: columns bar Int32, time Timestamp(ms),
- * position Float64, with kind/trial_id/window in the schema metadata. JSONL: a header object
- * `{kind, trial_id, window}` on line 1, then one `{bar, time, position}` per line; `time` there is
- * for people reading the file — `bar` is what replay uses.
+ * Trial signals as change events (DESIGN §4), in one of two formats.
+ *
+ * Arrow (the default), the compact layout `gaps`: a trial of 500k bars changes position tens of
+ * thousands of times, and the first layout (bar Int32, time Timestamp, position Float64: 20 bytes
+ * an event) made phase 1's files 4× its kernel output and their encoding most of its overhead.
+ * Now two columns, both plain Arrow that pyarrow/pandas read:
+ * - `gap`: bar[i] − bar[i−1], with bar[−1] = window.start, in the narrowest unsigned int that
+ *   holds the largest (Uint8, Uint16 or Uint32) — the bars are window.start + cumsum(gap);
+ * - `position`: Dictionary<Uint8, Float64> (codes into the distinct positions, in order of first
+ *   appearance) when there are at most 256 distinct values — the built-in strategies have 2 or 3 —
+ *   else Float64. Every position keeps its exact bits (−0 included).
+ * kind, trial_id, window and `layout: gaps` are the schema metadata. The time of an event is the
+ * time of its bar in the market data; the file does not repeat it.
+ * A file of the first layout (columns bar, time, position; no `layout` key) is still read.
+ *
+ * JSONL (`signal_format: jsonl`): a header object `{kind, trial_id, window}` on line 1, then one
+ * `{bar, time, position}` per line; `time` there is for people reading the file — `bar` is what
+ * replay uses.
  */
+export const SIGNAL_LAYOUT = 'gaps';
+
 export function writeSignalEvents(path: string, events: SignalEvents, meta: SignalEventsMeta, format: SignalFormat, opts?: WriteOptions): void {
-  const n = events.bar.length;
-  const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = events.bar[i]!;
-    if (b < 0 || b >= meta.time.length) throw regimenError({ code: 'internal', file: path, field: 'bar', value: b, message: `signal event bar outside the series of ${meta.time.length} bars` });
-    times[i] = meta.time[b]!;
-  }
   const window = { start: meta.window.start, end: meta.window.end };
   if (format === 'jsonl') {
+    const n = events.bar.length;
     const lines = [JSON.stringify({ kind: KIND, trial_id: meta.trial_id, window })];
-    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ bar: events.bar[i], time: isoTime(times[i]!), position: events.position[i] }));
+    for (let i = 0; i < n; i++) {
+      const b = events.bar[i]!;
+      if (b < 0 || b >= meta.time.length) throw regimenError({ code: 'internal', file: path, field: 'bar', value: b, message: `signal event bar outside the series of ${meta.time.length} bars` });
+      lines.push(JSON.stringify({ bar: b, time: isoTime(meta.time[b]!), position: events.position[i] }));
+    }
     writeFileAtomic(path, lines.join('\n') + '\n', opts);
     return;
   }
-  const cols: Array<[string, Data]> = [
-    ['bar', makeVector(events.bar instanceof Int32Array ? events.bar : Int32Array.from(events.bar)).data[0]!],
-    ['time', timestampData(times)],
-    ['position', makeVector(events.position instanceof Float64Array ? events.position : Float64Array.from(events.position)).data[0]!],
-  ];
-  const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)]]);
+  const cols: Array<[string, Data]> = [['gap', gapData(path, events.bar, window)], ['position', positionData(events.position)]];
+  const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)], ['layout', SIGNAL_LAYOUT]]);
   writeArrowTable(path, tableOf(cols, metadata), opts);
+}
+
+/** The gaps between event bars in the narrowest unsigned ints that hold them. */
+function gapData(path: string, bar: ArrayLike<number>, window: ScoreWindow): Data {
+  const n = bar.length;
+  const gaps = new Int32Array(n);
+  let prev = window.start;
+  let widest = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bar[i]!;
+    const g = b - prev;
+    // the writer's caller is the engine: an event outside the window or out of order is a bug
+    if (g < 0 || (g === 0 && i > 0) || b >= window.end) {
+      throw regimenError({ code: 'internal', file: path, field: 'bar', value: b, message: `signal event ${i} is outside the window [${window.start}, ${window.end}) or not after the one before` });
+    }
+    gaps[i] = g;
+    if (g > widest) widest = g;
+    prev = b;
+  }
+  // the typed-array constructors narrow natively (a loop storing into one of three array types is slow)
+  if (widest <= 0xff) return makeData({ type: new Uint8(), length: n, data: new Uint8Array(gaps) });
+  if (widest <= 0xffff) return makeData({ type: new Uint16(), length: n, data: new Uint16Array(gaps) });
+  return makeData({ type: new Uint32(), length: n, data: new Uint32Array(gaps.buffer) });
+}
+
+const MAX_CODES = 256;
+
+/** Positions as codes into their distinct values when there are few, else as they are. */
+function positionData(position: ArrayLike<number>): Data {
+  const n = position.length;
+  const codes = new Uint8Array(n);
+  const values = new Float64Array(MAX_CODES);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const p = position[i]!;
+    // a linear search: strategies take two or three values; equal bits, so −0 is not 0
+    let c = 0;
+    while (c < distinct && !(values[c] === p && (p !== 0 || 1 / values[c]! === 1 / p))) c++;
+    if (c === distinct) {
+      if (distinct === MAX_CODES) return makeVector(position instanceof Float64Array ? position : Float64Array.from(position)).data[0]!;
+      values[distinct++] = p;
+    }
+    codes[i] = c;
+  }
+  return makeData({ type: new Dictionary(new Float64(), new Uint8()), length: n, data: codes, dictionary: makeVector(values.slice(0, distinct)) });
 }
 
 // engine.ts: events carry absolute bar indices inside the scored window [start, end).
@@ -113,14 +167,73 @@ function readArrow(path: string): SignalEventsFile {
     window = md.get('window');
   }
   const header = parseWith(SignalHeaderSchema, { kind: md.get('kind'), trial_id: md.get('trial_id'), window }, { file: path, code: 'workspace', prefix: 'metadata' });
+  const layout = md.get('layout');
+  let events: SignalEvents;
+  if (layout === undefined) events = firstLayout(path, table);
+  else if (layout === SIGNAL_LAYOUT) events = gapsLayout(path, table, header.window);
+  else throw regimenError({ code: 'workspace', file: path, field: 'metadata.layout', value: layout, message: `unknown signal file layout (this version reads "${SIGNAL_LAYOUT}" and the first layout, which has no layout key)` });
+  checkEvents(path, events, header.window, (i) => `row ${i + 1}`);
+  return { trial_id: header.trial_id, window: header.window, events };
+}
+
+type Column = NonNullable<ReturnType<Table['getChild']>>;
+
+function noNulls(path: string, name: string, col: Column): void {
+  if (col.nullCount > 0) throw regimenError({ code: 'workspace', file: path, field: name, value: col.nullCount, message: 'signal columns must not contain nulls' });
+}
+
+/** The first layout: bar Int32, time Timestamp(ms), position Float64. */
+function firstLayout(path: string, table: Table): SignalEvents {
   const bar = table.getChild('bar');
   const position = table.getChild('position');
   if (!bar || !isInt32(bar.type)) throw regimenError({ code: 'workspace', file: path, field: 'bar', message: 'missing Int32 column "bar"' });
   if (!position || !isFloat64(position.type)) throw regimenError({ code: 'workspace', file: path, field: 'position', message: 'missing Float64 column "position"' });
-  if (bar.nullCount > 0 || position.nullCount > 0) throw regimenError({ code: 'workspace', file: path, message: 'signal columns must not contain nulls' });
-  const events: SignalEvents = { bar: Int32Array.from(bar.toArray() as Int32Array), position: Float64Array.from(position.toArray() as Float64Array) };
-  checkEvents(path, events, header.window, (i) => `row ${i + 1}`);
-  return { trial_id: header.trial_id, window: header.window, events };
+  noNulls(path, 'bar', bar);
+  noNulls(path, 'position', position);
+  return { bar: Int32Array.from(bar.toArray() as Int32Array), position: Float64Array.from(position.toArray() as Float64Array) };
+}
+
+/** The `gaps` layout: bars from their gaps, positions from their codes (any number of record batches). */
+function gapsLayout(path: string, table: Table, window: ScoreWindow): SignalEvents {
+  const gap = table.getChild('gap');
+  const position = table.getChild('position');
+  if (!gap || !DataType.isInt(gap.type) || gap.type.isSigned) throw regimenError({ code: 'workspace', file: path, field: 'gap', value: gap ? String(gap.type) : undefined, message: 'missing unsigned int column "gap"' });
+  const dictionary = position !== null && DataType.isDictionary(position.type);
+  if (!position || !(dictionary ? isFloat64((position.type as Dictionary).dictionary) : isFloat64(position.type))) {
+    throw regimenError({ code: 'workspace', file: path, field: 'position', value: position ? String(position.type) : undefined, message: 'missing column "position" (Float64, or a dictionary of Float64)' });
+  }
+  noNulls(path, 'gap', gap);
+  noNulls(path, 'position', position);
+  const n = table.numRows;
+  const bar = new Int32Array(n);
+  let b = window.start;
+  let i = 0;
+  for (const chunk of gap.data) {
+    const g = chunk.values as ArrayLike<number>;
+    for (let k = 0; k < chunk.length; k++) {
+      b += g[chunk.offset + k]!;
+      // checked here, before an Int32 could wrap; the order and the start are checkEvents'
+      if (b >= window.end) throw regimenError({ code: 'workspace', file: path, field: 'gap', value: g[chunk.offset + k], message: `row ${i + 1}: event bar ${b} outside the window [${window.start}, ${window.end})` });
+      bar[i++] = b;
+    }
+  }
+  const out = new Float64Array(n);
+  i = 0;
+  for (const chunk of position.data) {
+    if (!dictionary) {
+      out.set((chunk.values as Float64Array).subarray(chunk.offset, chunk.offset + chunk.length), i);
+      i += chunk.length;
+      continue;
+    }
+    const values = chunk.dictionary!.data[0]!.values as Float64Array;
+    const codes = chunk.values as ArrayLike<number>;
+    for (let k = 0; k < chunk.length; k++) {
+      const c = codes[chunk.offset + k]!;
+      if (c >= values.length) throw regimenError({ code: 'workspace', file: path, field: 'position', value: c, message: `row ${i + 1}: dictionary code beyond the ${values.length} positions` });
+      out[i++] = values[c]!;
+    }
+  }
+  return { bar, position: out };
 }
 
 /** Read either format, chosen by extension (`.jsonl` → JSONL, anything else → Arrow). */
