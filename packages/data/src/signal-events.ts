@@ -63,40 +63,68 @@ export function writeSignalEvents(path: string, events: SignalEvents, meta: Sign
     writeFileAtomic(path, lines.join('\n') + '\n', opts);
     return;
   }
-  const cols: Array<[string, Data]> = [['gap', gapData(path, events.bar, window)], ['position', positionData(events.position)]];
+  const cols = encodeColumns(path, events, window);
   const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)], ['layout', SIGNAL_LAYOUT]]);
   writeArrowTable(path, tableOf(cols, metadata), opts);
 }
 
-/** The gaps between event bars in the narrowest unsigned ints that hold them. */
-function gapData(path: string, bar: ArrayLike<number>, window: ScoreWindow): Data {
+/**
+ * Scratch memory for the encoded columns, grown as needed and reused by every file this thread
+ * writes: allocating (and collecting) fresh arrays of a trial's size cost more than encoding them.
+ * The columns only live until tableToIPC has copied them into the file's bytes.
+ */
+let scratch = new ArrayBuffer(1 << 16);
+function scratchBytes(bytes: number): ArrayBuffer {
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  return scratch;
+}
+
+/** The gaps between event bars in the narrowest unsigned ints that hold them, then the positions' codes. */
+function encodeColumns(path: string, events: SignalEvents, window: ScoreWindow): Array<[string, Data]> {
+  const { bar, position } = events;
   const n = bar.length;
-  const gaps = new Int32Array(n);
-  let prev = window.start;
-  let widest = 0;
-  for (let i = 0; i < n; i++) {
+  const { start, end } = window;
+  // bars must be in the window and increasing: checked without a branch per event, the first
+  // wrong one found only when there is one (the caller is the engine: that would be a bug)
+  let widest = n > 0 ? bar[0]! - start : 0;
+  let ok = n === 0 || (widest >= 0 && bar[n - 1]! < end);
+  for (let i = 1, prev = n > 0 ? bar[0]! : 0; i < n; i++) {
     const b = bar[i]!;
     const g = b - prev;
-    // the writer's caller is the engine: an event outside the window or out of order is a bug
-    if (g < 0 || (g === 0 && i > 0) || b >= window.end) {
-      throw regimenError({ code: 'internal', file: path, field: 'bar', value: b, message: `signal event ${i} is outside the window [${window.start}, ${window.end}) or not after the one before` });
-    }
-    gaps[i] = g;
+    ok = ok && g > 0;
     if (g > widest) widest = g;
     prev = b;
   }
-  // the typed-array constructors narrow natively (a loop storing into one of three array types is slow)
-  if (widest <= 0xff) return makeData({ type: new Uint8(), length: n, data: new Uint8Array(gaps) });
-  if (widest <= 0xffff) return makeData({ type: new Uint16(), length: n, data: new Uint16Array(gaps) });
-  return makeData({ type: new Uint32(), length: n, data: new Uint32Array(gaps.buffer) });
+  if (!ok) {
+    const i = Array.prototype.findIndex.call(bar, (b: number, k: number) => b < start || b >= end || (k > 0 && b <= bar[k - 1]!));
+    throw regimenError({ code: 'internal', file: path, field: 'bar', value: bar[i], message: `signal event ${i} is outside the window [${start}, ${end}) or not after the one before` });
+  }
+  const width = widest <= 0xff ? 1 : widest <= 0xffff ? 2 : 4;
+  // gaps first, then the codes (one byte each), 8-byte aligned as Arrow buffers are
+  const codesAt = Math.ceil((n * width) / 8) * 8;
+  const memory = scratchBytes(codesAt + n);
+  let gap: Data;
+  if (width === 1) gap = makeData({ type: new Uint8(), length: n, data: fillGaps(bar, window.start, new Uint8Array(memory, 0, n)) });
+  else if (width === 2) gap = makeData({ type: new Uint16(), length: n, data: fillGaps(bar, window.start, new Uint16Array(memory, 0, n)) });
+  else gap = makeData({ type: new Uint32(), length: n, data: fillGaps(bar, window.start, new Uint32Array(memory, 0, n)) });
+  return [['gap', gap], ['position', positionData(position, new Uint8Array(memory, codesAt, n))]];
+}
+
+function fillGaps<T extends Uint8Array | Uint16Array | Uint32Array>(bar: ArrayLike<number>, start: number, out: T): T {
+  let prev = start;
+  for (let i = 0; i < out.length; i++) {
+    const b = bar[i]!;
+    out[i] = b - prev;
+    prev = b;
+  }
+  return out;
 }
 
 const MAX_CODES = 256;
 
 /** Positions as codes into their distinct values when there are few, else as they are. */
-function positionData(position: ArrayLike<number>): Data {
+function positionData(position: ArrayLike<number>, codes: Uint8Array): Data {
   const n = position.length;
-  const codes = new Uint8Array(n);
   const values = new Float64Array(MAX_CODES);
   let distinct = 0;
   for (let i = 0; i < n; i++) {
@@ -234,6 +262,11 @@ function gapsLayout(path: string, table: Table, window: ScoreWindow): SignalEven
     }
   }
   return { bar, position: out };
+}
+
+/** Whether an Arrow table is a trial's signal events (by its schema metadata), of any layout. */
+export function isSignalEventsTable(table: Table): boolean {
+  return table.schema.metadata.get('kind') === KIND;
 }
 
 /** Read either format, chosen by extension (`.jsonl` → JSONL, anything else → Arrow). */
