@@ -6,16 +6,7 @@ import { formatError, workspacePaths, writeFileAtomic } from '@regimen/core';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { readArrowTable, readSignalEvents, tableOf, writeArrowTable } from '@regimen/data';
 import { runWorkflow } from './run.js';
-import { smallWorkflow } from './test-fixtures.js';
-
-/** Every analysis and validation file of a workspace, by name → text. */
-function results(dir: string): Map<string, string> {
-  const p = workspacePaths(dir);
-  const out = new Map<string, string>();
-  for (const f of readdirSync(p.analysis)) out.set(`analysis/${f}`, readFileSync(join(p.analysis, f), 'utf8'));
-  out.set('performance/validation_results.json', readFileSync(p.validationResults, 'utf8'));
-  return out;
-}
+import { analysisFiles as results, smallWorkflow } from './test-fixtures.js';
 
 const DAY = 86_400_000;
 
