@@ -124,6 +124,17 @@ describe('signal events files', () => {
     expect(readSignalEvents(first).events).toEqual(readSignalEvents(now).events);
   });
 
+  it('writes the same bytes for the same events, whatever was written before in the process', () => {
+    const w = (name: string, e: SignalEvents) => {
+      const p = join(dir, name);
+      writeSignalEvents(p, e, { ...meta, window: { start: 0, end: 1000 } }, 'arrow');
+      return readFileSync(p);
+    };
+    const first = w('same_a.arrow', events);
+    w('same_other.arrow', eventsLike(300, 900, [0, 1, -1]));
+    expect(w('same_b.arrow', events).equals(first)).toBe(true);
+  });
+
   it('reads a file of the first layout (bar, time, position) bit for bit', () => {
     const s = readSignalEvents(fixture('signals_first_layout.arrow'));
     expect(s.trial_id).toBe('momentum_0007');

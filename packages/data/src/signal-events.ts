@@ -138,7 +138,9 @@ function positionData(position: ArrayLike<number>, codes: Uint8Array): Data {
     }
     codes[i] = c;
   }
-  return makeData({ type: new Dictionary(new Float64(), new Uint8()), length: n, data: codes, dictionary: makeVector(values.slice(0, distinct)) });
+  // the dictionary's id is fixed: apache-arrow numbers dictionaries from a per-process counter by
+  // default, which would make a file's bytes depend on how many this thread wrote before it
+  return makeData({ type: new Dictionary(new Float64(), new Uint8(), 0), length: n, data: codes, dictionary: makeVector(values.slice(0, distinct)) });
 }
 
 // engine.ts: events carry absolute bar indices inside the scored window [start, end).
