@@ -21,6 +21,10 @@ describe('benchmarks', () => {
     expect(() => parseBenchArgs(['--workers', '0'])).toThrow(/--workers/);
     expect(() => parseBenchArgs(['--engine', 'c'])).toThrow(/wasm or js/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown/);
+    expect(parseBenchArgs(['--universe', '--series', '4', '--workers-list', '1,2,4', '--analysis-series', '0'])).toMatchObject({ universe: true, series: 4, workersList: [1, 2, 4], analysisSeries: 0 });
+    expect(parseBenchArgs([])).toMatchObject({ universe: false, analysisSeries: 1 });
+    expect(() => parseBenchArgs(['--analysis-series', '-1'])).toThrow(/--analysis-series needs a whole number/);
+    expect(() => parseBenchArgs(['--workers-list', '1,0'])).toThrow(/--workers-list/);
   });
 
   it('sma-cross reports the reference checksums and the JSON fields', async () => {

@@ -16,6 +16,7 @@ import { reportSuite } from './report-suite.js';
 import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
 import { signalSuite } from './signal-suite.js';
+import { speedupSuite } from './speedup-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -27,13 +28,14 @@ export type { HmmFitResult } from './hmm-fit-suite.js';
 export type { SearchResult } from './search-suite.js';
 export type { RegimeSearchResult } from './regime-search-suite.js';
 export type { WorkflowResult } from './workflow-suite.js';
-export type { DistributedResult } from './distributed-suite.js';
+export type { DistributedResult, DistributedUniverseResult } from './distributed-suite.js';
 export type { WalkForwardBenchResult } from './walk-forward-suite.js';
 export type { UniverseBenchResult } from './universe-suite.js';
 export type { ReportResult } from './report-suite.js';
 export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
 export type { SignalBenchResult } from './signal-suite.js';
+export type { SpeedupBenchResult } from './speedup-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -52,6 +54,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   data: dataSuite,
   'strategy-plugin': strategyPluginSuite,
   signal: signalSuite,
+  speedup: speedupSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

@@ -36,9 +36,17 @@ export interface BenchOptions {
   space?: string;
   /** search suite: only these methods (comma list of their names) */
   methods?: string[];
+  /** speedup and distributed --universe: the first N series of the universe (default all 30) */
+  series?: number;
+  /** speedup suite: the worker process counts to run (default 1,2,4) */
+  workersList?: number[];
+  /** speedup suite: series run end to end to measure the coordinator's analysis per series (0: skip) */
+  analysisSeries: number;
+  /** distributed suite: the Dow universe end to end through Redis vs the local pool */
+  universe: boolean;
 }
 
-const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6, sampleSeconds: 2 };
+const DEFAULTS: BenchOptions = { bars: 1_000_000, workers: 2, engine: 'wasm', json: false, seed: 1, repeat: 1, trials: 2000, weightSets: 200, folds: 6, sampleSeconds: 2, analysisSeries: 1, universe: false };
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -48,7 +56,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S --space NAME --methods a,b` */
+/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S --space NAME --methods a,b --series N --workers-list a,b --analysis-series N --universe` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -80,6 +88,15 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--methods': o.methods = (value() ?? '').split(','); break;
       case '--bars-list': o.barsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
       case '--trials-list': o.trialsList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
+      case '--workers-list': o.workersList = (value() ?? '').split(',').map((v) => positiveInt(name, v)); break;
+      case '--series': o.series = positiveInt(name, value()); break;
+      case '--analysis-series': {
+        const v = value();
+        o.analysisSeries = Number(v);
+        if (v === undefined || !Number.isInteger(o.analysisSeries) || o.analysisSeries < 0) throw regimenError({ code: 'usage', field: name, value: v, message: `${name} needs a whole number (0 or more)` });
+        break;
+      }
+      case '--universe': o.universe = true; break;
       case '--engine': {
         const e = value();
         if (e !== 'wasm' && e !== 'js') throw regimenError({ code: 'usage', field: '--engine', value: e, message: 'engine must be wasm or js' });

@@ -9,15 +9,16 @@ import { formatHmmFit, type HmmFitResult } from './hmm-fit-suite.js';
 import { formatSearch, type SearchResult } from './search-suite.js';
 import { formatRegimeSearch, type RegimeSearchResult } from './regime-search-suite.js';
 import { formatWorkflow, type WorkflowResult } from './workflow-suite.js';
-import { formatDistributed, type DistributedResult } from './distributed-suite.js';
+import { formatDistributed, formatDistributedUniverse, type DistributedResult, type DistributedUniverseResult } from './distributed-suite.js';
 import { formatWalkForwardBench, type WalkForwardBenchResult } from './walk-forward-suite.js';
 import { formatUniverseBench, type UniverseBenchResult } from './universe-suite.js';
 import { formatReport, type ReportResult } from './report-suite.js';
 import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 import { formatSignal, type SignalBenchResult } from './signal-suite.js';
+import { formatSpeedup, type SpeedupBenchResult } from './speedup-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | SignalBenchResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | DistributedUniverseResult | SignalBenchResult | SpeedupBenchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -36,12 +37,14 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'search') return formatRegimeSearch(r);
   if (r.suite === 'workflow') return formatWorkflow(r);
   if (r.suite === 'distributed') return formatDistributed(r);
+  if (r.suite === 'distributed-universe') return formatDistributedUniverse(r);
   if (r.suite === 'walk-forward') return formatWalkForwardBench(r);
   if (r.suite === 'universe') return formatUniverseBench(r);
   if (r.suite === 'report') return formatReport(r);
   if (r.suite === 'data') return formatData(r);
   if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);
   if (r.suite === 'signal') return formatSignal(r);
+  if (r.suite === 'speedup') return formatSpeedup(r);
   if (r.suite === 'phase1') {
     return [
       `phase1: ${r.bars} bars × ${r.trials} trials (momentum, mean_reversion; 2 classifiers), engine ${r.engine}, ${r.workers} workers, prices: ${r.prices}`,

@@ -76,11 +76,11 @@ interface ChildRun {
   peak_rss_bytes: number;
 }
 
-/** Runs `regimen run` of a workflow file in a child process `repeat` times; the run of median time. `seriesInFlight`: a universe's series at a time. */
-export function runWorkflowChild(workflowFile: string, workers: number, repeat: number, seriesInFlight?: number): { median: ChildRun; runs: number[]; peak_rss_bytes: number } {
+/** Runs `regimen run` of a workflow file in a child process `repeat` times; the run of median time. `seriesInFlight`: a universe's series at a time; `executor`: a redis:// URL. */
+export function runWorkflowChild(workflowFile: string, workers: number, repeat: number, seriesInFlight?: number, executor?: string): { median: ChildRun; runs: number[]; peak_rss_bytes: number } {
   const runs: ChildRun[] = [];
   for (let r = 0; r < repeat; r++) {
-    const child = spawnSync(process.execPath, [childFile(), workflowFile, String(workers), ...(seriesInFlight ? [String(seriesInFlight)] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const child = spawnSync(process.execPath, [childFile(), workflowFile, String(workers), String(seriesInFlight ?? 0), ...(executor ? [executor] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (child.status !== 0) {
       throw regimenError({ code: 'internal', field: 'workflow', message: `the benchmark run failed: ${(child.stderr || child.error?.message || '').trim().split('\n')[0]}` });
     }

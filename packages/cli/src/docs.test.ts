@@ -36,9 +36,11 @@ function keysOf(schema: z.ZodType): string[] {
   return [];
 }
 
+const program = await buildProgram();
+
 describe('docs/cli.md', () => {
   const text = docs('cli.md');
-  for (const { path, command } of commandsOf(buildProgram())) {
+  for (const { path, command } of commandsOf(program)) {
     if (command.commands.length > 0) continue; // a group (e.g. `data`): its subcommands are listed
     it(`names \`regimen ${path}\` and every one of its options`, () => {
       expect(text).toContain(`regimen ${path}`);

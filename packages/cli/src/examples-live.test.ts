@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from './index.js';
 
+const program = await buildProgram();
+
 const dir = fileURLToPath(new URL('../../../examples/live/', import.meta.url));
 
 /** Every `regimen.js <command> …` line in a file: the command path and the flags it uses. */
@@ -20,7 +22,7 @@ describe('examples/live: the scheduler files call commands and options that exis
       const calls = invocations(readFileSync(dir + file, 'utf8'));
       expect(calls.length).toBeGreaterThan(0);
       for (const c of calls) {
-        let cmd: Command = buildProgram();
+        let cmd: Command = program;
         for (const word of c.path) {
           const sub = cmd.commands.find((x) => x.name() === word);
           if (!sub) break;

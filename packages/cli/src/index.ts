@@ -1,41 +1,40 @@
 import { Command, CommanderError } from 'commander';
 import { formatError, isRegimenError } from '@regimen/core';
-import { registerBacktest } from './commands/backtest.js';
-import { registerBench } from './commands/bench.js';
-import { registerClassify } from './commands/classify.js';
-import { registerData } from './commands/data.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerPaper } from './commands/paper.js';
-import { registerPluginNew } from './commands/plugin-new.js';
-import { registerPlugins } from './commands/plugins.js';
-import { registerReport } from './commands/report.js';
-import { registerRun } from './commands/run.js';
-import { registerSignal } from './commands/signal.js';
-import { registerStatus } from './commands/status.js';
-import { registerWorker } from './commands/worker.js';
 
-export { formatSummary } from './commands/run.js';
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Every command, in the order `regimen --help` lists them, each loaded when it is needed: a call
+ * such as `regimen signal` imports the packages of its own command only (the coordinator, the report
+ * and the Redis client cost seconds of start-up a scheduled call should not pay).
+ */
+const COMMANDS: Array<[string, () => Promise<Register>]> = [
+  ['run', async () => (await import('./commands/run.js')).registerRun],
+  ['status', async () => (await import('./commands/status.js')).registerStatus],
+  ['report', async () => (await import('./commands/report.js')).registerReport],
+  ['paper', async () => (await import('./commands/paper.js')).registerPaper],
+  ['inspect', async () => (await import('./commands/inspect.js')).registerInspect],
+  ['backtest', async () => (await import('./commands/backtest.js')).registerBacktest],
+  ['bench', async () => (await import('./commands/bench.js')).registerBench],
+  ['plugins', async () => (await import('./commands/plugins.js')).registerPlugins],
+  ['classify', async () => (await import('./commands/classify.js')).registerClassify],
+  ['data', async () => (await import('./commands/data.js')).registerData],
+  ['plugin', async () => (await import('./commands/plugin-new.js')).registerPluginNew],
+  ['worker', async () => (await import('./commands/worker.js')).registerWorker],
+  ['signal', async () => (await import('./commands/signal.js')).registerSignal],
+];
+
+/** The program with every command, or with `only` when it names one (what `main` runs for it). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('regimen')
     .description('Regimen: per-regime strategy parameters and ensemble weights, tested out of sample')
     .version('0.1.0')
     .option('--debug', 'show stack traces on errors')
     .showSuggestionAfterError(true)
     .exitOverride();
-  registerRun(program);
-  registerStatus(program);
-  registerReport(program);
-  registerPaper(program);
-  registerInspect(program);
-  registerBacktest(program);
-  registerBench(program);
-  registerPlugins(program);
-  registerClassify(program);
-  registerData(program);
-  registerPluginNew(program);
-  registerWorker(program);
-  registerSignal(program);
+  // '' (`regimen --version`): no command at all
+  const wanted = COMMANDS.filter(([name]) => only === undefined || name === only);
+  for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
@@ -50,7 +49,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(commandOf(argv))).parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -66,4 +65,12 @@ export async function main(argv: string[]): Promise<number> {
     if (isRegimenError(e) && e.code === 'unavailable') return 75;
     return isRegimenError(e) && e.code !== 'internal' ? 2 : 1;
   }
+}
+
+/** The command a command line names (its first word after the program's own options), when it is one of ours. */
+function commandOf(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  const word = args.find((a) => !a.startsWith('-'));
+  if (word === undefined && (args.includes('--version') || args.includes('-V'))) return '';
+  return COMMANDS.some(([name]) => name === word) ? word : undefined;
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonFile, TrialsFileSchema, workspacePaths } from '@regimen/core';
+import { availableParallelism } from 'node:os';
 import { dryRun, fitTimeout } from './dry-run.js';
+import { MEASURED_COSTS, predictSpeedup } from './speedup-model.js';
 import { runWorkflow } from './run.js';
 
 /** A 2,000 × 5,000 = 10⁷-point space with `fast < slow` (7,999,000 admissible points). */
@@ -41,6 +43,20 @@ describe('search spaces too big to enumerate', () => {
     expect(r.seconds).toBeGreaterThan(0);
     expect(r.bytes).toBeGreaterThan(r.trials * 1000);
     expect(seconds).toBeLessThan(30); // generous: a sanity bound, the benchmark numbers are elsewhere
+  });
+
+  it('--executor URL adds the speedup model\'s estimate on --workers remote workers (URL shown without its password)', async () => {
+    const executors = { check: () => {}, create: () => Promise.reject(new Error('a dry run opens no executor')) };
+    const r = await dryRun(bigSpace(', algorithm_options: { sample: 5000 }'), { workers: 32, executor: 'redis://ops:secret@redis.lan:6379', executors });
+    const d = r.distributed!;
+    expect(d.executor).toBe('redis://ops:***@redis.lan:6379');
+    expect(d.trial_seconds).toBeCloseTo(r.strategies[0]!.seconds_per_trial, 12);
+    const same = predictSpeedup({ series: 1, strategy_trials: [5000], folds: 1 }, { ...MEASURED_COSTS.costs, trial_seconds: d.trial_seconds }, 32, { file_threads: availableParallelism() });
+    expect(d.prediction).toEqual(same);
+    // 5,000 trials on 32 workers: chunks of 8,192, so one call, in batches of min(64, ⌈5000 / 64⌉) = 64: 79 of them
+    expect(d.prediction.batches).toBe(79);
+    expect(d.one_worker_seconds).toBeGreaterThanOrEqual(d.prediction.seconds);
+    expect((await dryRun(bigSpace(', algorithm_options: { sample: 5000 }'), { workers: 32 })).distributed).toBeUndefined();
   });
 
   it('runs a seeded random sample of it as phase 1', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { gridPoint, gridSize, isContinuous, createRng, admitCandidate, type SearchSpace } from '@regimen/core';
 import { loadEngine } from '@regimen/backtester';
 import type { SearchBudget } from '@regimen/optimizer';
@@ -5,6 +6,7 @@ import { strategySearch } from './search.js';
 import { prepareRun } from './prepare.js';
 import { workerCount, type RunOptions } from './run.js';
 import { makeTrial } from './trials.js';
+import { MEASURED_COSTS, predictSpeedup, type SpeedupPrediction } from './speedup-model.js';
 
 /**
  * `regimen run --dry-run`: how many trials phase 1 will run, and a rough time and disk estimate,
@@ -43,6 +45,12 @@ export interface DryRunReport {
   total_trials: number;
   seconds: number;
   bytes: number;
+  /**
+   * with a distributed executor (`--executor URL`): phase 1 on `workers` remote workers by the
+   * speedup model (speedup-model.ts) — the kernel's cost per trial calibrated here, every other
+   * cost recorded by `regimen bench speedup` (MEASURED_COSTS); phase 1 only, as the local estimate
+   */
+  distributed?: { executor: string; costs_from: string; trial_seconds: number; prediction: SpeedupPrediction; one_worker_seconds: number };
 }
 
 function admissible(space: SearchSpace): { count: number; exact: boolean } {
@@ -101,11 +109,31 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
   const seconds = Math.min(rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers, budget.timeout_seconds ?? Number.POSITIVE_INFINITY);
   const bytes = rows.reduce((a, r) => a + r.trials * r.bytes_per_trial, 0);
   const copies = Math.max(1, series.length);
+  const distributed = prepared.executor.url === 'local' ? undefined : distributedEstimate(prepared.executor.url, rows, copies, folds.length, workers);
   return {
     workspace: prepared.paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, series, strategies: rows, budget, notes,
-    trials, total_trials: trials * copies, seconds: seconds * copies, bytes: bytes * copies,
+    trials, total_trials: trials * copies, seconds: seconds * copies, bytes: bytes * copies, ...(distributed ? { distributed } : {}),
   };
 }
+
+/**
+ * The model's wall time for the run on `workers` remote workers, the coordinator on this machine
+ * writing the trial files on its cores. The kernel's cost is this config's own calibration (its
+ * bars, folds and strategies, on this machine); the rest are MEASURED_COSTS.
+ */
+function distributedEstimate(url: string, rows: Array<{ trials: number; seconds_per_trial: number }>, series: number, folds: number, workers: number): NonNullable<DryRunReport['distributed']> {
+  const finite = rows.filter((r) => Number.isFinite(r.trials));
+  const total = finite.reduce((a, r) => a + r.trials, 0);
+  const trialSeconds = total > 0 ? finite.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / total : 0;
+  const costs = { ...MEASURED_COSTS.costs, trial_seconds: trialSeconds };
+  const work = { series, strategy_trials: finite.map((r) => r.trials), folds };
+  const machine = { file_threads: Math.max(1, availableParallelism()) };
+  const prediction = predictSpeedup(work, costs, workers, machine);
+  return { executor: redactUrl(url), costs_from: MEASURED_COSTS.source, trial_seconds: trialSeconds, prediction, one_worker_seconds: prediction.seconds * prediction.speedup };
+}
+
+/** the URL as messages show it: a password never printed */
+const redactUrl = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 
 /**
  * Trials per strategy that fit in `seconds` of worker time. Phase 1 asks the strategies in rounds of

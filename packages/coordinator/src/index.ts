@@ -9,3 +9,4 @@ export type { RunEvent } from './context.js';
 export { dowUniverseWorkflow, smallWorkflow } from './test-fixtures.js';
 export { dryRun, type DryRunReport } from './dry-run.js';
 export type { DistributedExecutors, ExecutorRequest } from './executors.js';
+export { predictSpeedup, phase1Batches, MEASURED_COSTS, type SpeedupCosts, type SpeedupWorkload, type SpeedupPrediction, type SpeedupMachine } from './speedup-model.js';

@@ -1,4 +1,4 @@
-export { redisExecutor, type RedisExecutorOptions } from './redis-executor.js';
+export { redisExecutor, type RedisExecutor, type RedisExecutorOptions, type RedisOverheads } from './redis-executor.js';
 export { startWorker, type WorkerOptions, type RegimenWorker } from './worker.js';
 export { parseRedisUrl, isRedisUrl, redact, type RedisTarget } from './connection.js';
 export { pluginRef } from './compat.js';

@@ -135,6 +135,8 @@ export const JobReturnSchema = z
     bytes: z.number().int().min(0),
     worker: z.string(),
     seconds: z.object({ backtest: z.number().min(0), files: z.number().min(0) }).strict(),
+    /** the worker's own costs of the batch beyond its backtests: fetching its data, encoding and storing its rows, the whole batch */
+    overhead: z.object({ fetch: z.number().min(0), encode: z.number().min(0), store: z.number().min(0), total: z.number().min(0) }).strict().optional(),
   })
   .strict();
 export type JobReturn = z.infer<typeof JobReturnSchema>;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { NO_REGIME, type RegimeTrack, type TrialSpec } from '@regimen/core';
 import { loadMarketData } from '@regimen/data';
-import { buildLegs, localExecutor, replayBatch, type BatchDone, type TrialJob } from '@regimen/backtester';
+import { buildLegs, localExecutor, replayBatch, runFullBacktest, type BatchDone, type TrialJob } from '@regimen/backtester';
 import { pluginRef } from './compat.js';
 import { redisExecutor } from './redis-executor.js';
 import { redisServerMissing, startLocalRedis, type LocalRedis } from './redis-server.js';
@@ -92,6 +92,44 @@ describe.skipIf(skip)('the Redis executor', () => {
       got.forEach((r, i) => expect(Object.keys(r)).toEqual(Object.keys(want[i]!)));
       got.forEach((r, i) => expect(JSON.stringify(r.folds)).toBe(JSON.stringify(want[i]!.folds)));
       expect(JSON.stringify(got) === JSON.stringify(want)).toBe(true);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('writes the trial files on the coordinator\'s pool threads, byte for byte the local pool\'s, folds too', async () => {
+    const foldJob: TrialJob = { ...job, regimes: [], window: { start: 200, end: n }, folds: [{ window: { start: 200, end: 2500 }, regimes: tracks }, { window: { start: 1500, end: n }, regimes: tracks }] };
+    const files = (dir: string) => {
+      const out = new Map<string, string>();
+      const walk = (d: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(d, e.name));
+          else out.set(join(d, e.name).slice(dir.length), readFileSync(join(d, e.name)).toString('base64'));
+        }
+      };
+      walk(dir);
+      return out;
+    };
+    const root = mkdtempSync(join(tmpdir(), 'regimen-redis-files-'));
+    const outputs = (side: string, folds: boolean) => ({ workspace: join(root, side), signalFormat: 'arrow' as const, split: 'train' as const, ...(folds ? { folds: [join(root, side, 'f0'), join(root, side, 'f1')] } : {}) });
+    const pool = localExecutor({ workers: 1, engine: 'wasm' });
+    const ex = await redisExecutor(opts({ local: pool }));
+    try {
+      for (const [name, j] of [['split', job], ['folds', foldJob]] as const) {
+        const folds = name === 'folds';
+        const local = localExecutor({ workers: 0, engine: 'wasm' });
+        const want = await runFullBacktest(j, local, outputs(`${name}-local`, folds));
+        await local.close();
+        const before = ex.overheads().file_seconds;
+        const got = await runFullBacktest(j, ex, outputs(`${name}-redis`, folds));
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        // the files were written on the pool's thread, not by runFullBacktest on this one
+        expect(ex.overheads().file_seconds).toBeGreaterThan(before);
+        const [a, b] = [files(join(root, `${name}-local`)), files(join(root, `${name}-redis`))];
+        expect(a.size).toBe(j.trials.length * (folds ? 3 : 2));
+        expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+        for (const [k, v] of a) expect(b.get(k), k).toBe(v);
+      }
     } finally {
       await ex.close();
     }

@@ -5,11 +5,12 @@ import { formBatches, type EngineName, type Executor } from '@regimen/backtester
 import { regimenError, type RegimeTrack, type ReplayRow, type ScoreWindow, type TrialRow, type TrialSpec } from '@regimen/core';
 import { connect, parseRedisUrl } from './connection.js';
 import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest } from './protocol.js';
-import { publisher } from './publish.js';
+import { publisher, type PublishStats } from './publish.js';
 import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
 import { openRunLink } from './run-link.js';
 import { rollCall } from './roll-call.js';
 import { atMost } from './deadline.js';
+import { writeFilesModule, type WriteFilesTask } from './write-files-task.js';
 
 /**
  * The distributed executor (DESIGN §7): batches of trials and replay weight sets become BullMQ
@@ -49,6 +50,34 @@ export interface RedisExecutorOptions {
   regimenVersion?: string;
 }
 
+/**
+ * Where a distributed run's time went, summed over its batches (`regimen bench speedup` reads
+ * it; cheap: a clock read per step). Coordinator seconds are wall time of this process's steps;
+ * worker seconds are what the workers reported.
+ */
+export interface RedisOverheads {
+  publish: PublishStats;
+  /** jobs queued and the seconds spent queueing them (BullMQ addBulk) */
+  enqueue: { jobs: number; seconds: number };
+  /** from a job queued to its completion heard here, summed over jobs */
+  waited_seconds: number;
+  /** result rows fetched from Redis: bytes and seconds */
+  rows: { batches: number; bytes: number; seconds: number };
+  /** rows decoded (Arrow IPC) and checked against the batch asked */
+  decode_seconds: number;
+  /** the caller's onBatch (the trial files, when this process writes them): seconds */
+  commit_seconds: number;
+  /** trial files written on the coordinator's pool threads: seconds summed over the threads */
+  file_seconds: number;
+  /** as the workers reported them: batches, trials, the kernel's seconds and each batch's own costs */
+  worker: { batches: number; trials: number; backtest: number; fetch: number; encode: number; store: number; total: number };
+}
+
+export interface RedisExecutor extends Executor {
+  /** the costs so far (a copy) */
+  overheads(): RedisOverheads;
+}
+
 const SETS_PER_PASS = 4;
 const ATTEMPTS = 2;
 
@@ -56,7 +85,7 @@ type Outcome = { ok: JobReturn } | { failed: string };
 
 const plain = (t: TrialSpec): TrialSpec => ({ trial_id: t.trial_id, strategy: t.strategy, type: t.type, params: t.params });
 
-export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> {
+export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecutor> {
   const field = o.field ?? '--executor';
   const target = parseRedisUrl(o.url, field);
   const emit = o.emit ?? (() => {});
@@ -83,7 +112,12 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   });
   // from the stream's start: the queue is new, and no event may slip by before the first read
   const events = new QueueEvents(run, { connection: eventsConn, prefix: QUEUE_PREFIX, lastEventId: '0' });
-  const pub = publisher(link, run);
+  const spent: RedisOverheads = {
+    publish: { blobs: 0, bytes: 0, seconds: 0 }, enqueue: { jobs: 0, seconds: 0 }, waited_seconds: 0, rows: { batches: 0, bytes: 0, seconds: 0 },
+    decode_seconds: 0, commit_seconds: 0, file_seconds: 0, worker: { batches: 0, trials: 0, backtest: 0, fetch: 0, encode: 0, store: 0, total: 0 },
+  };
+  const since = (t0: number) => (performance.now() - t0) / 1000;
+  const pub = publisher(link, run, spent.publish);
 
   // one waiter per queued job; an outcome nobody waits for (a second completion) is dropped
   const waiting = new Map<string, (outcome: Outcome) => void>();
@@ -116,9 +150,15 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
   /** Queue jobs; one promise per job for its outcome, already registered when the jobs exist. */
   const enqueue = async (kind: 't' | 'r', datas: JobData[]): Promise<{ ids: string[]; outcomes: Array<Promise<Outcome>> }> => {
     const ids = datas.map(() => `${kind}${++seq}`);
-    const outcomes = ids.map((id) => guard(new Promise<Outcome>((resolve) => waiting.set(id, resolve))).finally(() => waiting.delete(id)));
+    const t0 = performance.now();
+    const outcomes = ids.map((id) => guard(new Promise<Outcome>((resolve) => waiting.set(id, resolve))).finally(() => {
+      waiting.delete(id);
+      spent.waited_seconds += since(t0);
+    }));
     outcomes.forEach((p) => p.catch(() => {}));
     await guard(queue.addBulk(datas.map((data, i) => ({ name: data.kind, data, opts: { jobId: ids[i] } }))));
+    spent.enqueue.jobs += ids.length;
+    spent.enqueue.seconds += since(t0);
     return { ids, outcomes };
   };
   /** After a failure or Ctrl-C: jobs not started yet are withdrawn (running ones finish unheard). */
@@ -140,8 +180,17 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
     }
     const ret = JobReturnSchema.parse(outcome.ok);
     tally(ret.worker, id.startsWith('t') ? 'trial' : 'replay');
+    const w = spent.worker;
+    w.batches++;
+    w.trials += ret.rows;
+    w.backtest += ret.seconds.backtest;
+    if (ret.overhead) for (const k of ['fetch', 'encode', 'store', 'total'] as const) w[k] += ret.overhead[k];
     const key = keys.result(run, id);
+    const t0 = performance.now();
     const bytes = await guard(link.redis.getBuffer(key));
+    spent.rows.seconds += since(t0);
+    spent.rows.batches++;
+    spent.rows.bytes += bytes?.byteLength ?? 0;
     void link.redis.unlink(key).catch(() => {});
     if (!bytes) {
       await link.verify(); // a Redis that restarted empty lost them: that is the error to report
@@ -160,6 +209,7 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
 
   const local = o.local;
   return {
+    overheads: () => structuredClone(spent),
     get workers() {
       return slots();
     },
@@ -182,6 +232,16 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
       // a fold batch's rows carry fold 0's numbers as their own (the engines' rule)
       const tracks = layout(job.folds ? job.folds[0]!.regimes : job.regimes);
       const foldTracks = job.folds?.map((f) => layout(f.regimes));
+      // the trial files: written on the coordinator's own pool threads, several batches at a time
+      // (as the local pool's threads write theirs), when it has threads; else on this one by the caller
+      const outputs = job.outputs && local.runTask && local.workers > 0 ? job.outputs : undefined;
+      const writeFiles = (b: (typeof batches)[number], bytes: Uint8Array): Promise<number> => {
+        const task: WriteFilesTask = {
+          bytes, trials: b.trials.map(plain), tracks, signals: job.captureSignals, time: job.bars.time, window: window(job.window), outputs: outputs!,
+          ...(foldTracks ? { folds: foldTracks, foldWindows: job.folds!.map((f) => window(f.window)) } : {}),
+        };
+        return local.runTask!<number>(writeFilesModule(), task);
+      };
       const { ids, outcomes } = await enqueue('t', batches.map((b) => ({ ...base, trials: b.trials.map(plain) })));
       let failed = false;
       // onBatch calls are chained so files are committed one batch at a time, in completion order
@@ -193,10 +253,22 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
               const what = `batch of trials ${b.trials.map((t) => t.trial_id).join(', ')}`;
               const { bytes, ret } = await bytesOf(ids[i]!, await outcomes[i]!, what, 'trials');
               if (failed) return;
-              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals, ...(foldTracks ? { folds: foldTracks } : {}) });
+              const written = outputs ? guard(writeFiles(b, bytes)) : undefined;
+              const t0 = performance.now();
+              // signals written on a pool thread are not decoded here: written rows carry none (as the local pool's)
+              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals && !written, ...(foldTracks ? { folds: foldTracks } : {}) });
+              spent.decode_seconds += since(t0);
               b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
+              const files = written ? await written : 0;
+              spent.file_seconds += files;
+              if (failed) return;
               if (onBatch) {
-                commit = commit.then(() => onBatch({ indices: b.indices, rows: out, written: false, seconds: ret.seconds }));
+                const seconds = { backtest: ret.seconds.backtest, files: ret.seconds.files + files };
+                commit = commit.then(async () => {
+                  const t1 = performance.now();
+                  await onBatch({ indices: b.indices, rows: out, written: written !== undefined, seconds });
+                  spent.commit_seconds += since(t1);
+                });
                 await guard(commit);
               }
               // on disk now: a long phase does not keep every trial's events in memory
@@ -234,7 +306,10 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<Executor> 
         const parts = await Promise.all(
           chunks.map(async (c, i) => {
             const { bytes } = await bytesOf(ids[i]!, await outcomes[i]!, `replay of weight sets ${c.from}–${c.to - 1}`, 'weight_sets');
-            return decodeReplayRows(bytes, { count: c.to - c.from, tracks });
+            const t0 = performance.now();
+            const out = decodeReplayRows(bytes, { count: c.to - c.from, tracks });
+            spent.decode_seconds += since(t0);
+            return out;
           }),
         );
         return parts.flat() as ReplayRow[];

@@ -89,22 +89,30 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
   const status = (state: WorkerStatus['state'], reason?: string): string =>
     JSON.stringify({ id, host: hostname(), pid: process.pid, regimen: version, concurrency, state, ...(reason ? { reason } : {}), seen: Date.now() } satisfies WorkerStatus);
 
-  const execute = async (run: string, manifest: RunManifest, data: JobData): Promise<{ bytes: Uint8Array; rows: number; seconds: JobReturn['seconds'] }> => {
+  type Executed = { bytes: Uint8Array; rows: number; seconds: JobReturn['seconds']; fetch: number; encode: number };
+  const execute = async (run: string, manifest: RunManifest, data: JobData): Promise<Executed> => {
     const local = localFor(data.engine, manifest.plugins);
+    // where a batch's time goes beyond its backtests (`regimen bench speedup` reads it)
+    const t0 = performance.now();
     if (data.kind === 'trials') {
       const { bars, regimes, folds } = await source.trials(run, data);
+      const fetched = performance.now();
       let seconds = { backtest: 0, files: 0 };
       const job = { bars, regimes, window: data.window, trials: data.trials, costs: data.costs, barsPerYear: data.barsPerYear, captureSignals: data.captureSignals, wholeBatch: true, ...(folds ? { folds } : {}) };
       const rows = await local.run(job, (d) => {
         if (d.seconds) seconds = d.seconds;
       }).catch(unwrapRetry);
       const tracks = folds ? folds[0]!.regimes : regimes;
-      return { bytes: encodeTrialRows(rows, tracks, folds?.map((f) => f.regimes)), rows: rows.length, seconds };
+      const t1 = performance.now();
+      const bytes = encodeTrialRows(rows, tracks, folds?.map((f) => f.regimes));
+      return { bytes, rows: rows.length, seconds, fetch: (fetched - t0) / 1000, encode: (performance.now() - t1) / 1000 };
     }
     const shared = await source.replay(run, data);
-    const t0 = performance.now();
+    const fetched = performance.now();
     const rows = await local.replay({ ...shared, weightSets: weightVectors(data, shared.regime.names.length) }).catch(unwrapRetry);
-    return { bytes: encodeReplayRows(rows, shared.breakdown), rows: rows.length, seconds: { backtest: (performance.now() - t0) / 1000, files: 0 } };
+    const t1 = performance.now();
+    const bytes = encodeReplayRows(rows, shared.breakdown);
+    return { bytes, rows: rows.length, seconds: { backtest: (t1 - fetched) / 1000, files: 0 }, fetch: (fetched - t0) / 1000, encode: (performance.now() - t1) / 1000 };
   };
 
   const processor = (run: string, manifest: RunManifest) => async (job: Job, token?: string): Promise<JobReturn> => {
@@ -116,10 +124,14 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
         const issue = parsed.error.issues[0]!;
         throw Object.assign(new UnrecoverableError(`malformed job ${job.id}: ${issue.path.join('.')}: ${issue.message}`), { field: issue.path.join('.') });
       }
+      const t0 = performance.now();
       const out = await execute(run, manifest, parsed.data);
       if (handingBack) return abandoned();
+      const t1 = performance.now();
       await redis.set(keys.result(run, job.id!), Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength), 'EX', ORPHAN_TTL_S);
-      return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds };
+      const t2 = performance.now();
+      const overhead = { fetch: out.fetch, encode: out.encode, store: (t2 - t1) / 1000, total: (t2 - t0) / 1000 };
+      return { rows: out.rows, bytes: out.bytes.byteLength, worker: id, seconds: out.seconds, overhead };
     } catch (e) {
       if (handingBack) return abandoned();
       // the code, field and value travel beside BullMQ's plain failedReason

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DryRunReport } from '@regimen/coordinator';
+import { MEASURED_COSTS, predictSpeedup, type DryRunReport } from '@regimen/coordinator';
 import type { WalkForwardResults } from '@regimen/core';
-import { cutsText, formatDryRun, formatWalkForward } from './run.js';
+import { cutsText, formatDistributedEstimate, formatDryRun, formatWalkForward } from './run.js';
 
 const strategy = (name: string, exact: boolean) => ({ name, type: 'momentum', algorithm: 'grid', grid_points: 25, trials: 25, exact, planned: null, at_most: false, seconds_per_trial: 0.002, bytes_per_trial: 18_000 });
 const report = (exact: boolean[]): DryRunReport => ({
@@ -25,6 +25,19 @@ describe('regimen run --dry-run output', () => {
     expect(out).toMatch(/s0 +momentum +random +25 +≤ 20/);
     expect(out).toMatch(/^total: at most 20 trials/m);
     expect(formatDryRun(report([true]))).not.toMatch(/budget|≤/);
+  });
+});
+
+describe('regimen run --dry-run --executor URL', () => {
+  it('prints the model\'s time, its speedup over one worker, its limit and its bound', () => {
+    const costs = { ...MEASURED_COSTS.costs, trial_seconds: 0.01 };
+    const prediction = predictSpeedup({ series: 500, strategy_trials: [5000, 5000], folds: 10 }, costs, 32, { file_threads: 8 });
+    const lines = formatDistributedEstimate({ executor: 'redis://h:6379', costs_from: MEASURED_COSTS.source, trial_seconds: 0.01, prediction, one_worker_seconds: prediction.seconds * prediction.speedup });
+    expect(lines[0]).toContain(`with 32 worker(s), by the speedup model: about ${(prediction.seconds / 3600).toFixed(1)} h for phase 1`);
+    expect(lines[0]).toContain(`${prediction.speedup.toFixed(1)}×; no number of workers passes ${prediction.limit.toFixed(1)}×`);
+    expect(lines[0]).toMatch(/bound by the (workers|coordinator's|cores)/);
+    expect(lines[1]).toContain(`kernel 10.000 ms a trial, calibrated here; per-batch, per-file and per-series costs from ${MEASURED_COSTS.source}`);
+    expect(formatDryRun(report([true]))).not.toContain('speedup model');
   });
 });
 

@@ -15,7 +15,7 @@ export function registerRun(program: Command): void {
     .description('run a workflow (or resume the run in a workspace folder): parameter discovery, regime analysis, ensemble optimization, validation')
     .argument('<workflow>', 'a workflow YAML file (see examples/), or a workspace folder to resume')
     .option('--out <dir>', 'workspace folder (overrides output_dir)')
-    .option('--workers <n>', 'worker threads for backtests (0 = in-process)', intOption('--workers'))
+    .option('--workers <n>', 'worker threads for backtests (0 = in-process); with --dry-run --executor URL, the remote workers to estimate for', intOption('--workers'))
     .option('--executor <url>', 'where backtests run: local (default), or redis://HOST:PORT (rediss:// for TLS) whose `regimen worker` processes run them; wins over the workflow\'s executor:')
     .option('--engine <name>', 'wasm (WebAssembly kernel) or js (the TypeScript reference, for debugging)', 'wasm')
     .option('--resume', 'require an earlier run to continue (running the same config into its workspace resumes it anyway)')
@@ -23,7 +23,7 @@ export function registerRun(program: Command): void {
     .option('--from-phase <phase>', 'run this phase and the later ones, reusing earlier phases\' files')
     .option('--only-phase <phase>', 'run only this phase, reusing earlier phases\' files')
     .option('--exhaustive', 'check look-ahead and switching at every bar of validation (default: at sampled cuts; costs one backtest per bar)')
-    .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing')
+    .option('--dry-run', 'print the trial count and an estimate of time and disk, run nothing (with --executor URL: the speedup model\'s time on --workers remote workers)')
     .option('--no-report', 'do not write report.html at the workspace root when the run completes')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary as JSON')
@@ -200,5 +200,25 @@ export function formatDryRun(r: DryRunReport): string {
     `total: ${r.strategies.some((s) => s.at_most) ? 'at most ' : ''}${r.trials} trials${r.folds > 1 ? ` × ${r.folds} folds` : ''}${r.series.length ? ` × ${r.series.length} series = ${r.total_trials}` : ''} · about ${r.seconds.toFixed(1)} s of backtests on ${r.workers} worker(s) (classifier fits not included)${b.timeout_seconds !== undefined ? ', capped by the timeout' : ''} · about ${mb(r.bytes)} of trial files`,
     ...(r.strategies.some((s) => !s.exact) ? ['≈: counted on a seeded sample of the grid against the constraints (the space is too large to enumerate), or for a continuous space how many trials fit in the timeout'] : []),
     ...(r.strategies.some((s) => s.at_most) ? ['≤: patience or the timeout may stop a search earlier'] : []),
+    ...(r.distributed ? formatDistributedEstimate(r.distributed) : []),
   ].join('\n');
 }
+
+/** The speedup model's estimate for a distributed run (docs/distributed.md, "How far it scales"). */
+export function formatDistributedEstimate(d: NonNullable<DryRunReport['distributed']>): string[] {
+  const p = d.prediction;
+  const t = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
+  const limit = Number.isFinite(p.limit) ? `${p.limit.toFixed(1)}×` : 'none';
+  return [
+    `On ${d.executor} with ${p.workers} worker(s), by the speedup model: about ${t(p.seconds)} for phase 1 (${t(d.one_worker_seconds)} on one worker: ${p.speedup.toFixed(1)}×; no number of workers passes ${limit}), ` +
+      `${p.batches} batches of ≈${p.batch_trials.toFixed(0)} trials; bound by ${boundText[p.bound]}.`,
+    `  kernel ${(1000 * d.trial_seconds).toFixed(3)} ms a trial, calibrated here; per-batch, per-file and per-series costs from ${d.costs_from} (phase 1 only: fits and the analysis after it are not included).`,
+  ];
+}
+
+const boundText: Record<NonNullable<DryRunReport['distributed']>['prediction']['bound'], string> = {
+  coordinator: "the coordinator's main thread (queueing batches, decoding rows)",
+  files: "the coordinator's threads writing the trial files",
+  workers: 'the workers',
+  cores: 'the cores',
+};
