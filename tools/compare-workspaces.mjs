@@ -2,22 +2,36 @@
 // Compares two workspaces of the same workflow file by file, byte for byte — e.g. one written by
 // main's build and one by a branch's, to show a change left every result as it was:
 //
-//   node tools/compare-workspaces.mjs WORKSPACE_A WORKSPACE_B
+//   node tools/compare-workspaces.mjs WORKSPACE_A WORKSPACE_B [--equate /work/main=/work/wt-x ...]
 //
 // Every file of either tree is compared. Only what a run may differ in by design is set aside
 // before comparing: in checkpoints/*.json the timings (`seconds`, `stages`, `completed_at`); in
 // JSON files the workspace's own absolute path (a manifest names its folders) and the times a
-// run started or ended. Prints one line per differing or missing file; exit code 1 if any.
+// run started or ended. `--equate A=B` reads A in the first workspace's JSON as B (runs from two
+// checkouts name their own copy of the embedded data); the hashes over those paths
+// (`config_hash`, `inputs_hash`) are then set aside too. Prints one line per differing or missing
+// file; exit code 1 if any.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-const [a, b] = process.argv.slice(2).map((d) => d && resolve(d));
+const args = process.argv.slice(2);
+const equate = [];
+for (let i = args.indexOf('--equate'); i >= 0; i = args.indexOf('--equate')) {
+  const [from, to] = (args[i + 1] ?? '').split('=');
+  if (!from || to === undefined) {
+    console.error('--equate needs FROM=TO');
+    process.exit(2);
+  }
+  equate.push([from, to]);
+  args.splice(i, 2);
+}
+const [a, b] = args.map((d) => d && resolve(d));
 if (!a || !b) {
   console.error('usage: node tools/compare-workspaces.mjs WORKSPACE_A WORKSPACE_B');
   process.exit(2);
 }
 
-const VOLATILE = new Set(['seconds', 'stages', 'completed_at', 'created_at', 'started_at', 'finished_at', 'updated_at']);
+const VOLATILE = new Set(['seconds', 'stages', 'completed_at', 'created_at', 'started_at', 'finished_at', 'updated_at', ...(equate.length ? ['config_hash', 'inputs_hash'] : [])]);
 
 function files(root) {
   const out = [];
@@ -36,7 +50,8 @@ function files(root) {
 function comparable(root, file) {
   const bytes = readFileSync(join(root, file));
   if (!file.endsWith('.json')) return bytes;
-  const text = bytes.toString('utf8').split(JSON.stringify(root).slice(1, -1)).join('<workspace>');
+  let text = bytes.toString('utf8').split(JSON.stringify(root).slice(1, -1)).join('<workspace>');
+  if (root === a) for (const [from, to] of equate) text = text.split(from).join(to);
   const strip = (v) => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)).map(([k, x]) => [k, strip(x)]));
