@@ -55,16 +55,22 @@ describe('regimen signal', () => {
     expect(r.out).toMatch(/^bar 602 {2}\d{4}-\d\d-\d\d {2}close /m);
     expect(r.out).toMatch(/^target position .* \(was .*\): (no trade|buy|sell)/m);
     expect(r.out).toContain('3 new bars journaled');
-    const j = await cli('signal', ws, '--data', file, '--state', state, '--json');
+    // the first call built the step memory from bar 0; the next steps only its new bar from the saved state
+    expect(r.out).toMatch(/step memory built from bar 0 \(\d+ bars; later calls step only their new bars\)/);
+    const four = extend('plus4.csv', 4);
+    const next = await cli('signal', ws, '--data', four, '--state', state);
+    expect(next.out).toContain('1 new bar journaled');
+    expect(next.out).toContain('1 bar stepped from the saved state');
+    const j = await cli('signal', ws, '--data', four, '--state', state, '--json');
     const d = DecisionSchema.parse(JSON.parse(j.out));
-    expect(d.bar).toBe(602);
+    expect(d.bar).toBe(603);
     expect(Object.keys(d.classifiers)).toEqual(['hmm', 'pattern_based']);
     expect(d.classifiers.hmm!.probabilities).toBeDefined();
     expect(d.change).toBe(d.target_position - d.previous_position);
-    expect(readFileSync(join(state, 'decisions.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    expect(readFileSync(join(state, 'decisions.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(4);
     const rp = await cli('signal', '--replay', ws);
     expect(rp.code, rp.err).toBe(0);
-    expect(rp.out).toMatch(/replay of 180 validation bars .*: identical to validation, bit for bit/);
+    expect(rp.out).toMatch(/replay of 180 validation bars .*: identical to validation, bit for bit .*; each decision stepped/);
   });
 
   it('a universe: one line per series and the equal-weight portfolio\'s target weights', async () => {

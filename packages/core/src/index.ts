@@ -26,3 +26,4 @@ export * from './permutation.js';
 export * from './unit-cube.js';
 export * from './schemas/pareto.js';
 export * from './stream-search.js';
+export * from './step-state.js';

@@ -53,8 +53,29 @@ export interface ClassifierPlugin<O = any, M = any, F extends M | Promise<M> = M
    * without a row per bar (what `regimen signal` shows for the bar it decides).
    */
   lastProbabilities?(data: BarColumns, model: M, options: O): Float64Array;
+  /**
+   * Optional step hook (`regimen signal`: a call with k new bars does O(k + warm-up) work). Resume
+   * the causal labelling from `state` (null: nothing seen yet, `bars` start at bar 0) over the next
+   * `bars`: their labels, bit for bit what `label` gives those bars when handed every bar from 0
+   * (the same arithmetic in the same order), the probabilities of the last of them (exactly
+   * `probabilities(...)[last]`, when the plugin has probabilities), and the state after them. The
+   * state is the only memory the next call gets: plain JSON values (objects, arrays, numbers —
+   * NaN, ±Infinity and −0 survive, see `encodeStepState` — strings, booleans, null). `label`
+   * stays the reference; a plugin without this hook is relabelled over the whole history.
+   */
+  labelStep?(state: unknown, bars: BarColumns, model: M, options: O): ClassifierStep;
   /** Optional fit diagnostics (log-likelihood, AIC, BIC...). */
   summary?(model: M, options: O): Record<string, unknown>;
+}
+
+/** What a classifier's `labelStep` returns for the bars it was given. */
+export interface ClassifierStep {
+  /** one label per bar given (NO_REGIME during warm-up) */
+  labels: Uint8Array;
+  /** the probabilities of the last bar given, when the plugin has probabilities */
+  probabilities?: Float64Array;
+  /** the state after the last bar given */
+  state: unknown;
 }
 
 export type Candidate = Record<string, ParamValue>;

@@ -46,6 +46,16 @@ export interface StrategyPlugin<P = any> {
    * reference to it after returning.
    */
   positions(bars: BarColumns, params: WithSide<P>, out: Float64Array): void | Float64Array;
+  /**
+   * Optional step hook (`regimen signal`: a call with k new bars does O(k + warm-up) work). Resume
+   * from `state` (null: nothing seen yet, `bars` start at bar 0) over the next `bars`: fill `out`
+   * (one zeroed entry per bar given) with the positions `positions` gives those bars when handed
+   * every bar from 0 — bit for bit, so recursions (EMA, Wilder) run in the same order — and return
+   * the state after them: plain JSON values (NaN, ±Infinity and −0 survive, `encodeStepState`),
+   * the only memory the next call gets. The host applies warm-up and `side` as after `positions`.
+   * `positions` stays the reference; a plugin without this hook is recomputed over the whole history.
+   */
+  step?(state: unknown, bars: BarColumns, params: WithSide<P>, out: Float64Array): unknown;
   /** optional WebAssembly implementation; `positions` stays its reference (bit for bit) */
   wasm?: StrategyWasm<P>;
 }

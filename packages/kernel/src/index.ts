@@ -16,6 +16,8 @@ export * from './reference/strategies/rsi-reversal.js';
 export * from './reference/strategies/catalog.js';
 export { BUILTIN_STRATEGY_PLUGINS, useStrategyPlugin } from './strategy-plugins/builtin.js';
 export { pluginPositions } from './strategy-plugins/positions.js';
+export { canStepTrial, stepTrial, type TrialStepState } from './strategy-plugins/step.js';
+export * from './reference/indicators/step.js';
 export { causalityCuts, firstLookAhead, lookAheadMessage, type LookAhead } from './strategy-plugins/causality.js';
 export * from './reference/metrics.js';
 export * from './reference/window.js';

@@ -9,7 +9,8 @@ function positionAt(events: SignalEvents, t: number): number {
   return 0;
 }
 
-function callHook<T>(plugin: string, hook: string, fn: () => T): T {
+/** A plugin hook's failure as one line naming the plugin and the hook. */
+export function callHook<T>(plugin: string, hook: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -80,20 +81,25 @@ export function decide(run: LiveRun, bars: BarColumns, t: number, opts: { probab
   }
   const target = positions[t]!;
   const previous = t === run.testStart ? 0 : positions[t - 1]!;
+  return decisionObject(run, bars, t, { classifiers, regime: regimeName, strategies, weights: setting.weights, target, previous });
+}
+
+/** The Decision for bar t from its parts, fields in one order (`decide` and the stepped decisions build the same object). */
+export function decisionObject(run: LiveRun, bars: BarColumns, t: number, p: { classifiers: Decision['classifiers']; regime: string | null; strategies: Record<string, StrategyDecision>; weights: Record<string, number>; target: number; previous: number }): Decision {
   return {
     kind: 'regimen.decision',
     bar: t,
     time: isoTime(bars.time[t]!),
     close: bars.close[t]!,
     in_history: t < run.historyBars,
-    classifiers,
+    classifiers: p.classifiers,
     driving_classifier: run.driving,
-    regime: regimeName,
-    strategies,
-    weights: setting.weights,
-    target_position: target,
-    previous_position: previous,
-    change: target - previous,
+    regime: p.regime,
+    strategies: p.strategies,
+    weights: p.weights,
+    target_position: p.target,
+    previous_position: p.previous,
+    change: p.target - p.previous,
     identity: run.identity,
   };
 }

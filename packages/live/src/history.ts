@@ -66,15 +66,20 @@ export function checkDecidedBars(decided: Decision[], bars: BarColumns, dataFile
   }
 }
 
+/** The widest spacing between two bars of the run's history (the state keeps it: O(history) once). */
+export function widestSpacing(run: Pick<LiveRun, 'historyBars'>, bars: BarColumns): number {
+  const h = Math.min(run.historyBars, bars.close.length);
+  let widest = 0;
+  for (let i = 1; i < h; i++) widest = Math.max(widest, bars.time[i]! - bars.time[i - 1]!);
+  return widest;
+}
+
 /**
  * New bars must continue the series: the spacing between two new bars (or the last old one and
  * the first new one) may not exceed the largest spacing in the run's history — a longer one is a
  * gap (missing bars) that would make the next decision skip what the backtest would have seen.
  */
-export function checkNoGap(run: LiveRun, bars: BarColumns, from: number, to: number, dataFile: string): void {
-  const h = Math.min(run.historyBars, bars.close.length);
-  let widest = 0;
-  for (let i = 1; i < h; i++) widest = Math.max(widest, bars.time[i]! - bars.time[i - 1]!);
+export function checkNoGap(widest: number, bars: BarColumns, from: number, to: number, dataFile: string): void {
   for (let t = Math.max(from, 1); t < to; t++) {
     const step = bars.time[t]! - bars.time[t - 1]!;
     if (step > widest) {

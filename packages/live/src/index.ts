@@ -3,9 +3,12 @@
  * by the backtester's adaptive engine exactly as phase 4 (validation) made its decisions, with a
  * state and an append-only journal in the workspace's live/ folder. It places no orders.
  *
- * The one entry point every caller goes through for a decision is `decide` (bars 0..t → the
- * decision at t); `advance` calls it for each new bar of a data file; `replay` calls `advance` one
- * bar at a time over the validation split and compares with the workspace's own decisions.
+ * The one entry point every caller goes through for decisions is `advance` (the new bars of a data
+ * file → one decision each, from bars 0..t only): it steps each bar from the memory the state
+ * keeps (`stepDecisions`, the plugins' step hooks) or, for a run with a plugin lacking them,
+ * recomputes it with `decide` (bars 0..t → the decision at t, the whole-series hooks); `replay`
+ * calls `advance` one bar at a time over the validation split and compares with the workspace's
+ * own decisions.
  */
 export {
   // Opens a finished workspace through core's schemas: config, manifest, fitted classifiers,
@@ -26,6 +29,13 @@ export {
   // The decisions at bars from..to−1, each from bars 0..t only: what `advance` and `replay` use.
   decideRange,
 } from './decide.js';
+export {
+  // The decisions stepped from a saved memory (the plugins' labelStep / step hooks), and why a run
+  // cannot be stepped (a plugin without them).
+  stepDecisions,
+  whyNotStepped,
+  type StepMemory,
+} from './step.js';
 export {
   // Processes the new bars of a data file since the state (or since the run's history): checks
   // the history, returns one decision per new bar and the state after them. Writes nothing.

@@ -135,6 +135,8 @@ export async function paper(workspace: string, dataFile: string, opts: PaperOpti
   const s = await signal(workspace, dataFile, {
     stateDir,
     run,
+    // the ledger may be behind the journal (a kill between them): booking reads any decided bar's close
+    tailRead: false,
     webhook: opts.webhook,
     after: async (r) => {
       booked = book(run, stateDir, dataFile, r.bars);

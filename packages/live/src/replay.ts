@@ -20,12 +20,15 @@ export interface ReplayReport {
   compared: string[];
   /** null when every decision equals validation's; else the first bar that differs and how */
   mismatch: null | { bar: number; time: string; field: string; replay: unknown; validation: unknown };
+  /** how each decision was made: 'stepped' from the previous bar's memory, or recomputed over bars 0..t and why */
+  work: string;
   seconds: number;
 }
 
 /**
  * `regimen signal --replay`: every bar of the validation split decided through `advance` — the
- * function a live call uses — on bars 0..t only, compared bit for bit with what phase 4 wrote:
+ * function a live call uses — on bars 0..t only (stepped from the memory the bar before left, when
+ * the run's plugins have step hooks: then it is the step path that is proven), compared bit for bit with what phase 4 wrote:
  * analysis/validation_trades.json lists every position change from a flat start (so it gives the
  * validation's target position at every bar, and the regime, parameters and weights at each
  * change), and performance/validation_equity.arrow holds the equity those positions earned.
@@ -57,9 +60,14 @@ export async function replay(workspace: string, opts: { run?: LiveRun; onProgres
   const replayed = new Float64Array(end);
   let mismatch: ReplayReport['mismatch'] = null;
   let count = 0;
+  let work = '';
   try {
+    // the step memory goes from one bar's call to the next through JSON text, as between two live calls
+    let step: unknown;
     for (let t = first; t < end && !mismatch; t++) {
-      const r = await advance(run, dataFile, { stateDir: empty, bars: sliceBars(all, t + 1), replayFrom: t, probabilities: false });
+      const r = await advance(run, dataFile, { stateDir: empty, bars: sliceBars(all, t + 1), replayFrom: t, probabilities: false, step });
+      step = r.step === undefined ? undefined : JSON.parse(JSON.stringify(r.step));
+      work = r.work.stepped ? 'stepped' : `recomputed over bars 0..t (${r.work.reason})`;
       const d = r.decisions[0]!;
       replayed[t] = d.target_position;
       mismatch = compare(d, t === first ? 0 : replayed[t - 1]!, validation[t]!, tradeAt.get(t));
@@ -82,7 +90,7 @@ export async function replay(workspace: string, opts: { run?: LiveRun; onProgres
       }
     }
   }
-  return { workspace: run.root, first, end, bars: end - first, trades: count, compared, mismatch, seconds: (performance.now() - t0) / 1000 };
+  return { workspace: run.root, first, end, bars: end - first, trades: count, compared, mismatch, work, seconds: (performance.now() - t0) / 1000 };
 }
 
 function compare(d: Decision, previous: number, validation: number, trade: ReturnType<typeof ValidationTradesSchema.parse>['trades'][number] | undefined): ReplayReport['mismatch'] {

@@ -9,6 +9,7 @@ import { adaptivePositions } from '@regimen/backtester';
 import { runWorkflow, smallWorkflow } from '@regimen/coordinator';
 import { loadLiveBars } from './bars.js';
 import { journalPath } from './journal.js';
+import { decide } from './decide.js';
 import { openLive } from './open.js';
 import { signal } from './signal.js';
 import { statePath } from './state.js';
@@ -57,6 +58,67 @@ describe('regimen signal: journal and state', () => {
     const tracks = run.classifiers.map((c) => ({ classifier: c.name, names: c.regimes, labels: c.plugin.label(bars, c.model, c.options) }));
     const { positions } = adaptivePositions({ bars, window: { start: run.testStart, end: 810 }, regime: tracks.find((t) => t.classifier === run.driving)!, breakdown: tracks, strategies: run.strategies, winners: run.winners, weights: run.weights, costs: run.costs, barsPerYear: run.barsPerYear }, run.engine);
     expect(journal.map((d) => d.target_position)).toEqual(Array.from(positions.subarray(800, 810)));
+
+    // the first call built the step memory from bar 0, the next stepped its 5 new bars from it; each
+    // stepped decision is the whole object `decide` makes from bars 0..t (probabilities included), bit for bit
+    expect(a.work).toEqual({ stepped: true, bars: 805, rebuilt: true });
+    expect(b.work).toEqual({ stepped: true, bars: 5, rebuilt: false });
+    // the first call read the file whole; the second parsed only the lines after the state's prefix
+    expect([a.read, again.read, b.read]).toEqual(['whole', 'tail', 'tail']);
+    for (const d of [...a.appended, ...b.appended]) expect(d).toEqual(decide(run, bars, d.bar));
+  });
+
+  it('a file the state cannot keep a prefix of (no final newline; Arrow alike) is read whole and vouched for by the bars\' hash; the memory is stepped on, not rebuilt', async () => {
+    const s = fresh();
+    const unterminated = (csv: string, name: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, readFileSync(csv, 'utf8').trimEnd());
+      return file;
+    };
+    const a = await signal(ws, unterminated(plus5, 'plus5-open.csv'), { stateDir: s });
+    expect([a.read, a.work]).toEqual(['whole', { stepped: true, bars: 805, rebuilt: true }]);
+    expect(JSON.parse(readFileSync(statePath(s), 'utf8')).source).toBeUndefined();
+    const file = unterminated(plus10, 'plus10-open.csv');
+    const b = await signal(ws, file, { stateDir: s });
+    expect([b.read, b.work]).toEqual(['whole', { stepped: true, bars: 5, rebuilt: false }]);
+    const run = await openLive(ws);
+    const bars = await loadLiveBars(run, file);
+    for (const d of [...a.appended, ...b.appended]) expect(d).toEqual(decide(run, bars, d.bar));
+  });
+
+  it('a changed byte in the history the state vouches for is seen: the file is read whole, the memory rebuilt; a revised close is refused', async () => {
+    const s = fresh();
+    await signal(ws, plus5, { stateDir: s });
+    // bar 803's close written with one more 0: the same bars, other bytes — the prefix's hash sees it
+    const lines = readFileSync(plus10, 'utf8').split('\n');
+    const withZero = (i: number) => {
+      const row = lines[1 + i]!.split(',');
+      const c = row[row.length - 1]!;
+      row[row.length - 1] = c.includes('.') ? `${c}0` : `${c}.0`;
+      return row.join(',');
+    };
+    const reformatted = join(dir, 'reformatted.csv');
+    writeFileSync(reformatted, lines.map((l, i) => (i === 1 + 803 ? withZero(803) : l)).join('\n'));
+    const r = await signal(ws, reformatted, { stateDir: s });
+    expect(r.read).toBe('whole');
+    expect(r.work).toMatchObject({ stepped: true, rebuilt: true });
+    const run = await openLive(ws);
+    const bars = await loadLiveBars(run, reformatted);
+    expect(r.appended.map((d) => d.bar)).toEqual([805, 806, 807, 808, 809]);
+    for (const d of r.appended) expect(d).toEqual(decide(run, bars, d.bar));
+    // the next call reads the tail again (the state now keeps the reformatted file's prefix)
+    const more = join(dir, 'reformatted-more.csv');
+    writeFileSync(more, readFileSync(reformatted, 'utf8') + readFileSync(plus40, 'utf8').split('\n').slice(1 + 810, 1 + 812).join('\n') + '\n');
+    const m = await signal(ws, more, { stateDir: s });
+    expect([m.read, m.appended.map((d) => d.bar)]).toEqual(['tail', [810, 811]]);
+    // a journaled bar's close revised: refused, naming the bar, whichever way the file is read
+    const revised = join(dir, 'revised.csv');
+    const rows = readFileSync(more, 'utf8').split('\n');
+    const row = rows[1 + 806]!.split(',');
+    row[row.length - 1] = String(Number(row[row.length - 1]) + 1);
+    rows[1 + 806] = row.join(',');
+    writeFileSync(revised, rows.join('\n'));
+    await expect(signal(ws, revised, { stateDir: s })).rejects.toMatchObject({ code: 'data', field: expect.stringMatching(/^bar 806 .* close$/) });
   });
 
   it('--as-of decides up to that bar only; an earlier --as-of shows a decision and writes nothing', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isRegimenError, lockWorkspace, regimenError, type BarColumns, type Decision, type JournalLine, type UniverseDecision } from '@regimen/core';
-import { advance } from './advance.js';
+import { advance, type AdvanceResult } from './advance.js';
 import { appendJournal } from './journal.js';
 import { openLive, universeSeries, type LiveRun } from './open.js';
 import { defaultStateDir, writeLiveState } from './state.js';
@@ -14,6 +14,8 @@ export interface SignalOptions {
   run?: LiveRun;
   /** `--webhook`: journal the new decisions as pending delivery to this URL (delivery.ts sends them) */
   webhook?: string;
+  /** false: read the data file whole (paper books from its bars), never only its new lines */
+  tailRead?: boolean;
   /** work done while the state folder is still locked: paper's booking, the webhook's delivery */
   after?: (r: SignalResult) => Promise<void> | void;
 }
@@ -24,8 +26,12 @@ export interface SignalResult {
   /** decisions appended to the journal by this call */
   appended: Decision[];
   stateDir: string;
-  /** where the time went: opening the workspace, reading the file, checking history, deciding, writing the state */
-  seconds: { open: number; load: number; check: number; decide: number; state: number };
+  /** where the time went: opening the workspace, reading the file, hashing its history, checking journal and gaps, deciding, writing the state */
+  seconds: { open: number; load: number; verify: number; check: number; decide: number; state: number };
+  /** stepped from the saved memory, or recomputed over the whole history (and why) */
+  work: AdvanceResult['work'];
+  /** whether only the file's new lines were parsed */
+  read: AdvanceResult['read'];
   /** the data file's bars (paper books from them) */
   bars: BarColumns;
 }
@@ -83,10 +89,10 @@ async function signalLocked(run: LiveRun, dataFile: string, stateDir: string, op
   const journal = (decision: Decision) => {
     offset = appendJournal(stateDir, [{ type: 'decision', decision, ...delivery, recorded_at: new Date().toISOString() } satisfies JournalLine]);
   };
-  const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf, onDecision: journal });
+  const r = await advance(run, dataFile, { stateDir, asOf: opts.asOf, onDecision: journal, tailRead: opts.tailRead });
   const t1 = performance.now();
   if (r.decisions.length > 0 || r.journaled === 0) writeLiveState(stateDir, offset === undefined ? r.state : { ...r.state, journal_offset: offset });
-  return { decision: r.latest, appended: r.decisions, stateDir, seconds: { open, ...r.seconds, state: (performance.now() - t1) / 1000 }, bars: r.bars };
+  return { decision: r.latest, appended: r.decisions, stateDir, seconds: { open, ...r.seconds, state: (performance.now() - t1) / 1000 }, work: r.work, read: r.read, bars: r.bars };
 }
 
 export interface UniverseSignalResult {

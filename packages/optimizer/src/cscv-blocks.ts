@@ -47,52 +47,96 @@ export function candidateBlocks(series: CandidateSeries, blocks: number): Candid
   const { returns, traded, exposed } = series;
   const size = Math.floor(returns.length / blocks);
   const skip = returns.length - size * blocks;
-  const out = {
-    blocks, size,
-    mean: new Float64Array(blocks), m2: new Float64Array(blocks), lo: new Float64Array(blocks), hi: new Float64Array(blocks),
-    down: new Float64Array(blocks), growth: new Float64Array(blocks), trades: new Float64Array(blocks), exposed: new Float64Array(blocks),
-    stairs: new Int32Array(blocks + 1),
-  };
-  const peak: number[] = [];
-  const low: number[] = [];
+  const builder = blockBuilder(blocks, size);
   for (let b = 0; b < blocks; b++) {
     const from = skip + b * size;
-    // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
-    let sum = 0, comp = 0, down = 0, lo = Infinity, hi = -Infinity, tr = 0, ex = 0;
-    for (let i = from; i < from + size; i++) {
-      const r = returns[i]!;
-      const t = sum + r;
-      comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
-      sum = t;
-      if (r < 0) down += r * r;
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
-      if (traded?.[i]) tr++;
-      if (!exposed || exposed[i]) ex++;
-    }
-    const mean = size > 0 ? (sum + comp) / size : 0;
-    let m2 = 0;
-    if (lo !== hi) for (let i = from; i < from + size; i++) m2 += (returns[i]! - mean) ** 2;
-    out.mean[b] = mean;
-    out.m2[b] = m2;
-    out.lo[b] = lo;
-    out.hi[b] = hi;
-    out.down[b] = down;
-    out.trades[b] = tr;
-    out.exposed[b] = ex;
-    // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
-    out.stairs[b] = peak.length;
-    let e = 1;
-    peak.push(1);
-    low.push(1);
-    for (let i = from; i < from + size; i++) {
-      e *= 1 + returns[i]!;
-      const j = peak.length - 1;
-      if (e > peak[j]!) (peak.push(e), low.push(e));
-      else if (e < low[j]!) low[j] = e;
-    }
-    out.growth[b] = e;
+    let tr = 0, ex = size;
+    if (traded) for (let i = from; i < from + size; i++) if (traded[i]) tr++;
+    if (exposed) for (let i = from; i < from + size; i++) if (!exposed[i]) ex--;
+    addBlock(builder, b, returns, from, tr, ex);
   }
+  return finishBlocks(builder);
+}
+
+/**
+ * A candidate's summaries being built one block at a time, in block order: candidateBlocks, or a
+ * caller that makes each block's returns itself (the weight sets of overfitting.json, many
+ * candidates over one block's bars while those are in cache).
+ */
+export interface BlockBuilder {
+  out: Omit<CandidateBlocks, 'peak' | 'troughMin' | 'ddAfter'>;
+  peak: number[];
+  low: number[];
+}
+
+export function blockBuilder(blocks: number, size: number): BlockBuilder {
+  return {
+    out: {
+      blocks, size,
+      mean: new Float64Array(blocks), m2: new Float64Array(blocks), lo: new Float64Array(blocks), hi: new Float64Array(blocks),
+      down: new Float64Array(blocks), growth: new Float64Array(blocks), trades: new Float64Array(blocks), exposed: new Float64Array(blocks),
+      stairs: new Int32Array(blocks + 1),
+    },
+    peak: [],
+    low: [],
+  };
+}
+
+/**
+ * Block b (the next one) of `size` returns at returns[from …], with its trades and exposed counts:
+ * one pass for every sum and the staircase (each quantity in the same order as a loop of its own
+ * would take it), then Σ(r − mean)² once the mean is known.
+ * `nonzero` (indexes into returns, ascending; `count` of them) may name the only returns that can
+ * differ from ±0: the first pass then visits those alone, which is exact — a zero return leaves
+ * the compensated sum (t = sum, the compensation gains +0), Σmin(r, 0)², the growth (×1) and the
+ * staircase as they are; it only bounds lo and hi, whose zero sign nothing reads (lo = hi is what
+ * counts). Σ(r − mean)² still visits every return, zeros included, in order.
+ */
+export function addBlock(builder: BlockBuilder, b: number, returns: ArrayLike<number>, from: number, trades: number, exposed: number, nonzero?: Int32Array, count = 0): void {
+  const { out, peak, low } = builder;
+  const size = out.size;
+  // Neumaier's compensated sum: the block mean to the last digit whatever the order of magnitudes
+  let sum = 0, comp = 0, down = 0, lo = Infinity, hi = -Infinity;
+  // the staircase: a new record opens a stretch, each stretch keeps its lowest equity
+  out.stairs[b] = peak.length;
+  let e = 1, record = 1, trough = 1;
+  const visits = nonzero ? count : size;
+  if (nonzero && count < size) (lo = 0), (hi = 0);
+  for (let k = 0; k < visits; k++) {
+    const i = nonzero ? nonzero[k]! : from + k;
+    const r = returns[i]!;
+    const t = sum + r;
+    comp += Math.abs(sum) >= Math.abs(r) ? sum - t + r : r - t + sum;
+    sum = t;
+    if (r < 0) down += r * r;
+    if (r < lo) lo = r;
+    if (r > hi) hi = r;
+    e *= 1 + r;
+    if (e > record) {
+      peak.push(record);
+      low.push(trough);
+      record = trough = e;
+    } else if (e < trough) trough = e;
+  }
+  peak.push(record);
+  low.push(trough);
+  const mean = size > 0 ? (sum + comp) / size : 0;
+  let m2 = 0;
+  if (lo !== hi) for (let i = from; i < from + size; i++) m2 += (returns[i]! - mean) ** 2;
+  out.mean[b] = mean;
+  out.m2[b] = m2;
+  out.lo[b] = lo;
+  out.hi[b] = hi;
+  out.down[b] = down;
+  out.trades[b] = trades;
+  out.exposed[b] = exposed;
+  out.growth[b] = e;
+}
+
+/** The summaries once every block is added: each block's staircase with its running minima and later drawdowns. */
+export function finishBlocks(builder: BlockBuilder): CandidateBlocks {
+  const { out, peak, low } = builder;
+  const blocks = out.blocks;
   out.stairs[blocks] = peak.length;
   const troughMin = new Float64Array(peak.length);
   const ddAfter = new Float64Array(peak.length);
@@ -175,27 +219,30 @@ export function packBlocks(candidates: readonly CandidateBlocks[]): PackedBlocks
  * Slot `to` = slot `from` (holding n returns) followed by the block of `size` returns whose packed
  * fields are at `at` (= (b·N + n)·BLOCK_STRIDE) and staircase is number `k` (= b·N + n). Means and m2 merge by Chan, Golub and LeVeque's
  * pairwise update (no Σr² − (Σr)²/n cancellation); the drawdown by the staircase above, skipped
- * when the caller needs none.
+ * when the caller needs none; the moments, extremes and counts skipped when it needs none of them
+ * (an objective of the drawdown alone: its slots' other fields are then never read).
  */
-export function extendStats(s: Float64Array, from: number, n: number, p: PackedBlocks, at: number, k: number, size: number, to: number, drawdown: boolean): void {
+export function extendStats(s: Float64Array, from: number, n: number, p: PackedBlocks, at: number, k: number, size: number, to: number, drawdown: boolean, moments = true): void {
   const packed = p.fields;
   const f = from * STRIDE, t = to * STRIDE;
   const total = n + size;
-  const mb = packed[at + B.mean]!;
-  if (n === 0) {
-    s[t + F.mean] = mb;
-    s[t + F.m2] = packed[at + B.m2]!;
-  } else {
-    const mean = s[f + F.mean]!;
-    const delta = mb - mean;
-    s[t + F.mean] = mean + (delta * size) / total;
-    s[t + F.m2] = s[f + F.m2]! + packed[at + B.m2]! + (delta * delta * n * size) / total;
+  if (moments) {
+    const mb = packed[at + B.mean]!;
+    if (n === 0) {
+      s[t + F.mean] = mb;
+      s[t + F.m2] = packed[at + B.m2]!;
+    } else {
+      const mean = s[f + F.mean]!;
+      const delta = mb - mean;
+      s[t + F.mean] = mean + (delta * size) / total;
+      s[t + F.m2] = s[f + F.m2]! + packed[at + B.m2]! + (delta * delta * n * size) / total;
+    }
+    s[t + F.lo] = Math.min(s[f + F.lo]!, packed[at + B.lo]!);
+    s[t + F.hi] = Math.max(s[f + F.hi]!, packed[at + B.hi]!);
+    s[t + F.down] = s[f + F.down]! + packed[at + B.down]!;
+    s[t + F.trades] = s[f + F.trades]! + packed[at + B.trades]!;
+    s[t + F.exposed] = s[f + F.exposed]! + packed[at + B.exposed]!;
   }
-  s[t + F.lo] = Math.min(s[f + F.lo]!, packed[at + B.lo]!);
-  s[t + F.hi] = Math.max(s[f + F.hi]!, packed[at + B.hi]!);
-  s[t + F.down] = s[f + F.down]! + packed[at + B.down]!;
-  s[t + F.trades] = s[f + F.trades]! + packed[at + B.trades]!;
-  s[t + F.exposed] = s[f + F.exposed]! + packed[at + B.exposed]!;
   const equity = s[f + F.equity]!;
   s[t + F.equity] = equity * packed[at + B.growth]!;
   if (!drawdown) return;

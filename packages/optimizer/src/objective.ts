@@ -16,6 +16,8 @@ export interface Objective {
   tiebreak?(m: Metrics | RegimeMetrics): number;
   /** the metrics score and tiebreak read (a superset); undefined: any */
   uses?: readonly string[];
+  /** the metrics score alone reads, when fewer than `uses` (for a ranking without the tiebreak) */
+  scoreUses?: readonly string[];
 }
 
 export const OBJECTIVE_METRICS = [...METRIC_NAMES, 'calmar', 'bars'] as const;
@@ -40,7 +42,7 @@ export function compileObjective(spec: string, where = 'objective'): Objective {
     throw regimenError({ code: 'config', field: where, value: spec, message: `objective: unknown metric "${metric}" (known: ${known.join(', ')})` });
   };
   if (name === 'minimize_regime_drawdown') {
-    return { name, score: (m) => -m.max_drawdown, tiebreak: (m) => m.sharpe, uses: ['max_drawdown', 'sharpe'] };
+    return { name, score: (m) => -m.max_drawdown, tiebreak: (m) => m.sharpe, uses: ['max_drawdown', 'sharpe'], scoreUses: ['max_drawdown'] };
   }
   const directed = /^(maximize|minimize)_(.+)$/.exec(name);
   if (directed) {

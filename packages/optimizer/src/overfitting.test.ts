@@ -162,6 +162,23 @@ describe('probability of backtest overfitting (CSCV)', () => {
     });
   });
 
+  it('counts candidates with the same summaries (scored once) as many times as they appear', () => {
+    const rng = createRng(5);
+    const base = Array.from({ length: 5 }, (_, i) => noise(200, rng, i === 2 ? 0.001 : 0));
+    // copies before and after their originals, the likely winner's among them, and three flat ones
+    const flat = new Float64Array(200);
+    const series = [base[3]!, base[0]!, flat, base[1]!, base[2]!, base[3]!, flat, base[2]!, base[4]!, base[3]!, flat];
+    const want = bruteForcePbo(series, 6);
+    const got = probabilityOfBacktestOverfitting(blocksOf(series, 6), { blocks: 6, objective: sharpe })!;
+    expect(got.candidates).toBe(11);
+    expect(got.pbo).toBe(want.pbo);
+    expect(got.logits.mean).toBeCloseTo(mean(want.logits), 12);
+    got.degradation.sample.forEach(([x, y], c) => {
+      expect(x).toBeCloseTo(want.winners[c]![0], 5);
+      expect(y).toBeCloseTo(want.winners[c]![1], 5);
+    });
+  });
+
   // The contract's point (DESIGN §5): with no skill the winner's rank out of sample is uniform on
   // 1..N, so (#λ<0 + ½#λ=0) has expectation exactly ½ for every N. Counting λ = 0 as overfit would
   // give (N+1)/(2N): 0.667 for N = 3 — which this test also shows it can tell apart.

@@ -60,8 +60,7 @@ export const halfThreshold = (x: number | undefined) => Math.ceil((x ?? 0) / 2);
 export function probabilityOfBacktestOverfitting(candidates: readonly CandidateBlocks[], opts: PboOptions): PboResult | null {
   const S = opts.blocks ?? DEFAULT_PBO_BLOCKS;
   if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0 && S <= MAX_PBO_BLOCKS)) throw new RangeError(`CSCV needs an even number of blocks from 2 to ${MAX_PBO_BLOCKS}, got ${S}`);
-  const N = candidates.length;
-  if (N < 2) return null;
+  if (candidates.length < 2) return null;
   for (const t of candidates) if (t.blocks !== S || t.size !== candidates[0]!.size) throw new RangeError(`block summaries of ${t.blocks} blocks of ${t.size}, expected ${S} of ${candidates[0]!.size}`);
   const size = candidates[0]!.size;
   if (size === 0) return null;
@@ -72,6 +71,11 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
   const bpy = opts.barsPerYear ?? 1;
   const minBars = halfThreshold(opts.minBars);
   const minTrades = halfThreshold(opts.minTrades);
+  // candidates with the same summaries bit for bit (e.g. every weight set where all legs are flat)
+  // score the same on every set: the walk scores each distinct one once and the ranks count it
+  // `weight` times; groups keep the order of their first member, so n* is the same candidate
+  const { distinct, weight } = distinctCandidates(candidates);
+  const N = distinct.length;
 
   // every set's score, tiebreak, survival of the filters and total return, per candidate
   const score = new Float64Array(C * N);
@@ -82,8 +86,11 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
   const maskOf = new Int32Array(C);
   // slot d·N + n: candidate n's statistics over the first d training blocks of the set being built
   const stats = runningStats((k + 1) * N);
-  const packed = packBlocks(candidates);
+  const packed = packBlocks(distinct);
   const drawdown = objective.uses === undefined || objective.uses.some((m) => m === 'max_drawdown' || m === 'calmar');
+  // sums, extremes and counts are read by every metric but the drawdown, total return, cagr,
+  // calmar and bars — and by the trades filter; the equity always (total return: the loss share)
+  const moments = objective.uses === undefined || minTrades > 0 || objective.uses.some((m) => !EQUITY_ONLY.has(m));
   const m = new SetMetrics(stats, bpy);
   let c = 0;
   const leaf = (mask: number) => {
@@ -106,7 +113,7 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
     const prev = depth * N, next = prev + N, n0 = depth * size;
     for (let b = from; b <= S - k + depth; b++) {
       const row = b * N * BLOCK_STRIDE;
-      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, b * N + n, size, next + n, drawdown);
+      for (let n = 0; n < N; n++) extendStats(stats, prev + n, n0, packed, row + n * BLOCK_STRIDE, b * N + n, size, next + n, drawdown, moments);
       walk(depth + 1, b + 1, mask | (1 << b));
     }
   };
@@ -128,17 +135,19 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
     let best = -1, survivors = 0;
     for (let n = 0; n < N; n++) {
       if (!ok[i * N + n]) continue;
-      survivors++;
+      survivors += weight[n]!;
       if (best < 0 || cmp(i, n, best) > 0) best = n;
     }
     if (survivors < 2) continue;
-    let worse = 0, tied = 0, ranked = 1;
+    // n*'s copies, when they survive out of sample, are tied with it
+    const copies = ok[j * N + best] ? weight[best]! - 1 : 0;
+    let worse = 0, tied = copies, ranked = 1 + copies;
     for (let n = 0; n < N; n++) {
       if (n === best || !ok[j * N + n]) continue;
-      ranked++;
+      ranked += weight[n]!;
       const d = cmp(j, best, n);
-      if (d > 0) worse++;
-      else if (d === 0) tied++;
+      if (d > 0) worse += weight[n]!;
+      else if (d === 0) tied += weight[n]!;
     }
     if (ranked < 2) continue;
     // 2·rank = 2 + 2·worse + tied against M + 1: the sign of λ in integers, so λ = 0 is exact
@@ -158,7 +167,7 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
   const finite = inSample.every(Number.isFinite) && outOfSample.every(Number.isFinite);
   const reg = finite ? linearRegression(inSample.map((x, c) => [x, outOfSample[c]!])) : { m: NaN, b: NaN };
   return {
-    candidates: N,
+    candidates: candidates.length,
     blocks: S,
     bars_per_block: size,
     splits: C,
@@ -183,6 +192,37 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
 }
 
 const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
+
+const EQUITY_ONLY = new Set(['max_drawdown', 'total_return', 'cagr', 'calmar', 'bars']);
+
+const FIELDS = ['mean', 'm2', 'lo', 'hi', 'down', 'growth', 'trades', 'exposed', 'peak', 'troughMin', 'ddAfter'] as const;
+
+/** The candidates with distinct summaries (bit for bit, the first of each in order) and how many each stands for. */
+function distinctCandidates(candidates: readonly CandidateBlocks[]): { distinct: CandidateBlocks[]; weight: Int32Array } {
+  const bits = (c: CandidateBlocks) => [...FIELDS.map((f) => new Uint8Array(c[f].buffer, c[f].byteOffset, c[f].byteLength)), new Uint8Array(c.stairs.buffer, c.stairs.byteOffset, c.stairs.byteLength)];
+  const same = (a: Uint8Array[], b: Uint8Array[]) => a.every((x, f) => x.length === b[f]!.length && x.every((v, i) => v === b[f]![i]));
+  const groups = new Map<number, number[]>();
+  const distinct: CandidateBlocks[] = [];
+  const views: Uint8Array[][] = [];
+  const counts: number[] = [];
+  for (const c of candidates) {
+    const v = bits(c);
+    // FNV-1a over the bytes picks the bucket; equality decides
+    let h = 0x811c9dc5;
+    for (const x of v) for (let i = 0; i < x.length; i++) h = Math.imul(h ^ x[i]!, 0x01000193);
+    const bucket = groups.get(h) ?? [];
+    const at = bucket.find((u) => same(views[u]!, v));
+    if (at !== undefined) counts[at]!++;
+    else {
+      bucket.push(distinct.length);
+      groups.set(h, bucket);
+      distinct.push(c);
+      views.push(v);
+      counts.push(1);
+    }
+  }
+  return { distinct, weight: Int32Array.from(counts) };
+}
 
 /**
  * DESIGN §5 metrics of one slot of running statistics, as metricsOfReturns (kernel) gives them for

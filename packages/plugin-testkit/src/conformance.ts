@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertPlugin, parsePluginOptions, type BarColumns, type ClassifierPlugin } from '@regimen/core';
 import { sliceBars } from './bars.js';
 import { checkCausality, checkDeterminism, checkLabelRange, checkProbabilities, checkRoundTrip } from './checks.js';
+import { checkClassifierStep, stepSplits } from './step-checks.js';
 
 export interface ConformanceOptions {
   /** bars to test on; the first trainBars are the training split */
@@ -70,6 +71,11 @@ export function classifierConformance(plugin: ClassifierPlugin, opts: Conformanc
       const { model, options } = await fit();
       const r = checkProbabilities(plugin.probabilities!(data, model, options), n, plugin.regimes(model, options).length);
       expect(r.message).toBeUndefined();
+    });
+
+    it.runIf(typeof plugin.labelStep === 'function')('its labelStep, resumed at random splits from a state passed through JSON, equals label (and the probabilities) bit for bit', async () => {
+      const { model, options } = await fit();
+      expect(checkClassifierStep(plugin, model, options, data, stepSplits(n, 12, seed)).message).toBeUndefined();
     });
 
     it('round-trips the model through JSON', async () => {

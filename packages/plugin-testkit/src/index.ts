@@ -20,6 +20,7 @@ export {
   strategyParams,
   strategyPositions,
 } from './strategy-checks.js';
+export { checkClassifierStep, checkStrategyStep, stepSplits, viaJson } from './step-checks.js';
 export { strategyConformance, type StrategyConformanceOptions } from './strategy-conformance.js';
 export type { LookAhead } from '@regimen/kernel';
 export { builtMissing, PYTHON, pythonMissing, requireOrSkip } from './require-tool.js';

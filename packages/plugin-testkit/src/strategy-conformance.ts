@@ -11,6 +11,7 @@ import {
   strategyParams,
   strategyPositions,
 } from './strategy-checks.js';
+import { checkStrategyStep, stepSplits } from './step-checks.js';
 
 export interface StrategyConformanceOptions {
   /** bars to test on */
@@ -60,6 +61,12 @@ export function strategyConformance(plugin: StrategyPlugin, opts: StrategyConfor
       it('is deterministic and leaves the bars unchanged', () => {
         expect(checkStrategyDeterminism(plugin, params(), data).message).toBeUndefined();
       });
+
+      if (plugin.step) {
+        it('its step hook, resumed at random splits from a state passed through JSON, equals its positions bit for bit', () => {
+          expect(checkStrategyStep(plugin, params(), data, stepSplits(data.close.length, 12, opts.seed ?? 7)).message).toBeUndefined();
+        });
+      }
 
       if (plugin.wasm) {
         it('its WebAssembly equals its TypeScript positions bit for bit (whole series and a prefix)', () => {

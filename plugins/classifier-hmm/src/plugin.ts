@@ -1,15 +1,18 @@
-import { PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
+import { parsedOnce, PLUGIN_API_VERSION, type ClassifierPlugin } from '@regimen/core';
 import { filtered, filteredLabels } from './filter.js';
 import { fitHmm } from './fit.js';
 import { parseModel, type HmmModel } from './model.js';
 import { HmmOptionsSchema, type HmmOptions } from './options.js';
 import { hmmSummary } from './summary.js';
+import { hmmLabelStep } from './step.js';
 
 /**
  * The Gaussian HMM regime classifier. Fitted on the training split by Baum–Welch; labels are the
  * argmax of the filtered probabilities P(s_t | y_1..y_t) — never Viterbi or smoothed ones — so a
  * label never sees a later bar. Bar 0 (no return yet) and any rolling-volatility warm-up are NO_REGIME.
  */
+const parsedModel = parsedOnce(parseModel);
+
 export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<HmmModel>> {
   return {
     kind: 'classifier',
@@ -35,6 +38,8 @@ export function hmmClassifier(): ClassifierPlugin<HmmOptions, HmmModel, Promise<
       const t = data.close.length - 1;
       return t < f.start ? new Float64Array(m.states) : f.alpha.slice((t - f.start) * m.states, (t - f.start + 1) * m.states);
     },
+    // a live call steps bar by bar with the same model object: validate it once, not per bar
+    labelStep: (state, data, model, options) => hmmLabelStep(state, data, parsedModel(model), options?.min_dwell ?? 1),
     summary: (model) => hmmSummary(parseModel(model)),
   };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { regimenError, type Decision, type UniverseDecision } from '@regimen/core';
-import { deliverPending, openLive, replay, signal, signalUniverse, universeSeries, type DeliveryReport, type ReplayReport, type SignalOptions } from '@regimen/live';
+import { deliverPending, openLive, replay, signal, signalUniverse, universeSeries, type DeliveryReport, type ReplayReport, type SignalOptions, type SignalResult } from '@regimen/live';
 import { checkedWebhook, deliveryText, failIfUndelivered, webhookOption } from './webhook.js';
 
 interface SignalFlags {
@@ -23,7 +23,7 @@ export function registerSignal(program: Command): void {
     .option('--data <file>', 'the run\'s series extended with newer bars (a universe: the file of columns, or <series>=<file> once per series)', collect)
     .option('--json', 'print the decision as one JSON object (schema: DecisionSchema / UniverseDecisionSchema in @regimen/core)')
     .option('--as-of <time>', 'decide at the last bar at or before this time instead of the file\'s last bar')
-    .option('--state <dir>', 'state and journal folder (default <workspace>/live)')
+    .option('--state <dir>', 'state and journal folder (default <workspace>/live): the step memory the next call resumes from (it steps only its new bars) and the decisions journal')
     .option('--replay', 'step through the validation split bar by bar through the live entry point and compare every decision with the run\'s; exit 1 at the first difference')
     .option('--series <name>', 'a universe: only this series (repeatable)', collect);
   webhookOption(cmd).action(async (workspace: string, o: SignalFlags) => {
@@ -58,7 +58,9 @@ export function registerSignal(program: Command): void {
       const run = await openLive(workspace);
       const deliveries: Array<[DeliveryReport, string]> = [];
       const r = await signal(workspace, o.data[0]!, { stateDir: o.state, asOf: o.asOf, run, webhook: url, after: deliverer(url, deliveries) });
-      console.log(o.json ? JSON.stringify(r.decision) : formatDecision(r.decision, `${r.appended.length} new bar${r.appended.length === 1 ? '' : 's'} journaled in ${r.stateDir}/decisions.jsonl`));
+      console.log(o.json ? JSON.stringify(r.decision) : formatDecision(r.decision, `${r.appended.length} new bar${r.appended.length === 1 ? '' : 's'} journaled in ${r.stateDir}/decisions.jsonl${workText(r.work)}`));
+      // --json keeps stdout one object; a full recomputation is still said, on stderr
+      if (o.json && !r.work.stepped) console.error(`regimen signal:${workText(r.work)}`);
       reportDeliveries(deliveries, o.json);
     });
 }
@@ -79,6 +81,12 @@ function seriesDirs(u: NonNullable<ReturnType<typeof universeSeries>>, only: str
   const names = u.series.map((s) => s.name);
   for (const n of only ?? []) if (!names.includes(n)) throw regimenError({ code: 'usage', field: '--series', value: n, message: `the universe has no such series (it has: ${names.join(', ')})` });
   return u.series.filter((s) => !only || only.includes(s.name)).map((s) => s.dir);
+}
+
+/** How the decisions were made: stepped from the saved state, or over the whole history (a plugin without step hooks). */
+export function workText(w: SignalResult['work']): string {
+  if (w.stepped) return w.bars === 0 ? '' : w.rebuilt ? `; step memory built from bar 0 (${w.bars} bars; later calls step only their new bars)` : `; ${w.bars} bar${w.bars === 1 ? '' : 's'} stepped from the saved state`;
+  return `; full recomputation over the whole history for each new bar: ${w.reason}`;
 }
 
 const num = (x: number, d = 3) => (Number.isInteger(x) ? String(x) : x.toFixed(d));
@@ -119,5 +127,5 @@ export function formatUniverse(u: UniverseDecision, appended: number): string {
 export function formatReplay(r: ReplayReport): string {
   const head = `replay of ${r.bars} validation bars (bars ${r.first}–${r.end - 1}) of ${r.workspace}, each decided from bars 0..t only through the live entry point`;
   if (r.mismatch) return `${head}: DIFFERS at bar ${r.mismatch.bar} (${r.mismatch.time}), ${r.mismatch.field}: live ${JSON.stringify(r.mismatch.replay)}, validation ${JSON.stringify(r.mismatch.validation)}`;
-  return `${head}: identical to validation, bit for bit — ${r.trades} trades, positions compared with ${r.compared.join(' and ')} (${r.seconds.toFixed(1)} s)`;
+  return `${head}: identical to validation, bit for bit — ${r.trades} trades, positions compared with ${r.compared.join(' and ')}; each decision ${r.work} (${r.seconds.toFixed(1)} s)`;
 }

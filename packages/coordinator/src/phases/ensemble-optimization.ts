@@ -129,7 +129,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
   const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
   const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
   const regimeReport = readJsonFile(ctx.paths.regimeReport, RegimeAnalysisReportSchema);
-  writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, regimeReport, tracks, scored)));
+  writeJsonAtomic(ctx.paths.overfitting, await timedAsync(ctx, 'overfitting', () => overfittingReport(ctx, perfs, regimeReport, tracks, scored)));
   const reportPath = join(ctx.paths.analysis, 'ensemble_report.json');
   writeJsonAtomic(reportPath, reports);
   writeJsonAtomic(ctx.paths.ensembleWeights, weights);

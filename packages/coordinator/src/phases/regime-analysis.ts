@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PARETO_FRONTS_FILE, readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
 import { readModel, readTrainTrack } from '../classifiers.js';
-import { timed, type PhaseOutput, type RunContext } from '../context.js';
+import { timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { overfittingReport } from '../overfitting.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
@@ -36,7 +36,7 @@ export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
   const alone = !ctx.config.phases.includes('ensemble_optimization');
   if (alone) {
     const tracks = ctx.config.classifiers.map((c) => readTrainTrack(ctx, c.name));
-    writeJsonAtomic(ctx.paths.overfitting, timed(ctx, 'overfitting', () => overfittingReport(ctx, perfs, report, tracks, [])));
+    writeJsonAtomic(ctx.paths.overfitting, await timedAsync(ctx, 'overfitting', () => overfittingReport(ctx, perfs, report, tracks, [])));
   }
   return { outputs: [ctx.paths.regimeOptimalParams, reportPath, surfacePath, ...(alone ? [ctx.paths.overfitting] : []), ...(fronts ? [frontsPath] : [])], counts: { trials: perfs.length, classifiers: classifiers.length } };
 }

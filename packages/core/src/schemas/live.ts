@@ -122,7 +122,11 @@ export const LiveStateSchema = z.object({
   identity: LiveIdentitySchema,
   /** the last bar a decision was journaled for */
   last: z.object({ bar: z.number().int().min(0), time: z.string(), target_position: z.number() }),
-  /** sha256 over time and close of bars 0..last (the data fingerprint's hash of those bars) */
+  /**
+   * sha256 over time and close of bars 0..history.bars−1 (the data fingerprint's hash of those
+   * bars): bars 0..last when the call read the file whole; a call that parsed only the file's new
+   * lines keeps the one before, and `source` vouches for the bars up to last
+   */
   history: DataFingerprintSchema.pick({ sha256: true, bars: true, first: true, last: true }),
   /** per classifier, the filter state at the last bar (plugin-defined, e.g. HMM forward probabilities), when the plugin has one */
   classifiers: z.record(z.string(), z.object({ regime: z.string().nullable(), filter: z.unknown().optional() })),
@@ -130,6 +134,20 @@ export const LiveStateSchema = z.object({
   journal_decisions: z.number().int().min(0),
   /** byte offset in decisions.jsonl of the line of `last`'s decision: the next call reads the journal from there, not whole */
   journal_offset: z.number().int().min(0).optional(),
+  /**
+   * the step hooks' memory after `last` (classifiers' labelStep states, trials' step states, the
+   * target), through encodeStepState: the next call steps its new bars from it instead of
+   * recomputing the history. Absent when a plugin of the run has no step hook.
+   */
+  step: z.unknown().optional(),
+  /**
+   * a row-by-row CSV: the file's first `bytes` bytes — whole lines, bars 0..last — and their sha256.
+   * The next call hashes those bytes again (every one of them) and, when they are unchanged,
+   * parses only the lines after them
+   */
+  source: z.object({ bytes: z.number().int().min(0), sha256: z.string() }).optional(),
+  /** the widest spacing between two bars of the run's history (ms): the gap check's bound, computed once */
+  widest_spacing_ms: z.number().optional(),
   updated_at: z.string(),
 });
 export type LiveState = z.infer<typeof LiveStateSchema>;

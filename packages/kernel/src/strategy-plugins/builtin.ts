@@ -1,4 +1,4 @@
-import { PLUGIN_API_VERSION, type StrategyPlugin } from '@regimen/core';
+import { PLUGIN_API_VERSION, type BarColumns, type StrategyPlugin } from '@regimen/core';
 import type { z } from 'zod';
 import { isStrategyType, strategyCatalog, strategyTypes, type StrategyParams } from '../reference/strategies/catalog.js';
 import type { StrategyDefinition } from '../reference/strategies/definition.js';
@@ -21,6 +21,7 @@ function builtinPlugin(def: StrategyDefinition<StrategyParams>): StrategyPlugin<
     positions: (bars, params, out) => {
       out.set(def.positions(bars, params as StrategyParams));
     },
+    ...(def.step ? { step: (state: unknown, bars: BarColumns, params: Record<string, unknown>, out: Float64Array) => def.step!(state, bars, params as StrategyParams, out) } : {}),
   };
 }
 

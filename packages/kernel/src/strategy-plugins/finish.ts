@@ -15,7 +15,7 @@ export function finishPositions(pos: Float64Array, warm: number, longOnly: boole
 }
 
 /** One line naming the plugin, the bar and the value a bad position series has. */
-export function badPositionError(plugin: StrategyPlugin, engine: 'positions()' | 'wasm positions', pos: Float64Array, bar: number, warm: number): RegimenError {
+export function badPositionError(plugin: StrategyPlugin, engine: 'positions()' | 'wasm positions' | 'step()', pos: Float64Array, bar: number, warm: number): RegimenError {
   const v = pos[bar];
   const why = v >= -1 && v <= 1 ? `, but the first ${warm} bars (its warm-up) must be 0` : ': positions must be finite and in [−1, 1]';
   return regimenError({ code: 'plugin', message: `strategy plugin "${plugin.name}": ${engine} gave ${v} at bar ${bar}${why}` });

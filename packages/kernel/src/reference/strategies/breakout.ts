@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { donchianHigh, donchianLow } from '../indicators/donchian.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, sided, type StrategyDefinition } from './definition.js';
+import { pushWindow, scanMax, scanMin } from '../indicators/step.js';
 
 export const BreakoutParamsSchema = z.strictObject({
   lookback: numeric(z.number().int().min(1)).default(20),
@@ -34,5 +35,23 @@ export const breakoutStrategy: StrategyDefinition<BreakoutParams> = {
       pos[t] = held;
     }
     return applySide(pos, p.side);
+  },
+  /**
+   * state: the bar count, the held position and the last `lookback` highs and lows — the channel
+   * of bar t−1, whose max/min by the scan are the bits slidingMax/slidingMin give
+   */
+  step(state, bars, p, out) {
+    const st = (state as { t: number; held: number; highs: number[]; lows: number[] } | null) ?? { t: 0, held: 0, highs: [], lows: [] };
+    for (let i = 0; i < bars.close.length; i++, st.t++) {
+      if (st.t >= p.lookback) {
+        const c = bars.close[i]!;
+        if (gt(c, scanMax(st.highs))) st.held = 1;
+        else if (lt(c, scanMin(st.lows))) st.held = -1;
+        out[i] = sided(st.held, p.side);
+      }
+      pushWindow(st.highs, bars.high[i]!, p.lookback);
+      pushWindow(st.lows, bars.low[i]!, p.lookback);
+    }
+    return st;
   },
 };

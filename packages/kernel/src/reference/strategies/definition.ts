@@ -16,7 +16,16 @@ export interface StrategyDefinition<P extends { side: Side } = { side: Side }> {
   warmup(params: P): number;
   /** `indicators`, when given, must be a cache over the same `bars` (shares series across trials) */
   positions(bars: BarColumns, params: P, indicators?: IndicatorCache): Float64Array;
+  /**
+   * Bar by bar from a saved state (null: from bar 0): `out` receives the positions of `bars`
+   * (with `side` applied), bit for bit those of `positions` at the same bars; returns the state
+   * after them (core's StrategyPlugin.step).
+   */
+  step?(state: unknown, bars: BarColumns, params: P, out: Float64Array): unknown;
 }
+
+/** Long-only maps a short position to flat, one value (applySide for one bar). */
+export const sided = (v: number, side: Side): number => (side === 'long_only' && v < 0 ? 0 : v);
 
 /**
  * A numeric parameter that may arrive as a string from the command line (`--param fast=20`).

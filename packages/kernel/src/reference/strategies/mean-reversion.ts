@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { sma } from '../indicators/sma.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, sided, type StrategyDefinition } from './definition.js';
+import { smaNext, smaStart, type SmaStep } from '../indicators/step.js';
 
 export const MeanReversionParamsSchema = z.strictObject({
   lookback: numeric(z.number().int().min(2)).default(20),
@@ -32,5 +33,18 @@ export const meanReversionStrategy: StrategyDefinition<MeanReversionParams> = {
       pos[t] = lt(d, down) ? 1 : gt(d, up) ? -1 : 0;
     }
     return applySide(pos, p.side);
+  },
+  /** state: the bar count and the SMA's running sum and window */
+  step(state, bars, p, out) {
+    const st = (state as { t: number; avg: SmaStep } | null) ?? { t: 0, avg: smaStart(p.lookback) };
+    for (let i = 0; i < bars.close.length; i++, st.t++) {
+      const c = bars.close[i]!;
+      const avg = smaNext(st.avg, c);
+      if (st.t >= p.lookback - 1) {
+        const d = c / avg - 1;
+        out[i] = sided(lt(d, -p.threshold) ? 1 : gt(d, p.threshold) ? -1 : 0, p.side);
+      }
+    }
+    return st;
   },
 };

@@ -1,7 +1,8 @@
 import type { BarColumns, WithSide } from '@regimen/core';
 import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
-import { applySide, numeric, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, sided, type StrategyDefinition } from './definition.js';
+import { pushWindow } from '../indicators/step.js';
 
 export const MomentumParamsSchema = z.strictObject({
   lookback: numeric(z.number().int().min(1)).default(20),
@@ -29,5 +30,20 @@ export const momentumStrategy: StrategyDefinition<MomentumParams> = {
       pos[t] = gt(m, up) ? 1 : lt(m, down) ? -1 : 0;
     }
     return applySide(pos, p.side);
+  },
+  /** state: the bar count and the last `lookback` closes (close[t − lookback] is the oldest) */
+  step(state, bars, p, out) {
+    const st = (state as { t: number; closes: number[] } | null) ?? { t: 0, closes: [] };
+    const up = p.threshold;
+    const down = -p.threshold;
+    for (let i = 0; i < bars.close.length; i++, st.t++) {
+      const c = bars.close[i]!;
+      if (st.t >= p.lookback) {
+        const m = c / st.closes[0]! - 1;
+        out[i] = sided(gt(m, up) ? 1 : lt(m, down) ? -1 : 0, p.side);
+      }
+      pushWindow(st.closes, c, p.lookback);
+    }
+    return st;
   },
 };

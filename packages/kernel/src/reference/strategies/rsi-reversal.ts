@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { rsi } from '../indicators/rsi.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, sided, type StrategyDefinition } from './definition.js';
+import { rsiNext, rsiStart, type RsiStep } from '../indicators/step.js';
 
 export const RsiParamsSchema = z
   .strictObject({
@@ -41,5 +42,19 @@ export const rsiStrategy: StrategyDefinition<RsiParams> = {
       pos[t] = held;
     }
     return applySide(pos, p.side);
+  },
+  /** state: the bar count, the held position and the RSI's last price and Wilder averages */
+  step(state, bars, p, out) {
+    const st = (state as { t: number; held: number; rsi: RsiStep } | null) ?? { t: 0, held: 0, rsi: rsiStart(p.period) };
+    for (let i = 0; i < bars.close.length; i++, st.t++) {
+      const v = rsiNext(st.rsi, bars.close[i]!);
+      if (st.t < p.period) continue;
+      if (lt(v, p.lower)) st.held = 1;
+      else if (gt(v, p.upper)) st.held = -1;
+      else if (st.held === 1 && !Number.isNaN(v) && !lt(v, 50)) st.held = 0;
+      else if (st.held === -1 && !Number.isNaN(v) && !gt(v, 50)) st.held = 0;
+      out[i] = sided(st.held, p.side);
+    }
+    return st;
   },
 };

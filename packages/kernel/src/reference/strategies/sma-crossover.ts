@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { gt, lt } from '../tolerance.js';
 import { sma } from '../indicators/sma.js';
 import type { IndicatorCache } from '../indicator-cache.js';
-import { applySide, numeric, type StrategyDefinition } from './definition.js';
+import { applySide, numeric, sided, type StrategyDefinition } from './definition.js';
+import { smaNext, smaStart, type SmaStep } from '../indicators/step.js';
 
 export const SmaCrossoverParamsSchema = z.strictObject({
   fast: numeric(z.number().int().min(1)).default(10),
@@ -32,5 +33,16 @@ export const smaCrossoverStrategy: StrategyDefinition<SmaCrossoverParams> = {
       pos[t] = gt(fast[t], slow[t]) ? 1 : lt(fast[t], slow[t]) ? -1 : 0;
     }
     return applySide(pos, p.side);
+  },
+  /** state: the bar count and both SMAs' running sums and windows */
+  step(state, bars, p, out) {
+    const st = (state as { t: number; fast: SmaStep; slow: SmaStep } | null) ?? { t: 0, fast: smaStart(p.fast), slow: smaStart(p.slow) };
+    const from = Math.max(p.fast, p.slow) - 1;
+    for (let i = 0; i < bars.close.length; i++, st.t++) {
+      const f = smaNext(st.fast, bars.close[i]!);
+      const s = smaNext(st.slow, bars.close[i]!);
+      if (st.t >= from) out[i] = sided(gt(f, s) ? 1 : lt(f, s) ? -1 : 0, p.side);
+    }
+    return st;
   },
 };
