@@ -31,6 +31,7 @@ import { writeValidationEquityFile } from './validation-equity.js';
  */
 export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   const cfg = ctx.config.validation;
+  delete ctx.validationRuns;
   const optimal = readJsonFile(ctx.paths.regimeOptimalParams, RegimeOptimalParamsSchema);
   const { source, weights } = validationWeights(ctx, optimal);
   const n = ctx.bars.close.length;
@@ -131,6 +132,11 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   addStage(ctx, 'files', (performance.now() - t2) / 1000);
   if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
   if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
+  if (ctx.config.validation.method === 'walk_forward') {
+    // for the stitching after the last fold (walk-forward/results.ts)
+    const runs = { adaptive: adaptive.positions, ...positions };
+    ctx.validationRuns = { window, track: driving, positions: Object.fromEntries(Object.entries(runs).map(([name, p]) => [name, p.slice(window.start, window.end)])) };
+  }
   return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: trades.length, transitions: transitions.length } };
 }
 
