@@ -28,6 +28,8 @@ export interface BenchOptions {
   redis?: string;
   /** walk-forward suite: number of folds */
   folds: number;
+  /** walk-forward suite: the regime analysis' pbo_blocks for both runs (default: the workflow's) — fewer blocks, far fewer CSCV splits */
+  pboBlocks?: number;
   /** report suite: the workspace to report on (default: the seed workflow on the embedded data) */
   workspace?: string;
   /** replay suite: each timed sample repeats its work for at least this many seconds (0: once) */
@@ -56,7 +58,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-/** `--config FILE --redis URL --folds N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S --space NAME --methods a,b --series N --workers-list a,b --analysis-series N --universe` */
+/** `--config FILE --redis URL --folds N --pbo-blocks N --bars N (--rows N, the same) --prices FILE --workers N --engine wasm|js --json --seed N --repeat N --bars-list a,b --trials-list a,b --trials N --weight-sets N --out DIR --workspace DIR --sample-seconds S --space NAME --methods a,b --series N --workers-list a,b --analysis-series N --universe` */
 export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptions> = {}): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...base };
   for (let i = 0; i < argv.length; i++) {
@@ -77,6 +79,7 @@ export function parseBenchArgs(argv: readonly string[], base: Partial<BenchOptio
       case '--config': o.config = value(); break;
       case '--redis': o.redis = value(); break;
       case '--folds': o.folds = positiveInt(name, value()); break;
+      case '--pbo-blocks': o.pboBlocks = positiveInt(name, value()); break;
       case '--workspace': o.workspace = value(); break;
       case '--sample-seconds': {
         const v = value();

@@ -16,9 +16,9 @@ export interface Phase1Result {
   engine: EngineName;
   prices: string;
   /** runFullBacktest through the pool: trials, signals captured, every trial's Arrow signals and JSON performance written */
-  end_to_end: { seconds: number; runs: number[]; files: number; bytes_written: number };
+  end_to_end: { seconds: number; runs: number[]; files: number; bytes_written: number; signal_bytes: number; cpu_seconds: number; worker: WorkerSeconds };
   /** the same trials through the same pool, no signals, no files */
-  kernel_pool: { seconds: number; runs: number[] };
+  kernel_pool: { seconds: number; runs: number[]; cpu_seconds: number; worker: WorkerSeconds };
   /** engine.runTrials in this thread, no signals, no files (one core) */
   kernel_thread: { seconds: number };
   /** end_to_end / kernel_pool */
@@ -26,6 +26,25 @@ export interface Phase1Result {
   bar_trials_per_s: number;
   /** trials checked against the reference engine before timing */
   checked_trials: number;
+}
+
+/**
+ * Where a run's time went, summed over its batches as the workers measured them (medians over the
+ * repeats): in the engine (kernel, and capturing the signals when asked) and encoding and writing
+ * the trials' files. Against the kernel-only run's engine seconds this splits the end-to-end
+ * overhead into signal capture, files, and the rest (messages, scheduling, the main thread).
+ */
+export interface WorkerSeconds {
+  backtest: number;
+  files: number;
+}
+
+/** process CPU seconds (every thread) of `work` */
+async function cpuOf<T>(work: () => Promise<T>): Promise<{ value: T; cpu: number }> {
+  const c = process.cpuUsage();
+  const value = await work();
+  const u = process.cpuUsage(c);
+  return { value, cpu: (u.user + u.system) / 1e6 };
 }
 
 /**
@@ -56,25 +75,42 @@ export async function phase1Suite(o: BenchOptions): Promise<Phase1Result> {
   const executor = localExecutor({ workers: o.workers, engine: o.engine });
   const e2e: number[] = [];
   const pool: number[] = [];
+  const cpu = { e2e: [] as number[], pool: [] as number[] };
+  const worker = { e2e: [] as WorkerSeconds[], pool: [] as WorkerSeconds[] };
   let files = 0;
   let bytes = 0;
+  let signalBytes = 0;
+  const summing = (into: WorkerSeconds[]) => {
+    const sum = { backtest: 0, files: 0 };
+    into.push(sum);
+    return (s?: { backtest: number; files: number }) => {
+      sum.backtest += s?.backtest ?? 0;
+      sum.files += s?.files ?? 0;
+    };
+  };
   try {
     await executor.run({ ...job, trials: trials.slice(0, 2 * o.workers), captureSignals: false }); // start the workers
     for (let r = 0; r < o.repeat; r++) {
+      const addPool = summing(worker.pool);
       t = now();
-      await executor.run({ ...job, captureSignals: false });
+      const k = await cpuOf(() => executor.run({ ...job, captureSignals: false }, (b) => addPool(b.seconds)));
       pool.push(now() - t);
+      cpu.pool.push(k.cpu);
 
       const dir = mkdtempSync(join(tmpdir(), 'regimen-phase1-'));
       try {
         t = now();
-        const perfs = await runFullBacktest(job, executor, { workspace: dir, signalFormat: 'arrow', split: 'train' });
+        const run = await cpuOf(() => runFullBacktest(job, executor, { workspace: dir, signalFormat: 'arrow', split: 'train', onBatchSeconds: summing(worker.e2e) }));
         e2e.push(now() - t);
+        cpu.e2e.push(run.cpu);
+        const perfs = run.value;
         if (perfs.length !== trials.length) throw new Error(`phase1: ${perfs.length} performance files for ${trials.length} trials`);
         const paths = workspacePaths(dir);
-        const names = [paths.performance, paths.signals].flatMap((d) => readdirSync(d).map((n) => join(d, n)));
-        files = names.length;
-        bytes = names.reduce((a, n) => a + statSync(n).size, 0);
+        const size = (d: string) => readdirSync(d).map((n) => statSync(join(d, n)).size);
+        const sizes = { performance: size(paths.performance), signals: size(paths.signals) };
+        files = sizes.performance.length + sizes.signals.length;
+        signalBytes = sizes.signals.reduce((a, b) => a + b, 0);
+        bytes = signalBytes + sizes.performance.reduce((a, b) => a + b, 0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -91,11 +127,13 @@ export async function phase1Suite(o: BenchOptions): Promise<Phase1Result> {
     workers: o.workers,
     engine: o.engine,
     prices: source,
-    end_to_end: { seconds, runs: e2e, files, bytes_written: bytes },
-    kernel_pool: { seconds: kernelPool, runs: pool },
+    end_to_end: { seconds, runs: e2e, files, bytes_written: bytes, signal_bytes: signalBytes, cpu_seconds: median(cpu.e2e), worker: medianSeconds(worker.e2e) },
+    kernel_pool: { seconds: kernelPool, runs: pool, cpu_seconds: median(cpu.pool), worker: medianSeconds(worker.pool) },
     kernel_thread: { seconds: kernelThread },
     overhead: seconds / kernelPool,
     bar_trials_per_s: (prices.length * trials.length) / seconds,
     checked_trials: sample.length,
   };
 }
+
+const medianSeconds = (xs: WorkerSeconds[]): WorkerSeconds => ({ backtest: median(xs.map((x) => x.backtest)), files: median(xs.map((x) => x.files)) });

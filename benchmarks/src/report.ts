@@ -53,7 +53,10 @@ export function formatResult(r: BenchResult): string {
         ['kernel through the pool', r.kernel_pool.seconds.toFixed(3), '1.000×'],
         ['kernel, one thread', r.kernel_thread.seconds.toFixed(3), `${(r.kernel_thread.seconds / r.kernel_pool.seconds).toFixed(3)}×`],
       ]),
-      `files written: ${r.end_to_end.files} (${(r.end_to_end.bytes_written / 2 ** 20).toFixed(1)} MiB); ` +
+      `where the time went, as the workers measured it (seconds summed over batches): engine ${r.kernel_pool.worker.backtest.toFixed(2)} without signals, ` +
+        `${r.end_to_end.worker.backtest.toFixed(2)} with them (capture +${(r.end_to_end.worker.backtest - r.kernel_pool.worker.backtest).toFixed(2)}), files ${r.end_to_end.worker.files.toFixed(2)}; ` +
+        `process CPU ${r.end_to_end.cpu_seconds.toFixed(2)} s end to end vs ${r.kernel_pool.cpu_seconds.toFixed(2)} s kernel (${(r.end_to_end.cpu_seconds / r.kernel_pool.cpu_seconds).toFixed(3)}×)`,
+      `files written: ${r.end_to_end.files} (${(r.end_to_end.bytes_written / 2 ** 20).toFixed(1)} MiB, signals ${(r.end_to_end.signal_bytes / 2 ** 20).toFixed(1)} MiB); ` +
         `${sci(r.bar_trials_per_s)} bar-trials/s end to end; ${r.checked_trials} trials checked against the reference`,
     ].join('\n');
   }

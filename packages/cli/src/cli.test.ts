@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { embeddedDataPath } from '@regimen/data';
+import { embeddedDataPath, readArrowTable, tableOf, writeArrowTable } from '@regimen/data';
 import { cli } from '../test/harness.js';
 
 
@@ -180,6 +180,20 @@ describe('regimen run, status and inspect on a workspace', () => {
     }
     const table = await cli('inspect', join(ws, 'performance/trials.arrow'));
     expect(table.out).toMatch(/8 rows/);
+    // a trial's signals print as events (bar, position), not as the file's encoded columns
+    const signalFile = join(ws, `signals/trial_${trials[0]!.trial_id}.arrow`);
+    const events = JSON.parse((await cli('inspect', signalFile, '--json')).out);
+    expect(events.fields.map((f: { name: string }) => f.name)).toEqual(['bar', 'position']);
+    expect(events.meta.trial_id).toBe(trials[0]!.trial_id);
+    // a signal file of a layout this version does not know is refused in one line
+    const t = readArrowTable(signalFile);
+    const future = new Map(t.schema.metadata);
+    future.set('layout', 'zigzag');
+    writeArrowTable(join(dir, 'future.arrow'), tableOf(t.schema.fields.map((f) => [f.name, t.getChild(f.name)!.data[0]!]), future));
+    const refused = await cli('inspect', join(dir, 'future.arrow'));
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim().split('\n')).toHaveLength(1);
+    expect(refused.err).toMatch(/future\.arrow: metadata\.layout = "zigzag": unknown signal file layout/);
 
     // a hand edit that breaks a file between phases is one clear line naming file and field
     const weights = join(ws, 'analysis/ensemble_weights.json');

@@ -1,19 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
 import { runWorkflow } from './run.js';
-import { smallWorkflow } from './test-fixtures.js';
-
-/** Every analysis and validation file of a workspace, by name → bytes. */
-function results(dir: string): Map<string, string> {
-  const p = workspacePaths(dir);
-  const out = new Map<string, string>();
-  for (const f of readdirSync(p.analysis)) out.set(`analysis/${f}`, readFileSync(join(p.analysis, f), 'utf8'));
-  out.set('performance/validation_results.json', readFileSync(p.validationResults, 'utf8'));
-  return out;
-}
+import { analysisFiles as results, smallWorkflow } from './test-fixtures.js';
 
 // the pool loads the built worker (dist/), which `npm ci` makes; skipped if never built, a failure under CI=true
 const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../backtester/dist/worker.js', import.meta.url)));

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedDataPath } from '@regimen/data';
+import { workspacePaths } from '@regimen/core';
 
 /**
  * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
@@ -57,4 +58,13 @@ export function dowUniverseWorkflow(series: string[], rows: number, opts: { phas
   const pick = [0, ...series.map((c) => cols.indexOf(c))];
   const csv = lines.slice(0, rows + 1).map((l) => pick.map((i) => l.split(',')[i]).join(',')).join('\n') + '\n';
   return smallWorkflow({ data: `{ path: dow.csv, columns: [${series.join(', ')}] }`, files: { 'dow.csv': csv }, ...opts });
+}
+
+/** Every analysis file and the validation results of a workspace, by name → text (to compare runs byte for byte). */
+export function analysisFiles(dir: string): Map<string, string> {
+  const p = workspacePaths(dir);
+  const out = new Map<string, string>();
+  for (const f of readdirSync(p.analysis)) out.set(`analysis/${f}`, readFileSync(join(p.analysis, f), 'utf8'));
+  out.set('performance/validation_results.json', readFileSync(p.validationResults, 'utf8'));
+  return out;
 }

@@ -13,7 +13,7 @@ export { readArrowTable, writeArrowTable, isArrowPath, tableOf, ARROW_EXTENSIONS
 export { arrowToRows, type ArrowRows } from './arrow-rows.js';
 export { barsToTable, writeBarsArrow } from './bars-table.js';
 export {
-  writeSignalEvents, readSignalEvents, SignalHeaderSchema, SignalEventLineSchema,
+  writeSignalEvents, readSignalEvents, isSignalEventsTable, SIGNAL_LAYOUT, SignalHeaderSchema, SignalEventLineSchema,
   type SignalFormat, type SignalEventsMeta, type SignalEventsFile,
 } from './signal-events.js';
 export { writeRegimeLabels, readRegimeLabels, probabilityColumn, type RegimeLabelsFile } from './regime-labels.js';

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { makeVector, type Data } from 'apache-arrow';
+import { DataType, Dictionary, Float64, Uint16, Uint32, Uint8, makeData, makeVector, type Data, type Table } from 'apache-arrow';
 import { z } from 'zod';
 import { parseWith, regimenError, writeFileAtomic, type ScoreWindow, type SignalEvents, type WriteOptions } from '@regimen/core';
 import { isFloat64, isInt32, readArrowTable, tableOf, writeArrowTable } from './arrow-file.js';
-import { timestampData } from './bars-table.js';
 import { isoTime } from './time.js';
 
 export type SignalFormat = 'arrow' | 'jsonl';
@@ -30,33 +29,118 @@ export const SignalHeaderSchema = z.object({ kind: z.literal(KIND), trial_id: z.
 export const SignalEventLineSchema = z.object({ bar: z.number().int().min(0), time: z.string(), position: z.number().min(-1).max(1) }).strict();
 
 /**
- * Trial signals as change events (DESIGN §4). Arrow: columns bar Int32, time Timestamp(ms),
- * position Float64, with kind/trial_id/window in the schema metadata. JSONL: a header object
- * `{kind, trial_id, window}` on line 1, then one `{bar, time, position}` per line; `time` there is
- * for people reading the file — `bar` is what replay uses.
+ * Trial signals as change events (DESIGN §4), in one of two formats.
+ *
+ * Arrow (the default), the compact layout `gaps`: a trial of 500k bars changes position tens of
+ * thousands of times, and the first layout (bar Int32, time Timestamp, position Float64: 20 bytes
+ * an event) made phase 1's files 4× its kernel output and their encoding most of its overhead.
+ * Now two columns, both plain Arrow that pyarrow/pandas read:
+ * - `gap`: bar[i] − bar[i−1], with bar[−1] = window.start, in the narrowest unsigned int that
+ *   holds the largest (Uint8, Uint16 or Uint32) — the bars are window.start + cumsum(gap);
+ * - `position`: Dictionary<Uint8, Float64> (codes into the distinct positions, in order of first
+ *   appearance) when there are at most 256 distinct values — the built-in strategies have 2 or 3 —
+ *   else Float64. Every position keeps its exact bits (−0 included).
+ * kind, trial_id, window and `layout: gaps` are the schema metadata. The time of an event is the
+ * time of its bar in the market data; the file does not repeat it.
+ * A file of the first layout (columns bar, time, position; no `layout` key) is still read.
+ *
+ * JSONL (`signal_format: jsonl`): a header object `{kind, trial_id, window}` on line 1, then one
+ * `{bar, time, position}` per line; `time` there is for people reading the file — `bar` is what
+ * replay uses.
  */
+export const SIGNAL_LAYOUT = 'gaps';
+
 export function writeSignalEvents(path: string, events: SignalEvents, meta: SignalEventsMeta, format: SignalFormat, opts?: WriteOptions): void {
-  const n = events.bar.length;
-  const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = events.bar[i]!;
-    if (b < 0 || b >= meta.time.length) throw regimenError({ code: 'internal', file: path, field: 'bar', value: b, message: `signal event bar outside the series of ${meta.time.length} bars` });
-    times[i] = meta.time[b]!;
-  }
   const window = { start: meta.window.start, end: meta.window.end };
   if (format === 'jsonl') {
+    const n = events.bar.length;
     const lines = [JSON.stringify({ kind: KIND, trial_id: meta.trial_id, window })];
-    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ bar: events.bar[i], time: isoTime(times[i]!), position: events.position[i] }));
+    for (let i = 0; i < n; i++) {
+      const b = events.bar[i]!;
+      if (b < 0 || b >= meta.time.length) throw regimenError({ code: 'internal', file: path, field: 'bar', value: b, message: `signal event bar outside the series of ${meta.time.length} bars` });
+      lines.push(JSON.stringify({ bar: b, time: isoTime(meta.time[b]!), position: events.position[i] }));
+    }
     writeFileAtomic(path, lines.join('\n') + '\n', opts);
     return;
   }
-  const cols: Array<[string, Data]> = [
-    ['bar', makeVector(events.bar instanceof Int32Array ? events.bar : Int32Array.from(events.bar)).data[0]!],
-    ['time', timestampData(times)],
-    ['position', makeVector(events.position instanceof Float64Array ? events.position : Float64Array.from(events.position)).data[0]!],
-  ];
-  const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)]]);
+  const cols = encodeColumns(path, events, window);
+  const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)], ['layout', SIGNAL_LAYOUT]]);
   writeArrowTable(path, tableOf(cols, metadata), opts);
+}
+
+/**
+ * Scratch memory for the encoded columns, grown as needed and reused by every file this thread
+ * writes: allocating (and collecting) fresh arrays of a trial's size cost more than encoding them.
+ * The columns only live until tableToIPC has copied them into the file's bytes.
+ */
+let scratch = new ArrayBuffer(1 << 16);
+function scratchBytes(bytes: number): ArrayBuffer {
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
+  return scratch;
+}
+
+/** The gaps between event bars in the narrowest unsigned ints that hold them, then the positions' codes. */
+function encodeColumns(path: string, events: SignalEvents, window: ScoreWindow): Array<[string, Data]> {
+  const { bar, position } = events;
+  const n = bar.length;
+  const { start, end } = window;
+  // bars must be in the window and increasing: checked without a branch per event, the first
+  // wrong one found only when there is one (the caller is the engine: that would be a bug)
+  let widest = n > 0 ? bar[0]! - start : 0;
+  let ok = n === 0 || (widest >= 0 && bar[n - 1]! < end);
+  for (let i = 1, prev = n > 0 ? bar[0]! : 0; i < n; i++) {
+    const b = bar[i]!;
+    const g = b - prev;
+    ok = ok && g > 0;
+    if (g > widest) widest = g;
+    prev = b;
+  }
+  if (!ok) {
+    const i = Array.prototype.findIndex.call(bar, (b: number, k: number) => b < start || b >= end || (k > 0 && b <= bar[k - 1]!));
+    throw regimenError({ code: 'internal', file: path, field: 'bar', value: bar[i], message: `signal event ${i} is outside the window [${start}, ${end}) or not after the one before` });
+  }
+  const width = widest <= 0xff ? 1 : widest <= 0xffff ? 2 : 4;
+  // gaps first, then the codes (one byte each), 8-byte aligned as Arrow buffers are
+  const codesAt = Math.ceil((n * width) / 8) * 8;
+  const memory = scratchBytes(codesAt + n);
+  let gap: Data;
+  if (width === 1) gap = makeData({ type: new Uint8(), length: n, data: fillGaps(bar, window.start, new Uint8Array(memory, 0, n)) });
+  else if (width === 2) gap = makeData({ type: new Uint16(), length: n, data: fillGaps(bar, window.start, new Uint16Array(memory, 0, n)) });
+  else gap = makeData({ type: new Uint32(), length: n, data: fillGaps(bar, window.start, new Uint32Array(memory, 0, n)) });
+  return [['gap', gap], ['position', positionData(position, new Uint8Array(memory, codesAt, n))]];
+}
+
+function fillGaps<T extends Uint8Array | Uint16Array | Uint32Array>(bar: ArrayLike<number>, start: number, out: T): T {
+  let prev = start;
+  for (let i = 0; i < out.length; i++) {
+    const b = bar[i]!;
+    out[i] = b - prev;
+    prev = b;
+  }
+  return out;
+}
+
+const MAX_CODES = 256;
+
+/** Positions as codes into their distinct values when there are few, else as they are. */
+function positionData(position: ArrayLike<number>, codes: Uint8Array): Data {
+  const n = position.length;
+  const values = new Float64Array(MAX_CODES);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const p = position[i]!;
+    // a linear search: strategies take two or three values; equal bits, so −0 is not 0
+    let c = 0;
+    while (c < distinct && !(values[c] === p && (p !== 0 || 1 / values[c]! === 1 / p))) c++;
+    if (c === distinct) {
+      if (distinct === MAX_CODES) return makeVector(position instanceof Float64Array ? position : Float64Array.from(position)).data[0]!;
+      values[distinct++] = p;
+    }
+    codes[i] = c;
+  }
+  // the dictionary's id is fixed: apache-arrow numbers dictionaries from a per-process counter by
+  // default, which would make a file's bytes depend on how many this thread wrote before it
+  return makeData({ type: new Dictionary(new Float64(), new Uint8(), 0), length: n, data: codes, dictionary: makeVector(values.slice(0, distinct)) });
 }
 
 // engine.ts: events carry absolute bar indices inside the scored window [start, end).
@@ -113,14 +197,78 @@ function readArrow(path: string): SignalEventsFile {
     window = md.get('window');
   }
   const header = parseWith(SignalHeaderSchema, { kind: md.get('kind'), trial_id: md.get('trial_id'), window }, { file: path, code: 'workspace', prefix: 'metadata' });
+  const layout = md.get('layout');
+  let events: SignalEvents;
+  if (layout === undefined) events = firstLayout(path, table);
+  else if (layout === SIGNAL_LAYOUT) events = gapsLayout(path, table, header.window);
+  else throw regimenError({ code: 'workspace', file: path, field: 'metadata.layout', value: layout, message: `unknown signal file layout (this version reads "${SIGNAL_LAYOUT}" and the first layout, which has no layout key)` });
+  checkEvents(path, events, header.window, (i) => `row ${i + 1}`);
+  return { trial_id: header.trial_id, window: header.window, events };
+}
+
+type Column = NonNullable<ReturnType<Table['getChild']>>;
+
+function noNulls(path: string, name: string, col: Column): void {
+  if (col.nullCount > 0) throw regimenError({ code: 'workspace', file: path, field: name, value: col.nullCount, message: 'signal columns must not contain nulls' });
+}
+
+/** The first layout: bar Int32, time Timestamp(ms), position Float64. */
+function firstLayout(path: string, table: Table): SignalEvents {
   const bar = table.getChild('bar');
   const position = table.getChild('position');
   if (!bar || !isInt32(bar.type)) throw regimenError({ code: 'workspace', file: path, field: 'bar', message: 'missing Int32 column "bar"' });
   if (!position || !isFloat64(position.type)) throw regimenError({ code: 'workspace', file: path, field: 'position', message: 'missing Float64 column "position"' });
-  if (bar.nullCount > 0 || position.nullCount > 0) throw regimenError({ code: 'workspace', file: path, message: 'signal columns must not contain nulls' });
-  const events: SignalEvents = { bar: Int32Array.from(bar.toArray() as Int32Array), position: Float64Array.from(position.toArray() as Float64Array) };
-  checkEvents(path, events, header.window, (i) => `row ${i + 1}`);
-  return { trial_id: header.trial_id, window: header.window, events };
+  noNulls(path, 'bar', bar);
+  noNulls(path, 'position', position);
+  return { bar: Int32Array.from(bar.toArray() as Int32Array), position: Float64Array.from(position.toArray() as Float64Array) };
+}
+
+/** The `gaps` layout: bars from their gaps, positions from their codes (any number of record batches). */
+function gapsLayout(path: string, table: Table, window: ScoreWindow): SignalEvents {
+  const gap = table.getChild('gap');
+  const position = table.getChild('position');
+  if (!gap || !DataType.isInt(gap.type) || gap.type.isSigned) throw regimenError({ code: 'workspace', file: path, field: 'gap', value: gap ? String(gap.type) : undefined, message: 'missing unsigned int column "gap"' });
+  const dictionary = position !== null && DataType.isDictionary(position.type);
+  if (!position || !(dictionary ? isFloat64((position.type as Dictionary).dictionary) : isFloat64(position.type))) {
+    throw regimenError({ code: 'workspace', file: path, field: 'position', value: position ? String(position.type) : undefined, message: 'missing column "position" (Float64, or a dictionary of Float64)' });
+  }
+  noNulls(path, 'gap', gap);
+  noNulls(path, 'position', position);
+  const n = table.numRows;
+  const bar = new Int32Array(n);
+  let b = window.start;
+  let i = 0;
+  for (const chunk of gap.data) {
+    const g = chunk.values as ArrayLike<number>;
+    for (let k = 0; k < chunk.length; k++) {
+      b += g[chunk.offset + k]!;
+      // checked here, before an Int32 could wrap; the order and the start are checkEvents'
+      if (b >= window.end) throw regimenError({ code: 'workspace', file: path, field: 'gap', value: g[chunk.offset + k], message: `row ${i + 1}: event bar ${b} outside the window [${window.start}, ${window.end})` });
+      bar[i++] = b;
+    }
+  }
+  const out = new Float64Array(n);
+  i = 0;
+  for (const chunk of position.data) {
+    if (!dictionary) {
+      out.set((chunk.values as Float64Array).subarray(chunk.offset, chunk.offset + chunk.length), i);
+      i += chunk.length;
+      continue;
+    }
+    const values = chunk.dictionary!.data[0]!.values as Float64Array;
+    const codes = chunk.values as ArrayLike<number>;
+    for (let k = 0; k < chunk.length; k++) {
+      const c = codes[chunk.offset + k]!;
+      if (c >= values.length) throw regimenError({ code: 'workspace', file: path, field: 'position', value: c, message: `row ${i + 1}: dictionary code beyond the ${values.length} positions` });
+      out[i++] = values[c]!;
+    }
+  }
+  return { bar, position: out };
+}
+
+/** Whether an Arrow table is a trial's signal events (by its schema metadata), of any layout. */
+export function isSignalEventsTable(table: Table): boolean {
+  return table.schema.metadata.get('kind') === KIND;
 }
 
 /** Read either format, chosen by extension (`.jsonl` → JSONL, anything else → Arrow). */

@@ -20,6 +20,7 @@ Suite options:
   --config FILE       workflow: the workflow to run (default examples/seed-workflow.yaml)
   --prices FILE       universe: a file of price columns, every one a series (default: the embedded Dow 30)
   --folds N           walk-forward: folds (default 6)
+  --pbo-blocks N      walk-forward: the PBO's blocks in both runs (default: the workflow's, 16)
   --redis URL         distributed: the Redis to use (default: a redis-server started on a free port)
   --trials N          phase1, strategy-plugin: number of trials
   --weight-sets N     replay: number of weight sets

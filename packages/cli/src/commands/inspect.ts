@@ -18,7 +18,7 @@ import {
   ValidationResultsSchema,
   ValidationTradesSchema,
 } from '@regimen/core';
-import { arrowToRows, readArrowTable, readSignalEvents } from '@regimen/data';
+import { arrowToRows, isSignalEventsTable, readArrowTable, readSignalEvents } from '@regimen/data';
 import { table } from '../format.js';
 import { intOption } from './options.js';
 
@@ -46,7 +46,7 @@ export function schemaFor(file: string): z.ZodType | null {
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('pretty-print any workspace file (.json validated by its schema, .arrow and .jsonl as tables)')
+    .description('pretty-print any workspace file (.json validated by its schema, .arrow and .jsonl as tables; a trial\'s signals as its events)')
     .argument('<file>', 'a file of a workspace')
     .option('--limit <n>', 'rows of a table to show (0 = all)', intOption('--limit'), 20)
     .option('--json', 'print as JSON')
@@ -60,14 +60,16 @@ export function registerInspect(program: Command): void {
         return;
       }
       if (ext === '.arrow' || ext === '.feather' || ext === '.ipc' || ext === '.jsonl') {
+        // a trial's signals print as their events (bar, position), whatever the file's layout
+        const arrow = ext === '.jsonl' ? null : readArrowTable(file);
         const t =
-          ext === '.jsonl'
+          !arrow || isSignalEventsTable(arrow)
             ? (() => {
                 const s = readSignalEvents(file);
                 const rows = Array.from(s.events.bar, (b, i) => ({ bar: b, position: s.events.position[i] }));
                 return { fields: [{ name: 'bar', type: 'int' }, { name: 'position', type: 'float' }], rows, numRows: rows.length, meta: { trial_id: s.trial_id, window: s.window } };
               })()
-            : { ...arrowToRows(readArrowTable(file), o.limit || undefined), meta: undefined };
+            : { ...arrowToRows(arrow, o.limit || undefined), meta: undefined };
         const rows = o.limit ? t.rows.slice(0, o.limit) : t.rows;
         if (o.json) {
           console.log(JSON.stringify({ fields: t.fields, numRows: t.numRows, rows, ...(t.meta ? { meta: t.meta } : {}) }, null, 2));

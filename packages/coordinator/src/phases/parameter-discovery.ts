@@ -20,8 +20,8 @@ import { localExecutor, runFullBacktest, type FullOutputs, type TrialJob } from 
 import { readSignalEvents, writeTrialsTable } from '@regimen/data';
 import { strategyDefinition } from '@regimen/kernel';
 import { compileObjective, regimeScores } from '@regimen/optimizer';
-import { fitClassifiers, startFits } from '../classifiers.js';
-import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
+import { fitClassifiers } from '../classifiers.js';
+import { addStage, checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext, type RunEvent } from '../context.js';
 import { makeTrial } from '../trials.js';
 import { strategySearch } from '../search.js';
 
@@ -49,11 +49,7 @@ import { strategySearch } from '../search.js';
 export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = [ctx]): Promise<PhaseOutput[]> {
   const cfg = ctx.config.parameter_discovery;
   if (!ctx.resume) clearTrialFiles(ctx, folds);
-  // every fold's fits start at once (as tasks they run side by side; a fit on this thread spreads
-  // its own restarts over the workers); each fold's files are written in turn
-  const fits = folds.map((f) => startFits(f));
-  const tracks: RegimeTrack[][] = [];
-  for (const [k, f] of folds.entries()) tracks.push(await fitClassifiers(f, fits[k]));
+  const tracks = await fitFolds(ctx, folds);
   const objective = compileObjective(cfg.objective);
   const ra = ctx.config.regime_analysis;
   const perRegime = { objective: compileObjective(ra.objective), min_bars: ra.min_bars, min_trades: ra.min_trades };
@@ -189,6 +185,40 @@ export async function parameterDiscovery(ctx: RunContext, folds: RunContext[] = 
       counts: { trials: done.length, failed: mine.length, classifiers: tracks[k]!.length, train_bars: f.split.trainEnd - f.split.trainStart },
       search: outcomes[k]!,
     };
+  });
+}
+
+/**
+ * Every fold's classifiers, several folds at a time (as many as the executor has workers). A fit
+ * spreads its restarts over the workers, but its last ones (the finalists) leave workers idle, and
+ * a fold's labelling runs on this thread: fitting folds side by side fills both gaps. Each fold's
+ * fit depends only on its own window and its classifier's seed (forked by name), so the models and
+ * labels are those of fitting the folds one by one; the folds' messages are emitted in fold order
+ * when all are done, and the first failing fold's error is the one thrown. Stages: `label` sums
+ * the labelling (on this thread), `fit` is the rest of the wall time.
+ */
+async function fitFolds(ctx: RunContext, folds: RunContext[]): Promise<RegimeTrack[][]> {
+  if (folds.length === 1) return [await fitClassifiers(folds[0]!)];
+  const t0 = performance.now();
+  const own = folds.map((f) => {
+    const events: RunEvent[] = [];
+    return { events, ctx: { ...f, stages: {} as Record<string, number>, emit: (e: RunEvent) => void events.push(e) } satisfies RunContext };
+  });
+  const settled: Array<PromiseSettledResult<RegimeTrack[]>> = new Array(folds.length);
+  let next = 0;
+  const lane = async () => {
+    for (let k = next++; k < folds.length; k = next++) {
+      settled[k] = await fitClassifiers(own[k]!.ctx).then((value) => ({ status: 'fulfilled', value }) as const, (reason: unknown) => ({ status: 'rejected', reason }) as const);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(folds.length, Math.max(1, ctx.executor.workers)) }, lane));
+  const label = own.reduce((sum, o) => sum + (o.ctx.stages.label ?? 0), 0);
+  addStage(ctx, 'label', label);
+  addStage(ctx, 'fit', (performance.now() - t0) / 1000 - label);
+  for (const o of own) for (const e of o.events) ctx.emit(e);
+  return settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
   });
 }
 

@@ -29,6 +29,7 @@ import { writeValidationEquityFile } from './validation-equity.js';
  */
 export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   const cfg = ctx.config.validation;
+  delete ctx.validationRuns;
   const optimal = readJsonFile(ctx.paths.regimeOptimalParams, RegimeOptimalParamsSchema);
   const { source, weights } = validationWeights(ctx, optimal);
   const n = ctx.bars.close.length;
@@ -85,6 +86,12 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
   const { verified, lookAhead } = out;
   if (verified && !verified.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.transitions_verified', message: `parameters/weights did not switch as the regime changed at bar ${verified.firstFailure}` });
   if (!lookAhead.ok) throw regimenError({ code: 'internal', file: ctx.paths.validationResults, field: 'checks.look_ahead', message: `look-ahead detected: decisions at bar ${lookAhead.firstFailure} change when later data is removed` });
+  if (ctx.config.validation.method === 'walk_forward') {
+    // for the stitching after the last fold (walk-forward/results.ts)
+    const driving = out.tracks.find((t) => t.classifier === c)!;
+    const runs = { adaptive: out.adaptive.positions, ...out.positions };
+    ctx.validationRuns = { window, track: driving, positions: Object.fromEntries(Object.entries(runs).map(([name, p]) => [name, p.slice(window.start, window.end)])) };
+  }
   return { outputs: [ctx.paths.validationResults, ctx.paths.validationTrades, equityPath], counts: { bars: results.bars, trades: out.trades.length, transitions: out.transitions.length } };
 }
 

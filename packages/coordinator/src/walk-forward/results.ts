@@ -93,11 +93,25 @@ type Winners = Record<string, Record<string, { params: Params; trial_id: string;
  * because a workspace keeps equity, not positions. Regimes are labelled live by the fold's model.
  */
 function foldRuns(f: RunContext, c: string, winners: Winners, weights: Record<string, Record<string, number>>): { inSample: Metrics; outOfSample: Record<string, Float64Array> } {
-  const regime = liveTrack(f, c);
+  const window = { start: f.split.testStart, end: f.bars.close.length };
+  // the fold's validation ran in this process on this window: its track and positions are the
+  // ones recomputing would give (same model, bars, winners and weights; a run's positions do not
+  // depend on the breakdown tracks), so they are taken as they are
+  const kept = f.validationRuns;
+  const reuse = kept !== undefined && kept.track.classifier === c && kept.window.start === window.start && kept.window.end === window.end;
+  const regime = reuse ? kept.track : liveTrack(f, c);
   const strategies = f.config.strategies.map((s) => ({ name: s.name, type: s.type }));
   const base = { bars: f.bars, breakdown: [], strategies, costs: f.config.costs, barsPerYear: f.barsPerYear };
   const inSample = runAdaptive({ ...base, window: { start: f.split.trainStart, end: f.split.trainEnd }, regime, winners, weights }, f.engine).metrics;
-  const test = { ...base, window: { start: f.split.testStart, end: f.bars.close.length } };
+  if (reuse) {
+    const outOfSample = Object.fromEntries(Object.entries(kept.positions).map(([run, p]) => {
+      const at = new Float64Array(window.end);
+      at.set(p, window.start);
+      return [run, at];
+    }));
+    return { inSample, outOfSample };
+  }
+  const test = { ...base, window };
   const adaptive = runAdaptive({ ...test, regime, winners, weights }, f.engine);
   return { inSample, outOfSample: { adaptive: adaptive.positions, ...baselineRuns(f, test, c).positions } };
 }

@@ -19,6 +19,10 @@ import { referenceEngine } from '@regimen/kernel';
 import { OverfittingSchema } from '@regimen/optimizer';
 import { runWorkflow, type RunResult } from '../run.js';
 import { smallWorkflow } from '../test-fixtures.js';
+import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
+
+// the pool loads the built worker (dist/); without it only the in-process half runs, a failure under CI=true
+const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../../backtester/dist/worker.js', import.meta.url)));
 
 const validationWith = (extra: string) => `    - name: parameter_discovery
       config:
@@ -33,11 +37,13 @@ const validationWith = (extra: string) => `    - name: parameter_discovery
 describe('a walk-forward of three rolling folds', () => {
   let run: RunResult;
   let dir: string;
+  let config: string;
   let ws: ReturnType<typeof workspacePaths>;
 
   beforeAll(async () => {
     const w = smallWorkflow({ bars: 1500, phases: validationWith(', method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3') });
     dir = w.dir;
+    config = w.config;
     run = await runWorkflow(w.config, { outDir: join(dir, 'ws'), workers: 0 });
     ws = workspacePaths(join(dir, 'ws'));
   });
@@ -138,6 +144,27 @@ describe('a walk-forward of three rolling folds', () => {
 
   it('summarises per fold and stitched', () => {
     expect(run.summary.walkForward?.folds).toHaveLength(3);
+  });
+
+  it('writes the same stitched results from the validations it ran as when it recomputes them (resumed after every fold), and the same folds with the fits side by side on 2 workers', async () => {
+    const top = ['performance/walk_forward_results.json', 'performance/walk_forward_equity.arrow', 'analysis/overfitting.json'];
+    const bytes = (base: string, files: string[]) => files.map((f) => readFileSync(join(base, f)).toString('base64'));
+    const first = bytes(ws.base, top);
+    // every phase of every fold is checkpointed: the resume skips them all, so no validation ran in
+    // this process and the results are recomputed from the workspace
+    const again = await runWorkflow(config, { outDir: ws.base, workers: 0, resume: true });
+    expect(again.ran).toEqual([]);
+    expect(bytes(ws.base, top)).toEqual(first);
+    if (!built) return;
+    const two = join(dir, 'two');
+    await runWorkflow(config, { outDir: two, workers: 2 });
+    const perFold = (base: string) => {
+      const p = workspacePaths(base);
+      return [p.classifierModel('hmm'), p.regimeLabels('hmm', 'train'), p.regimeOptimalParams, p.ensembleWeights, p.overfitting, p.validationResults].map((f) => readFileSync(f).toString('base64'));
+    };
+    const twoWs = workspacePaths(two);
+    for (const k of [0, 1, 2]) expect(perFold(twoWs.fold(k)), `fold ${k}`).toEqual(perFold(ws.fold(k)));
+    expect(bytes(two, top)).toEqual(first);
   });
 });
 
