@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
@@ -203,21 +204,30 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
     }
   }, SLOW);
 
-  it('loses a worker to SIGKILL in the middle of phase 1 and still writes identical files', async () => {
+  it('loses a worker to SIGKILL while it holds a job and still writes identical files', async () => {
     const { dir, config, local } = long;
     const workers = await startWorkers(redis.url, 2);
+    const peek = new Redis(redis.url, { lazyConnect: true });
     try {
       const ws = join(dir, 'killed-worker');
       const info: string[] = [];
       const run = runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote, onEvent: (e) => e.type === 'info' && info.push(e.message) });
-      const p = workspacePaths(ws);
-      await until('phase 1 to be under way', () => count(p.performance, /^trial_.*\.json$/) >= 60);
+      // both workers (concurrency 1 each) hold a job — a trial batch or a stage task — when the run's
+      // queue has two active: worker 0 dies with one in hand, whatever the phase
+      await peek.connect();
+      for (const t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 5))) {
+        const keys = await peek.keys('*:active');
+        const active = keys.length ? (await Promise.all(keys.map((k) => peek.llen(k)))).reduce((a, b) => a + b, 0) : 0;
+        if (active >= 2) break;
+        if (Date.now() - t0 > 60_000) throw new Error('timed out waiting for both workers to hold a job');
+      }
       workers[0]!.child.kill('SIGKILL');
       await run;
-      expect(existsSync(p.checkpoint('validation'))).toBe(true);
+      expect(existsSync(workspacePaths(ws).checkpoint('validation'))).toBe(true);
       expect(info.some((m) => /lost its worker; BullMQ put it back in the queue/.test(m))).toBe(true);
       expectSameFiles(ws, local);
     } finally {
+      peek.disconnect();
       await stopWorkers(workers);
     }
   }, SLOW);
