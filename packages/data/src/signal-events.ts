@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { DataType, Dictionary, Float64, Uint16, Uint32, Uint8, makeData, makeVector, type Data, type Table } from 'apache-arrow';
+import { DataType, type Dictionary, type Table } from 'apache-arrow';
 import { z } from 'zod';
 import { parseWith, regimenError, writeFileAtomic, type ScoreWindow, type SignalEvents, type WriteOptions } from '@regimen/core';
-import { isFloat64, isInt32, readArrowTable, tableOf, writeArrowTable } from './arrow-file.js';
+import { isFloat64, isInt32, readArrowTable } from './arrow-file.js';
+import { signalIpcFile } from './signal-ipc.js';
 import { isoTime } from './time.js';
 
 export type SignalFormat = 'arrow' | 'jsonl';
@@ -63,27 +64,48 @@ export function writeSignalEvents(path: string, events: SignalEvents, meta: Sign
     writeFileAtomic(path, lines.join('\n') + '\n', opts);
     return;
   }
-  const cols = encodeColumns(path, events, window);
-  const metadata = new Map([['kind', KIND], ['trial_id', meta.trial_id], ['window', JSON.stringify(window)], ['layout', SIGNAL_LAYOUT]]);
-  writeArrowTable(path, tableOf(cols, metadata), opts);
+  writeFileAtomic(path, gapsFile(path, events, window, meta.trial_id), opts);
 }
 
 /**
- * Scratch memory for the encoded columns, grown as needed and reused by every file this thread
- * writes: allocating (and collecting) fresh arrays of a trial's size cost more than encoding them.
- * The columns only live until tableToIPC has copied them into the file's bytes.
+ * Scratch for the position codes, grown as needed and reused by every file this thread writes:
+ * allocating (and collecting) fresh arrays of a trial's size cost more than encoding them.
  */
-let scratch = new ArrayBuffer(1 << 16);
-function scratchBytes(bytes: number): ArrayBuffer {
-  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(Math.max(bytes, 2 * scratch.byteLength));
-  return scratch;
-}
+let scratch = new Uint8Array(1 << 16);
 
-/** The gaps between event bars in the narrowest unsigned ints that hold them, then the positions' codes. */
-function encodeColumns(path: string, events: SignalEvents, window: ScoreWindow): Array<[string, Data]> {
+const MAX_CODES = 256;
+
+/**
+ * A `gaps` file's bytes: one pass codes the positions, one checks the bars (in the window,
+ * increasing) and finds the widest gap; then the IPC file around the columns is laid out
+ * (signal-ipc.ts) and the gaps are computed straight into it, the codes copied after them. The
+ * bytes are a view of this thread's reused memory: write them before the next file.
+ */
+function gapsFile(path: string, events: SignalEvents, window: ScoreWindow, trialId: string): Uint8Array {
   const { bar, position } = events;
   const n = bar.length;
   const { start, end } = window;
+  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
+  const codes = scratch;
+  // positions are told apart by their bits (two 32-bit words each), so −0 is not 0 and the
+  // comparison is two integer compares — a float compare plus a sign test for zeros cost 4× more
+  const words = new Int32Array(position.buffer, position.byteOffset, 2 * n);
+  // the distinct positions' words, in order of first appearance: word 2c and 2c + 1 are code c's
+  const seen = new Int32Array(2 * MAX_CODES);
+  let distinct = 0;
+  for (let i = 0; i < n && distinct <= MAX_CODES; i++) {
+    const l = words[2 * i]!;
+    const h = words[2 * i + 1]!;
+    // a linear search: strategies take two or three values
+    let c = 0;
+    while (c < distinct && (seen[2 * c] !== l || seen[2 * c + 1] !== h)) c++;
+    if (c === distinct) {
+      // past MAX_CODES values there are too many for codes: positions are stored as they are
+      if (distinct < MAX_CODES) (seen[2 * c] = l), (seen[2 * c + 1] = h);
+      distinct++;
+    }
+    codes[i] = c;
+  }
   // bars must be in the window and increasing: checked without a branch per event, the first
   // wrong one found only when there is one (the caller is the engine: that would be a bug)
   let widest = n > 0 ? bar[0]! - start : 0;
@@ -99,18 +121,20 @@ function encodeColumns(path: string, events: SignalEvents, window: ScoreWindow):
     const i = Array.prototype.findIndex.call(bar, (b: number, k: number) => b < start || b >= end || (k > 0 && b <= bar[k - 1]!));
     throw regimenError({ code: 'internal', file: path, field: 'bar', value: bar[i], message: `signal event ${i} is outside the window [${start}, ${end}) or not after the one before` });
   }
-  const width = widest <= 0xff ? 1 : widest <= 0xffff ? 2 : 4;
-  // gaps first, then the codes (one byte each), 8-byte aligned as Arrow buffers are
-  const codesAt = Math.ceil((n * width) / 8) * 8;
-  const memory = scratchBytes(codesAt + n);
-  let gap: Data;
-  if (width === 1) gap = makeData({ type: new Uint8(), length: n, data: fillGaps(bar, window.start, new Uint8Array(memory, 0, n)) });
-  else if (width === 2) gap = makeData({ type: new Uint16(), length: n, data: fillGaps(bar, window.start, new Uint16Array(memory, 0, n)) });
-  else gap = makeData({ type: new Uint32(), length: n, data: fillGaps(bar, window.start, new Uint32Array(memory, 0, n)) });
-  return [['gap', gap], ['position', positionData(position, new Uint8Array(memory, codesAt, n))]];
+  const gapWidth = widest <= 0xff ? 1 : widest <= 0xffff ? 2 : 4;
+  const dictionary = distinct <= MAX_CODES ? new Float64Array(seen.buffer, 0, distinct) : null;
+  const metadata: Array<[string, string]> = [['kind', KIND], ['trial_id', trialId], ['window', JSON.stringify({ start, end })], ['layout', SIGNAL_LAYOUT]];
+  const file = signalIpcFile({ rows: n, gapWidth, dictionary, metadata });
+  const memory = file.bytes.buffer;
+  if (gapWidth === 1) fillGaps(bar, start, new Uint8Array(memory, file.gapsAt, n));
+  else if (gapWidth === 2) fillGaps(bar, start, new Uint16Array(memory, file.gapsAt, n));
+  else fillGaps(bar, start, new Uint32Array(memory, file.gapsAt, n));
+  if (dictionary) file.bytes.set(codes.subarray(0, n), file.positionsAt);
+  else new Float64Array(memory, file.positionsAt, n).set(position);
+  return file.bytes;
 }
 
-function fillGaps<T extends Uint8Array | Uint16Array | Uint32Array>(bar: ArrayLike<number>, start: number, out: T): T {
+function fillGaps<T extends Uint8Array | Uint16Array | Uint32Array>(bar: Int32Array, start: number, out: T): T {
   let prev = start;
   for (let i = 0; i < out.length; i++) {
     const b = bar[i]!;
@@ -118,29 +142,6 @@ function fillGaps<T extends Uint8Array | Uint16Array | Uint32Array>(bar: ArrayLi
     prev = b;
   }
   return out;
-}
-
-const MAX_CODES = 256;
-
-/** Positions as codes into their distinct values when there are few, else as they are. */
-function positionData(position: ArrayLike<number>, codes: Uint8Array): Data {
-  const n = position.length;
-  const values = new Float64Array(MAX_CODES);
-  let distinct = 0;
-  for (let i = 0; i < n; i++) {
-    const p = position[i]!;
-    // a linear search: strategies take two or three values; equal bits, so −0 is not 0
-    let c = 0;
-    while (c < distinct && !(values[c] === p && (p !== 0 || 1 / values[c]! === 1 / p))) c++;
-    if (c === distinct) {
-      if (distinct === MAX_CODES) return makeVector(position instanceof Float64Array ? position : Float64Array.from(position)).data[0]!;
-      values[distinct++] = p;
-    }
-    codes[i] = c;
-  }
-  // the dictionary's id is fixed: apache-arrow numbers dictionaries from a per-process counter by
-  // default, which would make a file's bytes depend on how many this thread wrote before it
-  return makeData({ type: new Dictionary(new Float64(), new Uint8(), 0), length: n, data: codes, dictionary: makeVector(values.slice(0, distinct)) });
 }
 
 // engine.ts: events carry absolute bar indices inside the scored window [start, end).
