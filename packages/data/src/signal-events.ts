@@ -87,21 +87,17 @@ function gapsFile(path: string, events: SignalEvents, window: ScoreWindow, trial
   const { start, end } = window;
   if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
   const codes = scratch;
-  // positions are told apart by their bits (two 32-bit words each), so −0 is not 0 and the
-  // comparison is two integer compares — a float compare plus a sign test for zeros cost 4× more
-  const words = new Int32Array(position.buffer, position.byteOffset, 2 * n);
-  // the distinct positions' words, in order of first appearance: word 2c and 2c + 1 are code c's
-  const seen = new Int32Array(2 * MAX_CODES);
+  // the distinct positions, in order of first appearance: code c is values[c]
+  const values = new Float64Array(MAX_CODES);
   let distinct = 0;
   for (let i = 0; i < n && distinct <= MAX_CODES; i++) {
-    const l = words[2 * i]!;
-    const h = words[2 * i + 1]!;
-    // a linear search: strategies take two or three values
+    const p = position[i]!;
+    // a linear search (strategies take two or three values); equal bits, so −0 is not 0
     let c = 0;
-    while (c < distinct && (seen[2 * c] !== l || seen[2 * c + 1] !== h)) c++;
+    while (c < distinct && !(values[c] === p && (p !== 0 || 1 / values[c]! === 1 / p))) c++;
     if (c === distinct) {
       // past MAX_CODES values there are too many for codes: positions are stored as they are
-      if (distinct < MAX_CODES) (seen[2 * c] = l), (seen[2 * c + 1] = h);
+      if (distinct < MAX_CODES) values[c] = p;
       distinct++;
     }
     codes[i] = c;
@@ -122,7 +118,7 @@ function gapsFile(path: string, events: SignalEvents, window: ScoreWindow, trial
     throw regimenError({ code: 'internal', file: path, field: 'bar', value: bar[i], message: `signal event ${i} is outside the window [${start}, ${end}) or not after the one before` });
   }
   const gapWidth = widest <= 0xff ? 1 : widest <= 0xffff ? 2 : 4;
-  const dictionary = distinct <= MAX_CODES ? new Float64Array(seen.buffer, 0, distinct) : null;
+  const dictionary = distinct <= MAX_CODES ? values.subarray(0, distinct) : null;
   const metadata: Array<[string, string]> = [['kind', KIND], ['trial_id', trialId], ['window', JSON.stringify({ start, end })], ['layout', SIGNAL_LAYOUT]];
   const file = signalIpcFile({ rows: n, gapWidth, dictionary, metadata });
   const memory = file.bytes.buffer;
