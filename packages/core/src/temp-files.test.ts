@@ -28,6 +28,12 @@ describe('temp files of atomic writes', () => {
     expect(tempFileOwner('trial_a.json')).toBeUndefined();
   });
 
+  it('get a new name for every write of the same target (counted, not drawn per file)', () => {
+    const names = Array.from({ length: 1000 }, () => tempFileFor('/w/signals/trial_a.arrow'));
+    expect(new Set(names).size).toBe(1000);
+    for (const t of names) expect(tempFileOwner(t.split('/').pop()!)).toBe(process.pid);
+  });
+
   it('are swept through the whole workspace — series and folds — and nothing else is touched', () => {
     const ws = mkdtempSync(join(tmpdir(), 'regimen-sweep-'));
     const files = {

@@ -8,8 +8,14 @@ import { basename, dirname, join } from 'node:path';
  * mid-write leaves one, which the next run in the workspace sweeps (sweepTempFiles).
  */
 export function tempFileFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  tempCount = (tempCount + 1) >>> 0;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${tempCount.toString(16).padStart(8, '0')}.tmp`);
 }
+
+// The 8 hex digits: a random start per thread, then counted up — unique within the thread, and
+// across threads and processes as the random start was before, without a crypto call per file
+// (phase 1 names thousands of temp files).
+let tempCount = randomBytes(4).readUInt32BE(0);
 
 // two patterns, not one with an optional part: a greedy name would swallow the pid and read the
 // random part (8 hex digits may all be digits) as the pid

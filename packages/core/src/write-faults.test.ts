@@ -102,6 +102,23 @@ describe('a write that fails', () => {
     expect(tempFiles(join(series, 'signals'))).toEqual([]);
   });
 
+  it('creates missing folders only when needed; a file where a folder must be is one error naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regimen-folders-'));
+    writeFileAtomic(join(dir, 'a', 'b', 'c.txt'), 'made');
+    writeFileAtomic(join(dir, 'a', 'b', 'd.txt'), 'there');
+    expect(readFileSync(join(dir, 'a', 'b', 'c.txt'), 'utf8')).toBe('made');
+    expect(readdirSync(join(dir, 'a', 'b')).sort()).toEqual(['c.txt', 'd.txt']);
+    writeFileSync(join(dir, 'f'), '');
+    let caught: unknown;
+    try {
+      writeFileAtomic(join(dir, 'f', 'g.txt'), 'x');
+    } catch (e) {
+      caught = e;
+    }
+    expect(isRegimenError(caught)).toBe(true);
+    expect(formatError(caught)).toContain(`writing ${join(dir, 'f', 'g.txt')}`);
+  });
+
   it('outside any workspace names the absolute path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'regimen-plain-'));
     failing = { target: /labels/, errno: 'ENOSPC', text: 'no space left on device' };
