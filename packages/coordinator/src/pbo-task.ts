@@ -1,5 +1,5 @@
 import { NO_REGIME, type PboResult, type SignalEvents } from '@regimen/core';
-import { positionsFromEvents } from '@regimen/kernel';
+import { cscvWalkWasm, positionsFromEvents } from '@regimen/kernel';
 import { addBlock, blockBuilder, compileObjective, finishBlocks, probabilityOfBacktestOverfitting, type CandidateBlocks, type Objective } from '@regimen/optimizer';
 
 /**
@@ -70,7 +70,7 @@ export function runPboTask(task: PboTask): Array<PboResult | null> {
   const groups = task.entries.map((e) => (e.track === null ? null : returnsOf(task.labels[e.track]!, e.regime, n)));
   const cands = task.candidates;
   const lists = cands.kind === 'trials' ? trialBlocks(task, cands, groups) : weightSetBlocks(task, cands, groups);
-  return task.entries.map((e, i) => probabilityOfBacktestOverfitting(lists[i]!, { blocks: task.blocks, objective: ranker(e), barsPerYear: task.barsPerYear, minBars: e.minBars, minTrades: e.minTrades }));
+  return task.entries.map((e, i) => probabilityOfBacktestOverfitting(lists[i]!, { blocks: task.blocks, objective: ranker(e), barsPerYear: task.barsPerYear, minBars: e.minBars, minTrades: e.minTrades, walk: cscvWalkWasm }));
 }
 
 /**
@@ -190,7 +190,7 @@ function weightSetBlocks(task: PboTask, cands: WeightSetCandidates, groups: Arra
 function ranker(e: PboTaskEntry): Objective {
   const o = compileObjective(e.objective);
   const uses = o.scoreUses ?? o.uses;
-  return e.tiebreak ? o : { name: o.name, score: o.score, ...(uses ? { uses } : {}) };
+  return e.tiebreak ? o : { name: o.name, score: o.score, ...(uses ? { uses } : {}), ...(o.terms ? { terms: { score: o.terms.score } } : {}) };
 }
 
 /** Indexes j of the window's returns attributed to `regime`: label[t − 1] = label of bar start + j. */
