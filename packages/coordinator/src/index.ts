@@ -10,3 +10,4 @@ export { dowUniverseWorkflow, smallWorkflow } from './test-fixtures.js';
 export { dryRun, type DryRunReport } from './dry-run.js';
 export type { DistributedExecutors, ExecutorRequest } from './executors.js';
 export { predictSpeedup, phase1Batches, MEASURED_COSTS, type SpeedupCosts, type SpeedupWorkload, type SpeedupPrediction, type SpeedupMachine } from './speedup-model.js';
+export { pboTaskInputs, runPboTask, type PboTask } from './pbo-task.js';

@@ -61,7 +61,12 @@ let stairs: usize = 0;
 let steps: usize = 0;
 let stats: usize = 0;
 let weight: usize = 0;
-let moments: bool = false;
+// which of the slot's fields are extended: only those the objective's metrics and the filters
+// read (the reference extends every moment when it needs one; the others are never read)
+let sums: bool = false;
+let downs: bool = false;
+let trades: bool = false;
+let exposed: bool = false;
 let drawdown: bool = false;
 let scoreMetric: i32 = 0;
 let scoreSign: f64 = 1;
@@ -94,7 +99,7 @@ let half: i32 = 0;
 @inline function extend(from: usize, n: f64, b: i32, c: i32, to: usize): void {
   const k: i32 = b * N + c;
   const at: usize = fields + <usize>k * BLOCK;
-  if (moments) {
+  if (sums) {
     const mb = load<f64>(at + B_MEAN);
     if (n == 0) {
       store<f64>(to + MEAN, mb);
@@ -108,10 +113,10 @@ let half: i32 = 0;
     }
     store<f64>(to + LO, min<f64>(load<f64>(from + LO), load<f64>(at + B_LO)));
     store<f64>(to + HI, max<f64>(load<f64>(from + HI), load<f64>(at + B_HI)));
-    store<f64>(to + DOWN, load<f64>(from + DOWN) + load<f64>(at + B_DOWN));
-    store<f64>(to + TRADES, load<f64>(from + TRADES) + load<f64>(at + B_TRADES));
-    store<f64>(to + EXPOSED, load<f64>(from + EXPOSED) + load<f64>(at + B_EXPOSED));
   }
+  if (downs) store<f64>(to + DOWN, load<f64>(from + DOWN) + load<f64>(at + B_DOWN));
+  if (trades) store<f64>(to + TRADES, load<f64>(from + TRADES) + load<f64>(at + B_TRADES));
+  if (exposed) store<f64>(to + EXPOSED, load<f64>(from + EXPOSED) + load<f64>(at + B_EXPOSED));
   const equity = load<f64>(from + EQUITY);
   store<f64>(to + EQUITY, equity * load<f64>(at + B_GROWTH));
   if (!drawdown) return;
@@ -139,7 +144,8 @@ let half: i32 = 0;
   return n >= 2 && load<f64>(s + LO) != load<f64>(s + HI) ? Math.sqrt(load<f64>(s + M2) / (n - 1)) : 0;
 }
 
-function metric(s: usize, n: f64, which: i32): f64 {
+// @ts-ignore: decorator
+@inline function metric(s: usize, n: f64, which: i32): f64 {
   if (which == SHARPE) {
     const sd = sdOf(s, n);
     return sd > 0 ? (load<f64>(s + MEAN) / sd) * sqrtBpy : 0;
@@ -157,6 +163,9 @@ function metric(s: usize, n: f64, which: i32): f64 {
 }
 
 // @ts-ignore: decorator
+@inline function reads(m: i32): bool { return scoreMetric == m || tieMetric == m; }
+
+// @ts-ignore: decorator
 @inline function finite(x: f64): bool { return x - x == 0; }
 
 /** > 0 when candidate x beats y, < 0 when y beats x, 0 when tied (the reference's cmp). */
@@ -167,6 +176,18 @@ function metric(s: usize, n: f64, which: i32): f64 {
   if (tieMetric < 0) return 0;
   const t = f64At(tie, x) - f64At(tie, y);
   return finite(t) ? t : 0;
+}
+
+/**
+ * cmp's sign for candidates whose scores are finite or −∞ and not both −∞ (x against a survivor
+ * y, whose score is finite): then x − y is 0 exactly when x = y and never NaN, so the order of
+ * the scores decides — without branches, as these outcomes are coin flips.
+ */
+// @ts-ignore: decorator
+@inline function order(sx: f64, sy: f64, tx: f64, ty: f64): i32 {
+  const t = tx - ty;
+  const byTie: i32 = tieMetric >= 0 && finite(t) ? (<i32>(t > 0) - <i32>(t < 0)) : 0;
+  return select<i32>(<i32>(sx > sy) - <i32>(sx < sy), byTie, sx != sy);
 }
 
 /** n* of a set (−1 when fewer than 2 survive, counted with multiplicity). */
@@ -184,20 +205,20 @@ function bestOf(score: usize, tie: usize, ok: usize): i32 {
 /** Split c: n* = best of the training set, ranked on the test set's rows. */
 function settle(c: i32, best: i32, trainScore: usize, score: usize, tie: usize, ok: usize, total: usize): void {
   const o: usize = out + <usize>c * 40;
-  store<f64>(o + 8, 0);
   if (best < 0) return;
   const w: i32 = load<i32>(weight + (<usize>best << 2));
   const copies: i32 = load<u8>(ok + <usize>best) ? w - 1 : 0;
   let worse: i32 = 0;
   let tied: i32 = copies;
   let ranked: i32 = 1 + copies;
+  const sb = f64At(score, best);
+  const tb = tieMetric >= 0 ? f64At(tie, best) : 0;
   for (let n: i32 = 0; n < N; n++) {
-    if (n == best || !load<u8>(ok + <usize>n)) continue;
-    const wn: i32 = load<i32>(weight + (<usize>n << 2));
+    const wn: i32 = select<i32>(load<i32>(weight + (<usize>n << 2)), 0, n != best && load<u8>(ok + <usize>n) != 0);
+    const d = order(sb, f64At(score, n), tb, tieMetric >= 0 ? f64At(tie, n) : 0);
     ranked += wn;
-    const d = cmp(score, tie, best, n);
-    if (d > 0) worse += wn;
-    else if (d == 0) tied += wn;
+    worse += select<i32>(wn, 0, d > 0);
+    tied += select<i32>(wn, 0, d == 0);
   }
   if (ranked < 2) return;
   store<f64>(o, <f64>(2 + 2 * worse + tied));
@@ -270,8 +291,13 @@ export function cscvWalk(n: i32, s: i32, blockSize: i32, fieldsAt: usize, stairs
   score: usize, tie: usize, total: usize, ok: usize, indexAt: usize, outAt: usize): void {
   N = n; S = s; K = s >> 1; size = <f64>blockSize;
   fields = fieldsAt; stairs = stairsAt; steps = stepsAt; weight = weightAt; stats = statsAt;
-  moments = needMoments != 0; drawdown = needDrawdown != 0;
   scoreMetric = metricOfScore; scoreSign = signOfScore; tieMetric = metricOfTie; tieSign = signOfTie; sqrtBpy = rootBpy;
+  drawdown = needDrawdown != 0;
+  // sortino reads the mean (so the sums), volatility m2 and the extremes
+  sums = needMoments != 0 && (reads(SHARPE) || reads(SORTINO) || reads(VOLATILITY));
+  downs = needMoments != 0 && reads(SORTINO);
+  trades = needMoments != 0 && (reads(TRADES_M) || setMinTrades > 0);
+  exposed = needMoments != 0 && reads(EXPOSURE);
   minBars = setMinBars; minTrades = setMinTrades;
   keptScore = keepScore; keptTie = keepTie; keptTotal = keepTotal; keptOk = keepOk; keptBest = keepBest;
   rowScore = score; rowTie = tie; rowTotal = total; rowOk = ok;
@@ -280,5 +306,7 @@ export function cscvWalk(n: i32, s: i32, blockSize: i32, fieldsAt: usize, stairs
   for (let i: i32 = 0; i < K; i++) C = (C * (S - i)) / (i + 1);
   half = C >> 1;
   count = 0;
+  // a split not used keeps its record all zeros (M = 0), as the reference's
+  memory.fill(out, 0, <usize>C * 40);
   walk(0, 0, 0);
 }

@@ -64,33 +64,10 @@ export const halfThreshold = (x: number | undefined) => Math.ceil((x ?? 0) / 2);
 
 /** PBO by CSCV over candidates given as block summaries (candidateBlocks with the same S); null with no split usable. */
 export function probabilityOfBacktestOverfitting(candidates: readonly CandidateBlocks[], opts: PboOptions): PboResult | null {
-  const S = opts.blocks ?? DEFAULT_PBO_BLOCKS;
-  if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0 && S <= MAX_PBO_BLOCKS)) throw new RangeError(`CSCV needs an even number of blocks from 2 to ${MAX_PBO_BLOCKS}, got ${S}`);
-  if (candidates.length < 2) return null;
-  for (const t of candidates) if (t.blocks !== S || t.size !== candidates[0]!.size) throw new RangeError(`block summaries of ${t.blocks} blocks of ${t.size}, expected ${S} of ${candidates[0]!.size}`);
-  const size = candidates[0]!.size;
-  if (size === 0) return null;
-  const k = S / 2;
-  let C = 1;
-  for (let i = 0; i < k; i++) C = (C * (S - i)) / (i + 1);
-  const { objective } = opts;
-  const bpy = opts.barsPerYear ?? 1;
-  const minBars = halfThreshold(opts.minBars);
-  const minTrades = halfThreshold(opts.minTrades);
-  // candidates with the same summaries bit for bit (e.g. every weight set where all legs are flat)
-  // score the same on every set: the walk scores each distinct one once and the ranks count it
-  // `weight` times; groups keep the order of their first member, so n* is the same candidate
-  const { distinct, weight } = distinctCandidates(candidates);
-  const N = distinct.length;
-
+  const run = cscvSplitRecords(candidates, opts);
+  if (!run) return null;
+  const { splits, C, S, size } = run;
   const F5 = CSCV_SPLIT_FIELDS;
-  const terms = objective.terms;
-  const splits = opts.walk && terms && cscvScores(terms.score) && cscvScores(terms.tiebreak) && (!objective.tiebreak || terms.tiebreak)
-    ? opts.walk({
-      candidates: N, blocks: S, size, ...packBlocks(distinct), weight, score: terms.score, tiebreak: objective.tiebreak ? terms.tiebreak ?? null : null,
-      moments: needsMoments(objective, minTrades), drawdown: needsDrawdown(objective), rootBarsPerYear: Math.sqrt(bpy), minBars, minTrades,
-    })
-    : cscvSplits(distinct, weight, C, S, size, objective, bpy, minBars, minTrades);
   const logits: number[] = [];
   const inSample: number[] = [];
   const outOfSample: number[] = [];
@@ -229,6 +206,41 @@ export function cscvSplits(distinct: readonly CandidateBlocks[], weight: Int32Ar
     out[o + 4] = total[j * N + best]!;
   }
   return out;
+}
+
+/**
+ * Every split's record (CSCV_SPLIT_FIELDS each, in lexicographic order of the training sets) by
+ * the kernel's walk when `opts.walk` is given and the objective plain, else by cscvSplits; null
+ * when there is nothing to split (fewer than 2 candidates, empty blocks).
+ */
+export function cscvSplitRecords(candidates: readonly CandidateBlocks[], opts: PboOptions): { splits: Float64Array; C: number; S: number; size: number } | null {
+  const S = opts.blocks ?? DEFAULT_PBO_BLOCKS;
+  if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0 && S <= MAX_PBO_BLOCKS)) throw new RangeError(`CSCV needs an even number of blocks from 2 to ${MAX_PBO_BLOCKS}, got ${S}`);
+  if (candidates.length < 2) return null;
+  for (const t of candidates) if (t.blocks !== S || t.size !== candidates[0]!.size) throw new RangeError(`block summaries of ${t.blocks} blocks of ${t.size}, expected ${S} of ${candidates[0]!.size}`);
+  const size = candidates[0]!.size;
+  if (size === 0) return null;
+  const k = S / 2;
+  let C = 1;
+  for (let i = 0; i < k; i++) C = (C * (S - i)) / (i + 1);
+  const { objective } = opts;
+  const bpy = opts.barsPerYear ?? 1;
+  const minBars = halfThreshold(opts.minBars);
+  const minTrades = halfThreshold(opts.minTrades);
+  // candidates with the same summaries bit for bit (e.g. every weight set where all legs are flat)
+  // score the same on every set: the walk scores each distinct one once and the ranks count it
+  // `weight` times; groups keep the order of their first member, so n* is the same candidate
+  const { distinct, weight } = distinctCandidates(candidates);
+  const N = distinct.length;
+
+  const terms = objective.terms;
+  const splits = opts.walk && terms && cscvScores(terms.score) && cscvScores(terms.tiebreak) && (!objective.tiebreak || terms.tiebreak)
+    ? opts.walk({
+      candidates: N, blocks: S, size, ...packBlocks(distinct), weight, score: terms.score, tiebreak: objective.tiebreak ? terms.tiebreak ?? null : null,
+      moments: needsMoments(objective, minTrades), drawdown: needsDrawdown(objective), rootBarsPerYear: Math.sqrt(bpy), minBars, minTrades,
+    })
+    : cscvSplits(distinct, weight, C, S, size, objective, bpy, minBars, minTrades);
+  return { splits, C, S, size };
 }
 
 const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);
