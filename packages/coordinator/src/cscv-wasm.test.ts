@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRng, type PboResult } from '@regimen/core';
 import { cscvWalkWasm } from '@regimen/kernel';
+import { embeddedDataPath, loadMarketData } from '@regimen/data';
 import { candidateBlocks, compileObjective, cscvSplitRecords, probabilityOfBacktestOverfitting, type CandidateBlocks, type Objective, type PboOptions } from '@regimen/optimizer';
+import { taskCommon } from './overfitting.js';
+import { runPboTask, type PboTask } from './pbo-task.js';
 
 /**
  * The kernel's CSCV walk (assembly/cscv.ts) against its reference, the optimizer's TypeScript walk:
@@ -127,4 +130,30 @@ describe('the CSCV walk in WebAssembly equals its TypeScript reference bit for b
       expect(encode(r), name).toBe(encode(probabilityOfBacktestOverfitting(candidates, { blocks: 4, objective })));
     }
   });
+
+  it('a PBO task of real weight sets: the same file whichever walk runs it (--engine js walks in TypeScript)', () => {
+    const close = loadMarketData(embeddedDataPath()).bars.close.slice(0, 1500);
+    const n = close.length;
+    const window = { start: 100, end: n };
+    const labels = new Uint8Array(n - window.start);
+    const legs = [new Float64Array(n - window.start), new Float64Array(n - window.start)];
+    for (let t = window.start; t < n; t++) {
+      labels[t - window.start] = close[t]! > close[t - 40]! ? 0 : 1;
+      legs[0]![t - window.start] = close[t]! > close[t - 20]! ? 1 : 0;
+      legs[1]![t - window.start] = close[t]! < close[t - 5]! ? 1 : -0.5;
+    }
+    const rng = createRng(3);
+    const weights = Float64Array.from({ length: 60 * 2 * 2 }, () => Math.round(rng.next() * 10) / 10);
+    const entries = [0, 1].flatMap((regime) => [
+      { track: 0, regime, objective: 'minimize_regime_drawdown', tiebreak: false, minBars: 20, minTrades: 0 },
+      { track: 0, regime, objective: 'sharpe', tiebreak: true, minBars: 20, minTrades: 4 },
+    ]);
+    const task: PboTask = { ...taskCommon(close, window, 8, { fee: 0.0005, slippage: 0 }, 252), labels: [labels], candidates: { kind: 'weight-sets', track: 0, legs, weights, regimes: 2 }, entries };
+    const wasm = runPboTask(task);
+    expect(wasm.every((r) => r !== null && r.splits_used > 0)).toBe(true);
+    expect(encode2(runPboTask(task, null))).toBe(encode2(wasm));
+    expect(encode2(runPboTask({ ...task, engine: 'js' }))).toBe(encode2(wasm));
+  });
 });
+
+const encode2 = (rs: Array<PboResult | null>) => rs.map(encode).join('\n');

@@ -28,6 +28,8 @@ export interface PboTask {
   labels: Uint8Array[];
   candidates: TrialCandidates | WeightSetCandidates;
   entries: PboTaskEntry[];
+  /** the run's engine: `js` (--engine js, for debugging) walks in TypeScript, the kernel's reference */
+  engine?: 'js' | 'wasm';
 }
 
 /** Trials: each one's signal events (absolute bars), its positions rebuilt as phase 1 saved them. */
@@ -66,7 +68,7 @@ export interface PboTaskEntry {
 }
 
 /** `walk` null: the TypeScript walk alone (the kernel's is its equal, bit for bit) */
-export function runPboTask(task: PboTask, walk: CscvWalk | null = cscvWalkWasm): Array<PboResult | null> {
+export function runPboTask(task: PboTask, walk: CscvWalk | null = task.engine === 'js' ? null : cscvWalkWasm): Array<PboResult | null> {
   return pboTaskInputs(task).map((x) => probabilityOfBacktestOverfitting(x.candidates, walk ? { ...x.options, walk } : x.options));
 }
 
