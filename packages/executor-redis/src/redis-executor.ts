@@ -8,7 +8,7 @@ import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_V
 import { publisher, type PublishStats } from './publish.js';
 import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
 import { moduleRef } from './compat.js';
-import { decodeResult, encodeTask } from './task-codec.js';
+import { decodeResult, encodeTask, UnportableTask } from './task-codec.js';
 import { openRunLink } from './run-link.js';
 import { rollCall } from './roll-call.js';
 import { atMost } from './deadline.js';
@@ -231,7 +231,14 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
         if (!local.runTask) throw regimenError({ code: 'internal', field: 'module', value: module, message: 'a module outside any package cannot run on remote workers, and the local executor runs no tasks' });
         return local.runTask<R>(module, task);
       }
-      const bytes = await guard(encodeTask(task, (view) => pub.array(view)));
+      let bytes: Uint8Array;
+      try {
+        bytes = await guard(encodeTask(task, (view) => pub.array(view)));
+      } catch (e) {
+        // it names a module no worker could install (a plugin that is a lone file): the coordinator's pool runs it
+        if (e instanceof UnportableTask && local.runTask) return local.runTask<R>(module, task);
+        throw e;
+      }
       const sha = await guard(pub.bytes(bytes));
       const { ids, outcomes } = await enqueue('k', [{ kind: 'task', engine: o.engine, module: ref, task: sha }]);
       try {
