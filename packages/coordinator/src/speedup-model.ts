@@ -166,16 +166,16 @@ function wallTime(work: SpeedupWorkload, c: SpeedupCosts, workers: number, cores
  * config far more than on the executor (the seed workflow's on a Dow series is in RESULTS.md).
  */
 export const MEASURED_COSTS: { source: string; costs: SpeedupCosts } = {
-  source: 'regimen bench speedup --series 6, 2026-12-08, CPU seconds, 2 cores at load 22–25',
+  source: 'regimen bench speedup --series 6, 2026-12-08, CPU seconds, 2 cores at load 7',
   costs: {
-    trial_seconds: 0.00028,
-    worker_batch_seconds: 0.0058,
-    redis_batch_seconds: 0.0007,
-    coordinator_batch_seconds: 0.0036,
+    trial_seconds: 0.00021,
+    worker_batch_seconds: 0.0045,
+    redis_batch_seconds: 0.0004,
+    coordinator_batch_seconds: 0.0027,
     // decoded by the file-writing task since the rows stopped being decoded twice: in c_f
     coordinator_trial_seconds: 0,
-    coordinator_file_seconds: 0.00086,
-    coordinator_series_seconds: 0.054,
+    coordinator_file_seconds: 0.00073,
+    coordinator_series_seconds: 0.0057,
     coordinator_analysis_seconds: 0,
     worker_analysis_seconds: 0,
   },
