@@ -28,3 +28,4 @@ export * from './schemas/pareto.js';
 export * from './stream-search.js';
 export * from './step-state.js';
 export * from './cscv-walk.js';
+export * from './task-module.js';
