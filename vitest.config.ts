@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // REGIMEN_TEST_CPU=/tmp/cpu.jsonl: each test file's CPU seconds as a JSON line (docs/testing.md)
+    setupFiles: process.env.REGIMEN_TEST_CPU ? ['tools/test-cpu-setup.mjs'] : [],
   },
 });
