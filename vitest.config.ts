@@ -12,7 +12,7 @@ import { defineConfig } from 'vitest/config';
  */
 const ALL = ['packages/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'benchmarks/src/**/*.test.ts', 'tools/**/*.test.ts'];
 const SHARED = ['packages/{core,data,kernel,optimizer,plugin-testkit,backtester}/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts'];
-const MOCKING = ['packages/core/src/write-faults.test.ts', 'packages/optimizer/src/cscv-reference.test.ts', 'packages/plugin-testkit/src/require-tool.test.ts'];
+const MOCKING = ['packages/core/src/write-faults.test.ts', 'packages/plugin-testkit/src/require-tool.test.ts'];
 
 export default defineConfig({
   resolve: { conditions: ['@regimen/source'] },
