@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests import each package's TypeScript source through the `@regimen/source` export condition,
@@ -21,6 +22,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // two files at a time on a 2-core machine (vitest's default there is one: cores − 1). Most files
+    // run a workflow on one thread, so one at a time left a core idle: coordinator + live took 104 s
+    // with one and 61 s with two, at the same CPU (docs/testing.md)
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // REGIMEN_TEST_CPU=/tmp/cpu.jsonl: each test file's CPU seconds as a JSON line (docs/testing.md)
     setupFiles: process.env.REGIMEN_TEST_CPU ? ['tools/test-cpu-setup.mjs'] : [],
     projects: [
