@@ -10,8 +10,11 @@ import { workspacePaths } from '@regimen/core';
  * strategies on a 2×2 grid (or `strategies`, YAML lines under `strategies:`), both classifiers,
  * a grid ensemble. Seconds, not minutes. `data` replaces the data mapping, `files` are written
  * beside the workflow (a universe's files), `validation` the validation phase's config.
+ * `pboBlocks` (default 8, null: the config's own default of 16) is regime analysis' pbo_blocks:
+ * 70 CSCV splits instead of 12,870, which made the PBO most of a small workflow's time.
  */
-export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; validation?: string; phases?: string; strategies?: string; data?: string; files?: Record<string, string> } = {}): { dir: string; config: string; data: string } {
+export function smallWorkflow(opts: { bars?: number; extra?: string; ensemble?: string; validation?: string; phases?: string; strategies?: string; data?: string; files?: Record<string, string>; pboBlocks?: number | null } = {}): { dir: string; config: string; data: string } {
+  const pboBlocks = opts.pboBlocks === undefined ? 8 : opts.pboBlocks;
   const dir = mkdtempSync(join(tmpdir(), 'regimen-test-'));
   const lines = readFileSync(embeddedDataPath(), 'utf8').trim().split('\n');
   const data = join(dir, 'prices.csv');
@@ -38,7 +41,7 @@ ${
       config:
         parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
     - name: regime_analysis
-      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
+      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10${pboBlocks === null ? '' : `, pbo_blocks: ${pboBlocks}`} }
     - name: ensemble_optimization
       config: ${opts.ensemble ?? '{ algorithm: grid, objective: sharpe }'}
     - name: validation
