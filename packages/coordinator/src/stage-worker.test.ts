@@ -82,13 +82,8 @@ describe.skipIf(!built)('a universe\'s stages on the executor', () => {
       }),
     };
     await runWorkflow(config, { outDir: join(dir, 'u'), workers: 2, executor: 'count://', executors });
-    // two classifiers × two series fitted, two series validated, each series' proofs in parts (at
-    // most 2 × 2 workers of look-ahead cuts and as many of switching points)
-    const count = (kind: string) => kinds.filter((k) => k === kind).length;
-    expect([count('fit'), count('validate')]).toEqual([4, 2]);
-    expect(count('proof')).toBeGreaterThanOrEqual(4);
-    expect(count('proof')).toBeLessThanOrEqual(16);
-    expect(kinds.length).toBe(6 + count('proof'));
+    // two classifiers × two series fitted, two series validated (short series: with their proofs)
+    expect(kinds.sort()).toEqual(['fit', 'fit', 'fit', 'fit', 'validate', 'validate']);
     const alone = smallWorkflow({ data: '{ path: dow.csv, column: KO }' });
     writeFileSync(join(alone.dir, 'dow.csv'), readFileSync(join(dir, 'dow.csv')));
     await runWorkflow(alone.config, { outDir: join(alone.dir, 'ko'), workers: 2 });

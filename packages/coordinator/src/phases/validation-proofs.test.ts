@@ -72,8 +72,8 @@ describe('the proofs in parts', () => {
 const built = !requireOrSkip('the built stage worker', builtMissing(new URL('../../dist/stage-worker.js', import.meta.url), new URL('../../../backtester/dist/worker.js', import.meta.url)));
 
 describe.skipIf(!built)('a single series\' proofs as tasks on the pool', () => {
-  it('write the files of the proofs run on the coordinator\'s thread, byte for byte', async () => {
-    const { dir, config } = smallWorkflow();
+  it('write the files of the proofs run on the coordinator\'s thread, byte for byte (every bar checked: a short series\' sampled proofs stay on this thread)', async () => {
+    const { dir, config } = smallWorkflow({ bars: 700 });
     const kinds: string[] = [];
     const executors: DistributedExecutors = {
       check: () => {},
@@ -89,18 +89,19 @@ describe.skipIf(!built)('a single series\' proofs as tasks on the pool', () => {
         close: () => r.local.close(),
       }),
     };
-    await runWorkflow(config, { outDir: join(dir, 'parts'), workers: 2, executor: 'count://', executors });
+    await runWorkflow(config, { outDir: join(dir, 'parts'), workers: 2, executor: 'count://', executors, exhaustive: true });
     // a single series validates on this thread and sends its proofs' parts: up to 4 of each proof
     expect(kinds.every((k) => k === 'proof')).toBe(true);
     expect(kinds.length).toBeGreaterThanOrEqual(2);
-    await runWorkflow(config, { outDir: join(dir, 'here'), workers: 0 });
+    await runWorkflow(config, { outDir: join(dir, 'here'), workers: 0, exhaustive: true });
     const [parts, here] = [join(dir, 'parts'), join(dir, 'here')];
     expect(analysisFiles(parts)).toEqual(analysisFiles(here));
     for (const file of [workspacePaths(parts).validationTrades, workspacePaths(parts).validationEquity]) {
       expect(readFileSync(file).equals(readFileSync(file.replace(parts, here))), file).toBe(true);
     }
-    const checks = JSON.parse(readFileSync(workspacePaths(parts).validationResults, 'utf8')).checks;
+    const { checks, bars } = JSON.parse(readFileSync(workspacePaths(parts).validationResults, 'utf8'));
     expect(checks.look_ahead.passed).toBe(true);
+    expect(checks.look_ahead.cuts.length).toBe(bars - 1); // every bar of the test split but the last
     expect(checks.transitions_verified).toBe(true);
   }, 120_000);
 });

@@ -104,9 +104,9 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
  * folds are in flight and every classifier is one of Regimen's (a worker imports it by package),
  * else on this thread. The labels it made are checked against phase 1's by the caller either way.
  * Its two proofs — most of its work: each cut and switching point is a recomputation from bar 0 —
- * are cut into parts checked side by side as tasks whenever the executor has workers that can
- * (validation-proofs.ts), also for a single series, whose pool is idle in phase 4; else they run
- * with the rest.
+ * are cut into parts checked side by side as tasks when the series is long and the executor has
+ * workers that can (validation-proofs.ts), also for a single series, whose pool is idle in phase 4;
+ * else they run with the rest.
  */
 async function validateOnExecutor(ctx: RunContext, input: ValidationInput): Promise<ValidationOutput> {
   const driving = proofTaskClassifier(ctx, input);
@@ -132,11 +132,20 @@ function taskClassifier(ctx: RunContext, name: string): TaskClassifier | undefin
 }
 
 /**
- * The driving classifier for the proofs' tasks, when they can run as tasks: the executor has
- * task workers, the classifier is Regimen's, and every strategy is one of the kernel's (a strategy
- * plugin's package is imported by a worker for trial batches, not for stage tasks).
+ * Series shorter than this check their proofs with the rest of phase 4: a pool thread's first
+ * proof task imports the stage worker and the classifier and compiles their WebAssembly (tenths
+ * of a second), about what the proofs of a series this long cost in all.
+ */
+const PROOF_TASKS_FROM_BARS = 200_000;
+
+/**
+ * The driving classifier for the proofs' tasks, when they are worth tasks — a long series, or
+ * every bar checked (--exhaustive) — and can run as tasks: the executor has task workers, the
+ * classifier is Regimen's, and every strategy is one of the kernel's (a strategy plugin's package
+ * is imported by a worker for trial batches, not for stage tasks).
  */
 function proofTaskClassifier(ctx: RunContext, input: ValidationInput): TaskClassifier | undefined {
+  if (!input.exhaustive && input.bars.close.length < PROOF_TASKS_FROM_BARS) return undefined;
   if (!input.strategies.every((s) => isStrategyType(s.type))) return undefined;
   return taskClassifier(ctx, input.driving);
 }
