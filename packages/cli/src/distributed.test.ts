@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
-import { dowUniverseWorkflow, runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
-import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
+import { dowUniverseWorkflow, installLevelClassifier, runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
+import { redisExecutor, runPlugins, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
 
 // `regimen worker` processes and `regimen run` are the real commands: they need the build `npm ci` makes
 const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
@@ -52,8 +52,8 @@ interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function spawnRegimen(args: string[]): Spawned {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnRegimen(args: string[], env?: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
@@ -81,8 +81,9 @@ async function until(what: string, ready: () => boolean, ms = 60_000): Promise<v
 }
 
 /** `regimen worker` processes; fast stalled-job recovery so a killed worker's batch returns in seconds. */
-async function startWorkers(url: string, count: number): Promise<Spawned[]> {
-  const workers = Array.from({ length: count }, () => spawnRegimen(['worker', '--redis', url, '--concurrency', '1', '--lock-seconds', '2', '--stalled-seconds', '1']));
+async function startWorkers(url: string, count: number, opts: { plugins?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Spawned[]> {
+  const plugins = opts.plugins ? ['--plugins', opts.plugins] : [];
+  const workers = Array.from({ length: count }, () => spawnRegimen(['worker', '--redis', url, '--concurrency', '1', '--lock-seconds', '2', '--stalled-seconds', '1', ...plugins], opts.env));
   await until('workers to start', () => workers.every((w) => /ready, waiting for runs/.test(w.output())));
   return workers;
 }
@@ -100,7 +101,7 @@ async function stopWorkers(workers: Spawned[]): Promise<void> {
 /** the cli's Redis executor, with every phase-3 replay sent to the workers (the seed's are small) */
 const everythingRemote: DistributedExecutors = {
   check: () => {},
-  create: (r) => redisExecutor({ ...r, plugins: r.workerPlugins.map((p) => pluginRef(p.spec, p.from)), inlineReplayWork: 0 }),
+  create: (r) => redisExecutor({ ...r, plugins: runPlugins(r.workerPlugins, r.taskPlugins), inlineReplayWork: 0 }),
 };
 
 const count = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).length : 0);
@@ -199,6 +200,29 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       // every series' stages left the coordinator: 3 series × 3 folds × (2 classifier fits + 1
       // validation), and the PBO's tasks of each fold beside them
       expect([...tally.matchAll(/(\d+) task/g)].reduce((sum, m) => sum + Number(m[1]), 0)).toBeGreaterThan(27);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
+  it('fits a third-party classifier plugin on the workers, which import their own installation of it, into the same bytes', async () => {
+    const { dir, config } = dowUniverseWorkflow(['AA', 'KO'], 700);
+    writeFileSync(config, readFileSync(config, 'utf8').replace('    pattern_based: {}\n', `    pattern_based: {}\n${installLevelClassifier(dir)}\n`));
+    const local = join(dir, 'local');
+    await runWorkflow(config, { outDir: local, workers: 2 });
+    // where each of the plugin's fits ran: pid:threadId, appended by the plugin (a test side channel)
+    const log = join(dir, 'fits.log');
+    writeFileSync(log, '');
+    const workers = await startWorkers(redis.url, 2, { plugins: dir, env: { REGIMEN_TEST_FIT_LOG: log } });
+    try {
+      const ws = join(dir, 'distributed');
+      await runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote });
+      expectSameFiles(ws, local);
+      const pids = readFileSync(log, 'utf8').trim().split('\n').map((l) => Number(l.split(':')[0]));
+      // one fit a series, each in a worker process, none in this (the coordinator's)
+      expect(pids).toHaveLength(2);
+      const workerPids = new Set(workers.map((w) => w.child.pid));
+      for (const pid of pids) expect(workerPids.has(pid), `fit in process ${pid}`).toBe(true);
     } finally {
       await stopWorkers(workers);
     }

@@ -29,6 +29,8 @@ export interface RunContext {
    * (a universe) or folds are in flight, whose stages then fill the workers side by side
    */
   stageTasks?: boolean;
+  /** where the workflow's plugins resolve from (a third-party classifier's module for its stage tasks) */
+  pluginsFrom?: string;
   /**
    * What this fold's validation computed, kept in memory for the walk-forward's stitching in the
    * same process (walk-forward/results.ts), which would otherwise relabel the series and rerun

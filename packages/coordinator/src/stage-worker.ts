@@ -1,4 +1,4 @@
-import { parsePluginOptions, regimenError, sliceBars, type BarColumns, type ClassifierPlugin, type RegimeTrack } from '@regimen/core';
+import { parsePluginOptions, regimenError, sliceBars, type BarColumns, type ClassifierPlugin, type RegimeTrack, type TaskModuleLink } from '@regimen/core';
 import { failureData, loadEngine, type EngineName, type FailureData } from '@regimen/backtester';
 import { computeValidation, type ValidationInput, type ValidationOutput, type ValidationWithoutProofs } from './phases/validation-core.js';
 import { checkProofPart, type ProofData, type ProofPart, type ProofPartResult } from './phases/validation-proofs.js';
@@ -16,8 +16,11 @@ import { fitClassifier, labelWithModel } from './classifier-run.js';
  */
 export interface FitTask {
   kind: 'fit';
-  /** the classifier plugin's package (one of Regimen's: a worker imports its own installation) */
-  source: string;
+  /**
+   * the classifier plugin's module: a package specifier (Regimen's own) or a file URL (a
+   * third-party plugin's entry); a Redis worker gets its own installation of it, same version
+   */
+  source: TaskModuleLink;
   plugin: string;
   /** the config's options (parsed here with the plugin's schema, as the coordinator parsed them) */
   options: unknown;
@@ -49,10 +52,10 @@ export interface ValidateTask {
   proofs: boolean;
 }
 
-/** A classifier a task labels with: its package, its options as configured, its saved model. */
+/** A classifier a task labels with: its module, its options as configured, its saved model. */
 export interface TaskClassifier {
   name: string;
-  source: string;
+  source: TaskModuleLink;
   plugin: string;
   options: unknown;
   model: unknown;
@@ -76,15 +79,16 @@ export type StageResult = { ok: FitResult | ValidationOutput | ValidationWithout
 
 const plugins = new Map<string, Promise<ClassifierPlugin>>();
 
-/** A classifier plugin of a package, imported once per thread. */
-function classifierFrom(source: string, name: string): Promise<ClassifierPlugin> {
+/** A classifier plugin of a module, imported once per thread. */
+function classifierFrom(link: TaskModuleLink, name: string): Promise<ClassifierPlugin> {
+  const source = link.regimenModule;
   let p = plugins.get(`${source}\0${name}`);
   if (!p) {
     p = (async () => {
       const mod = (await import(source)) as { default?: unknown };
       const exported = Array.isArray(mod.default) ? mod.default : [mod.default];
       const found = exported.find((x): x is ClassifierPlugin => (x as ClassifierPlugin | undefined)?.kind === 'classifier' && ((x as ClassifierPlugin).name === name || ((x as ClassifierPlugin).aliases ?? []).includes(name)));
-      if (!found) throw regimenError({ code: 'plugin', value: source, message: `package ${source} has no classifier plugin "${name}"` });
+      if (!found) throw regimenError({ code: 'plugin', value: source, message: `module ${source} has no classifier plugin "${name}"` });
       return found;
     })();
     plugins.set(`${source}\0${name}`, p);

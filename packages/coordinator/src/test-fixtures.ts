@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { embeddedDataPath, loadMarketData } from '@regimen/data';
 import { workspacePaths, type Engine, type RegimeTrack, type TrialBatch } from '@regimen/core';
 import { eventsFromPositions, evaluatePositions, referenceEngine, trialPositions } from '@regimen/kernel';
@@ -54,7 +55,7 @@ ${
  * smallWorkflow over a universe of Dow series: the first `rows` days of the embedded Dow 30 closes,
  * those columns only, written beside the workflow as dow.csv.
  */
-export function dowUniverseWorkflow(series: string[], rows: number, opts: { phases?: string } = {}): { dir: string; config: string } {
+export function dowUniverseWorkflow(series: string[], rows: number, opts: { phases?: string; extra?: string } = {}): { dir: string; config: string } {
   const lines = readFileSync(embeddedDataPath('dowjones30_daily_close.csv'), 'utf8').trim().split('\n');
   const cols = lines[0]!.split(',');
   const pick = [0, ...series.map((c) => cols.indexOf(c))];
@@ -117,4 +118,46 @@ export function trendFixture() {
     barsPerYear: 252,
   };
   return { labels, input, entry };
+}
+
+/** the package name of the fixture classifier plugin (installLevelClassifier) */
+export const LEVEL_CLASSIFIER = 'regimen-classifier-level';
+
+/**
+ * A third-party classifier plugin installed as a package in `dir`/node_modules (zod linked from
+ * Regimen's own), so a workflow in `dir` names it `plugins: [regimen-classifier-level]` and a
+ * `regimen worker --plugins dir` finds it at the same version. Its regimes: the close above or
+ * at-or-below the mean of a seeded random sample of the training closes (the seed matters: the
+ * model depends on it). Where each fit ran is appended to $REGIMEN_TEST_FIT_LOG as
+ * `pid:threadId` — a side channel for tests, not part of the model.
+ * Returns the YAML lines that add it to smallWorkflow's classifiers (`extra`).
+ */
+export function installLevelClassifier(dir: string): string {
+  const pkg = join(dir, 'node_modules', LEVEL_CLASSIFIER);
+  mkdirSync(pkg, { recursive: true });
+  const zod = dirname(createRequire(import.meta.url).resolve('zod/package.json'));
+  symlinkSync(zod, join(dir, 'node_modules', 'zod'), 'dir');
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: LEVEL_CLASSIFIER, version: '1.2.3', type: 'module', main: 'index.js' }));
+  writeFileSync(join(pkg, 'index.js'), `import { appendFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+import { z } from 'zod';
+export default {
+  kind: 'classifier',
+  name: 'level',
+  options: z.object({ sample: z.number().int().min(1).default(50) }).strict(),
+  fit(train, o, { seed }) {
+    if (process.env.REGIMEN_TEST_FIT_LOG) appendFileSync(process.env.REGIMEN_TEST_FIT_LOG, process.pid + ':' + threadId + '\\n');
+    let s = seed >>> 0, sum = 0;
+    for (let i = 0; i < o.sample; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      sum += train.close[s % train.close.length];
+    }
+    return { mean: sum / o.sample };
+  },
+  regimes: () => ['above', 'below'],
+  label: (d, m) => Uint8Array.from(d.close, (c) => (c > m.mean ? 0 : 1)),
+};
+`);
+  return `    level: { plugin: level, options: { sample: 40 } }
+  plugins: [${LEVEL_CLASSIFIER}]`;
 }
