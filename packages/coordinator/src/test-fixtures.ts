@@ -6,6 +6,7 @@ import { embeddedDataPath, loadMarketData } from '@regimen/data';
 import { workspacePaths, type Engine, type RegimeTrack, type TrialBatch } from '@regimen/core';
 import { eventsFromPositions, evaluatePositions, referenceEngine, trialPositions } from '@regimen/kernel';
 import type { AdaptiveInput } from '@regimen/backtester';
+import type { DistributedExecutors } from './executors.js';
 
 /**
  * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
@@ -160,4 +161,22 @@ export default {
 `);
   return `    level: { plugin: level, options: { sample: 40 } }
   plugins: [${LEVEL_CLASSIFIER}]`;
+}
+
+/** An "executor" (`executor: 'count://'`) that is the local pool, pushing the kind of every stage task it is given to `kinds`. */
+export function countingStageTasks(kinds: string[]): DistributedExecutors {
+  return {
+    check: () => {},
+    create: async (r) => ({
+      ...r.local,
+      get workers() {
+        return r.local.workers;
+      },
+      runTask: <R>(module: string, task: unknown) => {
+        if (module.endsWith('stage-worker.js')) kinds.push((task as { kind: string }).kind);
+        return r.local.runTask!<R>(module, task);
+      },
+      close: () => r.local.close(),
+    }),
+  };
 }

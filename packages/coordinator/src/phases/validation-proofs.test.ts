@@ -7,8 +7,7 @@ import { loadWasmEngine, referenceEngine } from '@regimen/kernel';
 import { runAdaptive } from '@regimen/backtester';
 import { lookAheadCheck, lookAheadCuts, transitionPoints, verifyTransitions } from '../no-look-ahead.js';
 import { runWorkflow } from '../run.js';
-import { analysisFiles, peekingEngine, smallWorkflow, trendFixture } from '../test-fixtures.js';
-import type { DistributedExecutors } from '../executors.js';
+import { analysisFiles, countingStageTasks, peekingEngine, smallWorkflow, trendFixture } from '../test-fixtures.js';
 import { checkProofPart, combineParts, proofParts, type ProofData } from './validation-proofs.js';
 
 describe('the proofs in parts', () => {
@@ -75,20 +74,7 @@ describe.skipIf(!built)('a single series\' proofs as tasks on the pool', () => {
   it('write the files of the proofs run on the coordinator\'s thread, byte for byte (every bar checked: a short series\' sampled proofs stay on this thread)', async () => {
     const { dir, config } = smallWorkflow({ bars: 700 });
     const kinds: string[] = [];
-    const executors: DistributedExecutors = {
-      check: () => {},
-      create: async (r) => ({
-        ...r.local,
-        get workers() {
-          return r.local.workers;
-        },
-        runTask: <R>(module: string, task: unknown) => {
-          if (module.endsWith('stage-worker.js')) kinds.push((task as { kind: string }).kind);
-          return r.local.runTask!<R>(module, task);
-        },
-        close: () => r.local.close(),
-      }),
-    };
+    const executors = countingStageTasks(kinds);
     await runWorkflow(config, { outDir: join(dir, 'parts'), workers: 2, executor: 'count://', executors, exhaustive: true });
     // a single series validates on this thread and sends its proofs' parts: up to 4 of each proof
     expect(kinds.every((k) => k === 'proof')).toBe(true);
