@@ -174,6 +174,7 @@ async function runPhases(ctx: RunContext, folds: RunContext[], selected: PhaseNa
       const def = FOLD_PHASES[phase];
       note(phase, await runPhase(f, [f], phase, async () => [await def.run(f)], def.inputs, many ? k : undefined));
     }
+    delete f.trialPerformances; // kept for this fold's phases only (trial-performances.ts)
   }
   return { ran: [...ran], skipped: [...skipped].filter((p) => !ran.has(p)) };
 }

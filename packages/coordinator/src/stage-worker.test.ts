@@ -9,8 +9,7 @@ import { loadMarketData } from '@regimen/data';
 import { fitClassifier, labelWithModel } from './classifier-run.js';
 import { builtinRegistry } from './plugins.js';
 import { runWorkflow } from './run.js';
-import { dowUniverseWorkflow, installLevelClassifier, smallWorkflow } from './test-fixtures.js';
-import type { DistributedExecutors } from './executors.js';
+import { countingStageTasks, dowUniverseWorkflow, installLevelClassifier, smallWorkflow } from './test-fixtures.js';
 import type { FitResult, FitTask, StageResult } from './stage-worker.js';
 
 // tasks run the built module (dist/stage-worker.js) on the pool's threads
@@ -66,23 +65,9 @@ describe.skipIf(!built)('a universe\'s stages on the executor', () => {
   it('fits, labels and validates each series as tasks, to the files of a workflow of that one column', async () => {
     const { dir, config } = dowUniverseWorkflow(['AA', 'KO'], 900);
     const kinds: string[] = [];
-    // an "executor" that is the local pool, counting the stage tasks it is given
-    const executors: DistributedExecutors = {
-      check: () => {},
-      create: async (r) => ({
-        ...r.local,
-        get workers() {
-          return r.local.workers;
-        },
-        runTask: <R>(module: string, task: unknown) => {
-          if (module.endsWith('stage-worker.js')) kinds.push((task as { kind: string }).kind);
-          return r.local.runTask!<R>(module, task);
-        },
-        close: () => r.local.close(),
-      }),
-    };
+    const executors = countingStageTasks(kinds);
     await runWorkflow(config, { outDir: join(dir, 'u'), workers: 2, executor: 'count://', executors });
-    // two classifiers × two series fitted, two series validated
+    // two classifiers × two series fitted, two series validated (short series: with their proofs)
     expect(kinds.sort()).toEqual(['fit', 'fit', 'fit', 'fit', 'validate', 'validate']);
     const alone = smallWorkflow({ data: '{ path: dow.csv, column: KO }' });
     writeFileSync(join(alone.dir, 'dow.csv'), readFileSync(join(dir, 'dow.csv')));

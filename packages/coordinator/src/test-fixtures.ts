@@ -2,8 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { embeddedDataPath } from '@regimen/data';
-import { workspacePaths } from '@regimen/core';
+import { embeddedDataPath, loadMarketData } from '@regimen/data';
+import { workspacePaths, type Engine, type RegimeTrack, type TrialBatch } from '@regimen/core';
+import { eventsFromPositions, evaluatePositions, referenceEngine, trialPositions } from '@regimen/kernel';
+import type { AdaptiveInput } from '@regimen/backtester';
+import type { DistributedExecutors } from './executors.js';
 
 /**
  * A small real workflow for tests: the last `bars` rows of the embedded NYSE series, two
@@ -73,6 +76,54 @@ export function analysisFiles(dir: string): Map<string, string> {
   return out;
 }
 
+/**
+ * An engine whose strategy peeks one bar ahead: its position at the close of bar t is what the
+ * honest strategy would only know at the close of t+1. The no-look-ahead proofs must catch it.
+ */
+export const peekingEngine: Engine = {
+  name: 'js',
+  runTrials(batch: TrialBatch) {
+    return batch.trials.map((trial) => {
+      const honest = trialPositions(batch.bars, trial);
+      const pos = new Float64Array(honest.length);
+      for (let t = 0; t < pos.length; t++) pos[t] = honest[Math.min(t + 1, pos.length - 1)]!;
+      const { metrics, regimes } = evaluatePositions(batch.bars.close, pos, batch.window, batch.costs, batch.barsPerYear, batch.regimes);
+      return { trial_id: trial.trial_id, metrics, regimes, signals: eventsFromPositions(pos, batch.window) };
+    });
+  },
+  replay: (batch) => referenceEngine.replay(batch),
+};
+
+/**
+ * An adaptive backtest for the proofs' tests: the first 1,500 bars of the embedded NYSE series, a
+ * causal two-regime rule (is the close above its value 50 bars ago?) and a momentum strategy
+ * whose lookback and weight switch with it; validated on bars 1000–1499.
+ */
+export function trendFixture() {
+  const { bars } = loadMarketData(embeddedDataPath());
+  const n = 1500;
+  const cut = { time: bars.time.subarray(0, n), open: bars.open.subarray(0, n), high: bars.high.subarray(0, n), low: bars.low.subarray(0, n), close: bars.close.subarray(0, n) };
+  const labels = (len: number): RegimeTrack => {
+    const l = new Uint8Array(len).fill(255);
+    for (let t = 50; t < len; t++) l[t] = cut.close[t]! > cut.close[t - 50]! ? 0 : 1;
+    return { classifier: 'trend', names: ['up', 'down'], labels: l };
+  };
+  const track = labels(n);
+  const entry = (lookback: number) => ({ params: { lookback, threshold: 0.01, side: 'long_short' as const }, trial_id: `m${lookback}`, metric: 'sharpe', score: 0 });
+  const input: AdaptiveInput = {
+    bars: cut,
+    window: { start: 1000, end: n },
+    regime: track,
+    breakdown: [track],
+    strategies: [{ name: 'mom', type: 'momentum' }],
+    winners: { up: { mom: entry(20) }, down: { mom: entry(60) } },
+    weights: { up: { mom: 1 }, down: { mom: 0.5 } },
+    costs: { fee: 0.0005, slippage: 0 },
+    barsPerYear: 252,
+  };
+  return { labels, input, entry };
+}
+
 /** the package name of the fixture classifier plugin (installLevelClassifier) */
 export const LEVEL_CLASSIFIER = 'regimen-classifier-level';
 
@@ -113,4 +164,22 @@ export default {
 `);
   return `    level: { plugin: level, options: { sample: 40 } }
   plugins: [${LEVEL_CLASSIFIER}]`;
+}
+
+/** An "executor" (`executor: 'count://'`) that is the local pool, pushing the kind of every stage task it is given to `kinds`. */
+export function countingStageTasks(kinds: string[]): DistributedExecutors {
+  return {
+    check: () => {},
+    create: async (r) => ({
+      ...r.local,
+      get workers() {
+        return r.local.workers;
+      },
+      runTask: <R>(module: string, task: unknown) => {
+        if (module.endsWith('stage-worker.js')) kinds.push((task as { kind: string }).kind);
+        return r.local.runTask!<R>(module, task);
+      },
+      close: () => r.local.close(),
+    }),
+  };
 }
