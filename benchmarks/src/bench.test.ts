@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { randomWalk, smaCrossReference, standardSmaCrossGrid } from '@regimen/kernel';
 import { redisServerMissing } from '@regimen/executor-redis';
-import { checksums, parseBenchArgs, runBench, writeResult, type DistributedResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type StrategyPluginResult, type WorkflowResult } from './index.js';
+import { checksums, parseBenchArgs, runBench, writeResult, type DistributedResult, type PboBenchResult, type Phase1Result, type ReplayResult, type SmaCrossResult, type StrategyPluginResult, type WorkflowResult } from './index.js';
 
 // the workflow suite runs the built code in a child process, as a user's `regimen run` does
 const built = !requireOrSkip('the built benchmarks', builtMissing(new URL('../dist/workflow-child.js', import.meta.url)));
@@ -50,6 +50,15 @@ describe('benchmarks', () => {
     expect(r.end_to_end.files).toBe(24);
     expect(r.checked_trials).toBeGreaterThanOrEqual(2);
     expect(r.overhead).toBeCloseTo(r.end_to_end.seconds / r.kernel_pool.seconds, 9);
+  });
+
+  it('pbo times the CSCV walk in TypeScript and WebAssembly on the same candidates, the same bits', async () => {
+    const [r] = (await runBench('pbo', ['--weight-sets', '30', '--pbo-blocks', '8'])) as PboBenchResult[];
+    expect(r).toMatchObject({ suite: 'pbo', blocks: 8, weight_sets: 30, bars: 2529, repeat: 1 });
+    expect(r.entries.map((e) => [e.objective, e.candidates, e.splits, e.identical])).toEqual([
+      ['minimize_regime_drawdown', 30, 70, true], ['sharpe', 30, 70, true], ['sortino', 30, 70, true],
+    ]);
+    expect(r.speedup).toBeCloseTo(r.ts_seconds / r.wasm_seconds, 9);
   });
 
   it('replay scores weight sets and checks them against the reference and a full re-backtest', async () => {

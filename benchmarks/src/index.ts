@@ -17,6 +17,7 @@ import { dataSuite } from './data-suite.js';
 import { strategyPluginSuite } from './strategy-plugin-suite.js';
 import { signalSuite } from './signal-suite.js';
 import { speedupSuite } from './speedup-suite.js';
+import { pboSuite } from './pbo-suite.js';
 
 export { parseBenchArgs, type BenchOptions, type EngineName } from './options.js';
 export { formatResult, writeResult, type BenchResult } from './report.js';
@@ -36,6 +37,7 @@ export type { DataResult } from './data-suite.js';
 export type { StrategyPluginResult } from './strategy-plugin-suite.js';
 export type { SignalBenchResult } from './signal-suite.js';
 export type { SpeedupBenchResult } from './speedup-suite.js';
+export type { PboBenchResult } from './pbo-suite.js';
 export { checksums, type Checksums } from './checksums.js';
 
 const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
@@ -55,6 +57,7 @@ const suites: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   'strategy-plugin': strategyPluginSuite,
   signal: signalSuite,
   speedup: speedupSuite,
+  pbo: pboSuite,
 };
 
 export const benchSuites: readonly string[] = Object.keys(suites);

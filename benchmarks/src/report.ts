@@ -17,8 +17,9 @@ import { formatData, type DataResult } from './data-suite.js';
 import { formatStrategyPlugin, type StrategyPluginResult } from './strategy-plugin-suite.js';
 import { formatSignal, type SignalBenchResult } from './signal-suite.js';
 import { formatSpeedup, type SpeedupBenchResult } from './speedup-suite.js';
+import { formatPboBench, type PboBenchResult } from './pbo-suite.js';
 
-export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | DistributedUniverseResult | SignalBenchResult | SpeedupBenchResult;
+export type BenchResult = SmaCrossResult | ScalingResult | Phase1Result | ReplayResult | HmmFitResult | SearchResult | RegimeSearchResult | WorkflowResult | WalkForwardBenchResult | UniverseBenchResult | ReportResult | DataResult | StrategyPluginResult | DistributedResult | DistributedUniverseResult | SignalBenchResult | SpeedupBenchResult | PboBenchResult;
 
 const defaultOut = fileURLToPath(new URL('../out', import.meta.url));
 
@@ -40,6 +41,7 @@ export function formatResult(r: BenchResult): string {
   if (r.suite === 'distributed-universe') return formatDistributedUniverse(r);
   if (r.suite === 'walk-forward') return formatWalkForwardBench(r);
   if (r.suite === 'universe') return formatUniverseBench(r);
+  if (r.suite === 'pbo') return formatPboBench(r);
   if (r.suite === 'report') return formatReport(r);
   if (r.suite === 'data') return formatData(r);
   if (r.suite === 'strategy-plugin') return formatStrategyPlugin(r);

@@ -43,13 +43,13 @@ export interface SpeedupBenchResult {
   cores: number;
   /** the coordinator's own pool threads (--workers), which write the trial files */
   coordinator_threads: number;
-  tiny_batches: { batches: number; seconds: number; coordinator_cpu_seconds: number; worker: RedisOverheads['worker'] };
+  tiny_batches: { batches: number; seconds: number; coordinator_cpu_seconds: number; worker_cpu_seconds: number; redis_cpu_seconds: number; worker: RedisOverheads['worker'] };
   costs: SpeedupCosts;
   /** per worker count: measured wall seconds of the phase-1 run, the model's prediction, and where the time went */
   runs: Array<{
     workers: number; seconds: number; predicted: SpeedupPrediction; local_pool_seconds: number; coordinator_cpu_seconds: number; overheads: RedisOverheads;
     /** CPU seconds the worker processes used (from /proc), and the cores the run got: (coordinator + workers CPU) / wall */
-    worker_cpu_seconds: number; cores_obtained: number;
+    worker_cpu_seconds: number; redis_cpu_seconds: number; batches: number; cores_obtained: number;
     /** the model's prediction on the cores the run got (its work over them, or a tighter bound) */
     predicted_on_cores_obtained: SpeedupPrediction;
   }>;
@@ -192,31 +192,48 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
         const first = series[0]!;
         await ex.run({ bars: first.bars, regimes: benchRegimes(first.bars.close), window: { start: 0, end: 500 }, trials: trials.slice(0, 2 * w), costs: { fee: 0, slippage: 0 }, barsPerYear: 252, captureSignals: false, batchSize: 1 });
         if (!tiny) {
-          // 200 one-trial batches on 500 bars: the kernel is nothing, what is left is a batch's own cost
-          const bars = { ...first.bars, close: first.bars.close.subarray(0, 500) };
-          const small: TrialJob = { bars: { time: first.bars.time.subarray(0, 500), open: bars.close, high: bars.close, low: bars.close, close: bars.close }, regimes: benchRegimes(bars.close), window: { start: 0, end: 500 }, trials: trials.slice(0, 200), costs: { fee: 0, slippage: 0 }, barsPerYear: 252, captureSignals: false, batchSize: 1 };
-          await ex.run({ ...small, trials: small.trials.slice(0, 4) });
-          const before = ex.overheads();
-          const [t, c] = [now(), cpu()];
-          await ex.run(small);
-          tiny = { batches: 200, seconds: now() - t, coordinator_cpu_seconds: cpu() - c, worker: diff(ex.overheads(), before).worker };
+          // 200 one-trial batches on 500 bars: the kernel is nothing, what is left is a batch's own
+          // cost — CPU seconds of this process, the worker processes and Redis, per batch. Batches of
+          // one trial, as the config says (minBatchBarTrials 0: the executor would make them one)
+          const one = await redisExecutor({ url, workflowId: `bench-speedup-tiny-${w}`, resumeHint: '-', engine: o.engine, local: localExecutor({ workers: o.workers, engine: o.engine }), minBatchBarTrials: 0 });
+          try {
+            const bars = { ...first.bars, close: first.bars.close.subarray(0, 500) };
+            const small: TrialJob = { bars: { time: first.bars.time.subarray(0, 500), open: bars.close, high: bars.close, low: bars.close, close: bars.close }, regimes: benchRegimes(bars.close), window: { start: 0, end: 500 }, trials: trials.slice(0, 200), costs: { fee: 0, slippage: 0 }, barsPerYear: 252, captureSignals: false, batchSize: 1 };
+            await one.run({ ...small, trials: small.trials.slice(0, 4) });
+            const before = one.overheads();
+            const [t, c, wc, rc] = [now(), cpu(), procs.reduce((a, p) => a + processCpu(p.pid), 0), processCpu(server?.pid)];
+            await one.run(small);
+            tiny = {
+              batches: 200, seconds: now() - t, coordinator_cpu_seconds: cpu() - c, worker_cpu_seconds: procs.reduce((a, p) => a + processCpu(p.pid), 0) - wc,
+              redis_cpu_seconds: processCpu(server?.pid) - rc, worker: diff(one.overheads(), before).worker,
+            };
+          } finally {
+            await one.close();
+          }
         }
         const before = ex.overheads();
         const c0 = cpu();
         const w0 = procs.reduce((a, p) => a + processCpu(p.pid), 0);
+        const r0 = processCpu(server?.pid);
         const seconds = await phase1(series, trials, ex, w, join(dir, `redis-${w}`));
         const coordinatorCpu = cpu() - c0;
         const workerCpu = procs.reduce((a, p) => a + processCpu(p.pid), 0) - w0;
+        const redisCpu = processCpu(server?.pid) - r0;
         const spent = diff(ex.overheads(), before);
         if (!costs) {
+          // CPU seconds, not wall: on a shared machine a timer counts the waits for a core too
           const files = spent.worker.trials * 2; // signals + one performance file (one fold)
+          const batches = spent.worker.batches;
+          const [wb, cb] = [tiny.worker_cpu_seconds / tiny.batches, tiny.coordinator_cpu_seconds / tiny.batches];
           costs = {
-            trial_seconds: spent.worker.backtest / spent.worker.trials,
-            worker_batch_seconds: tiny.seconds / tiny.batches,
-            coordinator_batch_seconds: tiny.coordinator_cpu_seconds / tiny.batches,
-            coordinator_trial_seconds: (spent.decode_seconds + spent.rows.seconds) / spent.worker.trials,
-            // on the pool's threads (file_seconds), or on the main thread inside the commit
-            coordinator_file_seconds: (spent.file_seconds + spent.commit_seconds) / files,
+            trial_seconds: Math.max(0, workerCpu - batches * wb) / spent.worker.trials,
+            worker_batch_seconds: wb,
+            redis_batch_seconds: tiny.redis_cpu_seconds / tiny.batches,
+            coordinator_batch_seconds: cb,
+            // the rows are decoded by the file-writing task: their cost is in the files'
+            coordinator_trial_seconds: 0,
+            // the coordinator's CPU beyond its batches and publishing: its pool threads decoding rows and writing files
+            coordinator_file_seconds: Math.max(0, coordinatorCpu - batches * cb - spent.publish.seconds) / files,
             coordinator_series_seconds: spent.publish.seconds / series.length,
             coordinator_analysis_seconds: 0,
             worker_analysis_seconds: 0,
@@ -234,11 +251,11 @@ export async function speedupSuite(o: BenchOptions): Promise<SpeedupBenchResult>
           await local.close();
         }
         const perStrategy = [...new Set(trials.map((t) => t.strategy))].map((k) => trials.filter((t) => t.strategy === k).length);
-        const work = { series: series.length, strategy_trials: perStrategy, folds: 1 };
-        const obtained = (coordinatorCpu + workerCpu) / seconds;
+        const work = { series: series.length, strategy_trials: perStrategy, folds: 1, bars: Math.floor(0.7 * first.bars.close.length) };
+        const obtained = (coordinatorCpu + workerCpu + redisCpu) / seconds;
         runs.push({
           workers: w, seconds, predicted: predictSpeedup(work, costs, w, { cores, file_threads: o.workers }), local_pool_seconds: localSeconds, coordinator_cpu_seconds: coordinatorCpu, overheads: spent,
-          worker_cpu_seconds: workerCpu, cores_obtained: obtained, predicted_on_cores_obtained: predictSpeedup(work, costs, w, { cores: obtained, file_threads: o.workers }),
+          worker_cpu_seconds: workerCpu, redis_cpu_seconds: redisCpu, batches: spent.worker.batches, cores_obtained: obtained, predicted_on_cores_obtained: predictSpeedup(work, costs, w, { cores: obtained, file_threads: o.workers }),
         });
       } finally {
         await ex?.close();
@@ -286,21 +303,21 @@ export function formatSpeedup(r: SpeedupBenchResult): string {
   const lines = [
     `speedup: phase 1 of ${r.series} series × ${r.bars_per_series} bars × ${r.trials_per_series} trials through Redis (${r.redis}); ${r.cores} cores here`,
     'measured costs (the model\'s inputs)',
-    `  a trial's kernel (k)                      ${ms(c.trial_seconds)}   workers' own backtest seconds per trial, 1 worker`,
-    `  a batch on a worker (w_b)                 ${ms(c.worker_batch_seconds)}   ${t.batches} one-trial batches through 1 worker: wall per batch; of it inside the worker: fetch ${ms(t.worker.fetch / t.batches)}, encode ${ms(t.worker.encode / t.batches)}, store ${ms(t.worker.store / t.batches)}, whole processor ${ms(t.worker.total / t.batches)}`,
-    `  a batch on the coordinator (c_b)          ${ms(c.coordinator_batch_seconds)}   this process's CPU per batch of the same run (enqueue, completion, rows)`,
-    `  a trial's rows on the coordinator (c_r)   ${ms(c.coordinator_trial_seconds)}   fetched from Redis and decoded, main thread`,
-    `  a trial file on the coordinator (c_f)     ${ms(c.coordinator_file_seconds)}   written by the coordinator's pool threads, per file (signals or one fold's performance)`,
+    `  a trial's kernel (k)                      ${ms(c.trial_seconds)}   the workers' CPU in the first phase-1 run beyond its batches' own, per trial`,
+    `  a batch on a worker (w_b)                 ${ms(c.worker_batch_seconds)}   ${t.batches} one-trial batches through ${r.runs[0]?.workers ?? 1} worker(s): the worker processes' CPU per batch (wall ${ms(t.seconds / t.batches)}; in the worker's timers: fetch ${ms(t.worker.fetch / t.batches)}, encode ${ms(t.worker.encode / t.batches)}, store ${ms(t.worker.store / t.batches)}, whole processor ${ms(t.worker.total / t.batches)})`,
+    `  a batch in Redis (r_b)                    ${ms(c.redis_batch_seconds)}   the redis-server's CPU per batch, same run`,
+    `  a batch on the coordinator (c_b)          ${ms(c.coordinator_batch_seconds)}   this process's CPU per batch, same run (enqueue, completion, rows)`,
+    `  a trial file on the coordinator (c_f)     ${ms(c.coordinator_file_seconds)}   this process's CPU in phase 1 beyond its batches and publishing, per file (its pool threads decode the rows and write signals and one fold's performance)`,
     `  a series' data published (c_s)            ${ms(c.coordinator_series_seconds)}   market + 2 label tracks, encoded, hashed, stored`,
     ...(r.analysis ? [`  a series' analysis (a)                   ${r.analysis.seconds_per_series.toFixed(2)} s     the coordinator's seconds per series beyond phase 1's trials (${Object.entries(r.analysis.phases).map(([p, x]) => `${p} ${x.toFixed(2)}`).join(', ')}), ${r.analysis.series} series one at a time`] : []),
         'model vs measured (phase 1 here: coordinator and workers share this machine\'s cores)',
-    `  ${'workers'.padEnd(8)} ${'measured'.padStart(9)} ${'predicted'.padStart(10)} ${'bound'.padStart(12)} ${'batches'.padStart(8)} ${'CPU: coord.'.padStart(12)} ${'workers'.padStart(8)} ${'model'.padStart(8)} ${'cores got'.padStart(10)} ${'predicted on them'.padStart(18)} ${'local pool'.padStart(11)}`,
+    `  ${'workers'.padEnd(8)} ${'measured'.padStart(9)} ${'predicted'.padStart(10)} ${'bound'.padStart(12)} ${'batches'.padStart(8)} ${'CPU: coord.'.padStart(12)} ${'workers'.padStart(8)} ${'Redis'.padStart(7)} ${'model'.padStart(8)} ${'cores got'.padStart(10)} ${'predicted on them'.padStart(18)} ${'local pool'.padStart(11)}`,
     ...r.runs.map((x) => {
       const p = x.predicted;
-      const work = p.coordinator_seconds + p.file_seconds + p.worker_seconds;
-      return `  ${String(x.workers).padEnd(8)} ${x.seconds.toFixed(2).padStart(8)}s ${p.seconds.toFixed(2).padStart(9)}s ${p.bound.padStart(12)} ${String(p.batches).padStart(8)} ${x.coordinator_cpu_seconds.toFixed(1).padStart(11)}s ${x.worker_cpu_seconds.toFixed(1).padStart(7)}s ${work.toFixed(1).padStart(7)}s ${x.cores_obtained.toFixed(2).padStart(10)} ${x.predicted_on_cores_obtained.seconds.toFixed(2).padStart(17)}s ${x.local_pool_seconds.toFixed(2).padStart(10)}s`;
+      const work = p.coordinator_seconds + p.file_seconds + p.worker_seconds + p.redis_seconds;
+      return `  ${String(x.workers).padEnd(8)} ${x.seconds.toFixed(2).padStart(8)}s ${p.seconds.toFixed(2).padStart(9)}s ${p.bound.padStart(12)} ${`${x.batches}/${p.batches}`.padStart(8)} ${x.coordinator_cpu_seconds.toFixed(1).padStart(11)}s ${x.worker_cpu_seconds.toFixed(1).padStart(7)}s ${x.redis_cpu_seconds.toFixed(1).padStart(6)}s ${work.toFixed(1).padStart(7)}s ${x.cores_obtained.toFixed(2).padStart(10)} ${x.predicted_on_cores_obtained.seconds.toFixed(2).padStart(17)}s ${x.local_pool_seconds.toFixed(2).padStart(10)}s`;
     }),
-    `  (predicted: on the ${r.cores} cores at full speed; CPU "model": the work the model counts, coordinator + files + workers; cores got: measured CPU / wall)`,
+    `  (predicted: on the ${r.cores} cores at full speed; batches: run / model; CPU "model": the work the model counts, coordinator + files + workers + Redis; cores got: measured CPU of all three / wall)`,
     `projection: ${r.projection.series} series × ${r.projection.folds} folds × ${r.projection.trials} trials; a trial's kernel on 10 folds ${(1000 * r.projection.trial_seconds).toFixed(3)} ms; each worker on a core of its own, the coordinator on its own with ${PROJECTED_FILE_THREADS} file threads`,
     `  ${'workers'.padEnd(8)} | ${'phase 1 only'.padEnd(33)} | ${`+ analysis ${r.projection.analysis_seconds_per_series_fold.toFixed(1)} s/series×fold on the coordinator`.padEnd(50)} | as tasks on the workers`,
     ...r.projection.rows.map((p, i) => `  ${String(p.workers).padEnd(8)} | ${cell(p).padEnd(33)} | ${cell(r.projection.with_analysis[i]!).padEnd(50)} | ${cell(r.projection.analysis_on_workers[i]!)}`),

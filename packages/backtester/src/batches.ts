@@ -24,6 +24,23 @@ export function formBatches(trials: TrialSpec[], batchSize: number, workers: num
 }
 
 /**
+ * A trial batch's size on a distributed executor (the Redis executor; the speedup model mirrors
+ * it). A batch costs ≈ 15 ms of CPU beyond its trials there (the worker takes the job, runs it on its pool, encodes and stores the rows, completes it; Redis; the
+ * coordinator hears it, fetches and decodes the rows: `regimen bench speedup`, RESULTS.md), 50×
+ * the local pool's in-process message — of the order of a 64-trial batch's kernel on a daily
+ * series (≈ 10 ms for 1,770 bars). So a batch carries at least MIN_BATCH_BAR_TRIALS bar-trials
+ * (≈ 90 ms of kernel: the fixed cost ≤ ~15 %), more than the config's batch_size on short
+ * series; and the "two batches per worker" that keeps every worker busy to the end is shared
+ * among the jobs in flight (a universe's series), which keep the workers busy together. A
+ * trial's rows do not depend on its batch: the files are the same whatever the cut.
+ */
+export const MIN_BATCH_BAR_TRIALS = 1_000_000;
+
+export function distributedBatchSize(batchSize: number, bars: number, folds: number, least = MIN_BATCH_BAR_TRIALS): number {
+  return Math.max(batchSize, Math.ceil(least / Math.max(1, bars * Math.max(1, folds))));
+}
+
+/**
  * An error that crossed a worker boundary as plain data: structured cloning keeps an Error's
  * message but drops RegimenError's code/field/value, so the worker sends them explicitly.
  */

@@ -1,6 +1,6 @@
 export { loadEngine, type EngineName } from './engines.js';
 export { localExecutor, type Executor, type ExecutorOptions, type TrialJob, type BatchDone } from './executor.js';
-export { formBatches, failureData, type FailureData } from './batches.js';
+export { distributedBatchSize, formBatches, failureData, MIN_BATCH_BAR_TRIALS, type FailureData } from './batches.js';
 export { runFullBacktest, writeTrialFiles, performanceTargets, type FullOutputs, type TrialOutputs } from './full.js';
 export type { TaskSeconds } from './worker.js';
 export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';

@@ -96,6 +96,7 @@ describe('crash and resume', () => {
     const { dir, config } = smallWorkflow({
       bars: 6000,
       phases: `${PHASE1_600_TRIALS}    - name: regime_analysis
+      config: { pbo_blocks: 8 }  # the resumed run's PBO of 600 trials: 70 splits, not 12,870
     - name: ensemble_optimization
     - name: validation`,
     });

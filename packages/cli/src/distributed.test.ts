@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,15 +7,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 import { workspacePaths } from '@regimen/core';
-import { dowUniverseWorkflow, runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
-import { pluginRef, redisExecutor, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
+import { dowUniverseWorkflow, installLevelClassifier, runWorkflow, smallWorkflow, type DistributedExecutors } from '@regimen/coordinator';
+import { redisExecutor, runPlugins, redisServerMissing, startLocalRedis, type LocalRedis } from '@regimen/executor-redis';
 
 // `regimen worker` processes and `regimen run` are the real commands: they need the build `npm ci` makes
 const bin = fileURLToPath(new URL('../bin/regimen.js', import.meta.url));
 const built = !requireOrSkip('the built cli', builtMissing(new URL('../dist/index.js', import.meta.url)));
 const missing = requireOrSkip('redis-server', redisServerMissing()) ? redisServerMissing() : null;
 if (missing) console.warn(`skipping distributed tests: ${missing}`);
-const seed = fileURLToPath(new URL('../../../examples/seed-workflow.yaml', import.meta.url));
+const seedWorkflow = fileURLToPath(new URL('../../../examples/seed-workflow.yaml', import.meta.url));
 
 /**
  * Every file a run's results are made of (not checkpoints or manifests: they hold times and
@@ -52,8 +52,8 @@ interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function spawnRegimen(args: string[]): Spawned {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnRegimen(args: string[], env?: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
@@ -81,8 +81,9 @@ async function until(what: string, ready: () => boolean, ms = 60_000): Promise<v
 }
 
 /** `regimen worker` processes; fast stalled-job recovery so a killed worker's batch returns in seconds. */
-async function startWorkers(url: string, count: number): Promise<Spawned[]> {
-  const workers = Array.from({ length: count }, () => spawnRegimen(['worker', '--redis', url, '--concurrency', '1', '--lock-seconds', '2', '--stalled-seconds', '1']));
+async function startWorkers(url: string, count: number, opts: { plugins?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Spawned[]> {
+  const plugins = opts.plugins ? ['--plugins', opts.plugins] : [];
+  const workers = Array.from({ length: count }, () => spawnRegimen(['worker', '--redis', url, '--concurrency', '1', '--lock-seconds', '2', '--stalled-seconds', '1', ...plugins], opts.env));
   await until('workers to start', () => workers.every((w) => /ready, waiting for runs/.test(w.output())));
   return workers;
 }
@@ -100,7 +101,7 @@ async function stopWorkers(workers: Spawned[]): Promise<void> {
 /** the cli's Redis executor, with every phase-3 replay sent to the workers (the seed's are small) */
 const everythingRemote: DistributedExecutors = {
   check: () => {},
-  create: (r) => redisExecutor({ ...r, plugins: r.workerPlugins.map((p) => pluginRef(p.spec, p.from)), inlineReplayWork: 0 }),
+  create: (r) => redisExecutor({ ...r, plugins: runPlugins(r.workerPlugins, r.taskPlugins), inlineReplayWork: 0 }),
 };
 
 const count = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).length : 0);
@@ -111,7 +112,7 @@ const PHASE1_600_TRIALS = `    - name: parameter_discovery
         batch_size: 4
         parameter_space: { lookback: { min: 5, max: 150, step: 5 }, threshold: { min: 0.0, max: 0.045, step: 0.005 } }
     - name: regime_analysis
-      config: { metrics: [sharpe, max_drawdown], min_bars: 10 }
+      config: { metrics: [sharpe, max_drawdown], min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe }
     - name: validation
@@ -121,12 +122,15 @@ const WALK_FORWARD = `    - name: parameter_discovery
       config:
         parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
     - name: regime_analysis
-      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
+      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe }
     - name: validation
       config: { data_split: test, method: walk_forward, folds: 3, scheme: rolling, in_sample: 600, gap: 3 }`;
 
+// Both workflows above take 8 PBO blocks (70 CSCV splits, not 12,870): the PBO's tasks still go to the
+// workers and analysis/overfitting.json is still compared byte for byte, but it no longer dominates the
+// file's time (at 16 blocks it was most of each run).
 // each test runs a workflow twice (locally for reference, then distributed): minutes on a loaded machine
 const SLOW = 300_000;
 
@@ -146,6 +150,12 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
 
   it('runs the seed workflow through 2 workers into the same bytes as the local pool', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'regimen-seed-'));
+    // the seed as written, but for 8 PBO blocks (as the workflows below): its PBO at 16 was most of both runs
+    const seed = join(dir, 'seed-workflow.yaml');
+    const text = readFileSync(seedWorkflow, 'utf8');
+    const metrics = '        metrics: [sharpe, sortino, max_drawdown]\n';
+    expect(text).toContain(metrics);
+    writeFileSync(seed, text.replace(metrics, `${metrics}        pbo_blocks: 8\n`));
     const local = join(dir, 'local');
     await runWorkflow(seed, { outDir: local, workers: 2 });
     const workers = await startWorkers(redis.url, 2);
@@ -199,6 +209,29 @@ describe.skipIf(missing !== null || !built)('distributed runs: regimen worker pr
       // every series' stages left the coordinator: 3 series × 3 folds × (2 classifier fits + 1
       // validation), and the PBO's tasks of each fold beside them
       expect([...tally.matchAll(/(\d+) task/g)].reduce((sum, m) => sum + Number(m[1]), 0)).toBeGreaterThan(27);
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, SLOW);
+
+  it('fits a third-party classifier plugin on the workers, which import their own installation of it, into the same bytes', async () => {
+    const { dir, config } = dowUniverseWorkflow(['AA', 'KO'], 700);
+    writeFileSync(config, readFileSync(config, 'utf8').replace('    pattern_based: {}\n', `    pattern_based: {}\n${installLevelClassifier(dir)}\n`));
+    const local = join(dir, 'local');
+    await runWorkflow(config, { outDir: local, workers: 2 });
+    // where each of the plugin's fits ran: pid:threadId, appended by the plugin (a test side channel)
+    const log = join(dir, 'fits.log');
+    writeFileSync(log, '');
+    const workers = await startWorkers(redis.url, 2, { plugins: dir, env: { REGIMEN_TEST_FIT_LOG: log } });
+    try {
+      const ws = join(dir, 'distributed');
+      await runWorkflow(config, { outDir: ws, executor: redis.url, executors: everythingRemote });
+      expectSameFiles(ws, local);
+      const pids = readFileSync(log, 'utf8').trim().split('\n').map((l) => Number(l.split(':')[0]));
+      // one fit a series, each in a worker process, none in this (the coordinator's)
+      expect(pids).toHaveLength(2);
+      const workerPids = new Set(workers.map((w) => w.child.pid));
+      for (const pid of pids) expect(workerPids.has(pid), `fit in process ${pid}`).toBe(true);
     } finally {
       await stopWorkers(workers);
     }

@@ -1,5 +1,5 @@
 import type { DistributedExecutors } from '@regimen/coordinator';
-import { parseRedisUrl, pluginRef, redisExecutor } from '@regimen/executor-redis';
+import { parseRedisUrl, redisExecutor, runPlugins } from '@regimen/executor-redis';
 
 /** The distributed executors this command offers the coordinator: Redis (BullMQ), by URL. */
 export const distributedExecutors: DistributedExecutors = {
@@ -12,7 +12,7 @@ export const distributedExecutors: DistributedExecutors = {
       resumeHint: r.resumeHint,
       engine: r.engine,
       local: r.local,
-      plugins: r.workerPlugins.map((p) => pluginRef(p.spec, p.from)),
+      plugins: runPlugins(r.workerPlugins, r.taskPlugins),
       emit: r.emit,
     }),
 };

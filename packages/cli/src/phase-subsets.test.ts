@@ -10,7 +10,7 @@ const YAML: Record<PhaseName, string> = {
   parameter_discovery: `    - name: parameter_discovery
       config: { parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] } }`,
   regime_analysis: `    - name: regime_analysis
-      config: { metrics: [sharpe], min_bars: 10 }`,
+      config: { metrics: [sharpe], min_bars: 10, pbo_blocks: 8 }`, // as smallWorkflow's: 70 CSCV splits, not 12,870
   ensemble_optimization: `    - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe }`,
   validation: `    - name: validation

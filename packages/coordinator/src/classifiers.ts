@@ -4,10 +4,13 @@ import {
   regimenError,
   parsePluginOptions,
   readJsonFile,
+  resolvePluginSource,
+  taskModuleLink,
   writeJsonAtomic,
   type BarColumns,
   type ClassifierPlugin,
   type RegimeTrack,
+  type TaskModuleLink,
 } from '@regimen/core';
 import { fileURLToPath } from 'node:url';
 import { readRegimeLabels, writeRegimeLabels } from '@regimen/data';
@@ -59,8 +62,9 @@ export interface Fitted {
 
 /**
  * Each classifier's fit and labels, started now. With ctx.stageTasks (a universe's series or a
- * walk-forward's folds in flight side by side) a classifier of Regimen's own is fitted and
- * labelled as a task on the executor (stage-worker.ts): a pool thread, or a Redis worker. Else
+ * walk-forward's folds in flight side by side) every classifier, Regimen's own or a plugin's, is
+ * fitted and labelled as a task on the executor (stage-worker.ts): a pool thread, or a Redis
+ * worker (a plugin that is a lone file, which no worker can install, runs on the local pool). Else
  * here, its own work (the HMM's restarts) spread over the executor's workers. Same model and
  * labels either way: the task runs the same functions on the same data.
  */
@@ -81,11 +85,17 @@ export function startFits(ctx: RunContext): Array<Promise<Fitted>> {
   });
 }
 
-/** The package a classifier plugin came from, when a worker can import it: Regimen's own. */
-export function taskSource(ctx: RunContext, plugin: ClassifierPlugin): string | undefined {
+/**
+ * The module a classifier plugin came from, for a task that imports it: Regimen's own by package
+ * name, a third-party plugin by the URL of the entry the run loaded (resolved from the workflow's
+ * folder, as loadPlugins resolved it). Undefined when the executor runs no tasks.
+ */
+export function taskSource(ctx: RunContext, plugin: ClassifierPlugin): TaskModuleLink | undefined {
   if (!ctx.executor.runTask || (ctx.executor.taskWorkers ?? ctx.executor.workers) < 1) return undefined;
   const source = ctx.registry.list().find((x) => x.plugin === plugin)?.source;
-  return source?.startsWith('@regimen/') ? source : undefined;
+  if (source === undefined) return undefined;
+  if (source.startsWith('@regimen/')) return taskModuleLink(source);
+  return ctx.pluginsFrom === undefined ? undefined : taskModuleLink(resolvePluginSource({ spec: source, from: ctx.pluginsFrom }));
 }
 
 async function fitAsTask(ctx: RunContext, task: FitTask): Promise<Fitted> {

@@ -1,4 +1,4 @@
-import { regimenError, type RegimeTrack, type ScoreWindow, type SearchOutcome, type BarColumns, type DataFingerprint, type Engine, type PhaseName, type PluginRegistry, type ResolvedConfig, type Rng, type WorkspacePaths } from '@regimen/core';
+import { regimenError, type RegimeTrack, type ScoreWindow, type SearchOutcome, type TrialPerformance, type BarColumns, type DataFingerprint, type Engine, type PhaseName, type PluginRegistry, type ResolvedConfig, type Rng, type WorkspacePaths } from '@regimen/core';
 import type { Executor } from '@regimen/backtester';
 
 /** What the coordinator knows while it runs a workflow; handed to each phase. */
@@ -29,12 +29,16 @@ export interface RunContext {
    * (a universe) or folds are in flight, whose stages then fill the workers side by side
    */
   stageTasks?: boolean;
+  /** where the workflow's plugins resolve from (a third-party classifier's module for its stage tasks) */
+  pluginsFrom?: string;
   /**
    * What this fold's validation computed, kept in memory for the walk-forward's stitching in the
    * same process (walk-forward/results.ts), which would otherwise relabel the series and rerun
    * every run of the validation. Absent when validation was skipped (resumed from its checkpoint).
    */
   validationRuns?: ValidationRuns;
+  /** every trial's performance file as read by the first of phases 2–4 (trial-performances.ts) */
+  trialPerformances?: readonly TrialPerformance[];
 }
 
 /** The driving classifier's live track and each validation run's positions over the window (a copy of [window.start, window.end)). */

@@ -29,7 +29,7 @@ describe('phase 1 with algorithm: tpe', () => {
         algorithm_options: ${options}
         parameter_space: { lookback: { min: 5, max: 80, step: 5 }, threshold: [0.005, 0.01, 0.02, 0.03] }
     - name: regime_analysis
-      config: { metrics: [sharpe], min_bars: 10 }`;
+      config: { metrics: [sharpe], min_bars: 10, pbo_blocks: 8 }`; // 70 CSCV splits: the PBO is not what this compares
   const asked = (dir: string) => readFileSync(workspacePaths(dir).trials, 'utf8');
 
   it.skipIf(!built)('asks the same trials with 0 and 2 workers, and the regime scores reach it (regime-aware asks differ from plain)', async () => {

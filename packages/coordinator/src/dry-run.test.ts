@@ -51,10 +51,12 @@ describe('search spaces too big to enumerate', () => {
     const d = r.distributed!;
     expect(d.executor).toBe('redis://ops:***@redis.lan:6379');
     expect(d.trial_seconds).toBeCloseTo(r.strategies[0]!.seconds_per_trial, 12);
-    const same = predictSpeedup({ series: 1, strategy_trials: [5000], folds: 1 }, { ...MEASURED_COSTS.costs, trial_seconds: d.trial_seconds }, 32, { file_threads: availableParallelism() });
+    const same = predictSpeedup({ series: 1, strategy_trials: [5000], folds: 1, bars: r.train_bars }, { ...MEASURED_COSTS.costs, trial_seconds: d.trial_seconds }, 32, { file_threads: availableParallelism() });
     expect(d.prediction).toEqual(same);
-    // 5,000 trials on 32 workers: chunks of 8,192, so one call, in batches of min(64, ⌈5000 / 64⌉) = 64: 79 of them
-    expect(d.prediction.batches).toBe(79);
+    // 5,000 trials on 32 workers: chunks of 8,192, so one call; batches of ≥ ⌈10⁶ / train bars⌉ trials
+    // (the Redis executor's least bar-trials), at most ⌈5000 / 64⌉ = 79 (two per worker): 64 of 79
+    expect(Math.ceil(1e6 / r.train_bars)).toBeGreaterThanOrEqual(79);
+    expect(d.prediction.batches).toBe(64);
     expect(d.one_worker_seconds).toBeGreaterThanOrEqual(d.prediction.seconds);
     expect((await dryRun(bigSpace(', algorithm_options: { sample: 5000 }'), { workers: 32 })).distributed).toBeUndefined();
   });

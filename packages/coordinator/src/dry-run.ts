@@ -109,7 +109,7 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
   const seconds = Math.min(rows.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / workers, budget.timeout_seconds ?? Number.POSITIVE_INFINITY);
   const bytes = rows.reduce((a, r) => a + r.trials * r.bytes_per_trial, 0);
   const copies = Math.max(1, series.length);
-  const distributed = prepared.executor.url === 'local' ? undefined : distributedEstimate(prepared.executor.url, rows, copies, folds.length, workers);
+  const distributed = prepared.executor.url === 'local' ? undefined : distributedEstimate(prepared.executor.url, rows, copies, folds.length, workers, split.trainEnd);
   return {
     workspace: prepared.paths.base, train_bars: split.trainEnd, test_bars: market.bars.close.length - split.testStart, workers, folds: folds.length, series, strategies: rows, budget, notes,
     trials, total_trials: trials * copies, seconds: seconds * copies, bytes: bytes * copies, ...(distributed ? { distributed } : {}),
@@ -121,12 +121,13 @@ export async function dryRun(target: string, opts: RunOptions = {}): Promise<Dry
  * writing the trial files on its cores. The kernel's cost is this config's own calibration (its
  * bars, folds and strategies, on this machine); the rest are MEASURED_COSTS.
  */
-function distributedEstimate(url: string, rows: Array<{ trials: number; seconds_per_trial: number }>, series: number, folds: number, workers: number): NonNullable<DryRunReport['distributed']> {
+function distributedEstimate(url: string, rows: Array<{ trials: number; seconds_per_trial: number }>, series: number, folds: number, workers: number, bars: number): NonNullable<DryRunReport['distributed']> {
   const finite = rows.filter((r) => Number.isFinite(r.trials));
   const total = finite.reduce((a, r) => a + r.trials, 0);
   const trialSeconds = total > 0 ? finite.reduce((a, r) => a + r.trials * r.seconds_per_trial, 0) / total : 0;
   const costs = { ...MEASURED_COSTS.costs, trial_seconds: trialSeconds };
-  const work = { series, strategy_trials: finite.map((r) => r.trials), folds };
+  // batches cut as the Redis executor cuts them for bars scored to the end of the training window
+  const work = { series, strategy_trials: finite.map((r) => r.trials), folds, bars };
   const machine = { file_threads: Math.max(1, availableParallelism()) };
   const prediction = predictSpeedup(work, costs, workers, machine);
   return { executor: redactUrl(url), costs_from: MEASURED_COSTS.source, trial_seconds: trialSeconds, prediction, one_worker_seconds: prediction.seconds * prediction.speedup };

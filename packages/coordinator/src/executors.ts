@@ -23,6 +23,11 @@ export interface ExecutorRequest {
   local: Executor;
   /** plugins whose code runs where backtests run: the run's strategy plugins (resolved from `from`) */
   workerPlugins: PluginSource[];
+  /**
+   * plugins whose code module tasks may import (the configured classifiers' packages, whose fits
+   * run as tasks): a worker that has them at the same version runs those tasks, else they run on `local`
+   */
+  taskPlugins?: PluginSource[];
   /** the command that continues this run, for a message after a lost connection */
   resumeHint: string;
   emit: (message: string) => void;

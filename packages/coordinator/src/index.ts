@@ -6,7 +6,8 @@ export { copyBars, fitClassifier, labelWithModel, runPool } from './classifier-r
 export { summarize, workspaceStatus, type RunSummary, type WorkspaceStatus } from './summary.js';
 export { trialId } from './trials.js';
 export type { RunEvent } from './context.js';
-export { dowUniverseWorkflow, smallWorkflow } from './test-fixtures.js';
+export { dowUniverseWorkflow, installLevelClassifier, LEVEL_CLASSIFIER, smallWorkflow } from './test-fixtures.js';
 export { dryRun, type DryRunReport } from './dry-run.js';
 export type { DistributedExecutors, ExecutorRequest } from './executors.js';
 export { predictSpeedup, phase1Batches, MEASURED_COSTS, type SpeedupCosts, type SpeedupWorkload, type SpeedupPrediction, type SpeedupMachine } from './speedup-model.js';
+export { pboTaskInputs, runPboTask, type PboTask } from './pbo-task.js';

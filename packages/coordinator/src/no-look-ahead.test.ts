@@ -1,52 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type Engine, type RegimeTrack, type TrialBatch } from '@regimen/core';
-import { loadMarketData, embeddedDataPath } from '@regimen/data';
-import { eventsFromPositions, evaluatePositions, loadWasmEngine, referenceEngine, trialPositions } from '@regimen/kernel';
+import { createRng, type Engine } from '@regimen/core';
+import { loadWasmEngine, referenceEngine } from '@regimen/kernel';
 import { runAdaptive, type AdaptiveInput } from '@regimen/backtester';
 import type { RunContext } from './context.js';
 import { lookAheadCheck, verifyTransitions } from './no-look-ahead.js';
-
-/**
- * An engine whose strategy peeks one bar ahead: its position at the close of bar t is what the
- * honest strategy would only know at the close of t+1. The proofs must catch it.
- */
-const peekingEngine: Engine = {
-  name: 'js',
-  runTrials(batch: TrialBatch) {
-    return batch.trials.map((trial) => {
-      const honest = trialPositions(batch.bars, trial);
-      const pos = new Float64Array(honest.length);
-      for (let t = 0; t < pos.length; t++) pos[t] = honest[Math.min(t + 1, pos.length - 1)]!;
-      const { metrics, regimes } = evaluatePositions(batch.bars.close, pos, batch.window, batch.costs, batch.barsPerYear, batch.regimes);
-      return { trial_id: trial.trial_id, metrics, regimes, signals: eventsFromPositions(pos, batch.window) };
-    });
-  },
-  replay: (batch) => referenceEngine.replay(batch),
-};
+import { peekingEngine, trendFixture } from './test-fixtures.js';
 
 describe('proofs of no look-ahead', () => {
-  const { bars } = loadMarketData(embeddedDataPath());
-  const n = 1500;
-  const cut = { time: bars.time.subarray(0, n), open: bars.open.subarray(0, n), high: bars.high.subarray(0, n), low: bars.low.subarray(0, n), close: bars.close.subarray(0, n) };
-  // a causal two-regime rule: is the close above its value 50 bars ago?
-  const labels = (len: number): RegimeTrack => {
-    const l = new Uint8Array(len).fill(255);
-    for (let t = 50; t < len; t++) l[t] = cut.close[t]! > cut.close[t - 50]! ? 0 : 1;
-    return { classifier: 'trend', names: ['up', 'down'], labels: l };
-  };
-  const track = labels(n);
-  const entry = (lookback: number) => ({ params: { lookback, threshold: 0.01, side: 'long_short' as const }, trial_id: `m${lookback}`, metric: 'sharpe', score: 0 });
-  const input: AdaptiveInput = {
-    bars: cut,
-    window: { start: 1000, end: n },
-    regime: track,
-    breakdown: [track],
-    strategies: [{ name: 'mom', type: 'momentum' }],
-    winners: { up: { mom: entry(20) }, down: { mom: entry(60) } },
-    weights: { up: { mom: 1 }, down: { mom: 0.5 } },
-    costs: { fee: 0.0005, slippage: 0 },
-    barsPerYear: 252,
-  };
+  const { labels, input, entry } = trendFixture();
+  const track = input.regime;
   const ctxWith = (engine: Engine) => ({ rng: createRng(5), engine }) as unknown as RunContext;
   const relabel = (len: number) => [labels(len)];
   const transitions = (pos: Float64Array) => {

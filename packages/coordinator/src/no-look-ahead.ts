@@ -60,7 +60,22 @@ export function verifyTransitions(
   engine: Engine = referenceEngine,
   exhaustive = false,
 ): { ok: boolean; checked: number; firstFailure?: number } {
-  const points = spread(transitionBars, tradeBars, exhaustive ? Infinity : MAX_POINTS);
+  const points = transitionPoints(transitionBars, tradeBars, exhaustive);
+  const r = checkTransitionPoints(input, positions, points, engine);
+  return r.ok ? { ok: true, checked: points.length } : { ok: false, checked: points.length, firstFailure: r.firstFailure! };
+}
+
+/** The bars verifyTransitions checks: the transitions and trades, at most 200 of them unless exhaustive. */
+export function transitionPoints(transitionBars: number[], tradeBars: number[], exhaustive = false): number[] {
+  return spread(transitionBars, tradeBars, exhaustive ? Infinity : MAX_POINTS);
+}
+
+/**
+ * verifyTransitions at the given points (ascending): the first point whose adaptive position is not
+ * the combination of its strategies' positions recomputed on the data cut there. Any subset of the
+ * points can be checked on its own (the proof's parts run side by side as tasks, validation-proofs.ts).
+ */
+export function checkTransitionPoints(input: AdaptiveInput, positions: Float64Array, points: number[], engine: Engine = referenceEngine): { ok: boolean; firstFailure?: number } {
   // what moves the position at bar t: each strategy's winner in t's regime, with its weight there.
   // A weight of 0 adds ±0 whatever the position (positions are finite), so such a strategy cannot
   // change the position and is not recomputed.
@@ -90,9 +105,9 @@ export function verifyTransitions(
     let expected = 0;
     for (const { trial, weight } of terms(t)) expected += weight * at.get(trial.trial_id)!.get(t)!;
     expected = expected > 1 ? 1 : expected < -1 ? -1 : expected;
-    if (expected !== positions[t]) return { ok: false, checked: points.length, firstFailure: t };
+    if (expected !== positions[t]) return { ok: false, firstFailure: t };
   }
-  return { ok: true, checked: points.length };
+  return { ok: true };
 }
 
 export function lookAheadCheck(
@@ -102,27 +117,43 @@ export function lookAheadCheck(
   relabel: (bars: number) => RegimeTrack[],
   cutsWanted: number | 'all' = 5,
 ): { ok: boolean; cuts: number[]; firstFailure?: number } {
-  const { start, end } = input.window;
-  if (cutsWanted === 'all') return checkCuts(ctx, input, positions, relabel, Array.from({ length: end - 1 - start }, (_, i) => start + i));
-  const rng = ctx.rng.fork('look-ahead');
-  const random = Array.from({ length: cutsWanted }, () => rng.int(start + 1, end - 2));
-  const beforeChange: number[] = [];
-  for (let t = start + 2; t < end - 1; t++) if (positions[t] !== positions[t - 1]) beforeChange.push(t - 1);
-  const picked = Array.from({ length: Math.min(cutsWanted, beforeChange.length) }, () => beforeChange[rng.int(0, beforeChange.length - 1)]!);
-  const cuts = [...new Set([...random, ...picked])].sort((a, b) => a - b);
-  return checkCuts(ctx, input, positions, relabel, cuts);
+  const cuts = lookAheadCuts(ctx.rng, input.window, positions, cutsWanted);
+  const r = checkCuts(ctx.engine, input, positions, relabel, cuts);
+  return r.ok ? { ok: true, cuts } : { ok: false, cuts, firstFailure: r.firstFailure! };
 }
 
-/** The adaptive backtest rerun on the data cut after each of `cuts`: every decision up to the cut must be the same. */
-function checkCuts(ctx: CheckRun, input: AdaptiveInput, positions: Float64Array, relabel: (bars: number) => RegimeTrack[], cuts: number[]): { ok: boolean; cuts: number[]; firstFailure?: number } {
+/**
+ * The look-ahead check's cuts (ascending, distinct), drawn from `rng`'s fork `look-ahead`: half at
+ * random in the window, half on the bar just before a position change; every bar but the last
+ * when exhaustive. They are part of validation_results.json, so they never depend on where or in
+ * how many parts the check runs.
+ */
+export function lookAheadCuts(rng: Rng, window: { start: number; end: number }, positions: Float64Array, cutsWanted: number | 'all' = 5): number[] {
+  const { start, end } = window;
+  if (cutsWanted === 'all') return Array.from({ length: end - 1 - start }, (_, i) => start + i);
+  const r = rng.fork('look-ahead');
+  const random = Array.from({ length: cutsWanted }, () => r.int(start + 1, end - 2));
+  const beforeChange: number[] = [];
+  for (let t = start + 2; t < end - 1; t++) if (positions[t] !== positions[t - 1]) beforeChange.push(t - 1);
+  const picked = Array.from({ length: Math.min(cutsWanted, beforeChange.length) }, () => beforeChange[r.int(0, beforeChange.length - 1)]!);
+  return [...new Set([...random, ...picked])].sort((a, b) => a - b);
+}
+
+/**
+ * The adaptive backtest rerun on the data cut after each of `cuts` (ascending) — the driving
+ * classifier's labels recomputed by `relabel` on the cut data too: every decision up to the cut
+ * must be the same. Stops at the first cut that differs; `firstFailure` is its first differing bar.
+ * Any subset of the cuts can be checked on its own.
+ */
+export function checkCuts(engine: Engine, input: AdaptiveInput, positions: Float64Array, relabel: (bars: number) => RegimeTrack[], cuts: number[]): { ok: boolean; firstFailure?: number; cut?: number } {
   const { start } = input.window;
   for (const cut of cuts) {
     const tracks = relabel(cut + 1);
     const regime = tracks.find((t) => t.classifier === input.regime.classifier)!;
-    const r = adaptivePositions({ ...input, bars: sliceBars(input.bars, cut + 1), window: { start, end: cut + 1 }, regime, breakdown: tracks }, ctx.engine);
+    const r = adaptivePositions({ ...input, bars: sliceBars(input.bars, cut + 1), window: { start, end: cut + 1 }, regime, breakdown: tracks }, engine);
     for (let t = start; t <= cut; t++) {
-      if (r.positions[t] !== positions[t]) return { ok: false, cuts, firstFailure: t };
+      if (r.positions[t] !== positions[t]) return { ok: false, firstFailure: t, cut };
     }
   }
-  return { ok: true, cuts };
+  return { ok: true };
 }

@@ -93,7 +93,7 @@ export async function overfittingReport(ctx: RunContext, perfs: TrialPerformance
   // per strategy: the trials in the run's id order
   const byStrategy = new Map(strategies.map((s) => [s, perfs.filter((p) => p.strategy === s).sort((a, b) => compareIds(a.trial_id, b.trial_id))]));
   const runnable = S !== null && captured;
-  const common = runnable ? taskCommon(ctx.bars.close, window, S, ctx.config.costs, ctx.barsPerYear, share) : null;
+  const common = runnable ? { ...taskCommon(ctx.bars.close, window, S, ctx.config.costs, ctx.barsPerYear, share), engine: ctx.engine.name } : null;
   const labelsOf = runnable ? tracks.map((t) => share(t.labels.slice(window.start, window.end))) : [];
   const events = new Map<string, SignalEvents>();
   const eventsOf = (id: string) => {

@@ -1,6 +1,6 @@
-import { NO_REGIME, type PboResult, type SignalEvents } from '@regimen/core';
-import { positionsFromEvents } from '@regimen/kernel';
-import { addBlock, blockBuilder, compileObjective, finishBlocks, probabilityOfBacktestOverfitting, type CandidateBlocks, type Objective } from '@regimen/optimizer';
+import { NO_REGIME, type CscvWalk, type PboResult, type SignalEvents } from '@regimen/core';
+import { cscvWalkWasm, positionsFromEvents } from '@regimen/kernel';
+import { addBlock, blockBuilder, compileObjective, finishBlocks, probabilityOfBacktestOverfitting, type CandidateBlocks, type Objective, type PboOptions } from '@regimen/optimizer';
 
 /**
  * One share of analysis/overfitting.json, run on a worker of the run's executor (runTask) or on
@@ -28,6 +28,8 @@ export interface PboTask {
   labels: Uint8Array[];
   candidates: TrialCandidates | WeightSetCandidates;
   entries: PboTaskEntry[];
+  /** the run's engine: `js` (--engine js, for debugging) walks in TypeScript, the kernel's reference */
+  engine?: 'js' | 'wasm';
 }
 
 /** Trials: each one's signal events (absolute bars), its positions rebuilt as phase 1 saved them. */
@@ -65,12 +67,21 @@ export interface PboTaskEntry {
   minTrades: number;
 }
 
-export function runPboTask(task: PboTask): Array<PboResult | null> {
+/** `walk` null: the TypeScript walk alone (the kernel's is its equal, bit for bit) */
+export function runPboTask(task: PboTask, walk: CscvWalk | null = task.engine === 'js' ? null : cscvWalkWasm): Array<PboResult | null> {
+  return pboTaskInputs(task).map((x) => probabilityOfBacktestOverfitting(x.candidates, walk ? { ...x.options, walk } : x.options));
+}
+
+/**
+ * Each entry's candidates (their returns rebuilt and summarised per block) and its PBO options:
+ * what runPboTask ranks, for a caller that times or checks the walk alone (regimen bench pbo).
+ */
+export function pboTaskInputs(task: PboTask): Array<{ candidates: CandidateBlocks[]; options: PboOptions }> {
   const n = task.end - task.start - 1;
   const groups = task.entries.map((e) => (e.track === null ? null : returnsOf(task.labels[e.track]!, e.regime, n)));
   const cands = task.candidates;
   const lists = cands.kind === 'trials' ? trialBlocks(task, cands, groups) : weightSetBlocks(task, cands, groups);
-  return task.entries.map((e, i) => probabilityOfBacktestOverfitting(lists[i]!, { blocks: task.blocks, objective: ranker(e), barsPerYear: task.barsPerYear, minBars: e.minBars, minTrades: e.minTrades }));
+  return task.entries.map((e, i) => ({ candidates: lists[i]!, options: { blocks: task.blocks, objective: ranker(e), barsPerYear: task.barsPerYear, minBars: e.minBars, minTrades: e.minTrades } }));
 }
 
 /**
@@ -190,7 +201,7 @@ function weightSetBlocks(task: PboTask, cands: WeightSetCandidates, groups: Arra
 function ranker(e: PboTaskEntry): Objective {
   const o = compileObjective(e.objective);
   const uses = o.scoreUses ?? o.uses;
-  return e.tiebreak ? o : { name: o.name, score: o.score, ...(uses ? { uses } : {}) };
+  return e.tiebreak ? o : { name: o.name, score: o.score, ...(uses ? { uses } : {}), ...(o.terms ? { terms: { score: o.terms.score } } : {}) };
 }
 
 /** Indexes j of the window's returns attributed to `regime`: label[t − 1] = label of bar start + j. */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, type PhaseName, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
+import { ManifestSchema, PHASES, readJsonFile, regimenError, workspacePaths, type PhaseName, type PluginSource, type ResolvedConfig, type WorkflowConfig } from '@regimen/core';
 import { dataFingerprint, inferBarsPerYear, readingOptions, readMarketData, splitBars, type DataSplit, type MarketData } from '@regimen/data';
 import { loadWorkflowConfig } from './config-file.js';
 import { resolveConfig } from './defaults.js';
@@ -33,6 +33,8 @@ export interface PreparedConfig {
   config: ResolvedConfig;
   registry: ReturnType<typeof builtinRegistry>;
   strategySources: Awaited<ReturnType<typeof bindStrategies>>['strategySources'];
+  /** the third-party packages of the configured classifiers: their fits may run as tasks on workers */
+  classifierSources: PluginSource[];
   /** the workflow file as given (a universe derives each series' own from it), and as parsed */
   text: string;
   raw: WorkflowConfig;
@@ -88,7 +90,9 @@ async function prepareConfig(target: string, opts: RunOptions): Promise<Prepared
   const loaded = await loadPlugins(registry, resolved.plugins, pluginDir);
   const { config, strategySources } = await bindStrategies(resolved, registry, loaded, pluginDir, configPath);
   preflight(config, registry, configPath);
-  return { opts, config, registry, strategySources, text, raw, configPath, originalConfig, baseDir: pluginDir, executor };
+  const used = new Set<unknown>(config.classifiers.map((c) => registry.classifier(c.plugin)));
+  const classifierSources = loaded.filter((l) => l.plugins.some((p) => used.has(p))).map((l) => l.source);
+  return { opts, config, registry, strategySources, classifierSources, text, raw, configPath, originalConfig, baseDir: pluginDir, executor };
 }
 
 /**

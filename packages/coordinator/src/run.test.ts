@@ -41,7 +41,8 @@ describe('a small workflow end to end', () => {
   let ws: ReturnType<typeof workspacePaths>;
 
   beforeAll(async () => {
-    const { dir, config } = smallWorkflow();
+    // the config's own pbo_blocks (16): the PBO below is recomputed at that default
+    const { dir, config } = smallWorkflow({ pboBlocks: null });
     run = await runWorkflow(config, { outDir: join(dir, 'ws'), workers: 0 });
     ws = workspacePaths(join(dir, 'ws'));
   });

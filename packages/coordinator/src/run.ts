@@ -84,7 +84,7 @@ export async function runWorkflow(target: string, opts: RunOptions = {}): Promis
   // the local pool keeps the data of every series in flight, plus one
   const inFlight = prepared.universe ? Math.min(prepared.universe.series.length, Math.max(1, opts.seriesInFlight ?? workers)) : 1;
   const executor = await openExecutor(prepared.executor, opts.executors, {
-    workers, engine: opts.engine ?? 'wasm', workflowId: prepared.config.workflow_id, workerPlugins: prepared.strategySources,
+    workers, engine: opts.engine ?? 'wasm', workflowId: prepared.config.workflow_id, workerPlugins: prepared.strategySources, taskPlugins: prepared.classifierSources,
     resumeHint: `regimen run ${prepared.paths.base} --resume`, emit: (message) => opts.onEvent?.({ type: 'info', message }),
     ...(prepared.universe ? { dataSets: inFlight + 1 } : {}),
   });
@@ -137,6 +137,7 @@ export async function runSeries(prepared: PreparedSeries, executor: Executor, op
       resume: resumed, signal: opts.signal ?? new AbortController().signal, stages: {}, exhaustive: opts.exhaustive ?? false,
       // a universe's series, or a walk-forward's folds, run their stages side by side as tasks
       stageTasks: prepared.series !== undefined || (walkForward && folds.length > 1),
+      pluginsFrom: prepared.baseDir,
     };
     const order = config.phases;
     const selected = opts.onlyPhase ? [opts.onlyPhase] : opts.fromPhase ? order.slice(order.indexOf(opts.fromPhase)) : order;
@@ -173,6 +174,7 @@ async function runPhases(ctx: RunContext, folds: RunContext[], selected: PhaseNa
       const def = FOLD_PHASES[phase];
       note(phase, await runPhase(f, [f], phase, async () => [await def.run(f)], def.inputs, many ? k : undefined));
     }
+    delete f.trialPerformances; // kept for this fold's phases only (trial-performances.ts)
   }
   return { ran: [...ran], skipped: [...skipped].filter((p) => !ran.has(p)) };
 }

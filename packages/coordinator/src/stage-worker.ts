@@ -1,6 +1,7 @@
-import { parsePluginOptions, regimenError, type BarColumns, type ClassifierPlugin } from '@regimen/core';
+import { parsePluginOptions, regimenError, sliceBars, type BarColumns, type ClassifierPlugin, type RegimeTrack, type TaskModuleLink } from '@regimen/core';
 import { failureData, loadEngine, type EngineName, type FailureData } from '@regimen/backtester';
-import { computeValidation, type ValidationInput, type ValidationOutput } from './phases/validation-core.js';
+import { computeValidation, type ValidationInput, type ValidationOutput, type ValidationWithoutProofs } from './phases/validation-core.js';
+import { checkProofPart, type ProofData, type ProofPart, type ProofPartResult } from './phases/validation-proofs.js';
 import { fitClassifier, labelWithModel } from './classifier-run.js';
 
 /**
@@ -15,8 +16,11 @@ import { fitClassifier, labelWithModel } from './classifier-run.js';
  */
 export interface FitTask {
   kind: 'fit';
-  /** the classifier plugin's package (one of Regimen's: a worker imports its own installation) */
-  source: string;
+  /**
+   * the classifier plugin's module: a package specifier (Regimen's own) or a file URL (a
+   * third-party plugin's entry); a Redis worker gets its own installation of it, same version
+   */
+  source: TaskModuleLink;
   plugin: string;
   /** the config's options (parsed here with the plugin's schema, as the coordinator parsed them) */
   options: unknown;
@@ -43,23 +47,48 @@ export interface ValidateTask {
   kind: 'validate';
   engine: EngineName;
   input: ValidationInput;
-  classifiers: Array<{ name: string; source: string; plugin: string; options: unknown; model: unknown; where: string }>;
+  classifiers: TaskClassifier[];
+  /** false: the proofs are left to `proof` tasks, in parts (the result has no `verified`, `lookAhead`) */
+  proofs: boolean;
 }
 
-export type StageTask = FitTask | ValidateTask;
-export type StageResult = { ok: FitResult | ValidationOutput } | { failed: FailureData };
+/** A classifier a task labels with: its module, its options as configured, its saved model. */
+export interface TaskClassifier {
+  name: string;
+  source: TaskModuleLink;
+  plugin: string;
+  options: unknown;
+  model: unknown;
+  where: string;
+}
+
+/**
+ * `proof`: a part of phase 4's proofs (validation-proofs.ts) — some look-ahead cuts, relabelled
+ * with the driving classifier's saved model, or some switching points.
+ */
+export interface ProofTask {
+  kind: 'proof';
+  engine: EngineName;
+  data: ProofData;
+  part: ProofPart;
+  classifier: TaskClassifier;
+}
+
+export type StageTask = FitTask | ValidateTask | ProofTask;
+export type StageResult = { ok: FitResult | ValidationOutput | ValidationWithoutProofs | ProofPartResult } | { failed: FailureData };
 
 const plugins = new Map<string, Promise<ClassifierPlugin>>();
 
-/** A classifier plugin of a package, imported once per thread. */
-function classifierFrom(source: string, name: string): Promise<ClassifierPlugin> {
+/** A classifier plugin of a module, imported once per thread. */
+function classifierFrom(link: TaskModuleLink, name: string): Promise<ClassifierPlugin> {
+  const source = link.regimenModule;
   let p = plugins.get(`${source}\0${name}`);
   if (!p) {
     p = (async () => {
       const mod = (await import(source)) as { default?: unknown };
       const exported = Array.isArray(mod.default) ? mod.default : [mod.default];
       const found = exported.find((x): x is ClassifierPlugin => (x as ClassifierPlugin | undefined)?.kind === 'classifier' && ((x as ClassifierPlugin).name === name || ((x as ClassifierPlugin).aliases ?? []).includes(name)));
-      if (!found) throw regimenError({ code: 'plugin', value: source, message: `package ${source} has no classifier plugin "${name}"` });
+      if (!found) throw regimenError({ code: 'plugin', value: source, message: `module ${source} has no classifier plugin "${name}"` });
       return found;
     })();
     plugins.set(`${source}\0${name}`, p);
@@ -67,8 +96,9 @@ function classifierFrom(source: string, name: string): Promise<ClassifierPlugin>
   return p;
 }
 
-export async function runStage(task: StageTask): Promise<FitResult | ValidationOutput> {
+export async function runStage(task: StageTask): Promise<FitResult | ValidationOutput | ValidationWithoutProofs | ProofPartResult> {
   if (task.kind === 'validate') return validate(task);
+  if (task.kind === 'proof') return proof(task);
   if (task.kind !== 'fit') throw regimenError({ code: 'internal', field: 'kind', value: (task as { kind: unknown }).kind, message: 'not a stage task' });
   const plugin = await classifierFrom(task.source, task.plugin);
   const options = parsePluginOptions(plugin, task.options, task.where);
@@ -77,13 +107,24 @@ export async function runStage(task: StageTask): Promise<FitResult | ValidationO
   return { model, names: track.names, labels: track.labels };
 }
 
-async function validate(task: ValidateTask): Promise<ValidationOutput> {
-  const labellers = new Map(await Promise.all(task.classifiers.map(async (c) => {
-    const plugin = await classifierFrom(c.source, c.plugin);
-    const options = parsePluginOptions(plugin, c.options, c.where);
-    return [c.name, (bars: BarColumns) => labelWithModel(c.name, plugin, c.model, options, bars).track] as const;
-  })));
-  return computeValidation(task.input, await loadEngine(task.engine), (name, bars) => labellers.get(name)!(bars));
+/** The live labels of a task's classifier on the bars it is given, from its saved model. */
+async function labeller(c: TaskClassifier): Promise<(bars: BarColumns) => RegimeTrack> {
+  const plugin = await classifierFrom(c.source, c.plugin);
+  const options = parsePluginOptions(plugin, c.options, c.where);
+  return (bars) => labelWithModel(c.name, plugin, c.model, options, bars).track;
+}
+
+async function validate(task: ValidateTask): Promise<ValidationOutput | ValidationWithoutProofs> {
+  const labellers = new Map(await Promise.all(task.classifiers.map(async (c) => [c.name, await labeller(c)] as const)));
+  const label = (name: string, bars: BarColumns) => labellers.get(name)!(bars);
+  const engine = await loadEngine(task.engine);
+  return task.proofs ? computeValidation(task.input, engine, label) : computeValidation(task.input, engine, label, false);
+}
+
+async function proof(task: ProofTask): Promise<ProofPartResult> {
+  const label = await labeller(task.classifier);
+  const { bars } = task.data;
+  return checkProofPart(task.data, task.part, await loadEngine(task.engine), (n) => label(sliceBars(bars, n)));
 }
 
 /** The task function: failures come back as values, so their code, field and value survive the trip. */

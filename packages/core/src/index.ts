@@ -27,3 +27,5 @@ export * from './unit-cube.js';
 export * from './schemas/pareto.js';
 export * from './stream-search.js';
 export * from './step-state.js';
+export * from './cscv-walk.js';
+export * from './task-module.js';

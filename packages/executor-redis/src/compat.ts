@@ -42,6 +42,29 @@ export function pluginRef(spec: string, from: string): PluginRef {
   return { spec, name: pkg.name, version: pkg.version ?? null };
 }
 
+/**
+ * The plugins a run's manifest names: every strategy plugin (its trials run on workers: each must
+ * be a package) and each task plugin that is a package (a classifier whose fit runs as a task; a
+ * lone file stays off the manifest, and its tasks run on the coordinator's pool), once per package.
+ */
+export function runPlugins(strategies: Array<{ spec: string; from: string }>, tasks: Array<{ spec: string; from: string }> = []): PluginRef[] {
+  const out = new Map<string, PluginRef>();
+  for (const p of strategies) {
+    const ref = pluginRef(p.spec, p.from);
+    out.set(ref.name, out.get(ref.name) ?? ref);
+  }
+  for (const p of tasks) {
+    let ref: PluginRef;
+    try {
+      ref = pluginRef(p.spec, p.from);
+    } catch {
+      continue;
+    }
+    out.set(ref.name, out.get(ref.name) ?? ref);
+  }
+  return [...out.values()];
+}
+
 /** Where a worker finds plugins: its --plugins folder first, then Regimen's own installation. */
 export function findInstalled(name: string, from: string): { version: string | null } | null {
   // the package's entry, then its package.json above it (an exports map may not export ./package.json)

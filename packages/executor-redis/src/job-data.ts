@@ -4,6 +4,7 @@ import { assertSameLength, readEvents, readLabels, readMarket, readSeries } from
 import { sha256 } from './columns.js';
 import { keys, type ReplayJobData, type TaskJobData, type TrialJobData } from './protocol.js';
 import { arrayFromBytes, decodeTask } from './task-codec.js';
+import type { TaskModule } from './compat.js';
 
 /**
  * A worker's side of the published data: each blob is fetched once, checked against the hash it
@@ -16,8 +17,8 @@ const KEEP = 16;
 export interface JobDataSource {
   trials(run: string, data: TrialJobData): Promise<{ bars: BarColumns; regimes: RegimeTrack[]; folds?: FoldWindow[] }>;
   replay(run: string, data: ReplayJobData): Promise<Omit<ReplayBatch, 'weightSets'>>;
-  /** a module task, its outlined arrays in place (each array fetched once and kept, like market data) */
-  task(run: string, data: TaskJobData): Promise<unknown>;
+  /** a module task, its outlined arrays in place (each array fetched once and kept, like market data), the modules it names located by `locate` */
+  task(run: string, data: TaskJobData, locate: (ref: TaskModule) => string): Promise<unknown>;
 }
 
 export function jobDataSource(redis: Redis): JobDataSource {
@@ -65,12 +66,12 @@ export function jobDataSource(redis: Redis): JobDataSource {
       const folds = data.folds?.map((f, i) => ({ window: f.window, regimes: foldTracks[i]! }));
       return { bars, regimes, ...(folds ? { folds } : {}) };
     },
-    async task(run, data) {
+    async task(run, data, locate) {
       // the task's own bytes are used once: not kept
       const bytes = await redis.getBuffer(keys.blob(run, data.task));
       if (!bytes) throw regimenError({ code: 'internal', field: 'blob', value: data.task, message: `task ${data.task.slice(0, 12)}… of run ${run} is not in Redis` });
       if (sha256(bytes) !== data.task) throw regimenError({ code: 'internal', field: 'blob', value: data.task, message: `task ${data.task.slice(0, 12)}… of run ${run} does not match its hash` });
-      return decodeTask(bytes, (ref) => fetch(run, ref.sha, (b) => arrayFromBytes(b, ref)));
+      return decodeTask(bytes, (ref) => fetch(run, ref.sha, (b) => arrayFromBytes(b, ref)), locate);
     },
     replay(run, data) {
       const key = JSON.stringify([data.close, data.regime, data.breakdown, data.legs, data.window, data.costs, data.barsPerYear]);

@@ -17,7 +17,8 @@ import { TrialSpecSchema } from '@regimen/core';
  *   regimen:run:<id>:failure:<job>    why a batch failed (JSON)
  *   regimen:q:<id>:…                  the run's BullMQ queue (jobs carry parameters, never code)
  */
-export const PROTOCOL = 2;
+// 3: a module task may name modules (core TaskModuleLink), sent as package, version and path
+export const PROTOCOL = 3;
 
 export const REGIMEN_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, QueueEvents } from 'bullmq';
-import { formBatches, type EngineName, type Executor } from '@regimen/backtester';
+import { distributedBatchSize, formBatches, type BatchDone, type EngineName, type Executor, type TrialJob } from '@regimen/backtester';
 import { regimenError, type RegimeTrack, type ReplayRow, type ScoreWindow, type TrialRow, type TrialSpec } from '@regimen/core';
 import { connect, parseRedisUrl } from './connection.js';
 import { FailureSchema, JobReturnSchema, keys, PROTOCOL, QUEUE_PREFIX, REGIMEN_VERSION, type JobData, type JobReturn, type PluginRef, type RunManifest } from './protocol.js';
 import { publisher, type PublishStats } from './publish.js';
 import { decodeReplayRows, decodeTrialRows, layoutOf as layout } from './rows.js';
 import { moduleRef } from './compat.js';
-import { decodeResult, encodeTask } from './task-codec.js';
+import { decodeResult, encodeTask, UnportableTask } from './task-codec.js';
 import { openRunLink } from './run-link.js';
 import { rollCall } from './roll-call.js';
 import { atMost } from './deadline.js';
-import { writeFilesModule, type WriteFilesTask } from './write-files-task.js';
+import { writeFilesModule, type WriteFilesTask, type WrittenFiles } from './write-files-task.js';
 
 /**
  * The distributed executor (DESIGN §7): batches of trials and replay weight sets become BullMQ
@@ -50,6 +50,8 @@ export interface RedisExecutorOptions {
   /** refusals and no attached worker for this long stop the run with the refusal (default 10 s) */
   refusalGraceMs?: number;
   heartbeatMs?: number;
+  /** a trial batch's least bar-trials (default MIN_BATCH_BAR_TRIALS; 0: batch_size alone, as the local pool — `regimen bench speedup` measures a batch's own cost so) */
+  minBatchBarTrials?: number;
   /** the Regimen version the run asks of workers (default: this one; tests give another) */
   regimenVersion?: string;
 }
@@ -84,6 +86,7 @@ export interface RedisExecutor extends Executor {
 
 const SETS_PER_PASS = 4;
 const ATTEMPTS = 2;
+
 
 type Outcome = { ok: JobReturn } | { failed: string };
 
@@ -215,6 +218,78 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
   const cpu = { workers: 0 };
 
   const local = o.local;
+  let jobsInFlight = 0;
+  /** a trial job's batches through the workers, their rows committed in completion order (onBatch) */
+  const runBatches = async (job: TrialJob, onBatch: ((done: BatchDone) => void | Promise<void>) | undefined, batches: ReturnType<typeof formBatches>): Promise<TrialRow[]> => {
+    const rows: TrialRow[] = new Array(job.trials.length);
+    const labels = (tracks: RegimeTrack[]) => Promise.all(tracks.map((t) => pub.labels(t)));
+    const [market, regimes, foldRegimes] = await guard(Promise.all([pub.market(job.bars), labels(job.regimes), Promise.all((job.folds ?? []).map((f) => labels(f.regimes)))]));
+    const window = (w: ScoreWindow) => ({ start: w.start, end: w.end });
+    const folds = job.folds?.map((f, i) => ({ window: window(f.window), regimes: foldRegimes[i]! }));
+    const base = {
+      kind: 'trials' as const, engine: o.engine, market, regimes, window: window(job.window),
+      costs: { fee: job.costs.fee, slippage: job.costs.slippage }, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals,
+      ...(folds ? { folds } : {}),
+    };
+    // a fold batch's rows carry fold 0's numbers as their own (the engines' rule)
+    const tracks = layout(job.folds ? job.folds[0]!.regimes : job.regimes);
+    const foldTracks = job.folds?.map((f) => layout(f.regimes));
+    // the trial files: written on the coordinator's own pool threads, several batches at a time
+    // (as the local pool's threads write theirs), when it has threads; else on this one by the caller
+    const outputs = job.outputs && local.runTask && local.workers > 0 ? job.outputs : undefined;
+    const writeFiles = (b: (typeof batches)[number], bytes: Uint8Array): Promise<WrittenFiles> => {
+      const task: WriteFilesTask = {
+        bytes, trials: b.trials.map(plain), tracks, signals: job.captureSignals, time: job.bars.time, window: window(job.window), outputs: outputs!,
+        ...(foldTracks ? { folds: foldTracks, foldWindows: job.folds!.map((f) => window(f.window)) } : {}),
+      };
+      return local.runTask!<WrittenFiles>(writeFilesModule(), task);
+    };
+    const { ids, outcomes } = await enqueue('t', batches.map((b) => ({ ...base, trials: b.trials.map(plain) })));
+    let failed = false;
+    // onBatch calls are chained so files are committed one batch at a time, in completion order
+    let commit: Promise<void> = Promise.resolve();
+    try {
+      await Promise.all(
+        batches.map(async (b, i) => {
+          try {
+            const what = `batch of trials ${b.trials.map((t) => t.trial_id).join(', ')}`;
+            const { bytes, ret } = await bytesOf(ids[i]!, await outcomes[i]!, what, 'trials');
+            if (failed) return;
+            // the files written on a pool thread, which decoded the rows for them and gives them back
+            // without their signals (as the local pool's written rows): no second decode here
+            const written = outputs ? await guard(writeFiles(b, bytes)) : undefined;
+            const t0 = performance.now();
+            const out = written?.rows ?? decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals, ...(foldTracks ? { folds: foldTracks } : {}) });
+            spent.decode_seconds += since(t0);
+            b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
+            const files = written?.seconds ?? 0;
+            spent.file_seconds += files;
+            if (failed) return;
+            if (onBatch) {
+              const seconds = { backtest: ret.seconds.backtest, files: ret.seconds.files + files };
+              commit = commit.then(async () => {
+                const t1 = performance.now();
+                await onBatch({ indices: b.indices, rows: out, written: written !== undefined, seconds });
+                spent.commit_seconds += since(t1);
+              });
+              await guard(commit);
+            }
+            // on disk now: a long phase does not keep every trial's events in memory
+            if (job.outputs) for (const r of out) delete r.signals;
+          } catch (e) {
+            failed = true;
+            throw e;
+          }
+        }),
+      );
+      await commit;
+    } catch (e) {
+      await withdraw(ids);
+      throw e;
+    }
+    return rows;
+  };
+
   return {
     overheads: () => structuredClone(spent),
     get workers() {
@@ -231,7 +306,14 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
         if (!local.runTask) throw regimenError({ code: 'internal', field: 'module', value: module, message: 'a module outside any package cannot run on remote workers, and the local executor runs no tasks' });
         return local.runTask<R>(module, task);
       }
-      const bytes = await guard(encodeTask(task, (view) => pub.array(view)));
+      let bytes: Uint8Array;
+      try {
+        bytes = await guard(encodeTask(task, (view) => pub.array(view)));
+      } catch (e) {
+        // it names a module no worker could install (a plugin that is a lone file): the coordinator's pool runs it
+        if (e instanceof UnportableTask && local.runTask) return local.runTask<R>(module, task);
+        throw e;
+      }
       const sha = await guard(pub.bytes(bytes));
       const { ids, outcomes } = await enqueue('k', [{ kind: 'task', engine: o.engine, module: ref, task: sha }]);
       try {
@@ -245,72 +327,14 @@ export async function redisExecutor(o: RedisExecutorOptions): Promise<RedisExecu
     async run(job, onBatch) {
       const rows: TrialRow[] = new Array(job.trials.length);
       if (job.trials.length === 0) return rows;
-      const batches = formBatches(job.trials, job.batchSize ?? 64, slots());
-      const labels = (tracks: RegimeTrack[]) => Promise.all(tracks.map((t) => pub.labels(t)));
-      const [market, regimes, foldRegimes] = await guard(Promise.all([pub.market(job.bars), labels(job.regimes), Promise.all((job.folds ?? []).map((f) => labels(f.regimes)))]));
-      const window = (w: ScoreWindow) => ({ start: w.start, end: w.end });
-      const folds = job.folds?.map((f, i) => ({ window: window(f.window), regimes: foldRegimes[i]! }));
-      const base = {
-        kind: 'trials' as const, engine: o.engine, market, regimes, window: window(job.window),
-        costs: { fee: job.costs.fee, slippage: job.costs.slippage }, barsPerYear: job.barsPerYear, captureSignals: job.captureSignals,
-        ...(folds ? { folds } : {}),
-      };
-      // a fold batch's rows carry fold 0's numbers as their own (the engines' rule)
-      const tracks = layout(job.folds ? job.folds[0]!.regimes : job.regimes);
-      const foldTracks = job.folds?.map((f) => layout(f.regimes));
-      // the trial files: written on the coordinator's own pool threads, several batches at a time
-      // (as the local pool's threads write theirs), when it has threads; else on this one by the caller
-      const outputs = job.outputs && local.runTask && local.workers > 0 ? job.outputs : undefined;
-      const writeFiles = (b: (typeof batches)[number], bytes: Uint8Array): Promise<number> => {
-        const task: WriteFilesTask = {
-          bytes, trials: b.trials.map(plain), tracks, signals: job.captureSignals, time: job.bars.time, window: window(job.window), outputs: outputs!,
-          ...(foldTracks ? { folds: foldTracks, foldWindows: job.folds!.map((f) => window(f.window)) } : {}),
-        };
-        return local.runTask!<number>(writeFilesModule(), task);
-      };
-      const { ids, outcomes } = await enqueue('t', batches.map((b) => ({ ...base, trials: b.trials.map(plain) })));
-      let failed = false;
-      // onBatch calls are chained so files are committed one batch at a time, in completion order
-      let commit: Promise<void> = Promise.resolve();
+      const bars = Math.max(job.window.end, ...(job.folds ?? []).map((f) => f.window.end));
+      const size = distributedBatchSize(job.batchSize ?? 64, bars, job.folds?.length ?? 1, o.minBatchBarTrials);
+      const batches = formBatches(job.trials, size, Math.max(1, Math.ceil(slots() / ++jobsInFlight)));
       try {
-        await Promise.all(
-          batches.map(async (b, i) => {
-            try {
-              const what = `batch of trials ${b.trials.map((t) => t.trial_id).join(', ')}`;
-              const { bytes, ret } = await bytesOf(ids[i]!, await outcomes[i]!, what, 'trials');
-              if (failed) return;
-              const written = outputs ? guard(writeFiles(b, bytes)) : undefined;
-              const t0 = performance.now();
-              // signals written on a pool thread are not decoded here: written rows carry none (as the local pool's)
-              const out = decodeTrialRows(bytes, { trialIds: b.trials.map((t) => t.trial_id), tracks, signals: job.captureSignals && !written, ...(foldTracks ? { folds: foldTracks } : {}) });
-              spent.decode_seconds += since(t0);
-              b.indices.forEach((idx, k) => (rows[idx] = out[k]!));
-              const files = written ? await written : 0;
-              spent.file_seconds += files;
-              if (failed) return;
-              if (onBatch) {
-                const seconds = { backtest: ret.seconds.backtest, files: ret.seconds.files + files };
-                commit = commit.then(async () => {
-                  const t1 = performance.now();
-                  await onBatch({ indices: b.indices, rows: out, written: written !== undefined, seconds });
-                  spent.commit_seconds += since(t1);
-                });
-                await guard(commit);
-              }
-              // on disk now: a long phase does not keep every trial's events in memory
-              if (job.outputs) for (const r of out) delete r.signals;
-            } catch (e) {
-              failed = true;
-              throw e;
-            }
-          }),
-        );
-        await commit;
-      } catch (e) {
-        await withdraw(ids);
-        throw e;
+        return await runBatches(job, onBatch, batches);
+      } finally {
+        jobsInFlight--;
       }
-      return rows;
     },
     async replay(batch) {
       const sets = batch.weightSets.length;

@@ -11,6 +11,8 @@ import { regimenError } from '@regimen/core';
 export interface LocalRedis {
   readonly port: number;
   readonly url: string;
+  /** the server process's id, while it runs (benchmarks read its CPU from /proc) */
+  readonly pid: number | undefined;
   /** SIGKILL the server */
   kill(): Promise<void>;
   /** start it again (empty) on the same port */
@@ -72,6 +74,9 @@ export async function startLocalRedis(opts: { args?: string[]; port?: number; sc
   return {
     port,
     url: `${opts.scheme ?? 'redis'}://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     kill,
     start,
     stop: kill,

@@ -1,5 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
-import { regimenError } from '@regimen/core';
+import { pathToFileURL } from 'node:url';
+import { isTaskModuleLink, regimenError, taskModuleLink } from '@regimen/core';
+import { moduleRef, type TaskModule } from './compat.js';
 
 /**
  * A module task (Executor.runTask) over the wire. A task is any structured-clonable value, so it
@@ -8,7 +10,10 @@ import { regimenError } from '@regimen/core';
  * copied, as memory cannot be shared between machines; and typed arrays of at least
  * OUTLINE_BYTES are taken out and published as blobs of their own, content-addressed, so the
  * features every restart of one fit sends are stored and fetched once, not once per task. On the
- * worker they come back in shared memory, so its pool threads read them in place too.
+ * worker they come back in shared memory, so its pool threads read them in place too. A module
+ * the task names (`{ regimenModule }`, core's TaskModuleLink: a classifier plugin a stage task
+ * fits) travels as its package, version and path (compat.ts moduleRef) and comes back as the
+ * worker's own installation of it.
  */
 export const OUTLINE_BYTES = 16 * 1024;
 
@@ -25,6 +30,14 @@ const ARRAYS = {
 } as const;
 export type ArrayKind = keyof typeof ARRAYS;
 type AnyArray = InstanceType<(typeof ARRAYS)[ArrayKind]>;
+
+/** what stands for a module link in the task's bytes */
+export interface ModuleRefOnWire {
+  regimenModuleRef: TaskModule;
+}
+
+/** A task naming a module no worker can find (a file outside any package): it runs on the coordinator's pool. */
+export class UnportableTask extends Error {}
 
 /** what stands for an outlined array in the task's bytes */
 export interface ArrayRef {
@@ -47,6 +60,11 @@ export const bytesOf = (v: ArrayBufferView): Uint8Array => new Uint8Array(v.buff
 export async function encodeTask(task: unknown, publish: (array: ArrayBufferView) => Promise<string>): Promise<Uint8Array> {
   const pending: Array<Promise<void>> = [];
   const walk = (v: unknown): unknown => {
+    if (isTaskModuleLink(v)) {
+      const ref = moduleRef(v.regimenModule);
+      if (!ref) throw new UnportableTask(`module ${v.regimenModule} is in no package a worker could install`);
+      return { regimenModuleRef: ref } satisfies ModuleRefOnWire;
+    }
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       const kind = kindOf(v);
       if (kind && v.byteLength >= OUTLINE_BYTES) {
@@ -67,11 +85,19 @@ export async function encodeTask(task: unknown, publish: (array: ArrayBufferView
   return new Uint8Array(serialize(outlined));
 }
 
-/** The task back from its bytes; `fetch` gives an outlined array (the worker keeps them by hash). */
-export async function decodeTask(bytes: Uint8Array, fetch: (ref: ArrayRef['regimenArray']) => Promise<ArrayBufferView>): Promise<unknown> {
+/**
+ * The task back from its bytes; `fetch` gives an outlined array (the worker keeps them by hash),
+ * `locate` the file of a module the task names, in this worker's installation (it throws when
+ * the worker may not or cannot run it).
+ */
+export async function decodeTask(bytes: Uint8Array, fetch: (ref: ArrayRef['regimenArray']) => Promise<ArrayBufferView>, locate: (ref: TaskModule) => string): Promise<unknown> {
   const value = deserializeOrFail(bytes, 'task');
   const pending: Array<Promise<void>> = [];
   const walk = (v: unknown, set: (x: unknown) => void): void => {
+    if (isModuleRef(v)) {
+      set(taskModuleLink(pathToFileURL(locate(v.regimenModuleRef)).href));
+      return;
+    }
     if (isArrayRef(v)) {
       pending.push(fetch(v.regimenArray).then(set));
       return;
@@ -85,6 +111,12 @@ export async function decodeTask(bytes: Uint8Array, fetch: (ref: ArrayRef['regim
   walk(value, (y) => (out = y));
   await Promise.all(pending);
   return out;
+}
+
+function isModuleRef(v: unknown): v is ModuleRefOnWire {
+  if (v === null || typeof v !== 'object' || !('regimenModuleRef' in v) || Object.keys(v).length !== 1) return false;
+  const r = (v as ModuleRefOnWire).regimenModuleRef;
+  return typeof r === 'object' && r !== null && typeof r.package === 'string' && (r.path === null || typeof r.path === 'string');
 }
 
 function isArrayRef(v: unknown): v is ArrayRef {

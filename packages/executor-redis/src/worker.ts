@@ -97,7 +97,8 @@ export async function startWorker(o: WorkerOptions): Promise<RegimenWorker> {
     const t0 = performance.now();
     if (data.kind === 'task') {
       const file = resolveTaskModule(data.module, manifest, pluginsFrom, version);
-      const task = await source.task(run, data);
+      // a module the task names (a classifier plugin to fit) is this worker's own installation of it, same version
+      const task = await source.task(run, data, (ref) => resolveTaskModule(ref, manifest, pluginsFrom, version));
       const fetched = performance.now();
       const value = await local.runTask!(file, task);
       const ran = performance.now();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { performanceTargets, writeTrialFiles, type TrialOutputs } from '@regimen/backtester';
-import type { FoldWindow, ScoreWindow, TrialSpec } from '@regimen/core';
+import type { FoldWindow, ScoreWindow, TrialRow, TrialSpec } from '@regimen/core';
 import { decodeTrialRows, type TrackLayout } from './rows.js';
 
 /**
@@ -23,13 +23,23 @@ export interface WriteFilesTask {
   outputs: TrialOutputs;
 }
 
-export default function writeFiles(task: WriteFilesTask): number {
+/**
+ * The seconds it took, and the rows without their signals (on disk now): the coordinator takes
+ * them from here rather than decode the same bytes a second time on its main thread.
+ */
+export interface WrittenFiles {
+  seconds: number;
+  rows: TrialRow[];
+}
+
+export default function writeFiles(task: WriteFilesTask): WrittenFiles {
   const t0 = performance.now();
   const rows = decodeTrialRows(task.bytes, { trialIds: task.trials.map((t) => t.trial_id), tracks: task.tracks, signals: task.signals, ...(task.folds ? { folds: task.folds } : {}) });
   const folds: FoldWindow[] | undefined = task.foldWindows?.map((window) => ({ window, regimes: [] }));
   const targets = performanceTargets(task.outputs, task.window, folds);
   rows.forEach((row, i) => writeTrialFiles(task.trials[i]!, row, task.time, task.window, task.outputs, targets));
-  return (performance.now() - t0) / 1000;
+  for (const row of rows) delete row.signals;
+  return { seconds: (performance.now() - t0) / 1000, rows };
 }
 
 /** dist/write-files-task.js, also when this module runs from src/ under a test runner (pool threads run built code) */

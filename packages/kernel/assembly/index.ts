@@ -7,3 +7,4 @@ export { momentumPositions, meanReversionPositions, smaCrossPositions, breakoutP
 export { barReturns, groupBytes, evaluateWindow, positionEvents, replayCombine } from './evaluate';
 export { replayCombos, replayBarCombos, replayOrder, replayStep, replayStateBytes, labelFirstBars } from './replay';
 export { finishPositions } from './plugin-positions';
+export { cscvWalk } from './cscv';

@@ -21,7 +21,7 @@ export {
   type ParameterSurface,
   type EnsembleReport,
 } from '@regimen/core';
-export { probabilityOfBacktestOverfitting, SetMetrics, halfThreshold, DEFAULT_PBO_BLOCKS, MAX_PBO_BLOCKS, type PboOptions } from './overfitting.js';
+export { probabilityOfBacktestOverfitting, cscvSplitRecords, SetMetrics, halfThreshold, DEFAULT_PBO_BLOCKS, MAX_PBO_BLOCKS, type PboOptions } from './overfitting.js';
 export { addBlock, blockBuilder, candidateBlocks, finishBlocks, type BlockBuilder, type CandidateBlocks, type CandidateSeries } from './cscv-blocks.js';
 export { OverfittingSchema, PboResultSchema, PboEntrySchema, OVERFITTING_VERSION, type Overfitting, type PboResult, type PboEntry } from '@regimen/core';
 export { parameterStability, type ParameterStability } from './parameter-stability.js';

@@ -1,4 +1,4 @@
-import { METRIC_NAMES, regimenError, type Metrics, type RegimeMetrics } from '@regimen/core';
+import { CSCV_METRICS, METRIC_NAMES, regimenError, type CscvTerm, type Metrics, type RegimeMetrics } from '@regimen/core';
 import { compileExpression } from './expression.js';
 
 /**
@@ -18,6 +18,11 @@ export interface Objective {
   uses?: readonly string[];
   /** the metrics score alone reads, when fewer than `uses` (for a ranking without the tiebreak) */
   scoreUses?: readonly string[];
+  /**
+   * score = sign·metric (and the tiebreak likewise) when the objective is that plain, over a metric
+   * the kernel's CSCV walk computes: the PBO then ranks in WebAssembly (overfitting.ts)
+   */
+  terms?: { score: CscvTerm; tiebreak?: CscvTerm };
 }
 
 export const OBJECTIVE_METRICS = [...METRIC_NAMES, 'calmar', 'bars'] as const;
@@ -42,18 +47,19 @@ export function compileObjective(spec: string, where = 'objective'): Objective {
     throw regimenError({ code: 'config', field: where, value: spec, message: `objective: unknown metric "${metric}" (known: ${known.join(', ')})` });
   };
   if (name === 'minimize_regime_drawdown') {
-    return { name, score: (m) => -m.max_drawdown, tiebreak: (m) => m.sharpe, uses: ['max_drawdown', 'sharpe'], scoreUses: ['max_drawdown'] };
+    // −x and −1·x are the same bits for every x: the kernel's walk multiplies by the sign
+    return { name, score: (m) => -m.max_drawdown, tiebreak: (m) => m.sharpe, uses: ['max_drawdown', 'sharpe'], scoreUses: ['max_drawdown'], terms: { score: { metric: 'max_drawdown', sign: -1 }, tiebreak: { metric: 'sharpe', sign: 1 } } };
   }
   const directed = /^(maximize|minimize)_(.+)$/.exec(name);
   if (directed) {
     const metric = directed[2]!;
     if (!known.includes(metric)) unknown(metric);
     const sign = directed[1] === 'maximize' ? 1 : -1;
-    return { name, score: (m) => sign * metricValue(m, metric), uses: [metric] };
+    return { name, score: (m) => sign * metricValue(m, metric), uses: [metric], ...plainTerms(metric, sign) };
   }
   if (known.includes(name)) {
     const sign = LOWER_IS_BETTER.has(name) ? -1 : 1;
-    return { name, score: (m) => sign * metricValue(m, name), uses: [name] };
+    return { name, score: (m) => sign * metricValue(m, name), uses: [name], ...plainTerms(name, sign) };
   }
   const evaluate = compileExpression(name, { names: known, noun: 'metric', what: 'objective', field: where, functions: FUNCTIONS });
   return {
@@ -66,6 +72,8 @@ export function compileObjective(spec: string, where = 'objective'): Objective {
     },
   };
 }
+
+const plainTerms = (metric: string, sign: number): Pick<Objective, 'terms'> => ((CSCV_METRICS as readonly string[]).includes(metric) ? { terms: { score: { metric, sign } } } : {});
 
 /** Trial ids compare as numbers when both are digits (`2` before `10`), else as plain strings. */
 export function compareIds(a: string, b: string): number {

@@ -1,5 +1,5 @@
 import { linearRegression, quantileSorted } from 'simple-statistics';
-import type { PboResult, RegimeMetrics } from '@regimen/core';
+import { CSCV_SPLIT_FIELDS, cscvScores, type CscvWalk, type PboResult, type RegimeMetrics } from '@regimen/core';
 import { BLOCK_STRIDE, extendStats, F, packBlocks, runningStats, STRIDE, type CandidateBlocks } from './cscv-blocks.js';
 import type { Objective } from './objective.js';
 
@@ -47,6 +47,12 @@ export interface PboOptions {
   minTrades?: number;
   /** bins of the logit histogram (default 20) */
   bins?: number;
+  /**
+   * the walk in WebAssembly (@regimen/kernel cscvWalkWasm), used when the objective is plain
+   * (`objective.terms`, over metrics it scores); otherwise, or without it, cscvSplits below —
+   * its reference, which it equals bit for bit
+   */
+  walk?: CscvWalk;
 }
 
 export const DEFAULT_PBO_BLOCKS = 16;
@@ -58,25 +64,71 @@ export const halfThreshold = (x: number | undefined) => Math.ceil((x ?? 0) / 2);
 
 /** PBO by CSCV over candidates given as block summaries (candidateBlocks with the same S); null with no split usable. */
 export function probabilityOfBacktestOverfitting(candidates: readonly CandidateBlocks[], opts: PboOptions): PboResult | null {
-  const S = opts.blocks ?? DEFAULT_PBO_BLOCKS;
-  if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0 && S <= MAX_PBO_BLOCKS)) throw new RangeError(`CSCV needs an even number of blocks from 2 to ${MAX_PBO_BLOCKS}, got ${S}`);
-  if (candidates.length < 2) return null;
-  for (const t of candidates) if (t.blocks !== S || t.size !== candidates[0]!.size) throw new RangeError(`block summaries of ${t.blocks} blocks of ${t.size}, expected ${S} of ${candidates[0]!.size}`);
-  const size = candidates[0]!.size;
-  if (size === 0) return null;
-  const k = S / 2;
-  let C = 1;
-  for (let i = 0; i < k; i++) C = (C * (S - i)) / (i + 1);
-  const { objective } = opts;
-  const bpy = opts.barsPerYear ?? 1;
-  const minBars = halfThreshold(opts.minBars);
-  const minTrades = halfThreshold(opts.minTrades);
-  // candidates with the same summaries bit for bit (e.g. every weight set where all legs are flat)
-  // score the same on every set: the walk scores each distinct one once and the ranks count it
-  // `weight` times; groups keep the order of their first member, so n* is the same candidate
-  const { distinct, weight } = distinctCandidates(candidates);
-  const N = distinct.length;
+  const run = cscvSplitRecords(candidates, opts);
+  if (!run) return null;
+  const { splits, C, S, size } = run;
+  const F5 = CSCV_SPLIT_FIELDS;
+  const logits: number[] = [];
+  const inSample: number[] = [];
+  const outOfSample: number[] = [];
+  let below = 0, atMedian = 0, losses = 0;
+  for (let i = 0; i < C; i++) {
+    const twice = splits[i * F5]!, ranked = splits[i * F5 + 1]!;
+    if (ranked === 0) continue;
+    // 2·rank = 2 + 2·worse + tied against M + 1: the sign of λ in integers, so λ = 0 is exact
+    if (twice < ranked + 1) below++;
+    else if (twice === ranked + 1) atMedian++;
+    const omega = twice / (2 * (ranked + 1));
+    logits.push(Math.log(omega / (1 - omega)));
+    inSample.push(splits[i * F5 + 2]!);
+    outOfSample.push(splits[i * F5 + 3]!);
+    if (splits[i * F5 + 4]! < 0) losses++;
+  }
+  const used = logits.length;
+  if (used === 0) return null;
+  const sorted = Float64Array.from(logits).sort();
+  const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+  const finite = inSample.every(Number.isFinite) && outOfSample.every(Number.isFinite);
+  const reg = finite ? linearRegression(inSample.map((x, c) => [x, outOfSample[c]!])) : { m: NaN, b: NaN };
+  return {
+    candidates: candidates.length,
+    blocks: S,
+    bars_per_block: size,
+    splits: C,
+    splits_used: used,
+    at_median: atMedian,
+    pbo: (below + atMedian / 2) / used,
+    logits: {
+      mean: mean(logits),
+      quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantileSorted(sorted as unknown as number[], q)) as PboResult['logits']['quantiles'],
+      histogram: histogram(sorted, opts.bins ?? 20),
+    },
+    // a vertical cloud (every split's winner with the same in-sample score) has no slope
+    degradation: {
+      slope: Number.isFinite(reg.m) ? reg.m : 0,
+      intercept: Number.isFinite(reg.b) ? reg.b : finite ? mean(outOfSample) : 0,
+      in_sample_mean: finite ? mean(inSample) : 0,
+      out_of_sample_mean: finite ? mean(outOfSample) : 0,
+      sample: degradationSample(inSample, outOfSample),
+    },
+    probability_of_loss: losses / used,
+  };
+}
 
+
+/** The slots' sums, extremes and counts are read: by every metric but the drawdown, total return, cagr, calmar and bars, and by the trades filter. */
+const needsMoments = (objective: Objective, minTrades: number) => objective.uses === undefined || minTrades > 0 || objective.uses.some((m) => !EQUITY_ONLY.has(m));
+const needsDrawdown = (objective: Objective) => objective.uses === undefined || objective.uses.some((m) => m === 'max_drawdown' || m === 'calmar');
+
+/**
+ * The walk in TypeScript, the reference of the kernel's (assembly/cscv.ts): every set scored in a
+ * depth-first walk, then every split's record (CSCV_SPLIT_FIELDS values; M = 0 when the split is
+ * not used) — n* the first best survivor of the training set, its rank among the test set's
+ * survivors counted with their multiplicity `weight`.
+ */
+export function cscvSplits(distinct: readonly CandidateBlocks[], weight: Int32Array, C: number, S: number, size: number, objective: Objective, bpy: number, minBars: number, minTrades: number): Float64Array {
+  const k = S / 2;
+  const N = distinct.length;
   // every set's score, tiebreak, survival of the filters and total return, per candidate
   const score = new Float64Array(C * N);
   const tie = objective.tiebreak ? new Float64Array(C * N) : null;
@@ -87,10 +139,9 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
   // slot d·N + n: candidate n's statistics over the first d training blocks of the set being built
   const stats = runningStats((k + 1) * N);
   const packed = packBlocks(distinct);
-  const drawdown = objective.uses === undefined || objective.uses.some((m) => m === 'max_drawdown' || m === 'calmar');
-  // sums, extremes and counts are read by every metric but the drawdown, total return, cagr,
-  // calmar and bars — and by the trades filter; the equity always (total return: the loss share)
-  const moments = objective.uses === undefined || minTrades > 0 || objective.uses.some((m) => !EQUITY_ONLY.has(m));
+  const drawdown = needsDrawdown(objective);
+  // the equity is always extended (total return: the loss share)
+  const moments = needsMoments(objective, minTrades);
   const m = new SetMetrics(stats, bpy);
   let c = 0;
   const leaf = (mask: number) => {
@@ -126,10 +177,7 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
     return tie ? finiteOr(tie[i * N + x]! - tie[i * N + y]!, 0) : 0;
   };
   const full = (1 << S) - 1;
-  const logits: number[] = [];
-  const inSample: number[] = [];
-  const outOfSample: number[] = [];
-  let below = 0, atMedian = 0, losses = 0;
+  const out = new Float64Array(C * CSCV_SPLIT_FIELDS);
   for (let i = 0; i < C; i++) {
     const j = indexOf[full ^ maskOf[i]!]!;
     let best = -1, survivors = 0;
@@ -150,45 +198,49 @@ export function probabilityOfBacktestOverfitting(candidates: readonly CandidateB
       else if (d === 0) tied += weight[n]!;
     }
     if (ranked < 2) continue;
-    // 2·rank = 2 + 2·worse + tied against M + 1: the sign of λ in integers, so λ = 0 is exact
-    const twice = 2 + 2 * worse + tied;
-    if (twice < ranked + 1) below++;
-    else if (twice === ranked + 1) atMedian++;
-    const omega = twice / (2 * (ranked + 1));
-    logits.push(Math.log(omega / (1 - omega)));
-    inSample.push(score[i * N + best]!);
-    outOfSample.push(score[j * N + best]!);
-    if (total[j * N + best]! < 0) losses++;
+    const o = i * CSCV_SPLIT_FIELDS;
+    out[o] = 2 + 2 * worse + tied;
+    out[o + 1] = ranked;
+    out[o + 2] = score[i * N + best]!;
+    out[o + 3] = score[j * N + best]!;
+    out[o + 4] = total[j * N + best]!;
   }
-  const used = logits.length;
-  if (used === 0) return null;
-  const sorted = Float64Array.from(logits).sort();
-  const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
-  const finite = inSample.every(Number.isFinite) && outOfSample.every(Number.isFinite);
-  const reg = finite ? linearRegression(inSample.map((x, c) => [x, outOfSample[c]!])) : { m: NaN, b: NaN };
-  return {
-    candidates: candidates.length,
-    blocks: S,
-    bars_per_block: size,
-    splits: C,
-    splits_used: used,
-    at_median: atMedian,
-    pbo: (below + atMedian / 2) / used,
-    logits: {
-      mean: mean(logits),
-      quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantileSorted(sorted as unknown as number[], q)) as PboResult['logits']['quantiles'],
-      histogram: histogram(sorted, opts.bins ?? 20),
-    },
-    // a vertical cloud (every split's winner with the same in-sample score) has no slope
-    degradation: {
-      slope: Number.isFinite(reg.m) ? reg.m : 0,
-      intercept: Number.isFinite(reg.b) ? reg.b : finite ? mean(outOfSample) : 0,
-      in_sample_mean: finite ? mean(inSample) : 0,
-      out_of_sample_mean: finite ? mean(outOfSample) : 0,
-      sample: degradationSample(inSample, outOfSample),
-    },
-    probability_of_loss: losses / used,
-  };
+  return out;
+}
+
+/**
+ * Every split's record (CSCV_SPLIT_FIELDS each, in lexicographic order of the training sets) by
+ * the kernel's walk when `opts.walk` is given and the objective plain, else by cscvSplits; null
+ * when there is nothing to split (fewer than 2 candidates, empty blocks).
+ */
+export function cscvSplitRecords(candidates: readonly CandidateBlocks[], opts: PboOptions): { splits: Float64Array; C: number; S: number; size: number } | null {
+  const S = opts.blocks ?? DEFAULT_PBO_BLOCKS;
+  if (!(Number.isInteger(S) && S >= 2 && S % 2 === 0 && S <= MAX_PBO_BLOCKS)) throw new RangeError(`CSCV needs an even number of blocks from 2 to ${MAX_PBO_BLOCKS}, got ${S}`);
+  if (candidates.length < 2) return null;
+  for (const t of candidates) if (t.blocks !== S || t.size !== candidates[0]!.size) throw new RangeError(`block summaries of ${t.blocks} blocks of ${t.size}, expected ${S} of ${candidates[0]!.size}`);
+  const size = candidates[0]!.size;
+  if (size === 0) return null;
+  const k = S / 2;
+  let C = 1;
+  for (let i = 0; i < k; i++) C = (C * (S - i)) / (i + 1);
+  const { objective } = opts;
+  const bpy = opts.barsPerYear ?? 1;
+  const minBars = halfThreshold(opts.minBars);
+  const minTrades = halfThreshold(opts.minTrades);
+  // candidates with the same summaries bit for bit (e.g. every weight set where all legs are flat)
+  // score the same on every set: the walk scores each distinct one once and the ranks count it
+  // `weight` times; groups keep the order of their first member, so n* is the same candidate
+  const { distinct, weight } = distinctCandidates(candidates);
+  const N = distinct.length;
+
+  const terms = objective.terms;
+  const splits = opts.walk && terms && cscvScores(terms.score) && cscvScores(terms.tiebreak) && (!objective.tiebreak || terms.tiebreak)
+    ? opts.walk({
+      candidates: N, blocks: S, size, ...packBlocks(distinct), weight, score: terms.score, tiebreak: objective.tiebreak ? terms.tiebreak ?? null : null,
+      moments: needsMoments(objective, minTrades), drawdown: needsDrawdown(objective), rootBarsPerYear: Math.sqrt(bpy), minBars, minTrades,
+    })
+    : cscvSplits(distinct, weight, C, S, size, objective, bpy, minBars, minTrades);
+  return { splits, C, S, size };
 }
 
 const finiteOr = (x: number, alt: number) => (Number.isFinite(x) ? x : alt);

@@ -6,6 +6,8 @@ import { runWorkflow } from '@regimen/coordinator';
 
 // Test-only (outside src/, so never built into dist/ nor packed): the report itself reads files
 // and schemas only; running a workflow to make them is the coordinator's, a devDependency here.
+// Every workflow here takes 8 PBO blocks (70 CSCV splits): the report shows whatever
+// analysis/overfitting.json holds, and at the default 16 (12,870 splits) the PBO was most of each run.
 
 /**
  * A small real workspace with every kind of section content: a two-parameter strategy (a
@@ -31,7 +33,7 @@ export async function reportTestWorkspace(bars = 1500): Promise<string> {
   phases:
     - name: parameter_discovery
     - name: regime_analysis
-      config: { min_bars: 10 }
+      config: { min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe, weight_space: { trend: [0, 0.5, 1], swing: [0, 0.5, 1], channel: [0, 0.5, 1], dormant: [0, 1] } }
     - name: validation
@@ -61,7 +63,7 @@ export async function walkForwardTestWorkspace(bars = 1500): Promise<string> {
   phases:
     - name: parameter_discovery
     - name: regime_analysis
-      config: { min_bars: 10 }
+      config: { min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe, weight_space: { trend: [0, 0.5, 1], channel: [0, 0.5, 1] } }
     - name: validation
@@ -91,7 +93,7 @@ export async function paretoTestWorkspace(bars = 1200): Promise<string> {
     - name: parameter_discovery
       config: { algorithm: random, algorithm_options: { sampler: sobol }, max_trials: 60 }
     - name: regime_analysis
-      config: { objectives: [sharpe, -max_drawdown], select: knee, min_bars: 10 }
+      config: { objectives: [sharpe, -max_drawdown], select: knee, min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe }
     - name: validation

@@ -15,8 +15,6 @@ import {
   type EnsembleWeights,
   type SearchOutcome,
   type SignalEvents,
-  TrialPerformanceSchema,
-  TrialsFileSchema,
 } from '@regimen/core';
 import { buildLegs, replayBatch } from '@regimen/backtester';
 import { readSignalEvents } from '@regimen/data';
@@ -26,6 +24,7 @@ import { join } from 'node:path';
 import { readTrainTrack } from '../classifiers.js';
 import { checkInterrupted, timed, timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { overfittingReport, type ScoredWeightSets } from '../overfitting.js';
+import { trialPerformances } from '../trial-performances.js';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 /**
@@ -126,8 +125,7 @@ export async function ensembleOptimization(ctx: RunContext): Promise<PhaseOutput
     scored.push({ regime, batch, sets: sorted.map((t) => ({ id: t.ensemble_trial_id, weights: t.weights })), report: analysis.report });
   }
   // the PBO of both selections (phase 2's winners, these weights) needs the weight sets scored here
-  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
-  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const perfs = trialPerformances(ctx);
   const regimeReport = readJsonFile(ctx.paths.regimeReport, RegimeAnalysisReportSchema);
   writeJsonAtomic(ctx.paths.overfitting, await timedAsync(ctx, 'overfitting', () => overfittingReport(ctx, perfs, regimeReport, tracks, scored)));
   const reportPath = join(ctx.paths.analysis, 'ensemble_report.json');

@@ -1,16 +1,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PARETO_FRONTS_FILE, readJsonFile, TrialPerformanceSchema, TrialsFileSchema, writeJsonAtomic } from '@regimen/core';
+import { PARETO_FRONTS_FILE, writeJsonAtomic } from '@regimen/core';
 import { analyzeRegimes, parameterSurface } from '@regimen/optimizer';
 import { readModel, readTrainTrack } from '../classifiers.js';
 import { timedAsync, type PhaseOutput, type RunContext } from '../context.js';
 import { overfittingReport } from '../overfitting.js';
+import { trialPerformances } from '../trial-performances.js';
 
 /** Phase 2: the optimizer reads every trial's results and writes the best parameters per regime. */
 export async function regimeAnalysis(ctx: RunContext): Promise<PhaseOutput> {
   const cfg = ctx.config.regime_analysis;
-  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
-  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const perfs = trialPerformances(ctx);
   const classifiers = ctx.config.classifiers.map((c) => ({ name: c.name, regimes: readModel(ctx, c.name).regimes }));
   const { optimal, report, fronts } = analyzeRegimes(perfs, {
     classifiers,

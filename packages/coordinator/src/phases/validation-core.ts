@@ -71,8 +71,16 @@ export interface ValidationOutput {
   stages: Record<string, number>;
 }
 
-/** `label(name, bars)`: the live labels of a configured classifier on `bars`, from its saved model. */
-export function computeValidation(v: ValidationInput, engine: Engine, label: (classifier: string, bars: BarColumns) => RegimeTrack): ValidationOutput {
+/** Phase 4's runs without its proofs: what the proofs' parts check, when they run elsewhere (validation-proofs.ts). */
+export type ValidationWithoutProofs = Omit<ValidationOutput, 'verified' | 'lookAhead'>;
+
+/**
+ * `label(name, bars)`: the live labels of a configured classifier on `bars`, from its saved model.
+ * `proofs: false` leaves both proofs to the caller, who checks them in parts (validation.ts).
+ */
+export function computeValidation(v: ValidationInput, engine: Engine, label: (classifier: string, bars: BarColumns) => RegimeTrack): ValidationOutput;
+export function computeValidation(v: ValidationInput, engine: Engine, label: (classifier: string, bars: BarColumns) => RegimeTrack, proofs: false): ValidationWithoutProofs;
+export function computeValidation(v: ValidationInput, engine: Engine, label: (classifier: string, bars: BarColumns) => RegimeTrack, proofs = true): ValidationWithoutProofs | ValidationOutput {
   const stages: Record<string, number> = {};
   const timed = <T>(stage: string, work: () => T): T => {
     const t0 = performance.now();
@@ -117,14 +125,6 @@ export function computeValidation(v: ValidationInput, engine: Engine, label: (cl
   }
   stages.transitions = (performance.now() - t1) / 1000;
 
-  // ---- proofs: switching at the right bar, and no look-ahead
-  const verified = v.verifyTransitions
-    ? timed('proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), engine, v.exhaustive))
-    : null;
-  // only the driving classifier's labels decide positions; the others would only break down metrics
-  const rng = createRng(v.seed);
-  const lookAhead = timed('proof_look_ahead', () => lookAheadCheck({ rng, engine }, input, adaptive.positions, (cut) => [label(c, sliceBars(bars, cut))], v.exhaustive ? 'all' : undefined));
-
   const otherPositions: Array<[string, Float64Array]> = [];
   const others = Object.fromEntries(
     tracks.filter((t) => t !== driving).map((t) => {
@@ -133,7 +133,7 @@ export function computeValidation(v: ValidationInput, engine: Engine, label: (cl
       return [t.classifier, { metrics: r.metrics, regimes: r.regimes[t.classifier] ?? {} }];
     }),
   );
-  return {
+  const runs: ValidationWithoutProofs = {
     tracks,
     adaptive: { metrics: adaptive.metrics, regimes: adaptive.regimes[c] ?? {}, positions: adaptive.positions },
     bestRow: { metrics: bestRow.metrics, regimes: bestRow.regimes[c] ?? {} },
@@ -143,13 +143,21 @@ export function computeValidation(v: ValidationInput, engine: Engine, label: (cl
     positions,
     transitions,
     trades,
-    verified,
-    lookAhead,
     others,
     otherPositions,
     weightsByRegime: input.weights,
     stages,
   };
+  if (!proofs) return runs;
+
+  // ---- proofs: switching at the right bar, and no look-ahead
+  const verified = v.verifyTransitions
+    ? timed('proof_transitions', () => verifyTransitions(input, adaptive.positions, transitions.map((x) => x.bar), trades.map((x) => x.bar), engine, v.exhaustive))
+    : null;
+  // only the driving classifier's labels decide positions; the others would only break down metrics
+  const rng = createRng(v.seed);
+  const lookAhead = timed('proof_look_ahead', () => lookAheadCheck({ rng, engine }, input, adaptive.positions, (cut) => [label(c, sliceBars(bars, cut))], v.exhaustive ? 'all' : undefined));
+  return { ...runs, verified, lookAhead };
 }
 
 /**

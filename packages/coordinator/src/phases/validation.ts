@@ -3,10 +3,10 @@ import {
   otherClassifierRun,
   readJsonFile,
   RegimeOptimalParamsSchema,
+  createRng,
   regimenError,
-  TrialPerformanceSchema,
-  TrialsFileSchema,
   writeJsonAtomic,
+  type BarColumns,
   type EnsembleWeights,
   type RegimeOptimalParams,
   type RegimeTrack,
@@ -14,13 +14,17 @@ import {
   type ValidationResults,
 } from '@regimen/core';
 import { readRegimeLabels, isoTime } from '@regimen/data';
-import type { AdaptiveInput } from '@regimen/backtester';
+import { shareBars, shareRegimes, type AdaptiveInput } from '@regimen/backtester';
+import { isStrategyType } from '@regimen/kernel';
 import { compileObjective } from '@regimen/optimizer';
 import { classifierOf, liveTrack, readModel, runStageTask, taskSource } from '../classifiers.js';
 import { addStage, type PhaseOutput, type RunContext } from '../context.js';
-import type { ValidateTask } from '../stage-worker.js';
-import { baselinesOf, computeValidation, type ValidationInput, type ValidationOutput } from './validation-core.js';
+import { lookAheadCuts, transitionPoints } from '../no-look-ahead.js';
+import type { TaskClassifier, ValidateTask } from '../stage-worker.js';
+import { baselinesOf, computeValidation, type ValidationInput, type ValidationOutput, type ValidationWithoutProofs } from './validation-core.js';
+import { combineParts, proofParts, type ProofData, type ProofPart, type ProofPartResult } from './validation-proofs.js';
 import { writeValidationEquityFile } from './validation-equity.js';
+import { trialPerformances } from '../trial-performances.js';
 
 /**
  * Phase 4: the adaptive strategy on held-out data. Regimes are labelled live from the saved model
@@ -99,17 +103,83 @@ export async function validation(ctx: RunContext): Promise<PhaseOutput> {
  * Phase 4's computing (validation-core.ts): as a task on the executor when several series or
  * folds are in flight and every classifier is one of Regimen's (a worker imports it by package),
  * else on this thread. The labels it made are checked against phase 1's by the caller either way.
+ * Its two proofs — most of its work: each cut and switching point is a recomputation from bar 0 —
+ * are cut into parts checked side by side as tasks when the series is long and the executor has
+ * workers that can (validation-proofs.ts), also for a single series, whose pool is idle in phase 4;
+ * else they run with the rest.
  */
-async function validateOnExecutor(ctx: RunContext, input: ValidationInput) {
-  const classifiers = ctx.config.classifiers.map((c) => ({ c, source: ctx.stageTasks ? taskSource(ctx, classifierOf(ctx, c.name).plugin) : undefined }));
-  if (classifiers.every((x) => x.source)) {
-    const task: ValidateTask = {
-      kind: 'validate', engine: ctx.executor.engine, input,
-      classifiers: classifiers.map(({ c, source }) => ({ name: c.name, source: source!, plugin: classifierOf(ctx, c.name).plugin.name, options: c.options, model: readModel(ctx, c.name).model, where: `workflow.classifiers.${c.name}.options` })),
-    };
-    return runStageTask<ValidationOutput>(ctx, task);
+async function validateOnExecutor(ctx: RunContext, input: ValidationInput): Promise<ValidationOutput> {
+  const driving = proofTaskClassifier(ctx, input);
+  const classifiers = ctx.stageTasks ? ctx.config.classifiers.map((c) => taskClassifier(ctx, c.name)) : [];
+  const shared = driving || classifiers.length > 0 ? { ...input, bars: shareBars(input.bars) } : input;
+  let runs: ValidationWithoutProofs | ValidationOutput;
+  if (classifiers.length > 0 && classifiers.every((c) => c !== undefined)) {
+    const task: ValidateTask = { kind: 'validate', engine: ctx.executor.engine, input: shared, classifiers, proofs: !driving };
+    runs = await runStageTask<ValidationWithoutProofs | ValidationOutput>(ctx, task);
+  } else {
+    const label = (name: string, bars: BarColumns) => liveTrack(ctx, name, bars);
+    runs = driving ? computeValidation(input, ctx.engine, label, false) : computeValidation(input, ctx.engine, label);
   }
-  return computeValidation(input, ctx.engine, (name, bars) => liveTrack(ctx, name, bars));
+  return driving ? { ...runs, ...(await proofsOnExecutor(ctx, shared, runs, driving)) } : (runs as ValidationOutput);
+}
+
+/** A configured classifier as a stage task names it, when a worker can import its plugin. */
+function taskClassifier(ctx: RunContext, name: string): TaskClassifier | undefined {
+  const c = ctx.config.classifiers.find((x) => x.name === name)!;
+  const { plugin } = classifierOf(ctx, name);
+  const source = taskSource(ctx, plugin);
+  return source ? { name, source, plugin: plugin.name, options: c.options, model: readModel(ctx, name).model, where: `workflow.classifiers.${name}.options` } : undefined;
+}
+
+/**
+ * Series shorter than this check their proofs with the rest of phase 4: a pool thread's first
+ * proof task imports the stage worker and the classifier and compiles their WebAssembly (tenths
+ * of a second), about what the proofs of a series this long cost in all.
+ */
+const PROOF_TASKS_FROM_BARS = 200_000;
+
+/**
+ * The driving classifier for the proofs' tasks, when they are worth tasks — a long series, or
+ * every bar checked (--exhaustive) — and can run as tasks: the executor has task workers, the
+ * classifier is Regimen's, and every strategy is one of the kernel's (a strategy plugin's package
+ * is imported by a worker for trial batches, not for stage tasks).
+ */
+function proofTaskClassifier(ctx: RunContext, input: ValidationInput): TaskClassifier | undefined {
+  if (!input.exhaustive && input.bars.close.length < PROOF_TASKS_FROM_BARS) return undefined;
+  if (!input.strategies.every((s) => isStrategyType(s.type))) return undefined;
+  return taskClassifier(ctx, input.driving);
+}
+
+/** Both proofs in parts, side by side on the executor; the answers of the whole checks. */
+async function proofsOnExecutor(ctx: RunContext, v: ValidationInput, runs: ValidationWithoutProofs, classifier: TaskClassifier): Promise<Pick<ValidationOutput, 'verified' | 'lookAhead'>> {
+  const c = v.driving;
+  const data: ProofData = {
+    bars: v.bars, window: v.window, regime: shareRegimes([runs.tracks.find((t) => t.classifier === c)!])[0]!, strategies: v.strategies,
+    winners: v.optimal[c]!, weights: runs.weightsByRegime, costs: v.costs, barsPerYear: v.barsPerYear, positions: sharedCopy(runs.adaptive.positions),
+  };
+  // twice as many parts as workers, so that a part that ends early leaves no thread idle for long
+  const parts = 2 * Math.max(1, ctx.executor.taskWorkers ?? ctx.executor.workers);
+  const cuts = lookAheadCuts(createRng(v.seed), v.window, runs.adaptive.positions, v.exhaustive ? 'all' : undefined);
+  const points = v.verifyTransitions ? transitionPoints(runs.transitions.map((x) => x.bar), runs.trades.map((x) => x.bar), v.exhaustive) : null;
+  const asked: ProofPart[] = [
+    ...proofParts(cuts, parts).map((x): ProofPart => ({ kind: 'look_ahead', cuts: x })),
+    ...(points ? proofParts(points, parts).map((x): ProofPart => ({ kind: 'transitions', points: x })) : []),
+  ];
+  const results = await Promise.all(asked.map((part) => runStageTask<ProofPartResult>(ctx, { kind: 'proof', engine: ctx.executor.engine, data, part, classifier })));
+  const of = (kind: ProofPart['kind']) => results.filter((_, i) => asked[i]!.kind === kind);
+  // the parts' own seconds, summed: the proofs' work, not the wall time they took side by side
+  addStage(ctx, 'proof_look_ahead', of('look_ahead').reduce((s, r) => s + r.seconds, 0));
+  if (points) addStage(ctx, 'proof_transitions', of('transitions').reduce((s, r) => s + r.seconds, 0));
+  return {
+    verified: points ? { ...combineParts(of('transitions')), checked: points.length } : null,
+    lookAhead: { ...combineParts(of('look_ahead')), cuts },
+  };
+}
+
+function sharedCopy(a: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }
 
 /**
@@ -123,8 +193,7 @@ export function baselineRuns(ctx: RunContext, base: Omit<AdaptiveInput, 'regime'
 
 /** The best static trial by the phase-1 objective, and each strategy's best. */
 function rankTrials(ctx: RunContext, strategies: Array<{ name: string }>) {
-  const { trials } = readJsonFile(ctx.paths.trials, TrialsFileSchema);
-  const perfs = trials.map((t) => readJsonFile(ctx.paths.trialPerformance(t.trial_id), TrialPerformanceSchema));
+  const perfs = trialPerformances(ctx);
   const objective = compileObjective(ctx.config.parameter_discovery.objective);
   const rank = [...perfs].sort((a, b) => objective.score(b.metrics) - objective.score(a.metrics) || (a.trial_id < b.trial_id ? -1 : 1));
   const best = rank[0]!;

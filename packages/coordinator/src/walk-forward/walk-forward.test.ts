@@ -24,11 +24,12 @@ import { builtMissing, requireOrSkip } from '@regimen/plugin-testkit';
 // the pool loads the built worker (dist/); without it only the in-process half runs, a failure under CI=true
 const built = !requireOrSkip('the built backtester', builtMissing(new URL('../../../backtester/dist/worker.js', import.meta.url)));
 
+// smallWorkflow's own phases (its pbo_blocks: 8 included: the one-fold walk-forward below equals its single split)
 const validationWith = (extra: string) => `    - name: parameter_discovery
       config:
         parameter_space: { lookback: [10, 30], threshold: [0.005, 0.02] }
     - name: regime_analysis
-      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10 }
+      config: { metrics: [sharpe, sortino, max_drawdown], min_bars: 10, pbo_blocks: 8 }
     - name: ensemble_optimization
       config: { algorithm: grid, objective: sharpe }
     - name: validation

@@ -9,3 +9,4 @@ export { createWasmEngine, createSharedWasmEngine, loadWasmEngine } from './wasm
 export { shareMarket, type SharedMarket } from './shared-market.js';
 export { marketBytesCopied } from './kernel-data.js';
 export { wasmStrategyPositions, checkStrategyPlugin, firstDifference, type WasmRun } from './strategy-check.js';
+export { cscvWalkWasm } from './kernel-cscv.js';

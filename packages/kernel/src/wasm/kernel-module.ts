@@ -65,6 +65,11 @@ export interface KernelExports {
   labelFirstBars(labels: number, from: number, to: number, out: number): void;
   // assembly/plugin-positions.ts: a strategy plugin's positions checked and side applied; −1 or the first bad bar
   finishPositions(pos: number, len: number, warm: number, longOnly: number): number;
+  // assembly/cscv.ts: the PBO's CSCV walk, every split's record
+  cscvWalk(n: number, s: number, size: number, fields: number, stairs: number, steps: number, weight: number, stats: number, moments: number,
+    drawdown: number, scoreMetric: number, scoreSign: number, tieMetric: number, tieSign: number, rootBpy: number, minBars: number,
+    minTrades: number, keepScore: number, keepTie: number, keepTotal: number, keepOk: number, keepBest: number, score: number, tie: number,
+    total: number, ok: number, index: number, out: number): void;
 }
 
 export function instantiateKernel(memory: WasmMemory, module: WasmModule = kernelModule()): KernelExports {
