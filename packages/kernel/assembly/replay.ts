@@ -17,8 +17,10 @@
 //   moves and at the end. NaN equities are skipped by both (every comparison with NaN is false).
 //   Once an equity is ±∞ or NaN it never becomes finite again (∞·x is ±∞ or NaN), so a peak of
 //   +∞ only meets equities whose dd is NaN, which both skip.
-// - sd: a second pass (returns recomputed per block, same expression), Σ (r − mean)² per group
-//   in time order.
+// - sd: a second pass, Σ (r − mean)² per group in time order, over the same returns as the first
+//   pass (recomputed per block, same expression). A skipped return is ±0, so its term is
+//   (±0 − mean)² = mean·mean, the same bits for every skipped return of the group: a run of L of
+//   them is L additions of one constant c, which addRepeated does exactly in O(1) (below).
 // - the first pass skips returns between two bars whose combined position is +0 in every set
 //   (legs all ±0, finite weights, finite R): such a return is ±0, and adding ±0 to a sum that is
 //   never −0, multiplying the equity by 1 + ±0 = 1, and counting no trade and no exposure change
@@ -40,7 +42,8 @@ const COUNTS: usize = 96; // i64 lanes: trades in the low 32 bits, exposed bars 
 const Q: usize = 112;
 const MEAN: usize = 128;
 const BARS: usize = 144;
-const STATE_BYTES: usize = 160;
+const SKIPPED: usize = 160;
+const STATE_BYTES: usize = 176;
 
 /** Bytes of working state per group (the host's stride for `state`). */
 export function replayStateBytes(): i32 {
@@ -152,33 +155,45 @@ function comboPositions(combos: i32, comboK: usize, comboVals: usize, legs: i32,
 
 /**
  * For time block b of `block` returns (return i is bar start+1+i, attributed to bar start+i) and per
- * breakdown track, the block's return indices sorted by regime, stably (time order within a
- * regime): order holds u16 offsets in the block, `block` per (block, track); counts one i32 per
- * (block, group) with the groups numbered as in `tracks` (group 0: the block's count).
- * activeOrder/activeCounts are the same for the returns that may be non-zero — those not between
- * two flat bars (`flat`: u8 per combo, 1 = position +0 in every weight set) — and `active`
- * (`block` u16 per block) lists those returns in time order. `fill` is 2 KiB and `actBuf`
- * `block` bytes of scratch.
+ * breakdown track: counts, one i32 per (block, group) with the groups numbered as in `tracks`
+ * (group 0: the block's count), of all returns; activeCounts the same for the returns that may be
+ * non-zero — those not between two flat bars (`flat`: u8 per combo, 1 = position +0 in every
+ * weight set); `active` (`block` u16 per block) lists those returns in time order and
+ * activeOrder (`block` u16 per (block, track)) sorted by regime, stably (time order within a
+ * regime). gaps (parallel to `active`) and activeGaps (parallel to activeOrder) hold, for each
+ * listed return, how many skipped returns of its group come between it and the group's previous
+ * listed return of the block (or the block's start); tails (i32 per (block, group)) how many
+ * follow the group's last listed return in the block. `fill` is 3 KiB and `actBuf` `block` bytes
+ * of scratch.
  */
-export function replayOrder(b: i32, tracks: usize, nTracks: i32, groups: i32, start: i32, end: i32, block: i32, order: usize, counts: usize,
-  activeOrder: usize, activeCounts: usize, active: usize, ids: usize, flat: usize, fill: usize, actBuf: usize): void {
+export function replayOrder(b: i32, tracks: usize, nTracks: i32, groups: i32, start: i32, end: i32, block: i32, counts: usize,
+  activeOrder: usize, activeCounts: usize, active: usize, gaps: usize, activeGaps: usize, tails: usize, ids: usize, flat: usize, fill: usize,
+  actBuf: usize): void {
   const i0: i32 = b * block;
   const i1: i32 = min(end - start - 1, i0 + block);
   const cnt: usize = counts + <usize>(b * groups) * 4;
   const aCnt: usize = activeCounts + <usize>(b * groups) * 4;
+  const tl: usize = tails + <usize>(b * groups) * 4;
   memory.fill(cnt, 0, <usize>groups * 4);
   memory.fill(aCnt, 0, <usize>groups * 4);
   const act: usize = active + (<usize>(b * block) << 1);
+  const gap: usize = gaps + (<usize>(b * block) << 1);
   let m: i32 = 0;
+  let run: i32 = 0;
   for (let i: i32 = i0; i < i1; i++) {
     const a: u32 = (load<u8>(flat + <usize>load<u32>(ids + (<usize>i << 2))) & load<u8>(flat + <usize>load<u32>(ids + (<usize>(i + 1) << 2)))) ^ 1;
     store<u8>(actBuf + <usize>(i - i0), <u8>a);
+    // stored at m either way; a skipped return's entry is overwritten by the next listed one
     store<u16>(act + (<usize>m << 1), <u16>(i - i0));
+    store<u16>(gap + (<usize>m << 1), <u16>run);
     m += <i32>a;
+    run = a ? 0 : run + 1;
   }
   store<i32>(cnt, i1 - i0);
   store<i32>(aCnt, m);
+  store<i32>(tl, run);
   const aFill: usize = fill + 1024;
+  const runs: usize = fill + 2048;
   for (let j: i32 = 0; j < nTracks; j++) {
     const tr: usize = tracks + <usize>j * 12;
     const lab: usize = <usize>load<i32>(tr) + <usize>start;
@@ -193,32 +208,33 @@ export function replayOrder(b: i32, tracks: usize, nTracks: i32, groups: i32, st
         store<i32>(ac, load<i32>(ac) + <i32>load<u8>(actBuf + <usize>(i - i0)));
       }
     }
-    // running fill offsets per regime (k ≤ 255)
-    const seg: usize = order + <usize>((b * nTracks + j) * block) * 2;
+    // running fill offsets and skipped-run lengths per regime (k ≤ 255)
     const aSeg: usize = activeOrder + <usize>((b * nTracks + j) * block) * 2;
-    let off: i32 = 0, aOff: i32 = 0;
+    const gSeg: usize = activeGaps + <usize>((b * nTracks + j) * block) * 2;
+    let aOff: i32 = 0;
     for (let l: i32 = 0; l < k; l++) {
-      store<i32>(fill + (<usize>l << 2), off);
       store<i32>(aFill + (<usize>l << 2), aOff);
-      off += load<i32>(cnt + (<usize>(g0 + l) << 2));
+      store<i32>(runs + (<usize>l << 2), 0);
       aOff += load<i32>(aCnt + (<usize>(g0 + l) << 2));
     }
     for (let i: i32 = i0; i < i1; i++) {
       const l: u32 = load<u8>(lab + <usize>i);
       if (l != NO_REGIME) {
-        const f: usize = fill + (<usize>l << 2);
-        const at: i32 = load<i32>(f);
-        store<u16>(seg + (<usize>at << 1), <u16>(i - i0));
-        store<i32>(f, at + 1);
+        const r: usize = runs + (<usize>l << 2);
         if (load<u8>(actBuf + <usize>(i - i0))) {
           // (an unconditional store here would land on the next regime's first entry)
           const af: usize = aFill + (<usize>l << 2);
           const aAt: i32 = load<i32>(af);
           store<u16>(aSeg + (<usize>aAt << 1), <u16>(i - i0));
+          store<u16>(gSeg + (<usize>aAt << 1), <u16>load<i32>(r));
           store<i32>(af, aAt + 1);
+          store<i32>(r, 0);
+        } else {
+          store<i32>(r, load<i32>(r) + 1);
         }
       }
     }
+    for (let l: i32 = 0; l < k; l++) store<i32>(tl + (<usize>(g0 + l) << 2), load<i32>(runs + (<usize>l << 2)));
   }
 }
 
@@ -236,32 +252,33 @@ const END: i32 = 4;
  * `legTable` holds one i32 leg pointer per (regime, strategy) cell (0 = null leg), `weights` one
  * f64x2 per cell per pair (lane = weight set; p1 − p0 even: two pairs run together); ids/combos
  * from replayCombos; `pos` is (p1 − p0) × combos × v128 of scratch. `tracks` as in
- * evaluateWindow (labels pointer, regimes, first group; group 0 = the whole window); order/counts
- * from replayOrder without `flat`, activeOrder/activeCounts/active with it, all with the same
+ * evaluateWindow (labels pointer, regimes, first group; group 0 = the whole window); counts,
+ * activeOrder, activeCounts, active, gaps, activeGaps and tails from replayOrder with the same
  * `block`. `state` is nPairs × groups × replayStateBytes() of scratch, rbuf and ibuf 2·`block`
  * v128 each, `out` receives 2·nPairs × groups × GROUP_BYTES.
  */
 export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, combos: i32, comboK: usize, comboVals: usize, pos: usize,
   start: i32, end: i32, legs: i32, cells: i32, legTable: usize, weights: usize, R: usize, cost: f64, tracks: usize, nTracks: i32,
-  groups: i32, order: usize, counts: usize, activeOrder: usize, activeCounts: usize, active: usize, block: i32, state: usize, rbuf: usize,
-  ibuf: usize, out: usize): void {
+  groups: i32, counts: usize, activeOrder: usize, activeCounts: usize, active: usize, gaps: usize, activeGaps: usize, tails: usize, block: i32,
+  state: usize, rbuf: usize, ibuf: usize, out: usize): void {
   const n: i32 = end - start - 1;
   const one = f64x2.splat(1);
   const zero = f64x2.splat(0);
   const pairBytes: usize = <usize>groups * STATE_BYTES;
   const i0: i32 = b * block;
-  const i1: i32 = min(n, i0 + block);
   if (step == FIRST_PASS || step == SECOND_PASS) {
     for (let p: i32 = p0; p < p1; p += 2) {
       const st: usize = state + <usize>p * pairBytes;
       const pp: usize = pos + <usize>((p - p0) * combos) * 16;
+      const act: usize = active + (<usize>(b * block) << 1);
+      const nAct: i32 = load<i32>(activeCounts + (<usize>(b * groups) << 2));
       if (step == FIRST_PASS) {
-        firstPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, active + (<usize>(b * block) << 1),
-          load<i32>(activeCounts + (<usize>(b * groups) << 2)), st, st + pairBytes, rbuf, ibuf, block);
-        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, block, b, rbuf, ibuf, false);
+        firstPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, act, nAct, st, st + pairBytes, rbuf, ibuf, block);
+        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, 0, 0, block, b, rbuf, ibuf, false);
       } else {
-        secondPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, i1, st, st + pairBytes, rbuf, block);
-        groupsBlock(tracks, nTracks, groups, st, pairBytes, order, counts, block, b, rbuf, ibuf, true);
+        secondPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, act, gaps + (<usize>(b * block) << 1), nAct,
+          load<i32>(tails + (<usize>(b * groups) << 2)), st, st + pairBytes, rbuf, block);
+        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, activeGaps, tails, block, b, rbuf, ibuf, true);
       }
     }
   } else if (step == BEGIN) {
@@ -292,7 +309,10 @@ export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, comb
         // the last stretch of every group ends here
         v128.store(s + MAX_DD, f64x2.pmax(v128.load(s + MAX_DD), f64x2.sub(one, f64x2.div(v128.load(s + TROUGH), v128.load(s + PEAK)))));
         const c: f64 = load<f64>(s + BARS);
-        v128.store(s + MEAN, c > 0 ? f64x2.div(v128.load(s + SUM), f64x2.splat(c)) : zero);
+        const mean: v128 = c > 0 ? f64x2.div(v128.load(s + SUM), f64x2.splat(c)) : zero;
+        v128.store(s + MEAN, mean);
+        // the second pass's term of a skipped return: (±0 − mean)² = mean·mean
+        v128.store(s + SKIPPED, f64x2.mul(mean, mean));
       }
     }
   } else if (step == END) {
@@ -371,21 +391,32 @@ function firstPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f6
   v128.store(sB + TROUGH, trB); v128.store(sB + MAX_DD, ddB); v128.store(sB + COUNTS, cntB);
 }
 
-/** The returns i0..i1−1 of two pairs again (the sd's second pass), into rbuf, with Σ (r − mean)² of group 0. */
-function secondPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f64, i0: i32, i1: i32, sA: usize, sB: usize, rbuf: usize,
-  block: i32): void {
+/**
+ * The listed returns of the block for two pairs again (the sd's second pass), into rbuf, with
+ * Σ (r − mean)² of group 0: gaps[m] skipped returns (each adding mean·mean) before listed return
+ * m, `tail` after the last.
+ */
+function secondPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f64, i0: i32, act: usize, gaps: usize, nAct: i32, tail: i32,
+  sA: usize, sB: usize, rbuf: usize, block: i32): void {
   const costV = f64x2.splat(cost);
   const half: usize = <usize>block << 4;
   const meanA = v128.load(sA + MEAN), meanB = v128.load(sB + MEAN);
+  const cA = v128.load(sA + SKIPPED), cB = v128.load(sB + SKIPPED);
   let qA = v128.load(sA + Q), qB = v128.load(sB + Q);
-  let idPrev: usize = <usize>load<u32>(ids + (<usize>i0 << 2)) << 4;
-  for (let i: i32 = i0; i < i1; i++) {
+  for (let m: i32 = 0; m < nAct; m++) {
+    const off: i32 = <i32>load<u16>(act + (<usize>m << 1));
+    const gap: i32 = <i32>load<u16>(gaps + (<usize>m << 1));
+    if (gap) {
+      qA = addRepeated(qA, cA, gap);
+      qB = addRepeated(qB, cB, gap);
+    }
+    const i: i32 = i0 + off;
+    const id0: usize = <usize>load<u32>(ids + (<usize>i << 2)) << 4;
     const id: usize = <usize>load<u32>(ids + (<usize>(i + 1) << 2)) << 4;
     const Rv = f64x2.splat(load<f64>(R + (<usize>i << 3)));
-    const at: usize = <usize>(i - i0) << 4;
-    const a0 = v128.load(posA + idPrev), a1 = v128.load(posA + id);
-    const b0 = v128.load(posB + idPrev), b1 = v128.load(posB + id);
-    idPrev = id;
+    const at: usize = <usize>off << 4;
+    const a0 = v128.load(posA + id0), a1 = v128.load(posA + id);
+    const b0 = v128.load(posB + id0), b1 = v128.load(posB + id);
     const rA = f64x2.sub(f64x2.mul(a0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(a1, a0))));
     const rB = f64x2.sub(f64x2.mul(b0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(b1, b0))));
     v128.store(rbuf + at, rA);
@@ -395,27 +426,91 @@ function secondPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f
     qA = f64x2.add(qA, f64x2.mul(dA, dA));
     qB = f64x2.add(qB, f64x2.mul(dB, dB));
   }
+  if (tail) {
+    qA = addRepeated(qA, cA, tail);
+    qB = addRepeated(qB, cB, tail);
+  }
   v128.store(sA + Q, qA);
   v128.store(sB + Q, qB);
 }
 
+/** Runs shorter than this are added one by one (a few dependent adds cost less than the checks). */
+const SHORT_RUN: i32 = 8;
+const EXPONENT: u64 = 0x7ff0000000000000;
+const EXPONENT_ONE: u64 = 0x0010000000000000;
+/** the exponent field of 2^1022: a binade whose top 2^1024 is not a double falls back to adding */
+const EXPONENT_TOP: u64 = 0x7fd0000000000000;
+
+/**
+ * q + c + c + … (L additions, left to right, round to nearest even), per lane, exactly, for
+ * q ≥ +0 or NaN and c = mean·mean (≥ +0 or NaN) — Σ (r − mean)² never holds −0. Why O(1) is exact:
+ * while an exact sum q_i + c stays below B = 2^(e+1), the top of q's binade [2^e, B) with spacing
+ * u = 2^(e−52), it is rounded to a multiple of u: q_{i+1} = q_i + RN(c/u)·u whenever c/u is not a
+ * half-integer (the same increment every step). When it is one, every step is a tie, rounded to an
+ * even multiple of u; from an even q_i that is q_i + j·u (j even) or q_i + (j+1)·u (j odd) with
+ * j = ⌊c/u⌋, again the same increment every step. So after q1 = q + c (which sets the binade)
+ * and q2 = q1 + c (a step in it, whose result is even if it was a tie), every further step in the
+ * binade adds δ = q3 − q2, and q_L = q2 + (L−2)·δ provided the last step's exact sum
+ * q_{L−1} + c = q2 + (L−3)·δ + c is below B. That check and the products are exact: q2, q3, B are
+ * multiples of u in [B/2, B], so B − q2 and δ are exact, (L−3)·δ < B/2 when the check holds
+ * (a rounded product that is not exact is ≥ B and fails it), and q2 + (L−2)·δ = q_L ≤ B is a
+ * multiple of u. Lanes where it does not hold (q1 zero, subnormal, in the top binade, ∞ or NaN;
+ * a run that crosses into the next binade, which happens a few dozen times per group since q only
+ * grows) add one by one; c = +0 leaves q as it is (q + 0 = q for q ≠ −0).
+ */
+// @ts-ignore: decorator
+@inline function addRepeated(q: v128, c: v128, L: i32): v128 {
+  if (L < SHORT_RUN) {
+    for (let j: i32 = 0; j < L; j++) q = f64x2.add(q, c);
+    return q;
+  }
+  const q1 = f64x2.add(q, c);
+  const q2 = f64x2.add(q1, c);
+  const delta = f64x2.sub(f64x2.add(q2, c), q2);
+  const e = v128.and(q1, i64x2.splat(EXPONENT));
+  const top = i64x2.add(e, i64x2.splat(EXPONENT_ONE));
+  const room = f64x2.sub(f64x2.sub(top, q2), f64x2.mul(f64x2.splat(<f64>(L - 3)), delta));
+  const normal = v128.and(i64x2.ne(e, i64x2.splat(0)), i64x2.le_s(e, i64x2.splat(EXPONENT_TOP)));
+  const zero = f64x2.eq(c, f64x2.splat(0));
+  const bulk = f64x2.add(q2, f64x2.mul(f64x2.splat(<f64>(L - 2)), delta));
+  if (i64x2.all_true(v128.or(v128.and(normal, f64x2.lt(c, room)), zero))) return v128.bitselect(q, bulk, zero);
+  return f64x2.replace_lane(f64x2.replace_lane(q, 0, addOneByOne(f64x2.extract_lane(q, 0), f64x2.extract_lane(c, 0), L)), 1,
+    addOneByOne(f64x2.extract_lane(q, 1), f64x2.extract_lane(c, 1), L));
+}
+
+function addOneByOne(q: f64, c: f64, L: i32): f64 {
+  for (let j: i32 = 0; j < L; j++) q += c;
+  return q;
+}
+
+/** Exported for the tests: addRepeated of lanes (q0, c0) and (q1, c1), written to out[0..1]. */
+export function replayAddRepeated(q0: f64, q1: f64, c0: f64, c1: f64, L: i32, out: usize): void {
+  v128.store(out, addRepeated(f64x2.replace_lane(f64x2.splat(q0), 1, q1), f64x2.replace_lane(f64x2.splat(c0), 1, c1), L));
+}
+
 /** Every regime group of every track, for two pairs (states st, st + pairBytes), over its returns in block b (time order). */
-function groupsBlock(tracks: usize, nTracks: i32, groups: i32, st: usize, pairBytes: usize, order: usize, counts: usize, block: i32, b: i32,
-  rbuf: usize, ibuf: usize, second: bool): void {
+function groupsBlock(tracks: usize, nTracks: i32, groups: i32, st: usize, pairBytes: usize, order: usize, counts: usize, gaps: usize, tails: usize,
+  block: i32, b: i32, rbuf: usize, ibuf: usize, second: bool): void {
   const cnt: usize = counts + <usize>(b * groups) * 4;
+  const tl: usize = tails + <usize>(b * groups) * 4;
   const half: usize = <usize>block << 4;
   for (let j: i32 = 0; j < nTracks; j++) {
     const tr: usize = tracks + <usize>j * 12;
     const k: i32 = load<i32>(tr + 4);
     const g0: i32 = load<i32>(tr + 8);
     let seg: usize = order + <usize>((b * nTracks + j) * block) * 2;
+    let gSeg: usize = gaps + <usize>((b * nTracks + j) * block) * 2;
     for (let l: i32 = 0; l < k; l++) {
       const c: i32 = load<i32>(cnt + (<usize>(g0 + l) << 2));
-      if (c == 0) continue;
       const s: usize = st + <usize>(g0 + l) * STATE_BYTES;
-      if (second) groupSquares(s, s + pairBytes, seg, c, rbuf, half);
-      else groupStats(s, s + pairBytes, seg, c, rbuf, ibuf, half);
+      if (second) {
+        const tail: i32 = load<i32>(tl + (<usize>(g0 + l) << 2));
+        if (c > 0 || tail > 0) groupSquares(s, s + pairBytes, seg, gSeg, c, tail, rbuf, half);
+      } else if (c > 0) {
+        groupStats(s, s + pairBytes, seg, c, rbuf, ibuf, half);
+      }
       seg += <usize>c << 1;
+      gSeg += <usize>c << 1;
     }
   }
 }
@@ -460,15 +555,25 @@ function groupStats(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, ibuf:
   v128.store(sB + TROUGH, trB); v128.store(sB + COUNTS, cntB);
 }
 
-function groupSquares(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, half: usize): void {
+function groupSquares(sA: usize, sB: usize, seg: usize, gaps: usize, c: i32, tail: i32, rbuf: usize, half: usize): void {
   const meanA = v128.load(sA + MEAN), meanB = v128.load(sB + MEAN);
+  const cA = v128.load(sA + SKIPPED), cB = v128.load(sB + SKIPPED);
   let qA = v128.load(sA + Q), qB = v128.load(sB + Q);
   for (let m: i32 = 0; m < c; m++) {
+    const gap: i32 = <i32>load<u16>(gaps + (<usize>m << 1));
+    if (gap) {
+      qA = addRepeated(qA, cA, gap);
+      qB = addRepeated(qB, cB, gap);
+    }
     const at: usize = <usize>load<u16>(seg + (<usize>m << 1)) << 4;
     const dA = f64x2.sub(v128.load(rbuf + at), meanA);
     const dB = f64x2.sub(v128.load(rbuf + half + at), meanB);
     qA = f64x2.add(qA, f64x2.mul(dA, dA));
     qB = f64x2.add(qB, f64x2.mul(dB, dB));
+  }
+  if (tail) {
+    qA = addRepeated(qA, cA, tail);
+    qB = addRepeated(qB, cB, tail);
   }
   v128.store(sA + Q, qA);
   v128.store(sB + Q, qB);
