@@ -238,6 +238,97 @@ export function replayOrder(b: i32, tracks: usize, nTracks: i32, groups: i32, st
   }
 }
 
+/**
+ * Trades and exposure of every weight set without counting them bar by bar: a return i is a trade
+ * when pos(c1) ≠ pos(c0) and exposed when pos(c0) ≠ 0, with c0, c1 the combos of its bars
+ * start+i and start+i+1, so per group they follow from its distinct (c0, c1) and their counts
+ * (transitionCounts, once per pair). A skipped return (between two flat bars) is neither in any
+ * set, so the listed returns are enough. Writes, for every group g in the order of `tracks`
+ * (group 0 first), entries of four i32 (c0, c1, count, hash slot) at [first[g], first[g+1]) of
+ * `entries` (first: groups + 1 i32); `hash` (hashSize i32, a power of two ≥ 2 × the largest
+ * group's listed returns) is zero before and after. Returns the number of entries.
+ */
+export function replayTransitions(blocks: i32, tracks: usize, nTracks: i32, groups: i32, block: i32, ids: usize, active: usize,
+  activeOrder: usize, activeCounts: usize, hash: usize, hashSize: i32, entries: usize, first: usize): i32 {
+  const mask: u32 = <u32>hashSize - 1;
+  let e: i32 = 0;
+  store<i32>(first, 0);
+  for (let b: i32 = 0; b < blocks; b++) {
+    const act: usize = active + (<usize>(b * block) << 1);
+    const c: i32 = load<i32>(activeCounts + (<usize>(b * groups) << 2));
+    for (let m: i32 = 0; m < c; m++) e = addTransition(ids, b * block + <i32>load<u16>(act + (<usize>m << 1)), hash, mask, entries, e);
+  }
+  clearSlots(hash, entries, 0, e);
+  store<i32>(first + 4, e);
+  for (let j: i32 = 0; j < nTracks; j++) {
+    const tr: usize = tracks + <usize>j * 12;
+    const k: i32 = load<i32>(tr + 4);
+    const g0: i32 = load<i32>(tr + 8);
+    for (let l: i32 = 0; l < k; l++) {
+      const e0: i32 = e;
+      for (let b: i32 = 0; b < blocks; b++) {
+        const cnt: usize = activeCounts + (<usize>(b * groups + g0) << 2);
+        let off: i32 = 0;
+        for (let x: i32 = 0; x < l; x++) off += load<i32>(cnt + (<usize>x << 2));
+        const seg: usize = activeOrder + (<usize>((b * nTracks + j) * block + off) << 1);
+        const c: i32 = load<i32>(cnt + (<usize>l << 2));
+        for (let m: i32 = 0; m < c; m++) e = addTransition(ids, b * block + <i32>load<u16>(seg + (<usize>m << 1)), hash, mask, entries, e);
+      }
+      clearSlots(hash, entries, e0, e);
+      store<i32>(first + (<usize>(g0 + l + 1) << 2), e);
+    }
+  }
+  return e;
+}
+
+/** Counts return i's (combo of bar start+i, combo of bar start+i+1) in the group's table; returns the new entry count. */
+function addTransition(ids: usize, i: i32, hash: usize, mask: u32, entries: usize, e: i32): i32 {
+  const c0: u32 = load<u32>(ids + (<usize>i << 2));
+  const c1: u32 = load<u32>(ids + (<usize>(i + 1) << 2));
+  let slot: u32 = <u32>(((<u64>c0 << 32 | <u64>c1) * 0x9e3779b97f4a7c15) >>> 40) & mask;
+  while (true) {
+    const at: i32 = load<i32>(hash + (<usize>slot << 2)) - 1;
+    if (at < 0) {
+      const x: usize = entries + (<usize>e << 4);
+      store<u32>(x, c0);
+      store<u32>(x + 4, c1);
+      store<i32>(x + 8, 1);
+      store<u32>(x + 12, slot);
+      store<i32>(hash + (<usize>slot << 2), e + 1);
+      return e + 1;
+    }
+    const x: usize = entries + (<usize>at << 4);
+    if (load<u32>(x) == c0 && load<u32>(x + 4) == c1) {
+      store<i32>(x + 8, load<i32>(x + 8) + 1);
+      return e;
+    }
+    slot = (slot + 1) & mask;
+  }
+  return e;
+}
+
+function clearSlots(hash: usize, entries: usize, e0: i32, e1: i32): void {
+  for (let x: i32 = e0; x < e1; x++) store<i32>(hash + (<usize>load<u32>(entries + (<usize>x << 4) + 12) << 2), 0);
+}
+
+/**
+ * One group's trades (low 32 bits) and exposed bars (high 32) per lane of a pair, from its
+ * transition entries [e0, e1) and the pair's combo positions `pos`: the reference's
+ * `pos[t] !== pos[t−1]` and `pos[t−1] !== 0` (f64x2.ne: NaN differs from everything, −0 = +0).
+ */
+function transitionCounts(entries: usize, e0: i32, e1: i32, pos: usize): v128 {
+  const zero = f64x2.splat(0);
+  let cnt = i64x2.splat(0);
+  for (let x: i32 = e0; x < e1; x++) {
+    const at: usize = entries + (<usize>x << 4);
+    const a0 = v128.load(pos + (<usize>load<u32>(at) << 4));
+    const a1 = v128.load(pos + (<usize>load<u32>(at + 4) << 4));
+    const c: i64 = <i64>load<i32>(at + 8);
+    cnt = i64x2.add(cnt, v128.or(v128.and(f64x2.ne(a1, a0), i64x2.splat(c)), v128.and(f64x2.ne(a0, zero), i64x2.splat(c << 32))));
+  }
+  return cnt;
+}
+
 /** Steps of replayStep, in the order the host calls them for each chunk of pairs. */
 const BEGIN: i32 = 0;
 const FIRST_PASS: i32 = 1;
@@ -254,13 +345,13 @@ const END: i32 = 4;
  * from replayCombos; `pos` is (p1 − p0) × combos × v128 of scratch. `tracks` as in
  * evaluateWindow (labels pointer, regimes, first group; group 0 = the whole window); counts,
  * activeOrder, activeCounts, active, gaps, activeGaps and tails from replayOrder with the same
- * `block`. `state` is nPairs × groups × replayStateBytes() of scratch, rbuf and ibuf 2·`block`
+ * `block`; transitions/first from replayTransitions. `state` is nPairs × groups × replayStateBytes() of scratch, rbuf 2·`block`
  * v128 each, `out` receives 2·nPairs × groups × GROUP_BYTES.
  */
 export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, combos: i32, comboK: usize, comboVals: usize, pos: usize,
   start: i32, end: i32, legs: i32, cells: i32, legTable: usize, weights: usize, R: usize, cost: f64, tracks: usize, nTracks: i32,
   groups: i32, counts: usize, activeOrder: usize, activeCounts: usize, active: usize, gaps: usize, activeGaps: usize, tails: usize, block: i32,
-  state: usize, rbuf: usize, ibuf: usize, out: usize): void {
+  state: usize, rbuf: usize, transitions: usize, first: usize, out: usize): void {
   const n: i32 = end - start - 1;
   const one = f64x2.splat(1);
   const zero = f64x2.splat(0);
@@ -273,18 +364,19 @@ export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, comb
       const act: usize = active + (<usize>(b * block) << 1);
       const nAct: i32 = load<i32>(activeCounts + (<usize>(b * groups) << 2));
       if (step == FIRST_PASS) {
-        firstPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, act, nAct, st, st + pairBytes, rbuf, ibuf, block);
-        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, 0, 0, block, b, rbuf, ibuf, false);
+        firstPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, act, nAct, st, st + pairBytes, rbuf, block);
+        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, 0, 0, block, b, rbuf, false);
       } else {
         secondPassBlock(ids, pp, pp + <usize>combos * 16, R + (<usize>(start + 1) << 3), cost, i0, act, gaps + (<usize>(b * block) << 1), nAct,
           load<i32>(tails + (<usize>(b * groups) << 2)), st, st + pairBytes, rbuf, block);
-        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, activeGaps, tails, block, b, rbuf, ibuf, true);
+        groupsBlock(tracks, nTracks, groups, st, pairBytes, activeOrder, activeCounts, activeGaps, tails, block, b, rbuf, true);
       }
     }
   } else if (step == BEGIN) {
     const blocks: i32 = (n + block - 1) / block;
     for (let p: i32 = p0; p < p1; p++) {
-      comboPositions(combos, comboK, comboVals, legs, legTable, weights + <usize>(p * cells) * 16, pos + <usize>((p - p0) * combos) * 16);
+      const pp: usize = pos + <usize>((p - p0) * combos) * 16;
+      comboPositions(combos, comboK, comboVals, legs, legTable, weights + <usize>(p * cells) * 16, pp);
       const st: usize = state + <usize>p * pairBytes;
       for (let g: i32 = 0; g < groups; g++) {
         const s: usize = st + <usize>g * STATE_BYTES;
@@ -294,7 +386,7 @@ export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, comb
         v128.store(s + PEAK, one);
         v128.store(s + TROUGH, one);
         v128.store(s + MAX_DD, zero);
-        v128.store(s + COUNTS, zero);
+        v128.store(s + COUNTS, transitionCounts(transitions, load<i32>(first + (<usize>g << 2)), load<i32>(first + (<usize>(g + 1) << 2)), pp));
         v128.store(s + Q, zero);
         let bars: i32 = 0;
         for (let k: i32 = 0; k < blocks; k++) bars += load<i32>(counts + (<usize>(k * groups + g) << 2));
@@ -329,24 +421,22 @@ export function replayStep(step: i32, p0: i32, p1: i32, b: i32, ids: usize, comb
 }
 
 /**
- * Returns i0..i1−1 of two pairs (A, B: four weight sets, whose chains of operations interleave)
- * into rbuf (A at [0, block), B at [block, 2·block)) and their trade/exposure increments into
- * ibuf, with the whole-window group (group 0 of states sA, sB) updated in locals.
+ * The listed returns of block b for two pairs (A, B: four weight sets, whose chains of operations
+ * interleave) into rbuf (A at [0, block), B at [block, 2·block)), with the whole-window group
+ * (group 0 of states sA, sB) updated in locals. (Trades and exposure come from replayTransitions.)
  * ret = p0·R − cost·|p1 − p0|, p0 the position of bar start+i (ids[i]), p1 of bar start+i+1;
  * R is offset to bar start+1.
  */
 function firstPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f64, i0: i32, act: usize, nAct: i32, sA: usize, sB: usize,
-  rbuf: usize, ibuf: usize, block: i32): void {
+  rbuf: usize, block: i32): void {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
   const costV = f64x2.splat(cost);
-  const tradeOne = i64x2.splat(1);
-  const exposedOne = i64x2.splat(<i64>1 << 32);
   const half: usize = <usize>block << 4;
   let sumA = v128.load(sA + SUM), downA = v128.load(sA + DOWN_SQ), eqA = v128.load(sA + EQUITY), pkA = v128.load(sA + PEAK);
-  let trA = v128.load(sA + TROUGH), ddA = v128.load(sA + MAX_DD), cntA = v128.load(sA + COUNTS);
+  let trA = v128.load(sA + TROUGH), ddA = v128.load(sA + MAX_DD);
   let sumB = v128.load(sB + SUM), downB = v128.load(sB + DOWN_SQ), eqB = v128.load(sB + EQUITY), pkB = v128.load(sB + PEAK);
-  let trB = v128.load(sB + TROUGH), ddB = v128.load(sB + MAX_DD), cntB = v128.load(sB + COUNTS);
+  let trB = v128.load(sB + TROUGH), ddB = v128.load(sB + MAX_DD);
   for (let m: i32 = 0; m < nAct; m++) {
     const off: i32 = <i32>load<u16>(act + (<usize>m << 1));
     const i: i32 = i0 + off;
@@ -358,20 +448,14 @@ function firstPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f6
     const b0 = v128.load(posB + id0), b1 = v128.load(posB + id);
     const rA = f64x2.sub(f64x2.mul(a0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(a1, a0))));
     const rB = f64x2.sub(f64x2.mul(b0, Rv), f64x2.mul(costV, f64x2.abs(f64x2.sub(b1, b0))));
-    const incA = v128.or(v128.and(f64x2.ne(a1, a0), tradeOne), v128.and(f64x2.ne(a0, zero), exposedOne));
-    const incB = v128.or(v128.and(f64x2.ne(b1, b0), tradeOne), v128.and(f64x2.ne(b0, zero), exposedOne));
     v128.store(rbuf + at, rA);
     v128.store(rbuf + half + at, rB);
-    v128.store(ibuf + at, incA);
-    v128.store(ibuf + half + at, incB);
     sumA = f64x2.add(sumA, rA);
     sumB = f64x2.add(sumB, rB);
     downA = f64x2.add(downA, v128.and(f64x2.mul(rA, rA), f64x2.lt(rA, zero)));
     downB = f64x2.add(downB, v128.and(f64x2.mul(rB, rB), f64x2.lt(rB, zero)));
     eqA = f64x2.mul(eqA, f64x2.add(one, rA));
     eqB = f64x2.mul(eqB, f64x2.add(one, rB));
-    cntA = i64x2.add(cntA, incA);
-    cntB = i64x2.add(cntB, incB);
     const upA = f64x2.gt(eqA, pkA);
     const upB = f64x2.gt(eqB, pkB);
     if (v128.any_true(v128.or(upA, upB))) {
@@ -386,9 +470,9 @@ function firstPassBlock(ids: usize, posA: usize, posB: usize, R: usize, cost: f6
     trB = f64x2.pmin(trB, eqB);
   }
   v128.store(sA + SUM, sumA); v128.store(sA + DOWN_SQ, downA); v128.store(sA + EQUITY, eqA); v128.store(sA + PEAK, pkA);
-  v128.store(sA + TROUGH, trA); v128.store(sA + MAX_DD, ddA); v128.store(sA + COUNTS, cntA);
+  v128.store(sA + TROUGH, trA); v128.store(sA + MAX_DD, ddA);
   v128.store(sB + SUM, sumB); v128.store(sB + DOWN_SQ, downB); v128.store(sB + EQUITY, eqB); v128.store(sB + PEAK, pkB);
-  v128.store(sB + TROUGH, trB); v128.store(sB + MAX_DD, ddB); v128.store(sB + COUNTS, cntB);
+  v128.store(sB + TROUGH, trB); v128.store(sB + MAX_DD, ddB);
 }
 
 /**
@@ -490,7 +574,7 @@ export function replayAddRepeated(q0: f64, q1: f64, c0: f64, c1: f64, L: i32, ou
 
 /** Every regime group of every track, for two pairs (states st, st + pairBytes), over its returns in block b (time order). */
 function groupsBlock(tracks: usize, nTracks: i32, groups: i32, st: usize, pairBytes: usize, order: usize, counts: usize, gaps: usize, tails: usize,
-  block: i32, b: i32, rbuf: usize, ibuf: usize, second: bool): void {
+  block: i32, b: i32, rbuf: usize, second: bool): void {
   const cnt: usize = counts + <usize>(b * groups) * 4;
   const tl: usize = tails + <usize>(b * groups) * 4;
   const half: usize = <usize>block << 4;
@@ -507,7 +591,7 @@ function groupsBlock(tracks: usize, nTracks: i32, groups: i32, st: usize, pairBy
         const tail: i32 = load<i32>(tl + (<usize>(g0 + l) << 2));
         if (c > 0 || tail > 0) groupSquares(s, s + pairBytes, seg, gSeg, c, tail, rbuf, half);
       } else if (c > 0) {
-        groupStats(s, s + pairBytes, seg, c, rbuf, ibuf, half);
+        groupStats(s, s + pairBytes, seg, c, rbuf, half);
       }
       seg += <usize>c << 1;
       gSeg += <usize>c << 1;
@@ -515,13 +599,13 @@ function groupsBlock(tracks: usize, nTracks: i32, groups: i32, st: usize, pairBy
   }
 }
 
-function groupStats(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, ibuf: usize, half: usize): void {
+function groupStats(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, half: usize): void {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
   let sumA = v128.load(sA + SUM), downA = v128.load(sA + DOWN_SQ), eqA = v128.load(sA + EQUITY), pkA = v128.load(sA + PEAK);
-  let trA = v128.load(sA + TROUGH), cntA = v128.load(sA + COUNTS);
+  let trA = v128.load(sA + TROUGH);
   let sumB = v128.load(sB + SUM), downB = v128.load(sB + DOWN_SQ), eqB = v128.load(sB + EQUITY), pkB = v128.load(sB + PEAK);
-  let trB = v128.load(sB + TROUGH), cntB = v128.load(sB + COUNTS);
+  let trB = v128.load(sB + TROUGH);
   for (let m: i32 = 0; m < c; m++) {
     const at: usize = <usize>load<u16>(seg + (<usize>m << 1)) << 4;
     const rA = v128.load(rbuf + at);
@@ -532,8 +616,6 @@ function groupStats(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, ibuf:
     downB = f64x2.add(downB, v128.and(f64x2.mul(rB, rB), f64x2.lt(rB, zero)));
     eqA = f64x2.mul(eqA, f64x2.add(one, rA));
     eqB = f64x2.mul(eqB, f64x2.add(one, rB));
-    cntA = i64x2.add(cntA, v128.load(ibuf + at));
-    cntB = i64x2.add(cntB, v128.load(ibuf + half + at));
     const upA = f64x2.gt(eqA, pkA);
     const upB = f64x2.gt(eqB, pkB);
     if (v128.any_true(v128.or(upA, upB))) {
@@ -550,9 +632,9 @@ function groupStats(sA: usize, sB: usize, seg: usize, c: i32, rbuf: usize, ibuf:
     trB = f64x2.pmin(trB, eqB);
   }
   v128.store(sA + SUM, sumA); v128.store(sA + DOWN_SQ, downA); v128.store(sA + EQUITY, eqA); v128.store(sA + PEAK, pkA);
-  v128.store(sA + TROUGH, trA); v128.store(sA + COUNTS, cntA);
+  v128.store(sA + TROUGH, trA);
   v128.store(sB + SUM, sumB); v128.store(sB + DOWN_SQ, downB); v128.store(sB + EQUITY, eqB); v128.store(sB + PEAK, pkB);
-  v128.store(sB + TROUGH, trB); v128.store(sB + COUNTS, cntB);
+  v128.store(sB + TROUGH, trB);
 }
 
 function groupSquares(sA: usize, sB: usize, seg: usize, gaps: usize, c: i32, tail: i32, rbuf: usize, half: usize): void {

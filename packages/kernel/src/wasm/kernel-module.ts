@@ -61,7 +61,9 @@ export interface KernelExports {
   replayStep(step: number, p0: number, p1: number, b: number, ids: number, combos: number, comboK: number, comboVals: number, pos: number,
     start: number, end: number, legs: number, cells: number, legTable: number, weights: number, R: number, cost: number, tracks: number,
     nTracks: number, groups: number, counts: number, activeOrder: number, activeCounts: number, active: number, gaps: number, activeGaps: number,
-    tails: number, block: number, state: number, rbuf: number, ibuf: number, out: number): void;
+    tails: number, block: number, state: number, rbuf: number, transitions: number, first: number, out: number): void;
+  replayTransitions(blocks: number, tracks: number, nTracks: number, groups: number, block: number, ids: number, active: number,
+    activeOrder: number, activeCounts: number, hash: number, hashSize: number, entries: number, first: number): number;
   /** test hook: q + c added L times per lane, exactly (assembly/replay.ts addRepeated), into out[0..1] */
   replayAddRepeated(q0: number, q1: number, c0: number, c1: number, L: number, out: number): void;
   replayStateBytes(): number;
