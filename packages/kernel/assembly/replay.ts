@@ -252,11 +252,12 @@ export function replayTransitions(blocks: i32, tracks: usize, nTracks: i32, grou
   activeOrder: usize, activeCounts: usize, hash: usize, hashSize: i32, entries: usize, first: usize): i32 {
   const mask: u32 = <u32>hashSize - 1;
   let e: i32 = 0;
+  counted = -1;
   store<i32>(first, 0);
   for (let b: i32 = 0; b < blocks; b++) {
     const act: usize = active + (<usize>(b * block) << 1);
     const c: i32 = load<i32>(activeCounts + (<usize>(b * groups) << 2));
-    for (let m: i32 = 0; m < c; m++) e = addTransition(ids, b * block + <i32>load<u16>(act + (<usize>m << 1)), hash, mask, entries, e);
+    for (let m: i32 = 0; m < c; m++) e = addTransition(ids, b * block + <i32>load<u16>(act + (<usize>m << 1)), hash, mask, entries, e, counted);
   }
   clearSlots(hash, entries, 0, e);
   store<i32>(first + 4, e);
@@ -266,13 +267,14 @@ export function replayTransitions(blocks: i32, tracks: usize, nTracks: i32, grou
     const g0: i32 = load<i32>(tr + 8);
     for (let l: i32 = 0; l < k; l++) {
       const e0: i32 = e;
+      counted = -1;
       for (let b: i32 = 0; b < blocks; b++) {
         const cnt: usize = activeCounts + (<usize>(b * groups + g0) << 2);
         let off: i32 = 0;
         for (let x: i32 = 0; x < l; x++) off += load<i32>(cnt + (<usize>x << 2));
         const seg: usize = activeOrder + (<usize>((b * nTracks + j) * block + off) << 1);
         const c: i32 = load<i32>(cnt + (<usize>l << 2));
-        for (let m: i32 = 0; m < c; m++) e = addTransition(ids, b * block + <i32>load<u16>(seg + (<usize>m << 1)), hash, mask, entries, e);
+        for (let m: i32 = 0; m < c; m++) e = addTransition(ids, b * block + <i32>load<u16>(seg + (<usize>m << 1)), hash, mask, entries, e, counted);
       }
       clearSlots(hash, entries, e0, e);
       store<i32>(first + (<usize>(g0 + l + 1) << 2), e);
@@ -281,10 +283,24 @@ export function replayTransitions(blocks: i32, tracks: usize, nTracks: i32, grou
   return e;
 }
 
-/** Counts return i's (combo of bar start+i, combo of bar start+i+1) in the group's table; returns the new entry count. */
-function addTransition(ids: usize, i: i32, hash: usize, mask: u32, entries: usize, e: i32): i32 {
+/** the entry addTransition counted last (a group's table is filled by one call at a time) */
+let counted: i32 = -1;
+
+/**
+ * Counts return i's (combo of bar start+i, combo of bar start+i+1) in the group's table; returns
+ * the new entry count. `last` (the entry counted before, −1 at a group's start) is tried first:
+ * a combo holds for stretches of bars, so most returns repeat the previous (c, c).
+ */
+function addTransition(ids: usize, i: i32, hash: usize, mask: u32, entries: usize, e: i32, last: i32): i32 {
   const c0: u32 = load<u32>(ids + (<usize>i << 2));
   const c1: u32 = load<u32>(ids + (<usize>(i + 1) << 2));
+  if (last >= 0) {
+    const x: usize = entries + (<usize>last << 4);
+    if (load<u32>(x) == c0 && load<u32>(x + 4) == c1) {
+      store<i32>(x + 8, load<i32>(x + 8) + 1);
+      return e;
+    }
+  }
   let slot: u32 = <u32>(((<u64>c0 << 32 | <u64>c1) * 0x9e3779b97f4a7c15) >>> 40) & mask;
   while (true) {
     const at: i32 = load<i32>(hash + (<usize>slot << 2)) - 1;
@@ -295,11 +311,13 @@ function addTransition(ids: usize, i: i32, hash: usize, mask: u32, entries: usiz
       store<i32>(x + 8, 1);
       store<u32>(x + 12, slot);
       store<i32>(hash + (<usize>slot << 2), e + 1);
+      counted = e;
       return e + 1;
     }
     const x: usize = entries + (<usize>at << 4);
     if (load<u32>(x) == c0 && load<u32>(x + 4) == c1) {
       store<i32>(x + 8, load<i32>(x + 8) + 1);
+      counted = at;
       return e;
     }
     slot = (slot + 1) & mask;
