@@ -94,6 +94,34 @@ describe('fused replay equals the reference replay', () => {
     }
   });
 
+  it('with long flat stretches (runs of skipped returns across blocks, an all-flat regime) and with NaN/∞ prices (no skipping)', () => {
+    const n = 20000;
+    const long = randomWalk(n, 71);
+    const rare = [0.002, 0.004].map((rate, i) => events(n, 80 + i, rate, [0, 0, 0, 1, -1, 0.5]));
+    const hmm = track('hmm', ['bull', 'bear', 'flat'], n, 72, 0.002);
+    const wild = track('vol', ['calm', 'wild'], n, 73, 0.3);
+    // regime 2 has no legs: every one of its returns is skipped and its mean is +0
+    const rareLegs: ReplayBatch['legs'] = [
+      { strategy: 'a', byRegime: [rare[0]!, rare[1]!, null] },
+      { strategy: 'b', byRegime: [rare[1]!, null, null] },
+    ];
+    const sets = weightSets(6, 3, 2, 17);
+    sets[1]![0]![1] = -0;
+    const batch: ReplayBatch = { ...base, close: long, regime: hmm, legs: rareLegs, window: { start: 5, end: n }, breakdown: [hmm, wild], weightSets: sets };
+    const want = referenceEngine.replay(batch);
+    expect(want[0]!.metrics.exposure).toBeLessThan(0.5);
+    expect(want[0]!.regimes.hmm!.flat!.bars).toBeGreaterThan(1000);
+    expect(engine.replay(batch)).toEqual(want);
+    // a zero price and a NaN close make R non-finite: every return is scored, none skipped
+    const broken = long.slice();
+    broken[7000] = 0;
+    broken[12000] = NaN;
+    const bad = { ...batch, close: broken };
+    const wantBad = referenceEngine.replay(bad);
+    expect(wantBad.every((r) => Number.isNaN(r.metrics.volatility))).toBe(true);
+    expect(engine.replay(bad)).toEqual(wantBad);
+  });
+
   it('without breakdown tracks, and with weight sets of fewer regimes than labels outside the window', () => {
     // regime 2 only before the window: sets with weights for regimes 0 and 1 are enough
     const labels = regime.labels.map((l, t) => (t < 1000 ? 2 : l === 2 ? 1 : l));
