@@ -24,7 +24,9 @@
 // - the first pass skips returns between two bars whose combined position is +0 in every set
 //   (legs all ±0, finite weights, finite R): such a return is ±0, and adding ±0 to a sum that is
 //   never −0, multiplying the equity by 1 + ±0 = 1, and counting no trade and no exposure change
-//   nothing (the host decides when this holds: kernel-replay.ts skipsFlatBars).
+//   nothing (the host decides when this holds: kernel-replay.ts skipsFlatBars);
+// - trades and exposure are integer counts, order-free: per group from its distinct pairs of
+//   combos (replayTransitions), with the same comparisons as the reference (f64x2.ne).
 // Output per weight set and group: the 12 f64 of assembly/evaluate.ts (GROUP_BYTES).
 
 import { GROUP_BYTES } from './evaluate';
