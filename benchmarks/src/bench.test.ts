@@ -62,11 +62,15 @@ describe('benchmarks', () => {
   });
 
   it('replay scores weight sets and checks them against the reference and a full re-backtest', async () => {
-    const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20', '--sample-seconds', '0'])) as ReplayResult[];
+    const [r] = (await runBench('replay', ['--bars', '3000', '--weight-sets', '20', '--sample-seconds', '0', '--repeat', '3'])) as ReplayResult[];
     expect(r).toMatchObject({ suite: 'replay', bars: 3000, weight_sets: 20, strategies: 2, regimes: 3, checked_sets: 6 }); // one set at each lane position of the kernel's four-set passes, and more
-    // like for like: one thread each, and the pool each
-    expect(r.speedup_thread).toBeCloseTo(r.full.per_set_seconds / r.replay_thread.per_set_seconds, 9);
-    expect(r.speedup).toBeCloseTo(r.full_pool.per_set_seconds / r.replay.per_set_seconds, 9);
+    // like for like: one thread each, and the pool each; each round's ratio of two samples taken back to back
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    expect(r.ratios_thread.map((x, i) => x - r.full.samples[i]! / r.replay_thread.samples[i]!).every((d) => Math.abs(d) < 1e-9)).toBe(true);
+    expect(r.ratios.map((x, i) => x - r.full_pool.samples[i]! / r.replay.samples[i]!).every((d) => Math.abs(d) < 1e-9)).toBe(true);
+    expect([r.ratios_thread.length, r.ratios.length, r.replay.samples.length]).toEqual([3, 3, 3]);
+    expect(r.speedup_thread).toBe(median(r.ratios_thread));
+    expect(r.speedup).toBe(median(r.ratios));
   });
 
   it.skipIf(!built)('workflow runs the seed workflow end to end on generated minute bars, per phase and stage', async () => {

@@ -23,10 +23,13 @@ export interface ReplayResult {
   full: Timing;
   /** the same full re-backtests, the sets' legs run through the executor side by side */
   full_pool: Timing;
-  /** full per set / replay per set, both through the executor (equal resources: the pool) */
+  /** full per set / replay per set, both through the executor (equal resources: the pool): the median of the rounds' ratios */
   speedup: number;
-  /** full per set / replay per set, both on this thread (equal resources: one core) */
+  /** full per set / replay per set, both on this thread (equal resources: one core): the median of the rounds' ratios */
   speedup_thread: number;
+  /** each round's ratio (a replay sample, then a full re-backtest sample), through the executor and on this thread */
+  ratios: number[];
+  ratios_thread: number[];
   checked_sets: number;
 }
 
@@ -43,18 +46,37 @@ export interface Timing {
   calls: number[];
 }
 
-async function timing(o: Pick<BenchOptions, 'repeat' | 'sampleSeconds'>, sets: number, work: (call: number) => unknown): Promise<Timing> {
-  const samples: number[] = [];
-  const calls: number[] = [];
-  for (let r = 0; r < o.repeat; r++) {
-    const t = now();
-    let n = 0;
-    do await work(n++);
-    while (now() - t < o.sampleSeconds);
-    samples.push((now() - t) / n / sets);
-    calls.push(n);
+async function sample(sampleSeconds: number, sets: number, work: () => unknown): Promise<{ perSet: number; calls: number }> {
+  const t = now();
+  let n = 0;
+  do {
+    await work();
+    n++;
+  } while (now() - t < sampleSeconds);
+  return { perSet: (now() - t) / n / sets, calls: n };
+}
+
+/**
+ * `repeat` rounds, each one sample of the replay and then one of the full re-backtest, so a round's
+ * ratio compares two samples taken back to back: on a shared machine the load drifts between
+ * minutes, and a ratio of medians taken minutes apart inherits that drift. The speedup is the
+ * median of the rounds' ratios; each side's time the median of its samples.
+ */
+async function pairedTiming(o: Pick<BenchOptions, 'repeat' | 'sampleSeconds'>, replaySets: number, replay: () => unknown, fullSets: number,
+  full: () => unknown): Promise<{ replay: Timing; full: Timing; ratios: number[] }> {
+  const r: Timing = { per_set_seconds: 0, samples: [], calls: [] };
+  const f: Timing = { per_set_seconds: 0, samples: [], calls: [] };
+  const ratios: number[] = [];
+  for (let round = 0; round < o.repeat; round++) {
+    const a = await sample(o.sampleSeconds, replaySets, replay);
+    const b = await sample(o.sampleSeconds, fullSets, full);
+    r.samples.push(a.perSet), r.calls.push(a.calls);
+    f.samples.push(b.perSet), f.calls.push(b.calls);
+    ratios.push(b.perSet / a.perSet);
   }
-  return { per_set_seconds: median(samples), samples, calls };
+  r.per_set_seconds = median(r.samples);
+  f.per_set_seconds = median(f.samples);
+  return { replay: r, full: f, ratios };
 }
 
 /**
@@ -118,30 +140,32 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
     assertSameRow(`replay set ${i} vs full backtest`, got[j]!, { metrics: full.metrics, regimes: full.regimes });
   });
 
-  const replayThread = await timing(o, o.weightSets, () => {
-    if (engine.replay(batch).length !== o.weightSets) throw new Error('replay: wrong number of rows');
-  });
   // the full re-backtest of a set, cycling through the sets: on this thread, and with its legs
   // through the executor, as many sets side by side as there are workers
-  const fullThread = await timing(o, 1, (call) => runAdaptive({ ...input, weights: weightSets[call % o.weightSets]! }, engine));
+  let fullCalls = 0;
+  const thread = await pairedTiming(o, o.weightSets, () => {
+    if (engine.replay(batch).length !== o.weightSets) throw new Error('replay: wrong number of rows');
+  }, 1, () => runAdaptive({ ...input, weights: weightSets[fullCalls++ % o.weightSets]! }, engine));
   const executor = localExecutor({ workers: o.workers, engine: o.engine });
   const fullOnPool = async (weights: RegimeWeights) => {
     const legRows = await executor.run({ bars, window, trials: legTrials, regimes: [], costs, barsPerYear: 252, captureSignals: true });
     const own = new Map(legTrials.map((t, i) => [t.trial_id, legRows[i]!.signals!]));
     return engine.replay(replayBatch(replayInput, buildLegs(regime, strategies.map((s) => s.name), winners, (id) => own.get(id)!), [weights]))[0]!;
   };
-  let replayPool: Timing;
-  let fullPool: Timing;
+  let pool: Awaited<ReturnType<typeof pairedTiming>>;
   try {
     // the first calls start the workers and share the legs, once per phase-3 classifier
     const pooled = await executor.replay(batch);
     if (!isDeepStrictEqual(pooled, all)) throw new Error('replay: the executor\'s rows differ from the engine\'s');
     assertSameRow('replay set 0 vs full backtest through the executor', all[0]!, await fullOnPool(weightSets[0]!));
-    replayPool = await timing(o, o.weightSets, async () => {
-      if ((await executor.replay(batch)).length !== o.weightSets) throw new Error('replay: wrong number of rows');
-    });
     const side = Math.max(1, o.workers);
-    fullPool = await timing(o, side, (call) => Promise.all(Array.from({ length: side }, (_, k) => fullOnPool(weightSets[(call * side + k) % o.weightSets]!))));
+    let poolCalls = 0;
+    pool = await pairedTiming(o, o.weightSets, async () => {
+      if ((await executor.replay(batch)).length !== o.weightSets) throw new Error('replay: wrong number of rows');
+    }, side, () => {
+      const call = poolCalls++;
+      return Promise.all(Array.from({ length: side }, (_, k) => fullOnPool(weightSets[(call * side + k) % o.weightSets]!)));
+    });
   } finally {
     await executor.close();
   }
@@ -154,12 +178,14 @@ export async function replaySuite(o: BenchOptions): Promise<ReplayResult> {
     regimes: regime.names.length,
     weight_sets: o.weightSets,
     workers: o.workers,
-    replay: replayPool,
-    replay_thread: replayThread,
-    full: fullThread,
-    full_pool: fullPool,
-    speedup: fullPool.per_set_seconds / replayPool.per_set_seconds,
-    speedup_thread: fullThread.per_set_seconds / replayThread.per_set_seconds,
+    replay: pool.replay,
+    replay_thread: thread.replay,
+    full: thread.full,
+    full_pool: pool.full,
+    speedup: median(pool.ratios),
+    speedup_thread: median(thread.ratios),
+    ratios: pool.ratios,
+    ratios_thread: thread.ratios,
     checked_sets: checkIdx.length,
   };
 }

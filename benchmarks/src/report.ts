@@ -69,7 +69,7 @@ export function formatResult(r: BenchResult): string {
         ['one thread each', sci(r.replay_thread.per_set_seconds), sci(r.full.per_set_seconds), `${r.speedup_thread.toFixed(1)}×`],
         [`the pool each (${r.workers} workers)`, sci(r.replay.per_set_seconds), sci(r.full_pool.per_set_seconds), `${r.speedup.toFixed(1)}×`],
       ]),
-      `medians of ${r.replay.samples.length} samples, each repeated for at least 2 s; ${r.weight_sets} weight sets per replay call`,
+      `medians of ${r.replay.samples.length} rounds (a replay sample, then a full re-backtest sample, each repeated for at least 2 s); full / replay is the median of the rounds' ratios (one thread: ${r.ratios_thread.map((x) => x.toFixed(1)).join(', ')}; the pool: ${r.ratios.map((x) => x.toFixed(1)).join(', ')}); ${r.weight_sets} weight sets per replay call`,
       `${r.checked_sets} sets checked against the reference and the full backtest; the executor's rows equal the engine's`,
     ].join('\n');
   }

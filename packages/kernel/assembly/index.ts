@@ -5,6 +5,6 @@ export { smaCrossBatch, smaCrossBlock, smaCrossStateBytes } from './sma-cross';
 export { smaSeries, rsiSeries, donchianSeries } from './indicators';
 export { momentumPositions, meanReversionPositions, smaCrossPositions, breakoutPositions, rsiPositions } from './strategies';
 export { barReturns, groupBytes, evaluateWindow, positionEvents, replayCombine } from './evaluate';
-export { replayCombos, replayBarCombos, replayOrder, replayStep, replayStateBytes, labelFirstBars } from './replay';
+export { replayCombos, replayBarCombos, replayOrder, replayStep, replayStateBytes, replayAddRepeated, replayTransitions, labelFirstBars } from './replay';
 export { finishPositions } from './plugin-positions';
 export { cscvWalk } from './cscv';

@@ -48,14 +48,16 @@ export function positionsFromEvents(events: SignalEvents, length: number, window
       throw regimenError({ code: 'internal', field: `signals.bar[${i}]`, value: bar[i], message: 'signal event bars must be in increasing order' });
     }
   }
-  // stretches between events are filled whole
+  // stretches between events are filled whole (short ones by a loop: a fill call costs more than
+  // a few stores, and replay rebuilds every leg of a long series per call)
   let i = 0;
   let p = 0;
   while (i < bar.length && bar[i] <= start) p = position[i++];
   let t = start;
   while (t < end) {
     const next = i < bar.length ? Math.min(end, Math.max(t + 1, bar[i])) : end;
-    out.fill(p, t, next);
+    if (next - t < 64) for (let x = t; x < next; x++) out[x] = p;
+    else out.fill(p, t, next);
     t = next;
     while (i < bar.length && bar[i] <= t) p = position[i++];
   }

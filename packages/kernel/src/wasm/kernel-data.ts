@@ -24,8 +24,8 @@ export interface KernelData {
   /** any other column of the data set (time, open, volume), in place or copied once */
   column(src: Float64Array): number;
   labels(track: RegimeTrack): number;
-  /** reusable scratch region `lane` (0 or 1) of at least `bytes`, valid until its next request */
-  scratch(bytes: number, lane?: 0 | 1): number;
+  /** reusable scratch region `lane` (0, 1 or 2) of at least `bytes`, valid until its next request */
+  scratch(bytes: number, lane?: 0 | 1 | 2): number;
 }
 
 /**
@@ -79,8 +79,8 @@ function loadData(arena: KernelArena, source: Float64Array): Held {
   const columns = new Map<Float64Array, number>([[source, close]]);
   // label tracks: a few fixed slots of one byte per bar, least recently used reused first
   const labels = new Map<Uint8Array, number>();
-  const scratchAt = [0, 0];
-  const scratchBytes = [0, 0];
+  const scratchAt = [0, 0, 0];
+  const scratchBytes = [0, 0, 0];
   const column = (src: Float64Array) => {
     let at = columns.get(src);
     if (at === undefined) {

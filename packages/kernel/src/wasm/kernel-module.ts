@@ -55,12 +55,17 @@ export interface KernelExports {
   replayCombos(labels: number, start: number, end: number, legs: number, legTable: number, ids: number, comboK: number, comboVals: number,
     hash: number, hashSize: number, maxCombos: number): number;
   replayBarCombos(labels: number, start: number, end: number, legs: number, legTable: number, ids: number, comboK: number, comboVals: number): number;
-  replayOrder(b: number, tracks: number, nTracks: number, groups: number, start: number, end: number, block: number, order: number, counts: number,
-    activeOrder: number, activeCounts: number, active: number, ids: number, flat: number, fill: number, actBuf: number): void;
+  replayOrder(b: number, tracks: number, nTracks: number, groups: number, start: number, end: number, block: number, counts: number,
+    activeOrder: number, activeCounts: number, active: number, gaps: number, activeGaps: number, tails: number, ids: number, flat: number,
+    fill: number, actBuf: number): void;
   replayStep(step: number, p0: number, p1: number, b: number, ids: number, combos: number, comboK: number, comboVals: number, pos: number,
     start: number, end: number, legs: number, cells: number, legTable: number, weights: number, R: number, cost: number, tracks: number,
-    nTracks: number, groups: number, order: number, counts: number, activeOrder: number, activeCounts: number, active: number, block: number,
-    state: number, rbuf: number, ibuf: number, out: number): void;
+    nTracks: number, groups: number, counts: number, activeOrder: number, activeCounts: number, active: number, gaps: number, activeGaps: number,
+    tails: number, block: number, state: number, rbuf: number, transitions: number, first: number, out: number): void;
+  replayTransitions(blocks: number, tracks: number, nTracks: number, groups: number, block: number, ids: number, active: number,
+    activeOrder: number, activeCounts: number, hash: number, hashSize: number, entries: number, first: number): number;
+  /** test hook: q + c added L times per lane, exactly (assembly/replay.ts addRepeated), into out[0..1] */
+  replayAddRepeated(q0: number, q1: number, c0: number, c1: number, L: number, out: number): void;
   replayStateBytes(): number;
   labelFirstBars(labels: number, from: number, to: number, out: number): void;
   // assembly/plugin-positions.ts: a strategy plugin's positions checked and side applied; −1 or the first bad bar

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_REGIME, createRng, type RegimeTrack, type ReplayBatch, type SignalEvents } from '@regimen/core';
 import { referenceEngine } from '../reference/engine.js';
 import { randomWalk } from './random-walk.js';
+import { createKernelArena } from './kernel-arena.js';
 import { createWasmEngine } from './wasm-engine.js';
 
 /**
@@ -93,6 +94,34 @@ describe('fused replay equals the reference replay', () => {
     }
   });
 
+  it('with long flat stretches (runs of skipped returns across blocks, an all-flat regime) and with NaN/∞ prices (no skipping)', () => {
+    const n = 20000;
+    const long = randomWalk(n, 71);
+    const rare = [0.002, 0.004].map((rate, i) => events(n, 80 + i, rate, [0, 0, 0, 1, -1, 0.5]));
+    const hmm = track('hmm', ['bull', 'bear', 'flat'], n, 72, 0.002);
+    const wild = track('vol', ['calm', 'wild'], n, 73, 0.3);
+    // regime 2 has no legs: every one of its returns is skipped and its mean is +0
+    const rareLegs: ReplayBatch['legs'] = [
+      { strategy: 'a', byRegime: [rare[0]!, rare[1]!, null] },
+      { strategy: 'b', byRegime: [rare[1]!, null, null] },
+    ];
+    const sets = weightSets(6, 3, 2, 17);
+    sets[1]![0]![1] = -0;
+    const batch: ReplayBatch = { ...base, close: long, regime: hmm, legs: rareLegs, window: { start: 5, end: n }, breakdown: [hmm, wild], weightSets: sets };
+    const want = referenceEngine.replay(batch);
+    expect(want[0]!.metrics.exposure).toBeLessThan(0.5);
+    expect(want[0]!.regimes.hmm!.flat!.bars).toBeGreaterThan(1000);
+    expect(engine.replay(batch)).toEqual(want);
+    // a zero price and a NaN close make R non-finite: every return is scored, none skipped
+    const broken = long.slice();
+    broken[7000] = 0;
+    broken[12000] = NaN;
+    const bad = { ...batch, close: broken };
+    const wantBad = referenceEngine.replay(bad);
+    expect(wantBad.every((r) => Number.isNaN(r.metrics.volatility))).toBe(true);
+    expect(engine.replay(bad)).toEqual(wantBad);
+  });
+
   it('without breakdown tracks, and with weight sets of fewer regimes than labels outside the window', () => {
     // regime 2 only before the window: sets with weights for regimes 0 and 1 are enough
     const labels = regime.labels.map((l, t) => (t < 1000 ? 2 : l === 2 ? 1 : l));
@@ -163,5 +192,60 @@ describe('fused replay equals the reference replay', () => {
     const want = referenceEngine.replay(batch);
     expect(Number.isFinite(want[0]!.metrics.total_return)).toBe(false);
     expect(engine.replay(batch)).toEqual(want);
+  });
+});
+
+describe('addRepeated: a run of skipped returns added in O(1), the bits of adding one by one', () => {
+  const arena = createKernelArena();
+  const out = arena.alloc(16);
+  const oneByOne = (q: number, c: number, L: number) => {
+    for (let j = 0; j < L; j++) q += c;
+    return q;
+  };
+  const bits = (x: number) => Buffer.from(Float64Array.of(x).buffer).toString('hex');
+  /** ulp of x's binade (x a positive normal double) */
+  const ulp = (x: number) => 2 ** (Math.floor(Math.log2(x)) - 52);
+  function check(q0: number, q1: number, c0: number, c1: number, L: number): void {
+    arena.kernel.replayAddRepeated(q0, q1, c0, c1, L, out);
+    const [g0, g1] = arena.f64(out, 2);
+    expect([bits(g0!), bits(g1!)], `q ${q0} ${q1}, c ${c0} ${c1}, L ${L}`).toEqual([bits(oneByOne(q0, c0, L)), bits(oneByOne(q1, c1, L))]);
+  }
+
+  it('on sums of squares like the kernel makes, runs of every length up to a block', () => {
+    const rng = createRng(7);
+    for (let i = 0; i < 3000; i++) {
+      const mean = (rng.next() - 0.4) * 10 ** (-2 - 6 * rng.next());
+      const c = mean * mean;
+      const q = i % 17 === 0 ? 0 : rng.next() * 10 ** (-12 + 14 * rng.next());
+      const L = i % 5 === 0 ? Math.floor(rng.next() * 2048) : Math.floor(rng.next() * 40);
+      check(q, q * 3 + c, c, c * 0.7, L);
+    }
+  });
+
+  it('when every step is a tie (c an odd multiple of half the spacing), from odd and even q', () => {
+    for (const e of [-30, 0, 7]) {
+      const u = 2 ** (e - 52);
+      for (const j of [0, 1, 2, 3, 10, 11]) {
+        for (const m of [0, 1, 2, 5, 2 ** 20 + 1]) {
+          const q = 2 ** e + m * u;
+          const c = (j + 0.5) * u;
+          for (const L of [8, 9, 100, 2047]) check(q, q + u, c, c, L);
+        }
+      }
+    }
+    expect(ulp(1)).toBe(2 ** -52);
+  });
+
+  it('across binades, from +0, subnormal and tiny steps, c = +0, and near the largest double', () => {
+    for (const L of [7, 8, 9, 64, 1000, 2048]) {
+      check(0, 0, 0.1, 1e-300, L); // from +0: the first step sets the binade
+      check(0.9, 1.5, 0.01, 0.37, L); // crosses 1 and 2
+      check(5e-324, 1e-310, 5e-324, 3e-320, L); // subnormal
+      check(1, 2 ** 40, 2 ** -60, 1e-5, L); // steps below half a spacing: q stays
+      check(3, 0, 0, 0, L); // c = +0
+      check(2 ** 1022, 1.7e308, 2 ** 1015, 1e300, L); // the top binades, overflow to ∞
+      check(Infinity, 1, 1, Infinity, L);
+      check(NaN, 1, 1, NaN, L);
+    }
   });
 });

@@ -56,13 +56,16 @@ export function scoreWeightSets(arena: KernelArena, data: KernelData, batch: Rep
   const stateAt = lay(pairs * groups * stateBytes);
   const outAt = lay(2 * pairs * groups * GROUP_F64 * 8);
   const idsAt = lay(span * 4);
-  const orderAt = lay(blocks * tracks.length * BLOCK * 2);
   const countsAt = lay(blocks * groups * 4);
   const activeOrderAt = lay(blocks * tracks.length * BLOCK * 2);
   const activeCountsAt = lay(blocks * groups * 4);
   const activeAt = lay(blocks * BLOCK * 2);
-  const bufAt = lay(4 * BLOCK * 16);
-  const fillAt = lay(2048 + BLOCK);
+  const gapsAt = lay(blocks * BLOCK * 2);
+  const activeGapsAt = lay(blocks * tracks.length * BLOCK * 2);
+  const tailsAt = lay(blocks * groups * 4);
+  const bufAt = lay(2 * BLOCK * 16);
+  const firstAt = lay((groups + 1) * 4);
+  const fillAt = lay(3072 + BLOCK);
   const hashAt = lay(HASH_SLOTS * 4);
   const comboKAt = lay(MAX_COMBOS * 4);
   const comboValsAt = lay(MAX_COMBOS * legs * 8);
@@ -127,16 +130,26 @@ export function scoreWeightSets(arena: KernelArena, data: KernelData, batch: Rep
     }
   }
   for (let b = 0; b < blocks; b++) {
-    k.replayOrder(b, base + tracksAt, tracks.length, groups, start, end, BLOCK, base + orderAt, base + countsAt, base + activeOrderAt,
-      base + activeCountsAt, base + activeAt, base + idsAt, flatAt, base + fillAt, base + fillAt + 2048);
+    k.replayOrder(b, base + tracksAt, tracks.length, groups, start, end, BLOCK, base + countsAt, base + activeOrderAt, base + activeCountsAt,
+      base + activeAt, base + gapsAt, base + activeGapsAt, base + tailsAt, base + idsAt, flatAt, base + fillAt, base + fillAt + 3072);
   }
+  // trades and exposure from each group's distinct (combo, next combo) of its listed returns
+  const listed = arena.i32(base + activeCountsAt, blocks * groups);
+  const perGroup = new Array<number>(groups).fill(0);
+  for (let i = 0; i < listed.length; i++) perGroup[i % groups]! += listed[i]!;
+  const hashSlots = 2 ** Math.ceil(Math.log2(2 * Math.max(1, ...perGroup)));
+  const entriesBytes = align(perGroup.reduce((a, b) => a + b, 0) * 16);
+  const transitions = data.scratch(entriesBytes + hashSlots * 4, 2);
+  arena.u8(transitions + entriesBytes, hashSlots * 4).fill(0);
+  k.replayTransitions(blocks, base + tracksAt, tracks.length, groups, BLOCK, base + idsAt, base + activeAt, base + activeOrderAt, base + activeCountsAt,
+    transitions + entriesBytes, hashSlots, transitions, base + firstAt);
   const cost = batch.costs.fee + batch.costs.slippage;
   for (let p0 = 0; p0 < pairs; p0 += chunk) {
     const p1 = Math.min(pairs, p0 + chunk);
     const step = (s: number, b: number) => k.replayStep(s, p0, p1, b, base + idsAt, combos, comboK, comboVals, pos, start, end, legs, cells,
-      base + tableAt, base + weightsAt, data.returns, cost, base + tracksAt, tracks.length, groups, base + orderAt, base + countsAt,
-      base + activeOrderAt, base + activeCountsAt, base + activeAt, BLOCK, base + stateAt, base + bufAt, base + bufAt + 2 * BLOCK * 16,
-      base + outAt);
+      base + tableAt, base + weightsAt, data.returns, cost, base + tracksAt, tracks.length, groups, base + countsAt, base + activeOrderAt,
+      base + activeCountsAt, base + activeAt, base + gapsAt, base + activeGapsAt, base + tailsAt, BLOCK, base + stateAt, base + bufAt,
+      transitions, base + firstAt, base + outAt);
     step(STEP.begin, 0);
     for (let b = 0; b < blocks; b++) step(STEP.firstPass, b);
     step(STEP.means, 0);
@@ -157,8 +170,9 @@ export function scoreWeightSets(arena: KernelArena, data: KernelData, batch: Rep
 /**
  * A return between two bars of position +0 is 0·R − cost·0 = ±0, which leaves every statistic of
  * the first pass as it is (sums are never −0, the equity is multiplied by 1, no trade, not
- * exposed) — provided R is finite in the window (0·∞ is NaN), the weights are finite (so legs of
- * ±0 combine to +0) and the cost is finite. The second pass still sees every return.
+ * exposed) and adds (±0 − mean)² = mean·mean in the second, which the kernel adds per run of such
+ * returns (assembly/replay.ts addRepeated) — provided R is finite in the window (0·∞ is NaN), the
+ * weights are finite (so legs of ±0 combine to +0) and the cost is finite.
  */
 function skipsFlatBars(batch: ReplayBatch, returns: number, arena: KernelArena): boolean {
   const { start, end } = batch.window;
