@@ -5,5 +5,5 @@ export { runFullBacktest, writeTrialFiles, performanceTargets, type FullOutputs,
 export type { TaskSeconds } from './worker.js';
 export { runSignalReplay, buildLegs, replayBatch, weightVectors, type ReplayInput, type RegimeWinners, type RegimeWeights } from './replay.js';
 export { runAdaptive, adaptivePositions, cutPositions, adaptiveTrials, regimeSetting, type AdaptiveInput, type AdaptiveResult } from './adaptive.js';
-export { shareBars, shareRegimes, shareReplay } from './shared-columns.js';
+export { shareBars, shareRegimes, shareReplay, sharedCopy, type SharableArray } from './shared-columns.js';
 export { useStrategySources } from './strategy-sources.js';

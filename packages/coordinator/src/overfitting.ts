@@ -15,7 +15,7 @@ import {
 } from '@regimen/core';
 import { fileURLToPath } from 'node:url';
 import { readSignalEvents } from '@regimen/data';
-import { weightVectors } from '@regimen/backtester';
+import { sharedCopy, weightVectors } from '@regimen/backtester';
 import { prepareReplay } from '@regimen/kernel';
 import { compareIds } from '@regimen/optimizer';
 import { runPool } from './classifier-run.js';
@@ -228,13 +228,6 @@ export function weightSetCandidates(e: Pick<ScoredWeightSets, 'regime' | 'batch'
   const weights = new Float64Array(sets.length * K * L);
   sets.forEach((s, i) => weightVectors(e.regime, strategies, s.weights).forEach((w, k) => weights.set(w, (i * K + k) * L)));
   return { kind: 'weight-sets', track: 0, legs, weights, regimes: K };
-}
-
-/** A copy in shared memory: every task sends a view, not a copy. */
-function sharedCopy<T extends Float64Array | Uint8Array>(a: T): T {
-  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
 }
 
 type EntryHead = Pick<PboEntry, 'key' | 'kind' | 'classifier' | 'regime' | 'strategy' | 'ranked' | 'bars' | 'bar_count'>;

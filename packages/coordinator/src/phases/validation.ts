@@ -14,7 +14,7 @@ import {
   type ValidationResults,
 } from '@regimen/core';
 import { readRegimeLabels, isoTime } from '@regimen/data';
-import { shareBars, shareRegimes, type AdaptiveInput } from '@regimen/backtester';
+import { shareBars, shareRegimes, sharedCopy, type AdaptiveInput } from '@regimen/backtester';
 import { isStrategyType } from '@regimen/kernel';
 import { compileObjective } from '@regimen/optimizer';
 import { classifierOf, liveTrack, readModel, runStageTask, taskSource } from '../classifiers.js';
@@ -174,12 +174,6 @@ async function proofsOnExecutor(ctx: RunContext, v: ValidationInput, runs: Valid
     verified: points ? { ...combineParts(of('transitions')), checked: points.length } : null,
     lookAhead: { ...combineParts(of('look_ahead')), cuts },
   };
-}
-
-function sharedCopy(a: Float64Array): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
 }
 
 /**
